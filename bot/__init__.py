@@ -1,0 +1,1 @@
+"""The Telegram adapter and the command line: thin front doors onto the domain's use cases."""

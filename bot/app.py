@@ -1,0 +1,109 @@
+"""The one place that assembles the Telegram Application."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot import filing_dialog, roster_handlers
+from bot.common import current_staff, is_private, lang
+from bot.config import Settings
+from bot.services import Services, utc_now
+from bot.texts import LANGUAGES, raw, t
+
+log = logging.getLogger("leadbot")
+
+_MENU = ("new", "mine", "quota", "cancel", "start")
+
+
+def build_application(
+    settings: Settings,
+    engine: Engine,
+    *,
+    request: BaseRequest | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    assert settings.telegram_token, "LEADBOT_TELEGRAM_TOKEN is required"
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_token)
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_file_base_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.rules.zone))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(_post_init)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application = builder.build()
+    application.bot_data["services"] = Services(settings, engine, clock)
+
+    application.add_handler(filing_dialog.conversation())
+    for handler in roster_handlers.handlers():
+        application.add_handler(handler)
+    application.add_handler(CommandHandler("cancel", _nothing_to_cancel))
+    application.add_handler(CallbackQueryHandler(_stale))
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, _idle))
+    application.add_error_handler(_on_error)
+    return application
+
+
+async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """The command menu, localized: Chinese by default, English for English-speaking phones."""
+    settings: Settings = application.bot_data["services"].settings
+    for language in LANGUAGES:
+        commands = [BotCommand(c, raw(language, f"cmd_{c}")) for c in _MENU]
+        code = None if language == settings.default_language else language
+        try:
+            await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats(), language_code=code)
+        except TelegramError as exc:  # the menu is a convenience; the bot works without it
+            log.warning("could not set the command menu: %s", exc)
+
+
+async def _nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(t(lang(update, context), "nothing_to_cancel"))
+
+
+async def _stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.callback_query is not None
+    await update.callback_query.answer(raw(lang(update, context), "stale_button"), show_alert=True)
+
+
+async def _idle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Anything said in private outside a dialog: strangers get the refusal, staff the menu hint."""
+    message = update.effective_message
+    if message is None or not is_private(update):
+        return
+    language = lang(update, context)
+    staff = await current_staff(update, context)
+    await message.reply_text(t(language, "idle_hint" if staff else "stranger"))
+
+
+async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    # The exception, never the update: updates carry customers' phones and addresses.
+    log.error("error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None and update.effective_chat.type == "private":
+        try:
+            await context.bot.send_message(update.effective_chat.id, t(lang(update, context), "error"))
+        except TelegramError:
+            log.warning("could not tell the user about the error")

@@ -1,0 +1,220 @@
+"""`leadbot`: the command line. Every command runs the same use cases as the chat.
+
+Exit codes: 0 done, 2 bad usage or settings, 3 refused by a rule.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.render import problem_hint
+from bot.services import utc_now
+from domain.customer_details import mask_phone
+from domain.filing import Accepted, FilingRequest, file_registration
+from domain.model import Channel, ExpectedPurchase, Role
+from domain.roster import RosterRefusal, add_team, deactivate, enrol
+from storage.db import make_engine
+from storage.migrate import upgrade
+from storage.uow import SqlUnitOfWork
+
+EXIT_USAGE = 2
+EXIT_REFUSED = 3
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="leadbot: customer registrations (报备) for sales staff")
+db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
+team_app = typer.Typer(no_args_is_help=True, help="Teams: stores and field sales groups.")
+staff_app = typer.Typer(no_args_is_help=True, help="The roster of people who may use the bot.")
+app.add_typer(db_app, name="db")
+app.add_typer(team_app, name="team")
+app.add_typer(staff_app, name="staff")
+
+
+class ChannelOption(StrEnum):
+    store = "store"
+    field = "field"
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        _fail(str(exc), EXIT_USAGE)
+
+
+def _engine(settings: Settings) -> Any:
+    upgrade(settings.database_url)
+    return make_engine(settings.database_url)
+
+
+def _parse_time(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        _fail(f"{option}: not an ISO 8601 time, e.g. 2026-11-27T14:30+08:00", EXIT_USAGE)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=_settings().rules.zone)
+    return parsed.astimezone(UTC)
+
+
+@app.command()
+def run() -> None:
+    """Start the bot (long polling). Needs LEADBOT_TELEGRAM_TOKEN."""
+    from bot.app import build_application
+
+    settings = _settings()
+    if not settings.telegram_token:
+        _fail("LEADBOT_TELEGRAM_TOKEN: missing; set it to the token @BotFather gave you", EXIT_USAGE)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the bot token
+    application = build_application(settings, _engine(settings))
+    application.run_polling(allowed_updates=["message", "callback_query", "my_chat_member"])
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database schema to the newest revision."""
+    upgrade(_settings().database_url)
+    typer.echo("database is up to date")
+
+
+@team_app.command("add")
+def team_add(
+    name: str,
+    channel: Annotated[ChannelOption, typer.Option(help="store (商场) or field (业务部)")],
+    region: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Add a team."""
+    settings = _settings()
+    with SqlUnitOfWork(_engine(settings), write=True) as uow:
+        try:
+            team = add_team(uow, name=name, channel=Channel(channel.value), region=region, now=utc_now())
+        except RosterRefusal as exc:
+            _fail(str(exc), EXIT_REFUSED)
+    typer.echo(f"team {team.name} ({team.channel.value}) added")
+
+
+@team_app.command("list")
+def team_list() -> None:
+    """List the teams."""
+    with SqlUnitOfWork(_engine(_settings())) as uow:
+        for team in uow.teams():
+            typer.echo(f"{team.name}\t{team.channel.value}\t{team.region or ''}")
+
+
+@staff_app.command("add")
+def staff_add(
+    telegram_id: Annotated[int, typer.Option("--telegram-id", help="the person's numeric Telegram user id")],
+    name: Annotated[str, typer.Option()],
+    role: Annotated[list[Role], typer.Option(help="repeat for several roles")],
+    team: Annotated[str | None, typer.Option(help="team name")] = None,
+    region: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Put someone on the roster (or update and reactivate them)."""
+    settings = _settings()
+    with SqlUnitOfWork(_engine(settings), write=True) as uow:
+        try:
+            staff = enrol(
+                uow,
+                telegram_id=telegram_id,
+                name=name,
+                roles=frozenset(role),
+                team_name=team,
+                region=region,
+                now=utc_now(),
+            )
+        except RosterRefusal as exc:
+            _fail(str(exc), EXIT_REFUSED)
+    typer.echo(f"{staff.name} ({staff.telegram_id}) is on the roster")
+
+
+@staff_app.command("list")
+def staff_list() -> None:
+    """List everyone on the roster."""
+    with SqlUnitOfWork(_engine(_settings())) as uow:
+        teams = {t.id: t.name for t in uow.teams()}
+        for s in uow.all_staff():
+            status = "active" if s.active else "deactivated"
+            roles = ",".join(sorted(r.value for r in s.roles))
+            typer.echo(f"{s.telegram_id}\t{s.name}\t{roles}\t{teams.get(s.team_id, '') if s.team_id else ''}\t{status}")
+
+
+@staff_app.command("deactivate")
+def staff_deactivate(telegram_id: int) -> None:
+    """Take someone's access away at once (their history stays)."""
+    with SqlUnitOfWork(_engine(_settings()), write=True) as uow:
+        try:
+            deactivate(uow, telegram_id=telegram_id, now=utc_now())
+        except RosterRefusal as exc:
+            _fail(str(exc), EXIT_REFUSED)
+    typer.echo(f"{telegram_id} deactivated")
+
+
+@app.command("file")
+def file_command(
+    staff: Annotated[int, typer.Option("--staff", help="the filer's Telegram user id")],
+    name: Annotated[str, typer.Option()],
+    phone: Annotated[str, typer.Option()],
+    address: Annotated[str, typer.Option()],
+    needs: Annotated[str | None, typer.Option()] = None,
+    expected_purchase: Annotated[ExpectedPurchase | None, typer.Option()] = None,
+    obtained_at: Annotated[str | None, typer.Option(help="ISO 8601; default now")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the verdict as JSON")] = False,
+) -> None:
+    """File a registration, exactly as the chat does. Exit 0 accepted, 3 rejected."""
+    settings = _settings()
+    engine = _engine(settings)
+    request = FilingRequest(
+        filer_telegram_id=staff,
+        customer_name=name,
+        phone=phone,
+        address=address,
+        needs=needs,
+        expected_purchase=expected_purchase,
+        obtained_at=_parse_time(obtained_at, "--obtained-at"),
+        source="cli",
+    )
+    outcome = file_registration(lambda: SqlUnitOfWork(engine, write=True), request, utc_now(), settings.rules)
+    accepted = isinstance(outcome, Accepted)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "outcome": "accepted" if accepted else "rejected",
+                    "reason": None if accepted else outcome.reason.value,
+                    "registration_id": outcome.registration_id,
+                    "needs_review": outcome.needs_review if accepted else False,
+                }
+            )
+        )
+    elif accepted:
+        assert outcome.details is not None
+        review = " (needs review: possible duplicate)" if outcome.needs_review else ""
+        typer.echo(f"accepted: registration {outcome.registration_id}, {mask_phone(outcome.details.phone)}{review}")
+    else:
+        detail = "; ".join(problem_hint("en", p, settings.rules) for p in outcome.problems)
+        typer.echo(f"rejected: {outcome.reason.value}" + (f" ({detail})" if detail else ""))
+    if not accepted:
+        raise typer.Exit(EXIT_REFUSED)
+
+
+def main() -> None:
+    try:
+        app()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        sys.exit(EXIT_USAGE)

@@ -1,0 +1,89 @@
+"""Settings from the environment (prefix LEADBOT_) or a .env file; every rule number of RULES.md."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from domain.rules import Rules
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LEADBOT_", env_file=".env", extra="ignore")
+
+    telegram_token: str | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_file_base_url: str = "https://api.telegram.org/file/bot"
+    database_url: str = "sqlite:///leadbot.db"
+    timezone: str = "Asia/Shanghai"
+    default_language: Literal["zh", "en"] = "zh"
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    invite_valid_hours: int = Field(default=72, ge=1, le=24 * 30)
+
+    phone_region: str = "CN"
+    min_address_chars: int = Field(default=8, ge=1, le=100)
+    filing_window_hours: int = Field(default=24, ge=1)
+    resale_window_days: int = Field(default=365, ge=0)
+    field_monthly_quota: int = Field(default=20, ge=0)
+    follow_up_every_days: int = Field(default=3, ge=1)
+    lapse_after_days: int = Field(default=10, ge=1)
+    field_expiry_days: int = Field(default=15, ge=1)
+    similar_name_score: int = Field(default=80, ge=0, le=100)
+    similar_address_score: int = Field(default=85, ge=0, le=100)
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}, e.g. Asia/Shanghai") from exc
+        return value
+
+    @field_validator("phone_region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        if value.upper() not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(f"unknown phone region {value!r}, e.g. CN")
+        return value.upper()
+
+    @property
+    def rules(self) -> Rules:
+        return Rules(
+            timezone=self.timezone,
+            phone_region=self.phone_region,
+            min_address_chars=self.min_address_chars,
+            filing_window_hours=self.filing_window_hours,
+            resale_window_days=self.resale_window_days,
+            field_monthly_quota=self.field_monthly_quota,
+            follow_up_every_days=self.follow_up_every_days,
+            lapse_after_days=self.lapse_after_days,
+            field_expiry_days=self.field_expiry_days,
+            similar_name_score=self.similar_name_score,
+            similar_address_score=self.similar_address_score,
+        )
+
+
+class SettingsError(Exception):
+    """One line naming the variable that is wrong."""
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "?"
+        raise SettingsError(f"LEADBOT_{field.upper()}: {error['msg']}") from None

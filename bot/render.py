@@ -1,0 +1,93 @@
+"""Turning use-case results into messages (HTML, escaped through bot.texts)."""
+
+from __future__ import annotations
+
+import html
+from zoneinfo import ZoneInfo
+
+from domain.customer_details import Invalid, display_phone, mask_name
+from domain.filing import Accepted, FilingOutcome, Reason, Rejected
+from domain.lifecycle import Deadline, DeadlineKind
+from domain.rules import Rules
+from domain.roster import Held
+from bot.texts import t, when
+
+_LIMITS = {
+    "name_too_long": "max_name_chars",
+    "address_too_long": "max_address_chars",
+    "needs_too_long": "max_needs_chars",
+}
+
+
+def problem_hint(lang: str, problem: Invalid, rules: Rules) -> str:
+    key = problem.problem.value
+    limit = getattr(rules, _LIMITS[key]) if key in _LIMITS else 0
+    return t(lang, key, digits=problem.digits, min=rules.min_address_chars, max=limit)
+
+
+def next_step(lang: str, deadline: Deadline | None, zone: ZoneInfo) -> str:
+    if deadline is None:
+        return ""
+    key = {
+        DeadlineKind.FOLLOW_UP: "next_follow_up",
+        DeadlineKind.LAPSE: "next_lapse",
+        DeadlineKind.EXPIRY: "next_expiry",
+    }[deadline.kind]
+    return t(lang, key, at=when(lang, deadline.at, zone))
+
+
+def verdict(lang: str, outcome: FilingOutcome, rules: Rules, *, holder_of_similar: str | None = None) -> str:
+    zone = rules.zone
+    if isinstance(outcome, Accepted):
+        assert outcome.details is not None
+        lines = [
+            t(lang, "accepted", name=outcome.details.name, phone=display_phone(outcome.details.phone)),
+            next_step(lang, outcome.deadline, zone),
+        ]
+        if outcome.needs_review and outcome.similar:
+            similar = outcome.similar[0]
+            lines.append(t(lang, "needs_review_filer", holder=holder_of_similar or "?", other=mask_name(similar.customer_name)))
+        return "\n".join(line for line in lines if line)
+    return rejection(lang, outcome, rules)
+
+
+def rejection(lang: str, outcome: Rejected, rules: Rules) -> str:
+    zone = rules.zone
+    match outcome.reason:
+        case Reason.DUPLICATE:
+            assert outcome.held_since is not None
+            return t(lang, "rejected_duplicate", holder=outcome.holder_name, since=when(lang, outcome.held_since, zone))
+        case Reason.ALREADY_YOURS:
+            assert outcome.held_since is not None
+            return t(
+                lang,
+                "rejected_already_yours",
+                since=when(lang, outcome.held_since, zone),
+                next=next_step(lang, outcome.deadline, zone),
+            )
+        case Reason.QUOTA:
+            return t(lang, "rejected_quota", used=outcome.quota_used, limit=outcome.quota_limit)
+        case Reason.LATE:
+            assert outcome.obtained_at is not None
+            return t(lang, "rejected_late", obtained=when(lang, outcome.obtained_at, zone), hours=rules.filing_window_hours)
+        case Reason.ALREADY_SOLD:
+            return t(lang, "rejected_already_sold")
+        case Reason.INCOMPLETE:
+            hints = ["• " + problem_hint(lang, p, rules) for p in outcome.problems]
+            return "\n".join([t(lang, "rejected_incomplete"), *hints])
+        case Reason.NOT_STAFF:
+            return t(lang, "rejected_not_staff")
+
+
+def held_line(lang: str, number: int, held: Held, zone: ZoneInfo) -> str:
+    r, standing = held.registration, held.standing
+    state = t(lang, f"state_{standing.state.value}")
+    parts = [f"{number}. <b>{_e(r.customer_name)}</b> {_e(display_phone(r.phone))} — {state}"]
+    if standing.deadline is not None:
+        parts.append(t(lang, f"deadline_{standing.deadline.kind.value}", at=when(lang, standing.deadline.at, zone)))
+    line = "，".join(parts) if lang == "zh" else ", ".join(parts)
+    return line + (t(lang, "review_flag") if r.needs_review else "")
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=False)

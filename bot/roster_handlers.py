@@ -1,0 +1,234 @@
+"""/start (greeting and invitation links), /invite (admins), /mine and /quota."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import render
+from bot.common import current_staff, in_thread, is_private, lang
+from bot.services import services
+from bot.texts import raw, t
+from domain.model import Role, Staff, Team
+from domain.roster import (
+    TEAM_ROLES,
+    Enrolled,
+    create_invite,
+    is_admin,
+    my_registrations,
+    quota_of,
+    redeem_invite,
+)
+
+MINE_SHOWN = 30
+INVITE = "inv"
+
+
+def menu(language: str, staff: Staff, admin: bool) -> str:
+    lines = []
+    if staff.may_file:
+        lines.append(t(language, "menu_filer"))
+        if staff.has_quota:
+            lines.append(t(language, "menu_quota"))
+    if admin:
+        lines.append(t(language, "menu_admin"))
+    return "\n".join(lines) if lines else t(language, "menu_none")
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    language, svc = lang(update, context), services(context)
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    if not is_private(update):
+        await message.reply_text(t(language, "private_only"))
+        return
+    if context.args:
+        await _join(update, context, context.args[0][:64])
+        return
+    staff = await current_staff(update, context)
+    admin = is_admin(user.id, staff, svc.admin_ids)
+    if staff is None and not admin:
+        await message.reply_text(t(language, "stranger"))
+        return
+    name = staff.name if staff else user.full_name
+    body = menu(language, staff, admin) if staff else t(language, "menu_admin")
+    await message.reply_text(t(language, "welcome", name=name) + "\n\n" + body)
+
+
+async def _join(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
+    language, svc = lang(update, context), services(context)
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+
+    def redeem() -> Enrolled | None:
+        with svc.writer() as uow:
+            return redeem_invite(uow, code=code, telegram_id=user.id, name=user.full_name[:80], now=svc.clock())
+
+    enrolled = await in_thread(redeem)
+    if enrolled is None:
+        await message.reply_text(t(language, "invite_invalid"))
+        return
+    role = min(enrolled.staff.roles, key=list(Role).index)
+    text = t(
+        language,
+        "invite_welcome",
+        name=enrolled.staff.name,
+        role=raw(language, f"role_{role.value}"),
+        team=raw(language, "team_suffix", team=enrolled.team.name) if enrolled.team else "",
+    )
+    admin = is_admin(user.id, enrolled.staff, svc.admin_ids)
+    await message.reply_text(text + "\n\n" + menu(language, enrolled.staff, admin))
+
+
+async def mine(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    language, svc = lang(update, context), services(context)
+    message = update.effective_message
+    assert message is not None
+    if not is_private(update):
+        await message.reply_text(t(language, "private_only"))
+        return
+    staff = await current_staff(update, context)
+    if staff is None:
+        await message.reply_text(t(language, "stranger"))
+        return
+
+    def load() -> list[Any]:
+        with svc.uow() as uow:
+            return my_registrations(uow, staff, svc.clock(), svc.rules)
+
+    held = await in_thread(load)
+    if not held:
+        await message.reply_text(t(language, "mine_empty"))
+        return
+    lines = [t(language, "mine_header", count=len(held))]
+    lines += [render.held_line(language, i, h, svc.rules.zone) for i, h in enumerate(held[:MINE_SHOWN], 1)]
+    if len(held) > MINE_SHOWN:
+        lines.append(t(language, "mine_more", count=len(held) - MINE_SHOWN))
+    await message.reply_text("\n".join(lines))
+
+
+async def quota(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    language, svc = lang(update, context), services(context)
+    message = update.effective_message
+    assert message is not None
+    staff = await current_staff(update, context)
+    if staff is None:
+        await message.reply_text(t(language, "stranger"))
+        return
+    if not staff.may_file:
+        await message.reply_text(t(language, "not_filer"))
+        return
+
+    def load() -> Any:
+        with svc.uow() as uow:
+            return quota_of(uow, staff, svc.clock(), svc.rules)
+
+    status = await in_thread(load)
+    if status is None:
+        await message.reply_text(t(language, "quota_store"))
+    else:
+        await message.reply_text(t(language, "quota_status", used=status.used, limit=status.limit, left=status.left))
+
+
+# --- /invite: role → team → one-time link ------------------------------------------------------
+
+
+async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    user = update.effective_user
+    assert user is not None
+    return is_admin(user.id, await current_staff(update, context), services(context).admin_ids)
+
+
+async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    language = lang(update, context)
+    message = update.effective_message
+    assert message is not None
+    if not is_private(update):
+        await message.reply_text(t(language, "private_only"))
+        return
+    if not await _admin(update, context):
+        await message.reply_text(t(language, "not_admin") if await current_staff(update, context) else t(language, "stranger"))
+        return
+    rows = [[InlineKeyboardButton(raw(language, f"role_{r.value}"), callback_data=f"{INVITE}:role:{r.value}")] for r in Role]
+    await message.reply_text(t(language, "ask_invite_role"), reply_markup=InlineKeyboardMarkup(rows))
+
+
+async def invite_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    language, svc = lang(update, context), services(context)
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    if not await _admin(update, context):
+        await query.answer(raw(language, "not_admin"), show_alert=True)
+        return
+    parts = query.data.split(":")
+    try:
+        role = Role(parts[2])
+        team_id = int(parts[3]) if len(parts) > 3 else None
+    except (IndexError, ValueError):
+        await query.answer(raw(language, "stale_button"), show_alert=True)
+        return
+    await query.answer()
+    if role in TEAM_ROLES and team_id is None:
+        teams: list[Team] = await in_thread(lambda: _teams(svc))
+        if not teams:
+            await query.edit_message_text(t(language, "no_teams"))
+            return
+        rows = [
+            [InlineKeyboardButton(team.name, callback_data=f"{INVITE}:role:{role.value}:{team.id}")] for team in teams
+        ]
+        await query.edit_message_text(t(language, "ask_invite_team"), reply_markup=InlineKeyboardMarkup(rows))
+        return
+    code = secrets.token_urlsafe(16)
+    user = update.effective_user
+    assert user is not None
+
+    def make() -> Team | None:
+        with svc.writer() as uow:
+            team = uow.team_by_id(team_id) if team_id is not None else None
+            if team_id is not None and team is None:
+                return None
+            create_invite(
+                uow,
+                code=code,
+                role=role,
+                team_id=team_id,
+                created_by=user.id,
+                now=svc.clock(),
+                valid_for=timedelta(hours=svc.settings.invite_valid_hours),
+            )
+            return team
+
+    team = await in_thread(make)
+    if team_id is not None and team is None:
+        await query.edit_message_text(t(language, "stale_button"))
+        return
+    link = f"https://t.me/{context.bot.username}?start={code}"
+    await query.edit_message_text(
+        t(
+            language,
+            "invite_link",
+            hours=svc.settings.invite_valid_hours,
+            link=link,
+            role=raw(language, f"role_{role.value}"),
+            team=raw(language, "team_suffix", team=team.name) if team else "",
+        )
+    )
+
+
+def _teams(svc: Any) -> list[Team]:
+    with svc.uow() as uow:
+        return uow.teams()  # type: ignore[no-any-return]
+
+
+def handlers() -> list[Any]:
+    return [
+        CommandHandler("start", start),
+        CommandHandler("mine", mine),
+        CommandHandler("quota", quota),
+        CommandHandler("invite", invite),
+        CallbackQueryHandler(invite_button, pattern=rf"^{INVITE}:role:"),
+    ]

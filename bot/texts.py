@@ -1,0 +1,325 @@
+"""Every word a person reads, in Chinese and English. Values put into texts are HTML-escaped here."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+LANGUAGES = ("zh", "en")
+
+TEXTS: dict[str, dict[str, str]] = {
+    # --- access ---------------------------------------------------------------------------
+    "stranger": {
+        "zh": "您好！这个机器人只供本公司销售人员使用。如需开通，请向您的店长或主管索取邀请链接。",
+        "en": "Hello! This bot is for our sales staff only. To get access, ask your store manager or supervisor for an invitation link.",
+    },
+    "invite_invalid": {
+        "zh": "这个邀请链接无效、已被使用或已过期。请向管理员索取新的邀请链接。",
+        "en": "This invitation link is invalid, already used or expired. Please ask an admin for a new one.",
+    },
+    "invite_welcome": {
+        "zh": "欢迎加入，{name}！你的身份：{role}{team}。",
+        "en": "Welcome aboard, {name}! Your role: {role}{team}.",
+    },
+    "welcome": {
+        "zh": "{name}，您好！",
+        "en": "Hello, {name}!",
+    },
+    "menu_filer": {
+        "zh": "/new 报备新客户\n/mine 我的报备\n/cancel 取消当前操作",
+        "en": "/new file a new customer\n/mine my registrations\n/cancel cancel what you are doing",
+    },
+    "menu_quota": {"zh": "/quota 本月报备额度", "en": "/quota this month's quota"},
+    "menu_admin": {"zh": "/invite 邀请同事加入", "en": "/invite invite a colleague"},
+    "menu_none": {
+        "zh": "你目前没有可用的报备功能（未分配导购/业务员角色或团队）。如有疑问请联系管理员。",
+        "en": "You have no filing role or team yet. Please ask an admin if this is wrong.",
+    },
+    "cmd_new": {"zh": "报备新客户", "en": "File a new customer"},
+    "cmd_mine": {"zh": "我的报备", "en": "My registrations"},
+    "cmd_quota": {"zh": "本月报备额度", "en": "This month's quota"},
+    "cmd_cancel": {"zh": "取消当前操作", "en": "Cancel what you are doing"},
+    "cmd_start": {"zh": "开始 / 帮助", "en": "Start / help"},
+    "cmd_invite": {"zh": "邀请同事加入", "en": "Invite a colleague"},
+    "private_only": {
+        "zh": "请在与我的私聊中使用这个命令，群里不处理客户资料。",
+        "en": "Please use this command in a private chat with me; customer details are not handled in groups.",
+    },
+    "not_filer": {
+        "zh": "只有导购和业务员可以报备客户。",
+        "en": "Only store guides and field salespeople can file customers.",
+    },
+    "nothing_to_cancel": {"zh": "当前没有进行中的操作。", "en": "There is nothing to cancel."},
+    "idle_hint": {
+        "zh": "没有进行中的操作。发送 /new 报备新客户，/mine 查看我的报备。",
+        "en": "Nothing in progress. Send /new to file a customer or /mine to see your registrations.",
+    },
+    "stale_button": {
+        "zh": "这个按钮已过期。发送 /new 重新开始。",
+        "en": "This button has expired. Send /new to start again.",
+    },
+    "error": {
+        "zh": "抱歉，出了点问题，刚才的操作没有完成。请稍后再试。",
+        "en": "Sorry, something went wrong and that did not go through. Please try again shortly.",
+    },
+    # --- the filing dialog --------------------------------------------------------------------
+    "ask_name": {
+        "zh": "📝 报备新客户（随时发送 /cancel 取消）\n\n<b>1/6</b> 客户姓名？",
+        "en": "📝 New registration (send /cancel at any time to stop)\n\n<b>1/6</b> Customer's name?",
+    },
+    "ask_phone": {
+        "zh": "<b>2/6</b> 客户电话？直接输入，或点下方按钮从通讯录分享联系人。",
+        "en": "<b>2/6</b> Customer's phone? Type it, or share a contact from your address book with the button below.",
+    },
+    "share_contact_button": {"zh": "📇 从通讯录选择", "en": "📇 Choose from contacts"},
+    "ask_address": {
+        "zh": "<b>3/6</b> 客户详细地址？（小区/街道、楼栋门牌，至少 {min} 个字）",
+        "en": "<b>3/6</b> Customer's detailed address? (street or estate and building/door number, at least {min} characters)",
+    },
+    "ask_needs": {
+        "zh": "<b>4/6</b> 客户需求？（如：卧室床垫 1.8 米、沙发）可跳过。",
+        "en": "<b>4/6</b> What does the customer need? (e.g. 1.8 m mattress, sofa) You may skip this.",
+    },
+    "skip": {"zh": "跳过", "en": "Skip"},
+    "ask_purchase": {"zh": "<b>5/6</b> 预计什么时候购买？", "en": "<b>5/6</b> When does the customer expect to buy?"},
+    "purchase_week": {"zh": "一周内", "en": "Within a week"},
+    "purchase_month": {"zh": "一个月内", "en": "Within a month"},
+    "purchase_quarter": {"zh": "1–3 个月", "en": "1–3 months"},
+    "purchase_later": {"zh": "更晚", "en": "Later"},
+    "purchase_unknown": {"zh": "不确定", "en": "Not sure"},
+    "ask_obtained": {
+        "zh": "<b>6/6</b> 你是什么时候拿到这位客户的信息的？（须在 {hours} 小时内报备）",
+        "en": "<b>6/6</b> When did you get this customer's information? (it must be filed within {hours} hours)",
+    },
+    "obtained_now": {"zh": "刚刚", "en": "Just now"},
+    "obtained_today": {"zh": "今天早些时候", "en": "Earlier today"},
+    "obtained_yesterday": {"zh": "昨天", "en": "Yesterday"},
+    "obtained_earlier": {"zh": "更早", "en": "Earlier"},
+    "ask_obtained_time_yesterday": {
+        "zh": "昨天几点拿到的？请输入时间，如 15:30",
+        "en": "At what time yesterday? Type the time, e.g. 15:30",
+    },
+    "ask_obtained_time_earlier": {
+        "zh": "哪天几点拿到的？请输入日期和时间，如 {example}",
+        "en": "On which day and at what time? Type the date and time, e.g. {example}",
+    },
+    "bad_time": {
+        "zh": "没看懂这个时间。请按 15:30 这样的格式输入。",
+        "en": "I could not read that time. Please type it like 15:30.",
+    },
+    "bad_datetime": {
+        "zh": "没看懂这个日期时间。请按 {example} 这样的格式输入（月-日 时:分）。",
+        "en": "I could not read that date and time. Please type it like {example} (month-day hour:minute).",
+    },
+    "future_time": {
+        "zh": "这个时间还没到。请输入已经过去的时间。",
+        "en": "That time has not come yet. Please give a time in the past.",
+    },
+    "summary": {
+        "zh": "请核对报备信息：\n\n姓名：{name}\n电话：{phone}\n地址：{address}\n需求：{needs}\n预计购买：{purchase}\n获得信息：{obtained}\n\n确认提交吗？",
+        "en": "Please check the registration:\n\nName: {name}\nPhone: {phone}\nAddress: {address}\nNeeds: {needs}\nExpected purchase: {purchase}\nInformation obtained: {obtained}\n\nFile it?",
+    },
+    "none": {"zh": "（无）", "en": "(none)"},
+    "confirm": {"zh": "✅ 确认提交", "en": "✅ Confirm"},
+    "edit": {"zh": "✏️ 修改", "en": "✏️ Edit"},
+    "cancel": {"zh": "✖️ 取消", "en": "✖️ Cancel"},
+    "ask_edit_field": {"zh": "要修改哪一项？", "en": "Which field do you want to change?"},
+    "field_name": {"zh": "姓名", "en": "Name"},
+    "field_phone": {"zh": "电话", "en": "Phone"},
+    "field_address": {"zh": "地址", "en": "Address"},
+    "field_needs": {"zh": "需求", "en": "Needs"},
+    "field_purchase": {"zh": "预计购买", "en": "Expected purchase"},
+    "field_obtained": {"zh": "获得信息时间", "en": "When obtained"},
+    "back": {"zh": "↩️ 返回", "en": "↩️ Back"},
+    "cancelled": {
+        "zh": "已取消，什么都没有提交。发送 /new 重新开始。",
+        "en": "Cancelled; nothing was filed. Send /new to start again.",
+    },
+    "filing_in_progress": {
+        "zh": "正在提交，请稍候……",
+        "en": "Filing, one moment…",
+    },
+    "use_buttons": {
+        "zh": "请点上面的按钮选择。",
+        "en": "Please choose with the buttons above.",
+    },
+    # --- field hints --------------------------------------------------------------------------
+    "name_empty": {"zh": "请输入客户姓名。", "en": "Please type the customer's name."},
+    "name_too_long": {
+        "zh": "姓名太长了（最多 {max} 个字）。请只输入客户的姓名。",
+        "en": "That name is too long (at most {max} characters). Please type just the customer's name.",
+    },
+    "name_not_a_name": {
+        "zh": "这看起来不像姓名（需要包含文字，不能只有表情或符号）。请重新输入客户姓名。",
+        "en": "That does not look like a name (it needs letters, not only emoji or symbols). Please type the customer's name again.",
+    },
+    "phone_empty": {"zh": "请输入客户电话。", "en": "Please type the customer's phone number."},
+    "phone_not_digits": {
+        "zh": "电话只能包含数字（可带空格、-、+）。请重新输入，如 138 0013 8000。",
+        "en": "A phone number may only contain digits (spaces, - and + are fine). Please type it again, e.g. 138 0013 8000.",
+    },
+    "phone_too_short": {
+        "zh": "号码位数不够：你输入了 {digits} 位。手机号是 11 位（1 开头），座机请带区号，如 010-12345678。",
+        "en": "Too few digits: you typed {digits}. A mobile number has 11 digits starting with 1; a landline needs its area code, e.g. 010-12345678.",
+    },
+    "phone_too_long": {
+        "zh": "号码位数太多：你输入了 {digits} 位。手机号是 11 位（1 开头）。",
+        "en": "Too many digits: you typed {digits}. A mobile number has 11 digits starting with 1.",
+    },
+    "phone_invalid": {
+        "zh": "这不是有效的电话号码。手机号为 1 开头的 11 位数字（第二位 3–9），座机请带区号。",
+        "en": "That is not a valid phone number. Mobiles have 11 digits starting 13–19; landlines need their area code.",
+    },
+    "address_too_short": {
+        "zh": "地址太简略了（至少 {min} 个字）。请写到小区/街道和楼栋门牌，如：朝阳区建国路88号3栋1201。",
+        "en": "That address is too short (at least {min} characters). Give the street or estate and the building/door, e.g. 3-1201, 88 Jianguo Rd, Chaoyang.",
+    },
+    "address_too_long": {
+        "zh": "地址太长了（最多 {max} 个字）。",
+        "en": "That address is too long (at most {max} characters).",
+    },
+    "address_only_area": {
+        "zh": "只写了省/市/区，还不是详细地址。请补充街道/小区和楼栋门牌。",
+        "en": "That is only a province/city/district, not a detailed address. Please add the street or estate and the building/door number.",
+    },
+    "needs_too_long": {
+        "zh": "需求写得太长了（最多 {max} 个字），请简要描述。",
+        "en": "That is too long (at most {max} characters); please keep it short.",
+    },
+    "obtained_in_future": {
+        "zh": "获得信息的时间不能晚于现在。",
+        "en": "The time the information was obtained cannot be in the future.",
+    },
+    # --- verdicts -----------------------------------------------------------------------------
+    "accepted": {
+        "zh": "✅ 报备成功！客户 {name}（{phone}）现由你跟进。",
+        "en": "✅ Filed! {name} ({phone}) is now your customer.",
+    },
+    "next_follow_up": {"zh": "请在 {at} 前完成首次跟进。", "en": "Follow up by {at}."},
+    "next_lapse": {"zh": "请在 {at} 前跟进，否则报备失去保护。", "en": "Follow up by {at} or the claim loses its protection."},
+    "next_expiry": {
+        "zh": "业务报备须在 {at} 前上门量尺或下定，否则自动失效。",
+        "en": "Measure on site or take a deposit by {at}, or the registration expires.",
+    },
+    "needs_review_filer": {
+        "zh": "⚠️ 这位客户与 {holder} 名下的客户 {other} 姓名和地址相近（可能是同一家庭的另一个号码），已标记待主管核实。",
+        "en": "⚠️ This customer looks like {other}, held by {holder} (similar name and address, maybe another number of the same household). Marked for your managers to review.",
+    },
+    "needs_review_manager": {
+        "zh": "⚠️ 可能撞单，请核实：{filer}（{filer_team}）刚报备的客户 {name} {phone}，与 {holder}（{holder_team}）名下的客户 {other_name} 姓名和地址相近。",
+        "en": "⚠️ Possible duplicate, please review: {filer} ({filer_team}) just filed {name} {phone}, whose name and address resemble {other_name}, held by {holder} ({holder_team}).",
+    },
+    "rejected_duplicate": {
+        "zh": "❌ 报备未通过：该客户已由 {holder} 于 {since} 报备，仍在保护期内。按“先报先保”，本次报备不生效。",
+        "en": "❌ Not filed: {holder} registered this customer on {since} and the registration is still protected. First registered, first protected.",
+    },
+    "rejected_already_yours": {
+        "zh": "ℹ️ 这位客户已经在你名下（{since} 报备），不用重复报备。{next}\n发送 /mine 查看你的报备。",
+        "en": "ℹ️ This customer is already yours (filed {since}); no need to file again. {next}\nSend /mine to see your registrations.",
+    },
+    "rejected_quota": {
+        "zh": "❌ 报备未通过：本月报备额度已用完（{used}/{limit}）。成交后名额即刻恢复。",
+        "en": "❌ Not filed: this month's quota is used up ({used}/{limit}). A deal frees its slot at once.",
+    },
+    "rejected_late": {
+        "zh": "❌ 报备未通过：获得客户信息（{obtained}）已超过 {hours} 小时，按制度须在 {hours} 小时内报备。特殊情况请联系部门负责人。",
+        "en": "❌ Not filed: the information was obtained at {obtained}, more than {hours} hours ago; filings must come within {hours} hours. Ask your department head about special cases.",
+    },
+    "rejected_already_sold": {
+        "zh": "❌ 报备未通过：这位客户已经成交，成交后的报备无效。",
+        "en": "❌ Not filed: this customer has already bought; registrations after a deal are invalid.",
+    },
+    "rejected_incomplete": {
+        "zh": "❌ 报备未通过：资料不完整。",
+        "en": "❌ Not filed: the details are incomplete.",
+    },
+    "rejected_not_staff": {
+        "zh": "❌ 你目前没有报备权限。如有疑问请联系管理员。",
+        "en": "❌ You are not allowed to file registrations. Please ask an admin if this is wrong.",
+    },
+    "start_again": {"zh": "发送 /new 报备下一位客户。", "en": "Send /new to file another customer."},
+    # --- lists ----------------------------------------------------------------------------------
+    "mine_empty": {
+        "zh": "你目前没有有效的报备。发送 /new 报备新客户。",
+        "en": "You hold no registrations right now. Send /new to file a customer.",
+    },
+    "mine_header": {"zh": "你的报备（{count} 个）：", "en": "Your registrations ({count}):"},
+    "mine_more": {"zh": "……还有 {count} 个未显示。", "en": "…and {count} more."},
+    "state_active": {"zh": "跟进中", "en": "active"},
+    "state_due": {"zh": "待跟进", "en": "follow-up due"},
+    "state_lapsed": {"zh": "已超期未跟进", "en": "lapsed"},
+    "state_expired": {"zh": "已失效", "en": "expired"},
+    "state_deposit": {"zh": "已下定", "en": "deposit paid"},
+    "state_won": {"zh": "已成交", "en": "won"},
+    "state_lost": {"zh": "已流失", "en": "lost"},
+    "state_void": {"zh": "已作废", "en": "void"},
+    "deadline_follow_up": {"zh": "{at} 前跟进", "en": "follow up by {at}"},
+    "deadline_lapse": {"zh": "{at} 前跟进，否则失去保护", "en": "follow up by {at} or lose protection"},
+    "deadline_expiry": {"zh": "{at} 前量尺或下定", "en": "measure or take a deposit by {at}"},
+    "review_flag": {"zh": "（待核实）", "en": " (under review)"},
+    "quota_store": {
+        "zh": "门店导购报备不限数量。",
+        "en": "Store guides have no monthly quota.",
+    },
+    "quota_status": {
+        "zh": "本月报备额度：已用 {used}/{limit}，剩余 {left}。成交后名额即刻恢复。",
+        "en": "This month's quota: {used} of {limit} used, {left} left. A deal frees its slot at once.",
+    },
+    # --- invitations ----------------------------------------------------------------------------
+    "not_admin": {"zh": "只有管理员可以邀请同事。", "en": "Only admins can invite colleagues."},
+    "ask_invite_role": {"zh": "邀请的同事是什么角色？", "en": "What is the new colleague's role?"},
+    "ask_invite_team": {"zh": "属于哪个团队？", "en": "Which team?"},
+    "no_teams": {
+        "zh": "还没有团队。请先在服务器上运行 leadbot team add 创建团队。",
+        "en": "There are no teams yet. Create one first with `leadbot team add` on the server.",
+    },
+    "invite_link": {
+        "zh": "邀请链接（{hours} 小时内有效，只能使用一次）：\n{link}\n\n角色：{role}{team}",
+        "en": "Invitation link (valid for {hours} hours, one use only):\n{link}\n\nRole: {role}{team}",
+    },
+    "team_suffix": {"zh": "，团队：{team}", "en": ", team: {team}"},
+    "role_guide": {"zh": "导购", "en": "store guide"},
+    "role_salesperson": {"zh": "业务员", "en": "field salesperson"},
+    "role_store_manager": {"zh": "店长", "en": "store manager"},
+    "role_supervisor": {"zh": "业务主管", "en": "sales supervisor"},
+    "role_ops_manager": {"zh": "运营经理", "en": "operations manager"},
+    "role_marketing_manager": {"zh": "市场部经理", "en": "marketing manager"},
+    "role_dept_head": {"zh": "部门负责人", "en": "department head"},
+    "role_admin": {"zh": "管理员", "en": "admin"},
+}
+
+_WEEKDAYS = {
+    "zh": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
+    "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+}
+_MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    """The text `key` in `lang`, with values HTML-escaped (replies are sent as HTML)."""
+    template = TEXTS[key][lang if lang in LANGUAGES else "zh"]
+    return template.format(**{k: html.escape(str(v), quote=False) for k, v in values.items()})
+
+
+def raw(lang: str, key: str, **values: object) -> str:
+    """The text without escaping: for button labels and plain-text output such as the CLI."""
+    template = TEXTS[key][lang if lang in LANGUAGES else "zh"]
+    return template.format(**{k: str(v) for k, v in values.items()})
+
+
+def when(lang: str, at: datetime, zone: ZoneInfo) -> str:
+    """A moment in local time, as people say it: 'Thu 28 Nov 14:05' / '11月28日（周四）14:05'."""
+    local = at.astimezone(zone)
+    weekday = _WEEKDAYS["en" if lang == "en" else "zh"][local.weekday()]
+    if lang == "en":
+        return f"{weekday} {local.day} {_MONTHS_EN[local.month - 1]} {local:%H:%M}"
+    return f"{local.month}月{local.day}日（{weekday}）{local:%H:%M}"
+
+
+def language_of(telegram_language: str | None, default: str) -> str:
+    if telegram_language:
+        code = telegram_language.lower().split("-")[0]
+        if code in LANGUAGES:
+            return code
+    return default

@@ -1,0 +1,258 @@
+"""Filing a registration (报备): the checks of RULES §3, in their order, and the use case."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from rapidfuzz import fuzz
+
+from domain.customer_details import (
+    Invalid,
+    Problem,
+    address_key,
+    check_address,
+    check_name,
+    check_needs,
+    name_key,
+    normalize_phone,
+)
+from domain.lifecycle import Deadline, standing_at
+from domain.model import Closure, ExpectedPurchase, FilingFacts, SimilarCustomer, Staff, Team
+from domain.ports import FilingUnitOfWork, StaffDirectory
+from domain.rules import Rules
+
+ADDRESS_PREFIX_CHARS = 6
+# A filer's clock may run a little ahead of ours; beyond this "obtained at" is a typo.
+_CLOCK_SLACK = timedelta(minutes=5)
+
+
+class Reason(StrEnum):
+    NOT_STAFF = "not_staff"
+    INCOMPLETE = "incomplete"
+    LATE = "late"
+    ALREADY_SOLD = "already_sold"
+    DUPLICATE = "duplicate"
+    ALREADY_YOURS = "already_yours"
+    QUOTA = "quota"
+
+
+@dataclass(frozen=True)
+class FilingRequest:
+    filer_telegram_id: int
+    customer_name: str
+    phone: str
+    address: str
+    needs: str | None = None
+    expected_purchase: ExpectedPurchase | None = None
+    obtained_at: datetime | None = None  # None: just now
+    source: str = "chat"  # chat | cli: where the attempt came from, for the evidence log
+
+
+@dataclass(frozen=True)
+class CustomerDetails:
+    name: str
+    phone: str  # E.164
+    address: str
+    needs: str | None
+
+
+@dataclass(frozen=True)
+class Accepted:
+    registration_id: int
+    filed_at: datetime
+    deadline: Deadline | None
+    needs_review: bool = False
+    similar: tuple[SimilarCustomer, ...] = ()
+    details: CustomerDetails | None = None
+
+
+@dataclass(frozen=True)
+class Rejected:
+    reason: Reason
+    problems: tuple[Invalid, ...] = ()
+    holder_name: str | None = None
+    held_since: datetime | None = None
+    registration_id: int | None = None  # already_yours: the filer's own registration
+    deadline: Deadline | None = None  # already_yours: what the filer owes next
+    quota_used: int = 0
+    quota_limit: int = 0
+    obtained_at: datetime | None = None
+
+
+FilingOutcome = Accepted | Rejected
+
+
+def check_details(request: FilingRequest, rules: Rules) -> CustomerDetails | tuple[Invalid, ...]:
+    """RULES §3.2: name, phone and a detailed address are all required."""
+    name = check_name(request.customer_name, rules)
+    phone = normalize_phone(request.phone, rules)
+    address = check_address(request.address, rules)
+    needs = check_needs(request.needs, rules)
+    problems = tuple(v for v in (name, phone, address, needs) if isinstance(v, Invalid))
+    if problems:
+        return problems
+    assert isinstance(name, str) and isinstance(phone, str) and isinstance(address, str)
+    return CustomerDetails(name, phone, address, needs)  # type: ignore[arg-type]
+
+
+def check_obtained_at(obtained_at: datetime, now: datetime, rules: Rules) -> Reason | Invalid | None:
+    """RULES §3.3: file within 24 hours of getting the customer's information."""
+    if obtained_at > now + _CLOCK_SLACK:
+        return Invalid(Problem.OBTAINED_IN_FUTURE)
+    if now - obtained_at > rules.filing_window:
+        return Reason.LATE
+    return None
+
+
+def month_bounds(now: datetime, rules: Rules) -> tuple[datetime, datetime]:
+    """The local calendar month containing `now`, as UTC instants [start, end)."""
+    local = now.astimezone(rules.zone)
+    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    end = (start + timedelta(days=32)).replace(day=1)
+    return start, end
+
+
+def is_similar(name_a: str, address_a: str, candidate: SimilarCustomer, rules: Rules) -> bool:
+    """RULES §3.7: same or near-same name and a similar address (a spouse's other number)."""
+    names = fuzz.ratio(name_key(name_a), name_key(candidate.customer_name))
+    if names < rules.similar_name_score:
+        return False
+    a, b = address_key(address_a), address_key(candidate.address)
+    score = fuzz.ratio(a, b)
+    if min(len(a), len(b)) >= rules.min_address_chars:
+        score = max(score, fuzz.partial_ratio(a, b))
+    return score >= rules.similar_address_score
+
+
+def decide(
+    filer: Staff, details: CustomerDetails, facts: FilingFacts, now: datetime, rules: Rules
+) -> Rejected | tuple[SimilarCustomer, ...]:
+    """Checks 4–7 on what the database knows; returns the rejection or the possible duplicates."""
+    if facts.last_deal_at is not None and now - facts.last_deal_at <= rules.resale_window:
+        return Rejected(Reason.ALREADY_SOLD)
+    if facts.claim is not None and standing_at(facts.claim, now, rules).holds_customer:
+        if facts.claim.holder_id == filer.id:
+            return Rejected(
+                Reason.ALREADY_YOURS,
+                registration_id=facts.claim.id,
+                held_since=facts.claim.filed_at,
+                deadline=standing_at(facts.claim, now, rules).deadline,
+            )
+        return Rejected(Reason.DUPLICATE, holder_name=facts.claim.holder_name, held_since=facts.claim.filed_at)
+    if filer.has_quota and facts.quota_used >= rules.field_monthly_quota:
+        return Rejected(Reason.QUOTA, quota_used=facts.quota_used, quota_limit=rules.field_monthly_quota)
+    return tuple(c for c in facts.similar if is_similar(details.name, details.address, c, rules))
+
+
+def file_registration(
+    unit_of_work: Callable[[], FilingUnitOfWork], request: FilingRequest, now: datetime, rules: Rules
+) -> FilingOutcome:
+    """File one registration: every attempt is logged, accepted or not, in the same transaction."""
+    with unit_of_work() as uow:
+        filer = uow.staff_by_telegram_id(request.filer_telegram_id)
+        outcome = _file(uow, filer, request, now, rules)
+        accepted = isinstance(outcome, Accepted)
+        uow.log_attempt(
+            at=now,
+            telegram_id=request.filer_telegram_id,
+            staff_id=filer.id if filer else None,
+            phone=_phone_for_log(request, rules),
+            customer_name=request.customer_name[: rules.max_name_chars * 2],
+            outcome="accepted" if accepted else "rejected",
+            reason=None if accepted else outcome.reason.value,
+            registration_id=outcome.registration_id if accepted else None,
+            source=request.source,
+        )
+        uow.commit()
+    return outcome
+
+
+def _file(
+    uow: FilingUnitOfWork, filer: Staff | None, request: FilingRequest, now: datetime, rules: Rules
+) -> FilingOutcome:
+    if filer is None or not filer.may_file:
+        return Rejected(Reason.NOT_STAFF)
+    details = check_details(request, rules)
+    if isinstance(details, tuple):
+        return Rejected(Reason.INCOMPLETE, problems=details)
+    obtained_at = request.obtained_at or now
+    timing = check_obtained_at(obtained_at, now, rules)
+    if isinstance(timing, Invalid):
+        return Rejected(Reason.INCOMPLETE, problems=(timing,))
+    if timing is Reason.LATE:
+        return Rejected(Reason.LATE, obtained_at=obtained_at)
+
+    customer_id = uow.lock_customer(details.phone, now)
+    uow.lock_staff(filer.id)
+    month_start, month_end = month_bounds(now, rules)
+    key = address_key(details.address)
+    facts = FilingFacts(
+        claim=uow.claim_for(customer_id),
+        last_deal_at=uow.last_deal_at(customer_id),
+        quota_used=uow.quota_used(filer.id, month_start, month_end) if filer.has_quota else 0,
+        similar=uow.similar_open(customer_id, name_key(details.name), key[:ADDRESS_PREFIX_CHARS]),
+    )
+    verdict = decide(filer, details, facts, now, rules)
+    if isinstance(verdict, Rejected):
+        return verdict
+    if facts.claim is not None:
+        # The old claim no longer protects the customer (it expired): it steps aside for good.
+        uow.release_claim(facts.claim.id, Closure.EXPIRED, now)
+    registration_id = uow.add_registration(
+        customer_id=customer_id,
+        filer=filer,
+        customer_name=details.name,
+        address=details.address,
+        needs=details.needs,
+        expected_purchase=request.expected_purchase,
+        obtained_at=obtained_at,
+        filed_at=now,
+        needs_review=bool(verdict),
+        similar_to_id=verdict[0].registration_id if verdict else None,
+    )
+    registration = uow.claim_for(customer_id)
+    assert registration is not None and registration.id == registration_id
+    return Accepted(
+        registration_id=registration_id,
+        filed_at=now,
+        deadline=standing_at(registration, now, rules).deadline,
+        needs_review=bool(verdict),
+        similar=verdict,
+        details=details,
+    )
+
+
+def _phone_for_log(request: FilingRequest, rules: Rules) -> str:
+    """The attempt log keeps the normalized phone when there is one, else what was typed."""
+    phone = normalize_phone(request.phone, rules)
+    return phone if isinstance(phone, str) else request.phone.strip()[:40]
+
+
+@dataclass(frozen=True)
+class ReviewNotice:
+    """Tells one manager about a possible duplicate (撞单) between two of the chain's people."""
+
+    manager: Staff
+    filer: Staff
+    filer_team: Team
+    holder: Staff
+    holder_team: Team
+    similar: SimilarCustomer
+
+
+def possible_duplicate_notices(directory: StaffDirectory, filer_id: int, accepted: Accepted) -> list[ReviewNotice]:
+    """RULES §3.7: the holder's manager and the filer's manager are told."""
+    if not accepted.needs_review or not accepted.similar:
+        return []
+    similar = accepted.similar[0]
+    filer = directory.staff_by_id(filer_id)
+    holder = directory.staff_by_id(similar.holder_id)
+    assert filer is not None and filer.team_id is not None and holder is not None
+    filer_team = directory.team_by_id(filer.team_id)
+    holder_team = directory.team_by_id(similar.team_id)
+    assert filer_team is not None and holder_team is not None
+    managers = directory.team_managers({filer_team.id, holder_team.id})
+    return [ReviewNotice(m, filer, filer_team, holder, holder_team, similar) for m in managers]

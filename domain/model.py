@@ -1,0 +1,132 @@
+"""The business's nouns: teams, staff, registrations, filing attempts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    STORE = "store"  # 商场: store guides, no quota, no expiry
+    FIELD = "field"  # 业务部: field salespeople, monthly quota, 15-day expiry
+
+
+class Role(StrEnum):
+    GUIDE = "guide"
+    SALESPERSON = "salesperson"
+    STORE_MANAGER = "store_manager"
+    SUPERVISOR = "supervisor"
+    OPS_MANAGER = "ops_manager"
+    MARKETING_MANAGER = "marketing_manager"
+    DEPT_HEAD = "dept_head"
+    ADMIN = "admin"
+
+
+FILING_ROLES = frozenset({Role.GUIDE, Role.SALESPERSON})
+TEAM_MANAGER_ROLES = frozenset({Role.STORE_MANAGER, Role.SUPERVISOR})
+
+
+class ExpectedPurchase(StrEnum):
+    """预计采购时间, offered as buttons."""
+
+    WITHIN_WEEK = "week"
+    WITHIN_MONTH = "month"
+    WITHIN_QUARTER = "quarter"
+    LATER = "later"
+    UNKNOWN = "unknown"
+
+
+class Closure(StrEnum):
+    """How a registration stopped holding its customer (stored; the open states are derived)."""
+
+    WON = "won"
+    LOST = "lost"
+    VOID = "void"
+    EXPIRED = "expired"  # released because a colleague filed the customer after expiry
+
+
+class State(StrEnum):
+    ACTIVE = "active"
+    DUE = "due"
+    LAPSED = "lapsed"
+    EXPIRED = "expired"
+    DEPOSIT = "deposit"
+    WON = "won"
+    LOST = "lost"
+    VOID = "void"
+
+
+@dataclass(frozen=True)
+class Team:
+    id: int
+    name: str
+    channel: Channel
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class Staff:
+    id: int
+    telegram_id: int
+    name: str
+    roles: frozenset[Role]
+    team_id: int | None
+    region: str | None
+    active: bool
+    channel: Channel | None = None  # the channel of their team, when they have one
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles
+
+    @property
+    def may_file(self) -> bool:
+        return self.active and bool(self.roles & FILING_ROLES) and self.team_id is not None
+
+    @property
+    def has_quota(self) -> bool:
+        """RULES §3.6: field salespeople have a monthly quota; store guides have none."""
+        return self.channel is Channel.FIELD
+
+
+@dataclass(frozen=True)
+class Registration:
+    id: int
+    customer_id: int
+    phone: str
+    customer_name: str
+    address: str
+    holder_id: int
+    holder_name: str
+    team_id: int
+    channel: Channel
+    filed_at: datetime
+    last_follow_up_at: datetime | None = None
+    measured_at: datetime | None = None
+    deposit_at: datetime | None = None
+    closure: Closure | None = None
+    closed_at: datetime | None = None
+    needs: str | None = None
+    expected_purchase: ExpectedPurchase | None = None
+    needs_review: bool = False
+
+
+@dataclass(frozen=True)
+class SimilarCustomer:
+    """An open registration under another phone, candidate for a possible duplicate (撞单)."""
+
+    registration_id: int
+    holder_id: int
+    team_id: int
+    customer_name: str
+    address: str
+
+
+@dataclass
+class FilingFacts:
+    """What the database knows that the filing checks need, read under the filing lock."""
+
+    claim: Registration | None = None
+    last_deal_at: datetime | None = None
+    quota_used: int = 0
+    similar: list[SimilarCustomer] = field(default_factory=list)

@@ -1,0 +1,201 @@
+"""Who may use the bot (RULES §2): enrolment by invitation, and what each person sees of their own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from domain.filing import month_bounds
+from domain.lifecycle import Standing, standing_at
+from domain.model import Channel, Registration, Role, Staff, Team
+from domain.rules import Rules
+
+# Roles that belong to one team; the others (ops, marketing, dept head, admin) see across teams.
+TEAM_ROLES = frozenset({Role.GUIDE, Role.SALESPERSON, Role.STORE_MANAGER, Role.SUPERVISOR})
+
+
+class RosterUnitOfWork(Protocol):
+    def __enter__(self) -> RosterUnitOfWork: ...
+    def __exit__(self, *exc: object) -> None: ...
+    def commit(self) -> None: ...
+    def staff_by_telegram_id(self, telegram_id: int) -> Staff | None: ...
+    def team_by_id(self, team_id: int) -> Team | None: ...
+    def add_invite(
+        self, *, code: str, role: Role, team_id: int | None, created_by: int, now: datetime, expires_at: datetime
+    ) -> None: ...
+    def take_invite(self, code: str, used_by: int, now: datetime) -> object | None: ...
+    def upsert_staff(
+        self,
+        *,
+        telegram_id: int,
+        name: str,
+        roles: frozenset[Role],
+        team_id: int | None,
+        region: str | None,
+        now: datetime,
+    ) -> Staff: ...
+    def open_registrations_of(self, holder_id: int) -> list[Registration]: ...
+    def quota_used(self, filer_id: int, month_start: datetime, month_end: datetime) -> int: ...
+
+
+def is_admin(telegram_id: int, staff: Staff | None, admin_ids: frozenset[int]) -> bool:
+    return telegram_id in admin_ids or (staff is not None and staff.active and staff.has(Role.ADMIN))
+
+
+def active_staff(uow: RosterUnitOfWork, telegram_id: int) -> Staff | None:
+    """The person if they are on the roster and active; a deactivated person is a stranger at once."""
+    staff = uow.staff_by_telegram_id(telegram_id)
+    return staff if staff is not None and staff.active else None
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    staff: Staff
+    team: Team | None
+
+
+def create_invite(
+    uow: RosterUnitOfWork,
+    *,
+    code: str,
+    role: Role,
+    team_id: int | None,
+    created_by: int,
+    now: datetime,
+    valid_for: timedelta,
+) -> datetime:
+    if role in TEAM_ROLES and team_id is None:
+        raise ValueError(f"role {role} needs a team")
+    expires_at = now + valid_for
+    uow.add_invite(code=code, role=role, team_id=team_id, created_by=created_by, now=now, expires_at=expires_at)
+    uow.commit()
+    return expires_at
+
+
+def redeem_invite(uow: RosterUnitOfWork, *, code: str, telegram_id: int, name: str, now: datetime) -> Enrolled | None:
+    """Whoever opens a valid one-time link joins the roster with the invite's role and team."""
+    invite = uow.take_invite(code, telegram_id, now)
+    if invite is None:
+        return None
+    role = Role(invite.role)  # type: ignore[attr-defined]
+    team_id = invite.team_id  # type: ignore[attr-defined]
+    existing = uow.staff_by_telegram_id(telegram_id)
+    roles = frozenset({role}) | (existing.roles if existing and existing.active else frozenset())
+    team = uow.team_by_id(team_id) if team_id is not None else None
+    staff = uow.upsert_staff(
+        telegram_id=telegram_id,
+        name=name,
+        roles=roles,
+        team_id=team_id if team_id is not None else (existing.team_id if existing else None),
+        region=team.region if team else (existing.region if existing else None),
+        now=now,
+    )
+    uow.commit()
+    return Enrolled(staff, team)
+
+
+@dataclass(frozen=True)
+class Held:
+    registration: Registration
+    standing: Standing
+
+
+def my_registrations(uow: RosterUnitOfWork, staff: Staff, now: datetime, rules: Rules) -> list[Held]:
+    """The person's open registrations with state and next deadline, soonest deadline first."""
+    held = [Held(r, standing_at(r, now, rules)) for r in uow.open_registrations_of(staff.id)]
+    held = [h for h in held if h.standing.holds_customer]
+    far = now + timedelta(days=36500)
+    return sorted(held, key=lambda h: (h.standing.deadline.at if h.standing.deadline else far, h.registration.id))
+
+
+@dataclass(frozen=True)
+class Quota:
+    used: int
+    limit: int
+
+    @property
+    def left(self) -> int:
+        return max(0, self.limit - self.used)
+
+
+def quota_of(uow: RosterUnitOfWork, staff: Staff, now: datetime, rules: Rules) -> Quota | None:
+    """Used and left this local month; None for people without a quota (store guides)."""
+    if not staff.has_quota:
+        return None
+    start, end = month_bounds(now, rules)
+    return Quota(uow.quota_used(staff.id, start, end), rules.field_monthly_quota)
+
+
+class RosterRefusal(Exception):
+    """A roster change the rules refuse; `code` names why (used by the CLI's messages)."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+
+
+# A store guide works in a store team; a field salesperson in a field team (RULES §2).
+_CHANNEL_OF_ROLE = {Role.GUIDE: Channel.STORE, Role.SALESPERSON: Channel.FIELD}
+
+
+class RosterAdminUnitOfWork(RosterUnitOfWork, Protocol):
+    def team_by_name(self, name: str) -> Team | None: ...
+    def add_team(self, name: str, channel: Channel, region: str | None, now: datetime) -> Team: ...
+    def deactivate_staff(self, telegram_id: int, now: datetime) -> bool: ...
+
+
+def add_team(uow: RosterAdminUnitOfWork, *, name: str, channel: Channel, region: str | None, now: datetime) -> Team:
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise RosterRefusal("bad_team_name", "a team name has 1 to 80 characters")
+    if uow.team_by_name(name) is not None:
+        raise RosterRefusal("team_exists", name)
+    team = uow.add_team(name, channel, region, now)
+    uow.commit()
+    return team
+
+
+def enrol(
+    uow: RosterAdminUnitOfWork,
+    *,
+    telegram_id: int,
+    name: str,
+    roles: frozenset[Role],
+    team_name: str | None,
+    region: str | None,
+    now: datetime,
+) -> Staff:
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise RosterRefusal("bad_name", "a name has 1 to 80 characters")
+    if not roles:
+        raise RosterRefusal("no_role")
+    team = None
+    if team_name is not None:
+        team = uow.team_by_name(team_name)
+        if team is None:
+            raise RosterRefusal("no_such_team", team_name)
+    if roles & TEAM_ROLES and team is None:
+        raise RosterRefusal("team_required", ", ".join(sorted(r.value for r in roles & TEAM_ROLES)))
+    for role in roles:
+        channel = _CHANNEL_OF_ROLE.get(role)
+        if channel is not None and team is not None and team.channel is not channel:
+            raise RosterRefusal("wrong_channel", f"{role.value} needs a {channel.value} team, {team.name} is {team.channel.value}")
+    staff = uow.upsert_staff(
+        telegram_id=telegram_id,
+        name=name,
+        roles=roles,
+        team_id=team.id if team else None,
+        region=region or (team.region if team else None),
+        now=now,
+    )
+    uow.commit()
+    return staff
+
+
+def deactivate(uow: RosterAdminUnitOfWork, *, telegram_id: int, now: datetime) -> None:
+    """From this moment the person is a stranger to the bot; their history stays."""
+    if not uow.deactivate_staff(telegram_id, now):
+        raise RosterRefusal("no_such_staff", str(telegram_id))
+    uow.commit()

@@ -1,0 +1,50 @@
+"""Every number of RULES.md, as one immutable value handed to the rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class Rules:
+    timezone: str = "Asia/Shanghai"
+    phone_region: str = "CN"
+    min_address_chars: int = 8
+    max_name_chars: int = 40
+    max_address_chars: int = 200
+    max_needs_chars: int = 500
+    filing_window_hours: int = 24
+    resale_window_days: int = 365
+    field_monthly_quota: int = 20
+    follow_up_every_days: int = 3
+    lapse_after_days: int = 10
+    field_expiry_days: int = 15
+    # Possible-duplicate (撞单) thresholds, rapidfuzz scores 0–100.
+    similar_name_score: int = 80
+    similar_address_score: int = 85
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def filing_window(self) -> timedelta:
+        return timedelta(hours=self.filing_window_hours)
+
+    @property
+    def resale_window(self) -> timedelta:
+        return timedelta(days=self.resale_window_days)
+
+    @property
+    def follow_up_every(self) -> timedelta:
+        return timedelta(days=self.follow_up_every_days)
+
+    @property
+    def lapse_after(self) -> timedelta:
+        return timedelta(days=self.lapse_after_days)
+
+    @property
+    def field_expiry(self) -> timedelta:
+        return timedelta(days=self.field_expiry_days)

@@ -1,0 +1,1 @@
+"""Persistence: sqlmodel tables, the unit of work, migrations. Implements domain.ports."""

@@ -1,0 +1,147 @@
+"""The database tables. Every change here comes with an alembic revision in migrations/versions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in and out, on SQLite (which keeps no zone) and PostgreSQL alike."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; pass an aware UTC time")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _at(nullable: bool = False, index: bool = False) -> object:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+class TeamRow(SQLModel, table=True):
+    __tablename__ = "team"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True)
+    channel: str = Field(max_length=10)  # domain.model.Channel
+    region: str | None = Field(default=None, max_length=80)
+    language: str = Field(default="zh", max_length=5)
+    created_at: datetime = _at()  # type: ignore[assignment]
+
+
+class StaffRow(SQLModel, table=True):
+    __tablename__ = "staff"
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_id: int = Field(sa_type=sa.BigInteger, unique=True)
+    name: str = Field(max_length=80)
+    roles: str = Field(max_length=200)  # comma-separated domain.model.Role values
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    region: str | None = Field(default=None, max_length=80)
+    active: bool = Field(default=True)
+    created_at: datetime = _at()  # type: ignore[assignment]
+    deactivated_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
+
+
+class InviteRow(SQLModel, table=True):
+    """A one-time enrolment link made by an admin with /invite."""
+
+    __tablename__ = "invite"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, unique=True)
+    role: str = Field(max_length=30)
+    team_id: int | None = Field(default=None, foreign_key="team.id")
+    created_by: int = Field(sa_type=sa.BigInteger)
+    created_at: datetime = _at()  # type: ignore[assignment]
+    expires_at: datetime = _at()  # type: ignore[assignment]
+    used_by: int | None = Field(default=None, sa_type=sa.BigInteger)
+    used_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
+
+
+class CustomerRow(SQLModel, table=True):
+    """A customer is a normalized phone; its row is what filings of that phone lock."""
+
+    __tablename__ = "customer"
+    id: int | None = Field(default=None, primary_key=True)
+    phone: str = Field(max_length=20, unique=True)  # E.164
+    created_at: datetime = _at()  # type: ignore[assignment]
+
+
+class RegistrationRow(SQLModel, table=True):
+    __tablename__ = "registration"
+    __table_args__ = (
+        # First registered, first protected: at most one registration holds a customer.
+        sa.Index(
+            "uq_registration_claim",
+            "customer_id",
+            unique=True,
+            sqlite_where=sa.text("holds_claim"),
+            postgresql_where=sa.text("holds_claim"),
+        ),
+        sa.Index("ix_registration_filer_month", "filer_id", "filed_at"),
+        sa.Index("ix_registration_holder_open", "holder_id", "holds_claim"),
+        sa.Index(
+            "ix_registration_open_name",
+            "name_key",
+            sqlite_where=sa.text("holds_claim"),
+            postgresql_where=sa.text("holds_claim"),
+        ),
+        sa.Index(
+            "ix_registration_open_address",
+            "address_prefix",
+            sqlite_where=sa.text("holds_claim"),
+            postgresql_where=sa.text("holds_claim"),
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    filer_id: int = Field(foreign_key="staff.id")
+    holder_id: int = Field(foreign_key="staff.id")
+    team_id: int = Field(foreign_key="team.id", index=True)
+    channel: str = Field(max_length=10)
+    customer_name: str = Field(max_length=80)
+    name_key: str = Field(max_length=80)
+    address: str = Field(max_length=400)
+    address_prefix: str = Field(max_length=20)
+    needs: str | None = Field(default=None, max_length=1000)
+    expected_purchase: str | None = Field(default=None, max_length=10)
+    obtained_at: datetime = _at()  # type: ignore[assignment]
+    filed_at: datetime = _at()  # type: ignore[assignment]
+    last_follow_up_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
+    measured_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
+    deposit_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
+    deal_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
+    holds_claim: bool = Field(default=True)
+    closure: str | None = Field(default=None, max_length=10)  # domain.model.Closure
+    closed_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
+    needs_review: bool = Field(default=False)
+    similar_to_id: int | None = Field(default=None, foreign_key="registration.id")
+
+
+class FilingAttemptRow(SQLModel, table=True):
+    """Append-only evidence of every filing, accepted or rejected (RULES §3)."""
+
+    __tablename__ = "filing_attempt"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _at(index=True)  # type: ignore[assignment]
+    telegram_id: int = Field(sa_type=sa.BigInteger)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    phone: str = Field(max_length=40, index=True)
+    customer_name: str = Field(max_length=80)
+    outcome: str = Field(max_length=10)
+    reason: str | None = Field(default=None, max_length=20)
+    registration_id: int | None = Field(default=None, foreign_key="registration.id")
+    source: str = Field(max_length=10)

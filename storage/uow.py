@@ -1,0 +1,348 @@
+"""The unit of work: one transaction, rolled back unless committed, implementing domain.ports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from domain.customer_details import address_key, name_key
+from domain.filing import ADDRESS_PREFIX_CHARS
+from domain.model import (
+    Channel,
+    Closure,
+    ExpectedPurchase,
+    Registration,
+    Role,
+    SimilarCustomer,
+    Staff,
+    Team,
+)
+from storage.db import WRITE
+from storage.tables import (
+    CustomerRow,
+    FilingAttemptRow,
+    InviteRow,
+    RegistrationRow,
+    StaffRow,
+    TeamRow,
+)
+
+SIMILAR_CANDIDATES_LIMIT = 200
+
+
+class SqlUnitOfWork:
+    """`with SqlUnitOfWork(engine, write=True) as uow: ...; uow.commit()`."""
+
+    def __init__(self, engine: Engine, *, write: bool = False) -> None:
+        self._engine = engine
+        self._write = write
+        self.session: Session
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self.session = Session(self._engine, expire_on_commit=False)
+        self.session.connection(execution_options={WRITE: self._write})
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # close() rolls back whatever was not committed, and leaves loaded rows readable.
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    @property
+    def _dialect(self) -> str:
+        return self._engine.dialect.name
+
+    # --- roster -----------------------------------------------------------------------------
+
+    def team_by_name(self, name: str) -> Team | None:
+        row = self.session.exec(select(TeamRow).where(TeamRow.name == name)).first()
+        return _team(row) if row else None
+
+    def team_by_id(self, team_id: int) -> Team | None:
+        row = self.session.get(TeamRow, team_id)
+        return _team(row) if row else None
+
+    def teams(self) -> list[Team]:
+        return [_team(r) for r in self.session.exec(select(TeamRow).order_by(col(TeamRow.name)))]
+
+    def add_team(self, name: str, channel: Channel, region: str | None, now: datetime) -> Team:
+        row = TeamRow(name=name, channel=channel.value, region=region, created_at=now)
+        self.session.add(row)
+        self.session.flush()
+        return _team(row)
+
+    def staff_by_telegram_id(self, telegram_id: int) -> Staff | None:
+        found = self.session.exec(
+            select(StaffRow, TeamRow)
+            .join(TeamRow, col(StaffRow.team_id) == col(TeamRow.id), isouter=True)
+            .where(StaffRow.telegram_id == telegram_id)
+        ).first()
+        return _staff(*found) if found else None
+
+    def staff_by_id(self, staff_id: int) -> Staff | None:
+        found = self.session.exec(
+            select(StaffRow, TeamRow)
+            .join(TeamRow, col(StaffRow.team_id) == col(TeamRow.id), isouter=True)
+            .where(StaffRow.id == staff_id)
+        ).first()
+        return _staff(*found) if found else None
+
+    def all_staff(self) -> list[Staff]:
+        rows = self.session.exec(
+            select(StaffRow, TeamRow)
+            .join(TeamRow, col(StaffRow.team_id) == col(TeamRow.id), isouter=True)
+            .order_by(col(StaffRow.id))
+        ).all()
+        return [_staff(s, t) for s, t in rows]
+
+    def team_managers(self, team_ids: set[int]) -> list[Staff]:
+        """Active store managers and supervisors of these teams (RULES §3.7 notifications)."""
+        return [
+            s
+            for s in self.all_staff()
+            if s.active and s.team_id in team_ids and s.roles & {Role.STORE_MANAGER, Role.SUPERVISOR}
+        ]
+
+    def upsert_staff(
+        self,
+        *,
+        telegram_id: int,
+        name: str,
+        roles: frozenset[Role],
+        team_id: int | None,
+        region: str | None,
+        now: datetime,
+    ) -> Staff:
+        """Enrol someone, or re-enrol (and reactivate) someone already on the roster."""
+        row = self.session.exec(select(StaffRow).where(StaffRow.telegram_id == telegram_id)).first()
+        if row is None:
+            row = StaffRow(telegram_id=telegram_id, name=name, roles="", created_at=now)
+        row.name = name
+        row.roles = ",".join(sorted(r.value for r in roles))
+        row.team_id = team_id
+        row.region = region
+        row.active = True
+        row.deactivated_at = None
+        self.session.add(row)
+        self.session.flush()
+        staff = self.staff_by_id(row.id)  # type: ignore[arg-type]
+        assert staff is not None
+        return staff
+
+    def deactivate_staff(self, telegram_id: int, now: datetime) -> bool:
+        row = self.session.exec(select(StaffRow).where(StaffRow.telegram_id == telegram_id)).first()
+        if row is None:
+            return False
+        row.active = False
+        row.deactivated_at = now
+        self.session.add(row)
+        return True
+
+    def add_invite(
+        self, *, code: str, role: Role, team_id: int | None, created_by: int, now: datetime, expires_at: datetime
+    ) -> None:
+        self.session.add(
+            InviteRow(
+                code=code, role=role.value, team_id=team_id, created_by=created_by, created_at=now, expires_at=expires_at
+            )
+        )
+
+    def take_invite(self, code: str, used_by: int, now: datetime) -> InviteRow | None:
+        """Mark an unused, unexpired invite as used, atomically: a second taker gets None."""
+        result = self.session.execute(
+            sa.update(InviteRow)
+            .where(
+                col(InviteRow.code) == code,
+                col(InviteRow.used_at).is_(None),
+                col(InviteRow.expires_at) > now,
+            )
+            .values(used_by=used_by, used_at=now)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        return self.session.exec(select(InviteRow).where(InviteRow.code == code)).one()
+
+    # --- filing (domain.ports.FilingUnitOfWork) ---------------------------------------------
+
+    def lock_customer(self, phone: str, now: datetime) -> int:
+        insert = pg_insert if self._dialect == "postgresql" else sqlite_insert
+        self.session.execute(
+            insert(CustomerRow).values(phone=phone, created_at=now).on_conflict_do_nothing(index_elements=["phone"])
+        )
+        # On PostgreSQL the row lock queues concurrent filings of this phone; on SQLite the
+        # write transaction (BEGIN IMMEDIATE) already serializes every filing.
+        customer_id = self.session.execute(
+            sa.select(CustomerRow.id).where(col(CustomerRow.phone) == phone).with_for_update()
+        ).scalar_one()
+        return int(customer_id)
+
+    def lock_staff(self, staff_id: int) -> None:
+        self.session.execute(sa.select(StaffRow.id).where(col(StaffRow.id) == staff_id).with_for_update())
+
+    def claim_for(self, customer_id: int) -> Registration | None:
+        found = self.session.exec(
+            _registrations().where(RegistrationRow.customer_id == customer_id, col(RegistrationRow.holds_claim))
+        ).first()
+        return _registration(*found) if found else None
+
+    def last_deal_at(self, customer_id: int) -> datetime | None:
+        return self.session.execute(
+            sa.select(sa.func.max(RegistrationRow.deal_at)).where(col(RegistrationRow.customer_id) == customer_id)
+        ).scalar_one_or_none()
+
+    def quota_used(self, filer_id: int, month_start: datetime, month_end: datetime) -> int:
+        """Registrations filed this month still using a slot: a deal frees its slot (RULES §3.6)."""
+        return int(
+            self.session.execute(
+                sa.select(sa.func.count())
+                .select_from(RegistrationRow)
+                .where(
+                    col(RegistrationRow.filer_id) == filer_id,
+                    col(RegistrationRow.filed_at) >= month_start,
+                    col(RegistrationRow.filed_at) < month_end,
+                    sa.or_(col(RegistrationRow.closure).is_(None), col(RegistrationRow.closure) != Closure.WON.value),
+                )
+            ).scalar_one()
+        )
+
+    def similar_open(self, customer_id: int, name_key: str, address_prefix: str) -> list[SimilarCustomer]:
+        rows = self.session.execute(
+            sa.select(
+                RegistrationRow.id,
+                RegistrationRow.holder_id,
+                RegistrationRow.team_id,
+                RegistrationRow.customer_name,
+                RegistrationRow.address,
+            )
+            .where(
+                col(RegistrationRow.holds_claim),
+                col(RegistrationRow.customer_id) != customer_id,
+                sa.or_(col(RegistrationRow.name_key) == name_key, col(RegistrationRow.address_prefix) == address_prefix),
+            )
+            .order_by(col(RegistrationRow.filed_at).desc())
+            .limit(SIMILAR_CANDIDATES_LIMIT)
+        ).all()
+        return [SimilarCustomer(*row) for row in rows]
+
+    def release_claim(self, registration_id: int, closure: Closure, at: datetime) -> None:
+        self.session.execute(
+            sa.update(RegistrationRow)
+            .where(col(RegistrationRow.id) == registration_id)
+            .values(holds_claim=False, closure=closure.value, closed_at=at)
+        )
+
+    def add_registration(
+        self,
+        *,
+        customer_id: int,
+        filer: Staff,
+        customer_name: str,
+        address: str,
+        needs: str | None,
+        expected_purchase: ExpectedPurchase | None,
+        obtained_at: datetime,
+        filed_at: datetime,
+        needs_review: bool,
+        similar_to_id: int | None,
+    ) -> int:
+        assert filer.team_id is not None and filer.channel is not None
+        row = RegistrationRow(
+            customer_id=customer_id,
+            filer_id=filer.id,
+            holder_id=filer.id,
+            team_id=filer.team_id,
+            channel=filer.channel.value,
+            customer_name=customer_name,
+            name_key=name_key(customer_name),
+            address=address,
+            address_prefix=address_key(address)[:ADDRESS_PREFIX_CHARS],
+            needs=needs,
+            expected_purchase=expected_purchase.value if expected_purchase else None,
+            obtained_at=obtained_at,
+            filed_at=filed_at,
+            needs_review=needs_review,
+            similar_to_id=similar_to_id,
+        )
+        self.session.add(row)
+        self.session.flush()
+        assert row.id is not None
+        return row.id
+
+    def log_attempt(self, **fields: Any) -> None:
+        self.session.add(FilingAttemptRow(**fields))
+
+    # --- reading registrations --------------------------------------------------------------
+
+    def open_registrations_of(self, holder_id: int) -> list[Registration]:
+        rows = self.session.exec(
+            _registrations()
+            .where(RegistrationRow.holder_id == holder_id, col(RegistrationRow.holds_claim))
+            .order_by(col(RegistrationRow.filed_at))
+        ).all()
+        return [_registration(*r) for r in rows]
+
+    def registration(self, registration_id: int) -> Registration | None:
+        found = self.session.exec(_registrations().where(RegistrationRow.id == registration_id)).first()
+        return _registration(*found) if found else None
+
+    def attempts(self) -> list[FilingAttemptRow]:
+        return list(self.session.exec(select(FilingAttemptRow).order_by(col(FilingAttemptRow.id))))
+
+
+def _registrations() -> Any:
+    return (
+        select(RegistrationRow, CustomerRow.phone, StaffRow.name)
+        .join(CustomerRow, col(CustomerRow.id) == col(RegistrationRow.customer_id))
+        .join(StaffRow, col(StaffRow.id) == col(RegistrationRow.holder_id))
+    )
+
+
+def _team(row: TeamRow) -> Team:
+    assert row.id is not None
+    return Team(id=row.id, name=row.name, channel=Channel(row.channel), region=row.region)
+
+
+def _staff(row: StaffRow, team: TeamRow | None) -> Staff:
+    assert row.id is not None
+    return Staff(
+        id=row.id,
+        telegram_id=row.telegram_id,
+        name=row.name,
+        roles=frozenset(Role(r) for r in row.roles.split(",") if r),
+        team_id=row.team_id,
+        region=row.region,
+        active=row.active,
+        channel=Channel(team.channel) if team else None,
+    )
+
+
+def _registration(row: RegistrationRow, phone: str, holder_name: str) -> Registration:
+    assert row.id is not None
+    return Registration(
+        id=row.id,
+        customer_id=row.customer_id,
+        phone=phone,
+        customer_name=row.customer_name,
+        address=row.address,
+        holder_id=row.holder_id,
+        holder_name=holder_name,
+        team_id=row.team_id,
+        channel=Channel(row.channel),
+        filed_at=row.filed_at,
+        last_follow_up_at=row.last_follow_up_at,
+        measured_at=row.measured_at,
+        deposit_at=row.deposit_at,
+        closure=Closure(row.closure) if row.closure else None,
+        closed_at=row.closed_at,
+        needs=row.needs,
+        expected_purchase=ExpectedPurchase(row.expected_purchase) if row.expected_purchase else None,
+        needs_review=row.needs_review,
+    )
