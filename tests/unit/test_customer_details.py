@@ -1,0 +1,138 @@
+"""RULES §3.2: what counts as a name, a phone and a detailed address; §2 masking."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.customer_details import (
+    Invalid,
+    Problem,
+    check_address,
+    check_name,
+    check_needs,
+    display_phone,
+    mask_name,
+    mask_phone,
+    normalize_phone,
+)
+from domain.rules import Rules
+
+RULES = Rules()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["13800138000", "138 0013 8000", "+86 138-0013-8000", "008613800138000", "+8613800138000", "138-0013-8000", " 138 0013 8000 "],
+)
+def test_every_way_of_typing_one_mobile_is_one_customer(typed: str) -> None:
+    assert normalize_phone(typed, RULES) == "+8613800138000"
+
+
+@pytest.mark.parametrize("typed", ["010-12345678", "(010) 1234 5678", "+86 10 1234 5678"])
+def test_landline_with_area_code(typed: str) -> None:
+    assert normalize_phone(typed, RULES) == "+861012345678"
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem", "digits"),
+    [
+        ("", Problem.PHONE_EMPTY, 0),
+        ("   ", Problem.PHONE_EMPTY, 0),
+        ("abc", Problem.PHONE_NOT_DIGITS, 0),
+        ("138001380OO", Problem.PHONE_NOT_DIGITS, 0),
+        ("😀", Problem.PHONE_NOT_DIGITS, 0),
+        ("'; DROP TABLE customer;--", Problem.PHONE_NOT_DIGITS, 0),
+        ("12345", Problem.PHONE_TOO_SHORT, 5),
+        ("1380013800", Problem.PHONE_TOO_SHORT, 10),
+        ("138001380001", Problem.PHONE_TOO_LONG, 12),
+        ("1" * 30, Problem.PHONE_TOO_LONG, 30),
+        ("12345678901", Problem.PHONE_INVALID, 11),  # 12… is not a mobile prefix
+    ],
+)
+def test_bad_phones_get_a_specific_problem(typed: str, problem: Problem, digits: int) -> None:
+    assert normalize_phone(typed, RULES) == Invalid(problem, digits)
+
+
+@given(st.text(max_size=60))
+def test_any_text_is_either_refused_or_a_valid_e164_number(text: str) -> None:
+    result = normalize_phone(text, RULES)
+    assert isinstance(result, Invalid) or (result.startswith("+") and result[1:].isdigit())
+
+
+@given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
+def test_every_cn_mobile_shape_normalizes_to_itself(mobile: str) -> None:
+    result = normalize_phone(mobile, RULES)
+    if not isinstance(result, Invalid):  # a few prefixes are unallocated
+        assert result == "+86" + mobile
+        assert normalize_phone(f"+86 {mobile[:3]} {mobile[3:7]} {mobile[7:]}", RULES) == result
+
+
+@pytest.mark.parametrize("name", ["张三", "张", "欧阳娜娜", "Robert O'Neil", "阿卜杜·买买提", "<b>&", "Bob'); DROP TABLE x;--"])
+def test_names_with_letters_are_accepted_as_typed(name: str) -> None:
+    assert check_name(f"  {name} ", RULES) == name
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("", Problem.NAME_EMPTY),
+        ("   ", Problem.NAME_EMPTY),
+        ("😀😀", Problem.NAME_NOT_A_NAME),
+        ("张三😀", Problem.NAME_NOT_A_NAME),
+        ("12345", Problem.NAME_NOT_A_NAME),
+        ("x" * 41, Problem.NAME_TOO_LONG),
+        ("长" * 5000, Problem.NAME_TOO_LONG),
+    ],
+)
+def test_bad_names(typed: str, problem: Problem) -> None:
+    assert check_name(typed, RULES) == Invalid(problem)
+
+
+def test_name_of_exactly_40_characters_is_fine() -> None:
+    assert check_name("张" * 40, RULES) == "张" * 40
+
+
+@pytest.mark.parametrize(
+    "address", ["北京市朝阳区建国路88号3栋1201", "朝阳区建国路88号", "Room 3, 88 Jianguo Rd", "望京西园三区311楼"]
+)
+def test_detailed_addresses(address: str) -> None:
+    assert check_address(address, RULES) == address
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("", Problem.ADDRESS_TOO_SHORT),
+        ("北", Problem.ADDRESS_TOO_SHORT),
+        ("北京市朝阳区", Problem.ADDRESS_TOO_SHORT),
+        ("广东省深圳市南山区", Problem.ADDRESS_ONLY_AREA),
+        ("内蒙古自治区呼和浩特市新城区", Problem.ADDRESS_ONLY_AREA),
+        ("        a", Problem.ADDRESS_TOO_SHORT),
+        ("路" * 201, Problem.ADDRESS_TOO_LONG),
+    ],
+)
+def test_addresses_that_are_not_detailed(typed: str, problem: Problem) -> None:
+    assert check_address(typed, RULES) == Invalid(problem)
+
+
+def test_minimum_address_length_is_a_setting() -> None:
+    assert check_address("建国路88号", Rules(min_address_chars=6)) == "建国路88号"
+    assert isinstance(check_address("建国路88号", Rules(min_address_chars=8)), Invalid)
+
+
+def test_needs_are_optional_and_bounded() -> None:
+    assert check_needs(None, RULES) is None
+    assert check_needs("   ", RULES) is None
+    assert check_needs("1.8米床垫", RULES) == "1.8米床垫"
+    assert check_needs("x" * 501, RULES) == Invalid(Problem.NEEDS_TOO_LONG)
+
+
+def test_masks() -> None:
+    assert mask_phone("+8613812345678") == "138****5678"
+    assert mask_name("张三") == "张*"
+    assert mask_name("欧阳娜娜") == "欧***"
+    assert mask_name("张") == "张*"
+    assert display_phone("+8613800138000") == "13800138000"
+    assert display_phone("+861012345678") == "010 1234 5678"

@@ -1,0 +1,125 @@
+"""RULES §3: the filing checks in their order, on facts alone (no database)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from domain.customer_details import Invalid, Problem
+from domain.filing import (
+    CustomerDetails,
+    FilingRequest,
+    Reason,
+    Rejected,
+    check_details,
+    check_obtained_at,
+    decide,
+    is_similar,
+    month_bounds,
+)
+from domain.model import Channel, FilingFacts, Registration, Role, SimilarCustomer, Staff
+from domain.rules import Rules
+
+RULES = Rules()
+NOW = datetime(2026, 11, 10, 6, 0, tzinfo=UTC)
+GUIDE = Staff(1, 101, "王芳", frozenset({Role.GUIDE}), 1, "北京", True, Channel.STORE)
+SALES = Staff(2, 201, "李强", frozenset({Role.SALESPERSON}), 2, "北京", True, Channel.FIELD)
+DETAILS = CustomerDetails("张三", "+8613800138000", "北京市朝阳区建国路88号", None)
+
+
+def claim(holder: Staff, filed_at: datetime, channel: Channel = Channel.STORE) -> Registration:
+    return Registration(1, 1, DETAILS.phone, "张三", DETAILS.address, holder.id, holder.name, 1, channel, filed_at)
+
+
+def test_all_three_details_are_required_and_each_problem_is_named() -> None:
+    problems = check_details(FilingRequest(101, "", "123", "北京"), RULES)
+    assert isinstance(problems, tuple)
+    assert {p.problem for p in problems} == {Problem.NAME_EMPTY, Problem.PHONE_TOO_SHORT, Problem.ADDRESS_TOO_SHORT}
+
+
+def test_filing_window_boundary_is_exactly_24_hours() -> None:
+    assert check_obtained_at(NOW - timedelta(hours=24), NOW, RULES) is None
+    assert check_obtained_at(NOW - timedelta(hours=24, microseconds=1), NOW, RULES) is Reason.LATE
+    assert check_obtained_at(NOW + timedelta(minutes=4), NOW, RULES) is None  # a phone clock slightly ahead
+    assert check_obtained_at(NOW + timedelta(hours=1), NOW, RULES) == Invalid(Problem.OBTAINED_IN_FUTURE)
+    assert check_obtained_at(NOW - timedelta(hours=47), NOW, Rules(filing_window_hours=48)) is None
+
+
+def test_already_sold_comes_before_duplicate() -> None:
+    facts = FilingFacts(claim=claim(SALES, NOW), last_deal_at=NOW - timedelta(days=30))
+    assert decide(GUIDE, DETAILS, facts, NOW, RULES) == Rejected(Reason.ALREADY_SOLD)
+
+
+def test_a_deal_older_than_the_resale_window_does_not_block() -> None:
+    facts = FilingFacts(last_deal_at=NOW - timedelta(days=365, seconds=1))
+    assert decide(GUIDE, DETAILS, facts, NOW, RULES) == ()
+
+
+def test_duplicate_names_the_holder_and_since_when_only() -> None:
+    since = NOW - timedelta(days=2)
+    verdict = decide(GUIDE, DETAILS, FilingFacts(claim=claim(SALES, since, Channel.FIELD)), NOW, RULES)
+    assert verdict == Rejected(Reason.DUPLICATE, holder_name="李强", held_since=since)
+
+
+def test_own_claim_is_already_yours_with_the_next_deadline() -> None:
+    verdict = decide(GUIDE, DETAILS, FilingFacts(claim=claim(GUIDE, NOW - timedelta(days=1))), NOW, RULES)
+    assert isinstance(verdict, Rejected) and verdict.reason is Reason.ALREADY_YOURS
+    assert verdict.deadline is not None and verdict.deadline.at == NOW + timedelta(days=2)
+
+
+def test_expired_claim_does_not_protect() -> None:
+    old = claim(SALES, NOW - timedelta(days=15), Channel.FIELD)
+    assert decide(GUIDE, DETAILS, FilingFacts(claim=old), NOW, RULES) == ()
+
+
+def test_duplicate_comes_before_quota() -> None:
+    facts = FilingFacts(claim=claim(GUIDE, NOW), quota_used=20)
+    assert decide(SALES, DETAILS, facts, NOW, RULES).reason is Reason.DUPLICATE  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("used", "limit", "rejected"), [(19, 20, False), (20, 20, True), (0, 0, True), (5, 6, False)])
+def test_quota_for_field_salespeople(used: int, limit: int, rejected: bool) -> None:
+    verdict = decide(SALES, DETAILS, FilingFacts(quota_used=used), NOW, Rules(field_monthly_quota=limit))
+    assert isinstance(verdict, Rejected) is rejected
+    if rejected:
+        assert verdict == Rejected(Reason.QUOTA, quota_used=used, quota_limit=limit)
+
+
+def test_store_guides_have_no_quota() -> None:
+    assert decide(GUIDE, DETAILS, FilingFacts(quota_used=1000), NOW, RULES) == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "address", "similar"),
+    [
+        ("张三", "北京市朝阳区建国路88号", True),
+        ("张三", "朝阳区建国路88号", True),  # the same place, written shorter
+        ("张 三", "北京市朝阳区建国路88号 ", True),
+        ("张三", "北京市海淀区中关村大街1号", False),
+        ("李四", "北京市朝阳区建国路88号", False),
+        ("Zhang San", "88 Jianguo Road, Chaoyang", False),
+    ],
+)
+def test_possible_duplicate_needs_similar_name_and_address(name: str, address: str, similar: bool) -> None:
+    candidate = SimilarCustomer(9, 2, 2, name, address)
+    assert is_similar(DETAILS.name, DETAILS.address, candidate, RULES) is similar
+
+
+def test_similar_candidates_are_returned_for_review() -> None:
+    candidates = [SimilarCustomer(9, 2, 2, "张三", "朝阳区建国路88号"), SimilarCustomer(8, 2, 2, "王五", "海淀区1号院2号楼")]
+    assert decide(GUIDE, DETAILS, FilingFacts(similar=candidates), NOW, RULES) == (candidates[0],)
+
+
+def test_month_bounds_are_the_local_calendar_month() -> None:
+    # 30 Nov 16:00 UTC is 1 Dec 00:00 in Shanghai.
+    start, end = month_bounds(datetime(2026, 11, 30, 16, 0, tzinfo=UTC), RULES)
+    assert (start.astimezone(UTC), end.astimezone(UTC)) == (
+        datetime(2026, 11, 30, 16, 0, tzinfo=UTC),
+        datetime(2026, 12, 31, 16, 0, tzinfo=UTC),
+    )
+    start, end = month_bounds(datetime(2026, 12, 31, 15, 59, tzinfo=UTC), RULES)
+    assert end.astimezone(UTC) == datetime(2026, 12, 31, 16, 0, tzinfo=UTC)
+    start, _ = month_bounds(datetime(2026, 2, 15, tzinfo=UTC), replace(RULES, timezone="UTC"))
+    assert start == datetime(2026, 2, 1, tzinfo=start.tzinfo)
