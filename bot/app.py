@@ -14,12 +14,14 @@ from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
+    ApplicationHandlerStop,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
@@ -27,7 +29,7 @@ from telegram.request import BaseRequest
 from bot import filing_dialog, roster_handlers
 from bot.common import current_staff, is_private, lang
 from bot.config import Settings
-from bot.services import Services, utc_now
+from bot.services import Services, services, utc_now
 from bot.texts import LANGUAGES, raw, t
 
 log = logging.getLogger("leadbot")
@@ -57,6 +59,8 @@ def build_application(
     application = builder.build()
     application.bot_data["services"] = Services(settings, engine, clock)
 
+    # Group -1 runs first: the roster gate that every private update passes through.
+    application.add_handler(TypeHandler(Update, _roster_gate), group=-1)
     application.add_handler(filing_dialog.conversation())
     for handler in roster_handlers.handlers():
         application.add_handler(handler)
@@ -79,6 +83,29 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
             log.warning("could not set the command menu: %s", exc)
 
 
+async def _roster_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Only staff on the roster get past this (RULES §2): strangers and the deactivated get a
+    polite refusal and nothing else, whatever they send. An invitation link, and the admins who
+    make them, pass."""
+    user = update.effective_user
+    if user is None or not is_private(update):
+        return
+    message = update.effective_message
+    if message is not None and update.callback_query is None:
+        text = message.text or ""
+        if text.startswith("/start ") and len(text.split()) == 2:
+            return
+    svc = services(context)
+    if user.id in svc.admin_ids or await current_staff(update, context) is not None:
+        return
+    language = lang(update, context)
+    if update.callback_query is not None:
+        await update.callback_query.answer(raw(language, "stranger"), show_alert=True)
+    elif message is not None:
+        await message.reply_text(t(language, "stranger"))
+    raise ApplicationHandlerStop
+
+
 async def _nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message is not None
     await update.effective_message.reply_text(t(lang(update, context), "nothing_to_cancel"))
@@ -90,13 +117,11 @@ async def _stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _idle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Anything said in private outside a dialog: strangers get the refusal, staff the menu hint."""
+    """Anything said in private outside a dialog (strangers never get here): the menu hint."""
     message = update.effective_message
     if message is None or not is_private(update):
         return
-    language = lang(update, context)
-    staff = await current_staff(update, context)
-    await message.reply_text(t(language, "idle_hint" if staff else "stranger"))
+    await message.reply_text(t(lang(update, context), "idle_hint"))
 
 
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -17,11 +17,13 @@ from domain.model import Role, Staff, Team
 from domain.roster import (
     TEAM_ROLES,
     Enrolled,
+    RosterRefusal,
     create_invite,
     is_admin,
     my_registrations,
     quota_of,
     redeem_invite,
+    teams_for_role,
 )
 
 MINE_SHOWN = 30
@@ -173,7 +175,7 @@ async def invite_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     await query.answer()
     if role in TEAM_ROLES and team_id is None:
-        teams: list[Team] = await in_thread(lambda: _teams(svc))
+        teams = teams_for_role(role, await in_thread(lambda: _teams(svc)))
         if not teams:
             await query.edit_message_text(t(language, "no_teams"))
             return
@@ -186,24 +188,24 @@ async def invite_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     user = update.effective_user
     assert user is not None
 
-    def make() -> Team | None:
+    def make() -> Team | None | RosterRefusal:
         with svc.writer() as uow:
-            team = uow.team_by_id(team_id) if team_id is not None else None
-            if team_id is not None and team is None:
-                return None
-            create_invite(
-                uow,
-                code=code,
-                role=role,
-                team_id=team_id,
-                created_by=user.id,
-                now=svc.clock(),
-                valid_for=timedelta(hours=svc.settings.invite_valid_hours),
-            )
-            return team
+            try:
+                create_invite(
+                    uow,
+                    code=code,
+                    role=role,
+                    team_id=team_id,
+                    created_by=user.id,
+                    now=svc.clock(),
+                    valid_for=timedelta(hours=svc.settings.invite_valid_hours),
+                )
+            except RosterRefusal as refusal:
+                return refusal
+            return uow.team_by_id(team_id) if team_id is not None else None
 
     team = await in_thread(make)
-    if team_id is not None and team is None:
+    if isinstance(team, RosterRefusal):  # a forged or outdated button
         await query.edit_message_text(t(language, "stale_button"))
         return
     link = f"https://t.me/{context.bot.username}?start={code}"

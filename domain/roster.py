@@ -66,7 +66,13 @@ def create_invite(
     valid_for: timedelta,
 ) -> datetime:
     if role in TEAM_ROLES and team_id is None:
-        raise ValueError(f"role {role} needs a team")
+        raise RosterRefusal("team_required", role.value)
+    if team_id is not None:
+        team = uow.team_by_id(team_id)
+        if team is None:
+            raise RosterRefusal("no_such_team", str(team_id))
+        if not teams_for_role(role, [team]):
+            raise RosterRefusal("wrong_channel", f"{role.value} cannot join {team.name}")
     expires_at = now + valid_for
     uow.add_invite(code=code, role=role, team_id=team_id, created_by=created_by, now=now, expires_at=expires_at)
     uow.commit()
@@ -137,6 +143,12 @@ class RosterRefusal(Exception):
 
 # A store guide works in a store team; a field salesperson in a field team (RULES §2).
 _CHANNEL_OF_ROLE = {Role.GUIDE: Channel.STORE, Role.SALESPERSON: Channel.FIELD}
+
+
+def teams_for_role(role: Role, teams: list[Team]) -> list[Team]:
+    """The teams a person of this role can belong to."""
+    channel = _CHANNEL_OF_ROLE.get(role)
+    return [team for team in teams if channel is None or team.channel is channel]
 
 
 class RosterAdminUnitOfWork(RosterUnitOfWork, Protocol):

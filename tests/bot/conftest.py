@@ -1,0 +1,47 @@
+"""Whole-dialog fixtures: the real Application, a fake Bot API, real Update JSON, a fixed clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+
+import pytest
+
+from bot.app import build_application
+from bot.config import Settings
+from tests.conftest import T0, Roster, make_roster
+from tests.fakebot import BotHarness, FakeBotAPI, TgUser
+
+
+@dataclass
+class Clock:
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class Chat:
+    harness: BotHarness
+    fake: FakeBotAPI
+    roster: Roster
+    clock: Clock
+
+    def user(self, telegram_id: int, language: str = "zh", name: str = "用户") -> TgUser:
+        return TgUser(id=telegram_id, first_name=name, language_code=language)
+
+
+ADMIN_ID = 900
+
+
+@pytest.fixture
+async def chat(engine) -> AsyncIterator[Chat]:
+    roster = make_roster(engine)
+    settings = Settings(telegram_token="123:ABC", database_url="sqlite://", admin_ids=[ADMIN_ID], _env_file=None)
+    fake = FakeBotAPI()
+    clock = Clock(T0)
+    application = build_application(settings, engine, request=fake, clock=clock)
+    async with BotHarness(application, fake=fake) as harness:
+        yield Chat(harness, fake, roster, clock)
