@@ -227,6 +227,15 @@ async def got_obtained_time(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     return await _summary(update, context)
 
 
+async def _ask_obtained_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    language, svc = lang(update, context), services(context)
+    yesterday = _draft(context).get("obtained_mode") == "yesterday"
+    key = "ask_obtained_time_yesterday" if yesterday else "ask_obtained_time_earlier"
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(t(language, key, example=_example(svc.clock(), svc)))
+    return Step.OBTAINED_TIME
+
+
 def _example(now: datetime, svc: Services) -> str:
     local = now.astimezone(svc.rules.zone)
     return f"{local.month}-{max(1, local.day - 2)} 15:30"
@@ -307,9 +316,7 @@ async def _obtained(update: Update, context: ContextTypes.DEFAULT_TYPE, args: li
         draft["obtained_at"] = start_of_today(now, svc.rules.zone).isoformat()
     elif choice in ("yesterday", "earlier"):
         draft["obtained_mode"] = choice
-        key = "ask_obtained_time_yesterday" if choice == "yesterday" else "ask_obtained_time_earlier"
-        await update.effective_message.reply_text(t(language, key, example=_example(now, svc)))
-        return Step.OBTAINED_TIME
+        return await _ask_obtained_time(update, context)
     else:
         return Step.OBTAINED
     return await _summary(update, context)
@@ -378,11 +385,19 @@ async def _tell_manager(
 
 
 async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
+    return await _edit_choices(update, context, in_place=True)
+
+
+async def _edit_choices(update: Update, context: ContextTypes.DEFAULT_TYPE, *, in_place: bool) -> int:
     language, draft = lang(update, context), _draft(context)
     rows = [[_button(draft, raw(language, f"field_{f}"), "field", f)] for f in _FIELDS]
     rows.append([_button(draft, raw(language, "back"), "back")])
-    assert update.callback_query is not None
-    await update.callback_query.edit_message_text(t(language, "ask_edit_field"), reply_markup=InlineKeyboardMarkup(rows))
+    text, keyboard = t(language, "ask_edit_field"), InlineKeyboardMarkup(rows)
+    if in_place and update.callback_query:
+        await update.callback_query.edit_message_text(text, reply_markup=keyboard)
+    else:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(text, reply_markup=keyboard)
     return Step.EDIT
 
 
@@ -413,10 +428,19 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return ConversationHandler.END
 
 
-async def use_buttons(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Typing where a button is expected: point at the buttons and stay on the step."""
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(t(lang(update, context), "use_buttons"))
+def _use_buttons(step: Step) -> Any:
+    """Typing (or a sticker) where a button is expected: say so, and ask again below."""
+
+    async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(t(lang(update, context), "use_buttons"))
+        if step is Step.CONFIRM:
+            return await _summary(update, context)
+        if step is Step.EDIT:
+            return await _edit_choices(update, context, in_place=False)
+        return await _ask(step, update, context)
+
+    return handler
 
 
 def _ask_again(step: Step) -> Any:
@@ -459,11 +483,11 @@ def conversation() -> ConversationHandler[Any]:
             ],
             Step.ADDRESS: [MessageHandler(text, got_address), MessageHandler(other, _ask_again(Step.ADDRESS))],
             Step.NEEDS: [_buttons("skip"), MessageHandler(text, got_needs), MessageHandler(other, _ask_again(Step.NEEDS))],
-            Step.PURCHASE: [_buttons("purchase"), MessageHandler(text | other, use_buttons)],
-            Step.OBTAINED: [_buttons("obtained"), MessageHandler(text | other, use_buttons)],
-            Step.OBTAINED_TIME: [MessageHandler(text, got_obtained_time), MessageHandler(other, use_buttons)],
-            Step.CONFIRM: [_buttons("confirm", "edit", "cancel"), MessageHandler(text | other, use_buttons)],
-            Step.EDIT: [_buttons("field", "back", "cancel"), MessageHandler(text | other, use_buttons)],
+            Step.PURCHASE: [_buttons("purchase"), MessageHandler(text | other, _use_buttons(Step.PURCHASE))],
+            Step.OBTAINED: [_buttons("obtained"), MessageHandler(text | other, _use_buttons(Step.OBTAINED))],
+            Step.OBTAINED_TIME: [MessageHandler(text, got_obtained_time), MessageHandler(other, _ask_obtained_time)],
+            Step.CONFIRM: [_buttons("confirm", "edit", "cancel"), MessageHandler(text | other, _use_buttons(Step.CONFIRM))],
+            Step.EDIT: [_buttons("field", "back", "cancel"), MessageHandler(text | other, _use_buttons(Step.EDIT))],
         },
         fallbacks=[CommandHandler("cancel", cancel), CallbackQueryHandler(stale, pattern=rf"^{PREFIX}:")],
         allow_reentry=True,

@@ -141,8 +141,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Filing, one moment…",
     },
     "use_buttons": {
-        "zh": "请点上面的按钮选择。",
-        "en": "Please choose with the buttons above.",
+        "zh": "请用下面的按钮选择。",
+        "en": "Please choose with the buttons below.",
     },
     # --- field hints --------------------------------------------------------------------------
     "name_empty": {"zh": "请输入客户姓名。", "en": "Please type the customer's name."},

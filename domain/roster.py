@@ -8,7 +8,7 @@ from typing import Protocol
 
 from domain.filing import month_bounds
 from domain.lifecycle import Standing, standing_at
-from domain.model import Channel, Registration, Role, Staff, Team
+from domain.model import Channel, Registration, Role, Staff, State, Team
 from domain.rules import Rules
 
 # Roles that belong to one team; the others (ops, marketing, dept head, admin) see across teams.
@@ -108,11 +108,20 @@ class Held:
 
 
 def my_registrations(uow: RosterUnitOfWork, staff: Staff, now: datetime, rules: Rules) -> list[Held]:
-    """The person's open registrations with state and next deadline, soonest deadline first."""
+    """The person's open registrations with state and next deadline: overdue ones first, then by
+    the soonest deadline."""
     held = [Held(r, standing_at(r, now, rules)) for r in uow.open_registrations_of(staff.id)]
     held = [h for h in held if h.standing.holds_customer]
     far = now + timedelta(days=36500)
-    return sorted(held, key=lambda h: (h.standing.deadline.at if h.standing.deadline else far, h.registration.id))
+    urgency = {State.LAPSED: 0, State.DUE: 1}
+    return sorted(
+        held,
+        key=lambda h: (
+            urgency.get(h.standing.state, 2),
+            h.standing.deadline.at if h.standing.deadline else far,
+            h.registration.id,
+        ),
+    )
 
 
 @dataclass(frozen=True)

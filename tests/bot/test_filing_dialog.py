@@ -79,3 +79,215 @@ async def test_english_speaker_gets_english_throughout(chat: Chat) -> None:
     # No Chinese word in an English reply, apart from the customer's own address.
     for text in chat.fake.texts(guide.id):
         assert not any("\u4e00" <= ch <= "\u9fff" for ch in text.replace(ADDRESS, "")), text
+
+
+# --- bad input at every step: a specific hint, the same question, nothing stored ---------------
+
+
+@pytest.mark.parametrize(
+    ("garbage", "hint"),
+    [
+        ("😀😀😀", "不像姓名"),
+        ("长" * 5000, "姓名太长"),
+        ("   ", "不像姓名"),  # Telegram strips it to nothing but PTB may still deliver spaces
+    ],
+)
+async def test_garbage_name_is_asked_again(chat: Chat, garbage: str, hint: str) -> None:
+    guide = chat.user(101)
+    await chat.harness.say(guide, "/new")
+    await chat.harness.say(guide, garbage)
+    reply = chat.fake.last_text(guide.id)
+    assert hint in reply or "请输入客户姓名" in reply
+    assert len(reply) < 200  # the 5,000 characters are not echoed back
+    await chat.harness.say(guide, "张三")
+    assert "2/6" in chat.fake.last_text(guide.id)
+
+
+@pytest.mark.parametrize(
+    ("garbage", "hint"),
+    [
+        ("1380013800", "你输入了 10 位"),
+        ("138001380001", "你输入了 12 位"),
+        ("call me", "只能包含数字"),
+        ("12345678901", "不是有效的电话号码"),
+        ("'; DROP TABLE customer;--", "只能包含数字"),
+        ("9" * 5000, "只能包含数字"),
+    ],
+)
+async def test_garbage_phone_is_asked_again_with_a_specific_hint(chat: Chat, garbage: str, hint: str) -> None:
+    guide = chat.user(101)
+    await chat.harness.say(guide, "/new")
+    await chat.harness.say(guide, "张三")
+    await chat.harness.say(guide, garbage)
+    assert hint in chat.fake.last_text(guide.id) or ("位数太多" in chat.fake.last_text(guide.id) and garbage.startswith("9"))
+    await chat.harness.say(guide, "13800138000")
+    assert "3/6" in chat.fake.last_text(guide.id)
+
+
+@pytest.mark.parametrize(
+    ("garbage", "hint"),
+    [("", "太简略"), ("北", "太简略"), ("北京市朝阳区", "太简略"), ("广东省深圳市南山区", "只写了省/市/区"), ("路" * 5000, "太长")],
+)
+async def test_garbage_address_is_asked_again(chat: Chat, garbage: str, hint: str) -> None:
+    guide = chat.user(101)
+    h = chat.harness
+    await h.say(guide, "/new")
+    await h.say(guide, "张三")
+    await h.say(guide, "13800138000")
+    await h.say(guide, garbage or " ")
+    assert hint in chat.fake.last_text(guide.id)
+    await h.say(guide, ADDRESS)
+    assert "4/6" in chat.fake.last_text(guide.id)
+
+
+async def test_sticker_and_typing_where_buttons_are_expected(chat: Chat) -> None:
+    guide = chat.user(101)
+    h = chat.harness
+    await h.say(guide, "/new")
+    sticker = h.factory.message(guide, "")
+    del sticker["message"]["text"]
+    sticker["message"]["sticker"] = {
+        "file_id": "x", "file_unique_id": "y", "width": 1, "height": 1, "is_animated": False, "is_video": False, "type": "regular"
+    }
+    await h.send(sticker)
+    assert "1/6" in chat.fake.last_text(guide.id)
+    await h.say(guide, "张三")
+    await h.say(guide, "13800138000")
+    await h.say(guide, ADDRESS)
+    await h.say(guide, "沙发")
+    await h.say(guide, "下个月吧")  # a button is expected here
+    assert "请用下面的按钮选择" in chat.fake.texts(guide.id)[-2]
+    assert "5/6" in chat.fake.last_text(guide.id)
+    await h.press(guide, data_of(chat, guide.id, "一周内"))
+    assert "6/6" in chat.fake.last_text(guide.id)
+    assert count(chat, RegistrationRow) == 0 and count(chat, FilingAttemptRow) == 0
+
+
+async def test_html_in_a_name_is_echoed_escaped(chat: Chat) -> None:
+    guide = chat.user(101)
+    await fill(chat, guide, name="<b>&王</b>")
+    summary = chat.fake.last_text(guide.id)
+    assert "&lt;b&gt;&amp;王&lt;/b&gt;" in summary and "<b>&王" not in summary
+    await chat.harness.press(guide, data_of(chat, guide.id, "确认"))
+    assert "&lt;b&gt;&amp;王&lt;/b&gt;" in chat.fake.last_text(guide.id)
+
+
+async def test_phone_from_a_shared_contact(chat: Chat) -> None:
+    guide = chat.user(101)
+    h = chat.harness
+    await h.say(guide, "/new")
+    await h.say(guide, "张三")
+    assert any(text == "📇 从通讯录选择" for text, _ in chat.fake.buttons(guide.id))
+    await h.share_contact(guide, "+86 139 0013 9000", own=False)
+    assert "3/6" in chat.fake.last_text(guide.id)
+    await h.say(guide, ADDRESS)
+    await h.say(guide, "床垫")
+    await h.press(guide, data_of(chat, guide.id, "不确定"))
+    await h.press(guide, data_of(chat, guide.id, "刚刚"))
+    assert "13900139000" in chat.fake.last_text(guide.id)
+
+
+# --- summary: edit, cancel, stale buttons -----------------------------------------------------
+
+
+async def test_edit_one_field_keeps_the_others(chat: Chat) -> None:
+    guide = chat.user(101)
+    h = chat.harness
+    await fill(chat, guide)
+    await h.press(guide, data_of(chat, guide.id, "修改"))
+    await h.press(guide, data_of(chat, guide.id, "电话"))
+    assert "2/6" in chat.fake.last_text(guide.id)
+    await h.say(guide, "139-0013-9000")
+    summary = chat.fake.last_text(guide.id)
+    assert "13900139000" in summary and "张三" in summary and ADDRESS in summary and "1.8米床垫" in summary
+    await h.press(guide, data_of(chat, guide.id, "修改"))
+    await h.press(guide, data_of(chat, guide.id, "返回"))
+    await h.press(guide, data_of(chat, guide.id, "确认"))
+    assert "报备成功" in chat.fake.last_text(guide.id) and "13900139000" in chat.fake.last_text(guide.id)
+
+
+async def test_cancel_button_and_command_file_nothing(chat: Chat) -> None:
+    guide = chat.user(101)
+    await fill(chat, guide)
+    await chat.harness.press(guide, data_of(chat, guide.id, "取消"))
+    assert "已取消" in chat.fake.last_text(guide.id)
+    await chat.harness.say(guide, "/new")
+    await chat.harness.say(guide, "张三")
+    await chat.harness.say(guide, "/cancel")
+    assert "已取消" in chat.fake.last_text(guide.id)
+    await chat.harness.say(guide, "13800138000")  # no dialog any more
+    assert "没有进行中的操作" in chat.fake.last_text(guide.id)
+    await chat.harness.say(guide, "/cancel")
+    assert "当前没有进行中的操作" in chat.fake.last_text(guide.id)
+    assert count(chat, RegistrationRow) == 0 and count(chat, FilingAttemptRow) == 0
+
+
+async def test_button_from_an_old_dialog_is_refused(chat: Chat) -> None:
+    guide = chat.user(101)
+    h = chat.harness
+    await fill(chat, guide)
+    old_confirm = data_of(chat, guide.id, "确认")
+    old_message = chat.fake.last_bot_message_id(guide.id)
+    await h.press(guide, data_of(chat, guide.id, "取消"))
+    await fill(chat, guide, name="李四", phone="13900139000")
+    await h.press(guide, old_confirm, message_id=old_message)
+    answer = chat.fake.calls_to("answerCallbackQuery")[-1].params
+    assert "按钮已过期" in answer["text"]
+    assert count(chat, RegistrationRow) == 0
+    await h.press(guide, data_of(chat, guide.id, "确认"))  # the live dialog still works
+    assert "李四" in chat.fake.last_text(guide.id)
+
+
+async def test_pressing_confirm_twice_files_once(chat: Chat) -> None:
+    guide = chat.user(101)
+    await fill(chat, guide)
+    confirm = data_of(chat, guide.id, "确认")
+    await chat.harness.press(guide, confirm)
+    await chat.harness.press(guide, confirm)
+    assert count(chat, RegistrationRow) == 1 and count(chat, FilingAttemptRow) == 1
+    assert "按钮已过期" in chat.fake.calls_to("answerCallbackQuery")[-1].params["text"]
+
+
+async def test_unknown_button_data(chat: Chat) -> None:
+    guide = chat.user(101)
+    await chat.harness.press(guide, "garbage:data:<b>", message_id=77)
+    assert "按钮已过期" in chat.fake.calls_to("answerCallbackQuery")[-1].params["text"]
+
+
+# --- who may file ---------------------------------------------------------------------------------
+
+
+async def test_stranger_gets_a_polite_refusal_and_nothing_else(chat: Chat) -> None:
+    stranger = chat.user(555)
+    for text in ("/start", "/new", "/mine", "/quota", "13800138000", "/invite"):
+        await chat.harness.say(stranger, text)
+        assert "只供本公司销售人员使用" in chat.fake.last_text(stranger.id)
+    await chat.harness.press(stranger, "new:abcdef:confirm", message_id=5)
+    assert "只供本公司销售人员使用" in chat.fake.calls_to("answerCallbackQuery")[-1].params["text"]
+    assert count(chat, FilingAttemptRow) == 0
+
+
+async def test_deactivated_person_loses_access_at_once_even_mid_dialog(chat: Chat) -> None:
+    from domain.roster import deactivate
+
+    guide = chat.user(101)
+    await fill(chat, guide)
+    with chat.roster.writer() as uow:
+        deactivate(uow, telegram_id=101, now=chat.clock.now)
+    await chat.harness.press(guide, data_of(chat, guide.id, "确认"))
+    assert "只供本公司销售人员使用" in chat.fake.calls_to("answerCallbackQuery")[-1].params["text"]
+    await chat.harness.say(guide, "/mine")
+    assert "只供本公司销售人员使用" in chat.fake.last_text(guide.id)
+    assert count(chat, RegistrationRow) == 0
+
+
+async def test_managers_cannot_file(chat: Chat) -> None:
+    manager = chat.user(301)
+    await chat.harness.say(manager, "/new")
+    assert "只有导购和业务员可以报备" in chat.fake.last_text(manager.id)
+
+
+async def test_new_in_a_group_is_refused_without_asking_anything(chat: Chat) -> None:
+    guide = chat.user(101)
+    await chat.harness.send(chat.harness.factory.group_message(guide, "/new"))
+    assert "私聊" in chat.fake.sent_messages()[-1]["text"]

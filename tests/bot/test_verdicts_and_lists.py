@@ -1,0 +1,209 @@
+"""Verdicts as the filer reads them, manager notices, /mine, /quota, /start and /invite."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from bot.texts import TEXTS
+from domain.filing import FilingRequest, file_registration
+from domain.rules import Rules
+from storage.tables import FilingAttemptRow, RegistrationRow, StaffRow
+from tests.bot.conftest import ADMIN_ID, Chat
+from tests.bot.test_filing_dialog import ADDRESS, count, data_of, fill
+
+
+async def confirm(chat: Chat, user) -> str:
+    await chat.harness.press(user, data_of(chat, user.id, "确认" if user.language_code == "zh" else "Confirm"))
+    return chat.fake.last_text(user.id)
+
+
+def file_directly(chat: Chat, telegram_id: int, phone: str, name: str = "张三", address: str = ADDRESS, rules: Rules | None = None):
+    request = FilingRequest(telegram_id, name, phone, address)
+    return file_registration(chat.roster.writer, request, chat.clock.now, rules or Rules())
+
+
+async def test_duplicate_names_the_holder_and_since_when_and_nothing_else(chat: Chat) -> None:
+    file_directly(chat, 201, "13800138000")  # 李强, field
+    guide = chat.user(101)
+    await fill(chat, guide, address="海淀区中关村大街1号院")
+    verdict = await confirm(chat, guide)
+    assert "李强" in verdict and "11月10日（周二）10:00" in verdict and "先报先保" in verdict
+    assert ADDRESS not in verdict  # nothing about the holder's customer beyond who and since when
+    assert count(chat, RegistrationRow) == 1
+    attempts = [a for a in _attempts(chat)]
+    assert [a.reason for a in attempts] == [None, "duplicate"]
+
+
+async def test_already_yours_points_to_the_next_follow_up(chat: Chat) -> None:
+    file_directly(chat, 101, "13800138000")
+    guide = chat.user(101)
+    chat.clock.now += timedelta(days=1)
+    await fill(chat, guide)
+    verdict = await confirm(chat, guide)
+    assert "已经在你名下" in verdict and "11月13日（周五）10:00" in verdict and "/mine" in verdict
+
+
+async def test_quota_reply_shows_used_and_limit(chat: Chat) -> None:
+    for i in range(20):
+        file_directly(chat, 201, f"1380000{i:04d}", address=f"{ADDRESS}-{i}号")
+    sales = chat.user(201)
+    await fill(chat, sales, phone="13900139000", address="海淀区中关村大街1号院")
+    assert "本月报备额度已用完（20/20）" in await confirm(chat, sales)
+    await chat.harness.say(sales, "/quota")
+    assert "已用 20/20，剩余 0" in chat.fake.last_text(sales.id)
+
+
+async def test_guide_quota_says_there_is_none(chat: Chat) -> None:
+    guide = chat.user(101)
+    await chat.harness.say(guide, "/quota")
+    assert "不限数量" in chat.fake.last_text(guide.id)
+
+
+async def test_late_when_obtained_yesterday_more_than_24_hours_ago(chat: Chat) -> None:
+    guide = chat.user(101)  # it is 10:00 on Tue 10 Nov in Shanghai
+    await fill(chat, guide, obtained="昨天")
+    assert "昨天几点" in chat.fake.last_text(guide.id)
+    await chat.harness.say(guide, "25:99")
+    assert "没看懂这个时间" in chat.fake.last_text(guide.id)
+    await chat.harness.say(guide, "9:30")
+    assert "11月9日（周一）09:30" in chat.fake.last_text(guide.id)
+    verdict = await confirm(chat, guide)
+    assert "超过 24 小时" in verdict and count(chat, RegistrationRow) == 0
+    assert [a.reason for a in _attempts(chat)] == ["late"]
+
+
+async def test_yesterday_within_24_hours_is_on_time(chat: Chat) -> None:
+    guide = chat.user(101)
+    await fill(chat, guide, obtained="昨天")
+    await chat.harness.say(guide, "15:30")
+    assert "报备成功" in await confirm(chat, guide)
+
+
+async def test_earlier_asks_the_date_and_refuses_the_future(chat: Chat) -> None:
+    guide = chat.user(101)
+    await fill(chat, guide, obtained="更早")
+    await chat.harness.say(guide, "tomorrow")
+    assert "没看懂这个日期时间" in chat.fake.last_text(guide.id)
+    await chat.harness.say(guide, "2026-11-11 09:00")
+    assert "还没到" in chat.fake.last_text(guide.id)
+    await chat.harness.say(guide, "11-05 14:00")
+    assert "超过 24 小时" in await confirm(chat, guide)
+
+
+async def test_already_sold(chat: Chat) -> None:
+    first = file_directly(chat, 101, "13800138000")
+    with chat.roster.writer() as uow:
+        uow.session.execute(
+            sa.update(RegistrationRow)
+            .where(RegistrationRow.id == first.registration_id)
+            .values(deal_at=chat.clock.now, closure="won", holds_claim=False, closed_at=chat.clock.now)
+        )
+        uow.commit()
+    guide2 = chat.user(102)
+    await fill(chat, guide2)
+    assert "已经成交" in await confirm(chat, guide2)
+
+
+async def test_possible_duplicate_tells_both_teams_managers_masked(chat: Chat) -> None:
+    file_directly(chat, 101, "13800138000", name="张伟", address="北京市朝阳区建国路88号3栋1201")
+    sales = chat.user(201)
+    await fill(chat, sales, name="张伟", phone="13900139000", address="朝阳区建国路88号3栋1201室")
+    verdict = await confirm(chat, sales)
+    assert "报备成功" in verdict and "王芳" in verdict and "待主管核实" in verdict and "张*" in verdict
+    store_manager, supervisor = 301, 302
+    for manager in (store_manager, supervisor):
+        notice = chat.fake.last_text(manager)
+        assert "可能撞单" in notice and "李强" in notice and "王芳" in notice and "139****9000" in notice
+        assert "13900139000" not in notice and "13800138000" not in notice and "建国路" not in notice
+    with chat.roster.engine.connect() as conn:
+        assert conn.execute(sa.select(RegistrationRow.needs_review).order_by(RegistrationRow.id)).scalars().all() == [False, True]
+
+
+async def test_mine_lists_open_registrations_with_state_and_deadline(chat: Chat) -> None:
+    guide = chat.user(101)
+    await chat.harness.say(guide, "/mine")
+    assert "没有有效的报备" in chat.fake.last_text(guide.id)
+    file_directly(chat, 101, "13800138000", name="张三")
+    chat.clock.now += timedelta(days=4)
+    file_directly(chat, 101, "13900139000", name="<i>李四</i>", address="海淀区中关村大街1号院")
+    await chat.harness.say(guide, "/mine")
+    listing = chat.fake.last_text(guide.id)
+    assert "（2 个）" in listing
+    first, second = listing.splitlines()[1:3]
+    assert "张三" in first and "待跟进" in first and "11月20日（周五）10:00" in first  # due: lapses on day 10
+    assert "&lt;i&gt;李四" in second and "跟进中" in second and "11月17日（周二）10:00" in second
+
+
+async def test_start_greets_staff_with_their_commands(chat: Chat) -> None:
+    sales = chat.user(201)
+    await chat.harness.say(sales, "/start")
+    greeting = chat.fake.last_text(sales.id)
+    assert "李强" in greeting and "/new" in greeting and "/quota" in greeting and "/invite" not in greeting
+
+
+async def test_command_menu_is_localized(chat: Chat) -> None:
+    calls = chat.fake.calls_to("setMyCommands")
+    by_language = {c.params.get("language_code"): c.params["commands"] for c in calls}
+    assert {c["command"] for c in by_language[None]} >= {"new", "mine", "quota", "cancel"}
+    assert by_language[None][0]["description"] == TEXTS["cmd_new"]["zh"]
+    assert by_language["en"][0]["description"] == TEXTS["cmd_new"]["en"]
+
+
+async def test_invite_link_enrols_whoever_opens_it_once(chat: Chat) -> None:
+    admin = chat.user(ADMIN_ID)
+    h = chat.harness
+    await h.say(admin, "/invite")
+    await h.press(admin, data_of(chat, admin.id, "导购"))
+    team_buttons = [text for text, _ in chat.fake.buttons(admin.id)]
+    assert team_buttons == ["朝阳店"]  # a guide belongs to a store, not a field group
+    await h.press(admin, data_of(chat, admin.id, "朝阳店"))
+    link_text = chat.fake.last_text(admin.id)
+    assert "https://t.me/leadbot_test_bot?start=" in link_text and "72 小时" in link_text
+    code = link_text.split("?start=")[1].split()[0]
+
+    newcomer = chat.user(777, name="小美")
+    await h.say(newcomer, f"/start {code}")
+    welcome = chat.fake.last_text(newcomer.id)
+    assert "欢迎加入" in welcome and "导购" in welcome and "朝阳店" in welcome and "/new" in welcome
+    await h.say(newcomer, "/new")
+    assert "1/6" in chat.fake.last_text(newcomer.id)
+
+    someone_else = chat.user(778)
+    await h.say(someone_else, f"/start {code}")
+    assert "无效、已被使用或已过期" in chat.fake.last_text(someone_else.id)
+    await h.say(someone_else, "/new")
+    assert "只供本公司销售人员使用" in chat.fake.last_text(someone_else.id)
+
+
+async def test_invite_link_expires(chat: Chat) -> None:
+    admin = chat.user(ADMIN_ID)
+    await chat.harness.say(admin, "/invite")
+    await chat.harness.press(admin, data_of(chat, admin.id, "运营经理"))  # no team needed
+    code = chat.fake.last_text(admin.id).split("?start=")[1].split()[0]
+    chat.clock.now += timedelta(hours=72, seconds=1)
+    late = chat.user(779)
+    await chat.harness.say(late, f"/start {code}")
+    assert "无效、已被使用或已过期" in chat.fake.last_text(late.id)
+    with chat.roster.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(StaffRow).where(StaffRow.telegram_id == 779)).scalar_one() == 0
+
+
+async def test_only_admins_invite_and_forged_invite_buttons_do_nothing(chat: Chat) -> None:
+    guide = chat.user(101)
+    await chat.harness.say(guide, "/invite")
+    assert "只有管理员可以邀请同事" in chat.fake.last_text(guide.id)
+    await chat.harness.press(guide, "inv:role:admin", message_id=1)
+    assert "只有管理员" in chat.fake.calls_to("answerCallbackQuery")[-1].params["text"]
+    admin = chat.user(ADMIN_ID)
+    await chat.harness.say(admin, "/invite")
+    await chat.harness.press(admin, "inv:role:guide:999")  # no such team
+    assert "按钮已过期" in chat.fake.last_text(admin.id)
+    await chat.harness.press(admin, "inv:role:king")
+    assert "按钮已过期" in chat.fake.calls_to("answerCallbackQuery")[-1].params["text"]
+
+
+def _attempts(chat: Chat):
+    with chat.roster.engine.connect() as conn:
+        return conn.execute(sa.select(FilingAttemptRow).order_by(FilingAttemptRow.id)).all()
