@@ -23,6 +23,8 @@ def normalize_url(url: str) -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # Errors must never carry customers' phones and addresses into logs.
+    kwargs.setdefault("hide_parameters", True)
     url = normalize_url(url)
     if make_url(url).get_backend_name() == "sqlite":
         engine = sa.create_engine(
