@@ -23,6 +23,7 @@ selective as it will be in production.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -378,8 +379,9 @@ def main() -> None:
                 running = time.perf_counter() - started
                 engine.dispose()
                 verdicts = Counter(t.verdict for t in timed)
+                load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
                 print(f"# {backend.name} {size:,}: seeded in {seeding:.1f} s; {len(timed)} timed filings in "
-                      f"{running:.1f} s: {dict(verdicts)}", flush=True)
+                      f"{running:.1f} s: {dict(verdicts)}; load average {load}", flush=True)
                 for kind in ("all", "new, guide", "duplicate", "new, field"):
                     ms = [t.ms for t in timed if kind == "all" or t.kind == kind]
                     if ms:

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     follow_up_every_days: int = Field(default=3, ge=1)
     lapse_after_days: int = Field(default=10, ge=1)
     field_expiry_days: int = Field(default=15, ge=1)
+    extension_days: int = Field(default=7, ge=1)
+    refile_cooldown_days: int = Field(default=7, ge=0)
+    review_required: bool = False
     similar_name_score: int = Field(default=80, ge=0, le=100)
     similar_address_score: int = Field(default=85, ge=0, le=100)
 
@@ -71,6 +74,9 @@ class Settings(BaseSettings):
             follow_up_every_days=self.follow_up_every_days,
             lapse_after_days=self.lapse_after_days,
             field_expiry_days=self.field_expiry_days,
+            extension_days=self.extension_days,
+            refile_cooldown_days=self.refile_cooldown_days,
+            review_required=self.review_required,
             similar_name_score=self.similar_name_score,
             similar_address_score=self.similar_address_score,
         )

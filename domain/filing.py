@@ -19,8 +19,19 @@ from domain.customer_details import (
     name_key,
     normalize_phone,
 )
-from domain.lifecycle import Deadline, standing_at
-from domain.model import Closure, ExpectedPurchase, FilingFacts, SimilarCustomer, Staff, Team
+from domain.lifecycle import Deadline, initial_expiry, standing_at
+from domain.model import (
+    Closure,
+    EventKind,
+    ExpectedPurchase,
+    FilingFacts,
+    Registration,
+    ReviewState,
+    SimilarCustomer,
+    Staff,
+    State,
+    Team,
+)
 from domain.ports import FilingUnitOfWork, StaffDirectory
 from domain.rules import Rules
 
@@ -37,6 +48,7 @@ class Reason(StrEnum):
     DUPLICATE = "duplicate"
     ALREADY_YOURS = "already_yours"
     QUOTA = "quota"
+    REFILE_COOLDOWN = "refile_cooldown"
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,8 @@ class Accepted:
     needs_review: bool = False
     similar: tuple[SimilarCustomer, ...] = ()
     details: CustomerDetails | None = None
+    challenge_of: Registration | None = None  # a lapse-takeover challenge of this registration
+    pending_review: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,24 +141,40 @@ def is_similar(name_a: str, address_a: str, candidate: SimilarCustomer, rules: R
     return score >= rules.similar_address_score
 
 
+@dataclass(frozen=True)
+class Admission:
+    """A filing the checks let through: maybe a possible duplicate, maybe a lapse-takeover challenge."""
+
+    similar: tuple[SimilarCustomer, ...] = ()
+    challenge_of: Registration | None = None
+
+
 def decide(
     filer: Staff, details: CustomerDetails, facts: FilingFacts, now: datetime, rules: Rules
-) -> Rejected | tuple[SimilarCustomer, ...]:
-    """Checks 4–7 on what the database knows; returns the rejection or the possible duplicates."""
+) -> Rejected | Admission:
+    """Checks 4–7 on what the database knows."""
     if facts.last_deal_at is not None and now - facts.last_deal_at <= rules.resale_window:
         return Rejected(Reason.ALREADY_SOLD)
-    if facts.claim is not None and standing_at(facts.claim, now, rules).holds_customer:
-        if facts.claim.holder_id == filer.id:
+    challenge_of = None
+    if facts.claim is not None:
+        claim, standing = facts.claim, standing_at(facts.claim, now, rules)
+        if standing.holds_customer and claim.holder_id == filer.id:
             return Rejected(
-                Reason.ALREADY_YOURS,
-                registration_id=facts.claim.id,
-                held_since=facts.claim.filed_at,
-                deadline=standing_at(facts.claim, now, rules).deadline,
+                Reason.ALREADY_YOURS, registration_id=claim.id, held_since=claim.filed_at, deadline=standing.deadline
             )
-        return Rejected(Reason.DUPLICATE, holder_name=facts.claim.holder_name, held_since=facts.claim.filed_at)
+        if standing.holds_customer:
+            # RULES §4: a lapsed claim may be challenged by one colleague; otherwise first come wins.
+            if standing.state is not State.LAPSED or facts.has_open_challenge:
+                return Rejected(Reason.DUPLICATE, holder_name=claim.holder_name, held_since=claim.filed_at)
+            challenge_of = claim
+        elif claim.holder_id == filer.id and standing.state is State.EXPIRED and claim.expires_at is not None:
+            # Re-filing one's own expired customer at once would make expiry meaningless.
+            if now - claim.expires_at < timedelta(days=rules.refile_cooldown_days):
+                return Rejected(Reason.REFILE_COOLDOWN, registration_id=claim.id, held_since=claim.filed_at)
     if filer.has_quota and facts.quota_used >= rules.field_monthly_quota:
         return Rejected(Reason.QUOTA, quota_used=facts.quota_used, quota_limit=rules.field_monthly_quota)
-    return tuple(c for c in facts.similar if is_similar(details.name, details.address, c, rules))
+    similar = tuple(c for c in facts.similar if is_similar(details.name, details.address, c, rules))
+    return Admission(similar, challenge_of)
 
 
 def file_registration(
@@ -189,8 +219,10 @@ def _file(
     uow.lock_staff(filer.id)
     month_start, month_end = month_bounds(now, rules)
     key = address_key(details.address)
+    claim = uow.claim_for(customer_id)
     facts = FilingFacts(
-        claim=uow.claim_for(customer_id),
+        claim=claim,
+        has_open_challenge=bool(claim and uow.open_challenges_of(claim.id)),
         last_deal_at=uow.last_deal_at(customer_id),
         quota_used=uow.quota_used(filer.id, month_start, month_end) if filer.has_quota else 0,
         similar=uow.similar_open(customer_id, name_key(details.name), key[:ADDRESS_PREFIX_CHARS]),
@@ -198,9 +230,12 @@ def _file(
     verdict = decide(filer, details, facts, now, rules)
     if isinstance(verdict, Rejected):
         return verdict
-    if facts.claim is not None:
+    challenge_of = verdict.challenge_of
+    if claim is not None and challenge_of is None:
         # The old claim no longer protects the customer (it expired): it steps aside for good.
-        uow.release_claim(facts.claim.id, Closure.EXPIRED, now)
+        uow.release_claim(claim.id, Closure.EXPIRED, now)
+        uow.add_event(claim.id, now, filer.id, EventKind.RELEASED, reason="expired")
+    assert filer.channel is not None
     registration_id = uow.add_registration(
         customer_id=customer_id,
         filer=filer,
@@ -210,18 +245,26 @@ def _file(
         expected_purchase=request.expected_purchase,
         obtained_at=obtained_at,
         filed_at=now,
-        needs_review=bool(verdict),
-        similar_to_id=verdict[0].registration_id if verdict else None,
+        needs_review=bool(verdict.similar),
+        similar_to_id=verdict.similar[0].registration_id if verdict.similar else None,
+        expires_at=initial_expiry(filer.channel, now, rules),
+        review=ReviewState.PENDING if rules.review_required else None,
+        challenge_of_id=challenge_of.id if challenge_of else None,
     )
-    registration = uow.claim_for(customer_id)
-    assert registration is not None and registration.id == registration_id
+    uow.add_event(registration_id, now, filer.id, EventKind.FILED)
+    if challenge_of is not None:
+        uow.add_event(challenge_of.id, now, filer.id, EventKind.CHALLENGED, other_staff_id=filer.id)
+    registration = uow.registration(registration_id)
+    assert registration is not None
     return Accepted(
         registration_id=registration_id,
         filed_at=now,
         deadline=standing_at(registration, now, rules).deadline,
-        needs_review=bool(verdict),
-        similar=verdict,
+        needs_review=bool(verdict.similar),
+        similar=verdict.similar,
         details=details,
+        challenge_of=challenge_of,
+        pending_review=registration.review is ReviewState.PENDING,
     )
 
 

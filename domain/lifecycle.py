@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from domain.model import Channel, Closure, Registration, State
+from domain.model import Channel, Closure, Registration, ReviewState, State
 from domain.rules import Rules
 
 
@@ -26,14 +26,19 @@ class Deadline:
 class Standing:
     state: State
     deadline: Deadline | None
+    challenging: bool = False  # an open lapse-takeover challenge: filed, but not (yet) the holder
 
     @property
     def holds_customer(self) -> bool:
-        """Whether the registration still protects its customer against other filings."""
+        """Whether the registration protects its customer against other filings right now."""
+        return self.state in _HOLDING and not self.challenging
+
+    @property
+    def may_follow_up(self) -> bool:
         return self.state in _HOLDING
 
 
-_HOLDING = frozenset({State.ACTIVE, State.DUE, State.LAPSED, State.DEPOSIT})
+_HOLDING = frozenset({State.PENDING_REVIEW, State.ACTIVE, State.DUE, State.LAPSED, State.DEPOSIT})
 _CLOSED = {
     Closure.WON: State.WON,
     Closure.LOST: State.LOST,
@@ -42,23 +47,24 @@ _CLOSED = {
 }
 
 
-def expires_at(registration: Registration, rules: Rules) -> datetime | None:
-    """Field registrations lapse for good 15 days after filing unless measured or deposited."""
-    if registration.channel is not Channel.FIELD:
-        return None
-    return registration.filed_at + rules.field_expiry
+def initial_expiry(channel: Channel, filed_at: datetime, rules: Rules) -> datetime | None:
+    """Field registrations become invalid 15 days after filing unless measured or deposited."""
+    return filed_at + rules.field_expiry if channel is Channel.FIELD else None
 
 
 def standing_at(registration: Registration, now: datetime, rules: Rules) -> Standing:
+    challenging = registration.is_open_challenge
     if registration.closure is not None:
         return Standing(_CLOSED[registration.closure], None)
     if registration.deposit_at is not None and registration.deposit_at <= now:
-        return Standing(State.DEPOSIT, None)
+        return Standing(State.DEPOSIT, None, challenging)
 
-    expiry = expires_at(registration, rules)
+    expiry = registration.expires_at
+    if expiry is None and registration.channel is Channel.FIELD:
+        expiry = initial_expiry(registration.channel, registration.filed_at, rules)
     secured = registration.measured_at is not None and (expiry is None or registration.measured_at < expiry)
     if expiry is not None and not secured and now >= expiry:
-        return Standing(State.EXPIRED, None)
+        return Standing(State.EXPIRED, None, challenging)
 
     last = max(registration.filed_at, registration.last_follow_up_at or registration.filed_at)
     due_at = last + rules.follow_up_every
@@ -71,4 +77,6 @@ def standing_at(registration: Registration, now: datetime, rules: Rules) -> Stan
         state, deadline = State.ACTIVE, Deadline(DeadlineKind.FOLLOW_UP, due_at)
     if expiry is not None and not secured and (deadline is None or expiry < deadline.at):
         deadline = Deadline(DeadlineKind.EXPIRY, expiry)
-    return Standing(state, deadline)
+    if registration.review is ReviewState.PENDING:
+        state = State.PENDING_REVIEW
+    return Standing(state, deadline, challenging)

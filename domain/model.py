@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
 
@@ -47,6 +48,7 @@ class Closure(StrEnum):
 
 
 class State(StrEnum):
+    PENDING_REVIEW = "pending_review"
     ACTIVE = "active"
     DUE = "due"
     LAPSED = "lapsed"
@@ -55,6 +57,44 @@ class State(StrEnum):
     WON = "won"
     LOST = "lost"
     VOID = "void"
+
+
+class ReviewState(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class FollowUpKind(StrEnum):
+    CALL = "call"
+    MESSAGE = "message"
+    STORE_VISIT = "store_visit"
+    HOME_VISIT = "home_visit"
+    MEASUREMENT = "measurement"  # 上门量尺: secures a field registration against expiry
+    QUOTE = "quote"
+    DEPOSIT = "deposit"  # 下定: the order is placed, credit is settled
+    DEAL = "deal"  # 成交: done, frees a quota slot
+    LOST = "lost"  # 流失: the customer gave up; free for others
+    NOTE = "note"
+
+
+class EventKind(StrEnum):
+    """What the registration's append-only log records."""
+
+    FILED = "filed"
+    FOLLOW_UP = "follow_up"
+    CHALLENGED = "challenged"  # a colleague filed the customer while this one was lapsed
+    CHALLENGE_DROPPED = "challenge_dropped"  # holder_resumed
+    TAKEN_OVER = "taken_over"  # void by lapsed_takeover
+    TOOK_OVER = "took_over"  # the challenge became the holding registration
+    RELEASED = "released"  # expired, and a colleague filed the customer
+    EXTENSION_REQUESTED = "extension_requested"
+    EXTENSION_APPROVED = "extension_approved"
+    EXTENSION_DECLINED = "extension_declined"
+    REVIEW_APPROVED = "review_approved"
+    REVIEW_REJECTED = "review_rejected"
+    TRANSFERRED = "transferred"  # arbitration: the registration moved to another holder
+    CREDIT_MOVED = "credit_moved"  # arbitration: the deposit/deal credit moved
 
 
 @dataclass(frozen=True)
@@ -109,6 +149,22 @@ class Registration:
     needs: str | None = None
     expected_purchase: ExpectedPurchase | None = None
     needs_review: bool = False
+    filer_id: int = 0
+    deal_at: datetime | None = None
+    deposit_amount: Decimal | None = None
+    deal_amount: Decimal | None = None
+    credited_to_id: int | None = None
+    expires_at: datetime | None = None  # field channel: filing + 15 days, plus extensions
+    challenge_of_id: int | None = None  # a lapse-takeover challenge of that registration
+    review: ReviewState | None = None
+    closure_reason: str | None = None
+    quota_exempt: bool = False  # a challenge dropped because the holder resumed
+    holds_claim: bool = True
+    similar_to_id: int | None = None
+
+    @property
+    def is_open_challenge(self) -> bool:
+        return self.challenge_of_id is not None and not self.holds_claim and self.closure is None
 
 
 @dataclass(frozen=True)
@@ -127,6 +183,7 @@ class FilingFacts:
     """What the database knows that the filing checks need, read under the filing lock."""
 
     claim: Registration | None = None
+    has_open_challenge: bool = False
     last_deal_at: datetime | None = None
     quota_used: int = 0
     similar: list[SimilarCustomer] = field(default_factory=list)

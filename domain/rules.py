@@ -21,6 +21,9 @@ class Rules:
     follow_up_every_days: int = 3
     lapse_after_days: int = 10
     field_expiry_days: int = 15
+    extension_days: int = 7
+    refile_cooldown_days: int = 7
+    review_required: bool = False
     # Possible-duplicate (撞单) thresholds, rapidfuzz scores 0–100.
     similar_name_score: int = 80
     similar_address_score: int = 85

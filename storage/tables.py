@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
@@ -129,6 +130,58 @@ class RegistrationRow(SQLModel, table=True):
     closed_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
     needs_review: bool = Field(default=False)
     similar_to_id: int | None = Field(default=None, foreign_key="registration.id")
+    deposit_amount: Decimal | None = Field(default=None, sa_type=sa.Numeric(12, 2))
+    deal_amount: Decimal | None = Field(default=None, sa_type=sa.Numeric(12, 2))
+    credited_to_id: int | None = Field(default=None, foreign_key="staff.id")
+    expires_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
+    challenge_of_id: int | None = Field(default=None, foreign_key="registration.id", index=True)
+    review: str | None = Field(default=None, max_length=10)  # domain.model.ReviewState
+    closure_reason: str | None = Field(default=None, max_length=30)
+    quota_exempt: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+
+
+class RegistrationEventRow(SQLModel, table=True):
+    """Append-only history of a registration: follow-ups, challenges, decisions (RULES §4)."""
+
+    __tablename__ = "registration_event"
+    __table_args__ = (sa.Index("ix_registration_event_registration", "registration_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    registration_id: int = Field(foreign_key="registration.id")
+    at: datetime = _at()  # type: ignore[assignment]
+    actor_id: int | None = Field(default=None, foreign_key="staff.id")
+    kind: str = Field(max_length=30)  # domain.model.EventKind
+    follow_up_kind: str | None = Field(default=None, max_length=20)
+    note: str | None = Field(default=None, max_length=1000)
+    amount: Decimal | None = Field(default=None, sa_type=sa.Numeric(12, 2))
+    next_contact_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
+    until: datetime | None = _at(nullable=True)  # type: ignore[assignment]
+    other_staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+class ExtensionRequestRow(SQLModel, table=True):
+    __tablename__ = "extension_request"
+    id: int | None = Field(default=None, primary_key=True)
+    registration_id: int = Field(foreign_key="registration.id", index=True)
+    requested_by: int = Field(foreign_key="staff.id")
+    reason: str = Field(max_length=1000)
+    requested_at: datetime = _at()  # type: ignore[assignment]
+    decided_by: int | None = Field(default=None, foreign_key="staff.id")
+    decided_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
+    approved: bool | None = None
+
+
+class ActionAttemptRow(SQLModel, table=True):
+    """Append-only log of refused actions (follow-ups, decisions): evidence, like filing attempts."""
+
+    __tablename__ = "action_attempt"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _at(index=True)  # type: ignore[assignment]
+    telegram_id: int = Field(sa_type=sa.BigInteger)
+    action: str = Field(max_length=40)
+    registration_id: int | None = Field(default=None, foreign_key="registration.id", index=True)
+    outcome: str = Field(max_length=10)
+    reason: str | None = Field(default=None, max_length=30)
 
 
 class FilingAttemptRow(SQLModel, table=True):

@@ -16,8 +16,10 @@ from domain.filing import ADDRESS_PREFIX_CHARS
 from domain.model import (
     Channel,
     Closure,
+    EventKind,
     ExpectedPurchase,
     Registration,
+    ReviewState,
     Role,
     SimilarCustomer,
     Staff,
@@ -25,9 +27,12 @@ from domain.model import (
 )
 from storage.db import WRITE
 from storage.tables import (
+    ActionAttemptRow,
     CustomerRow,
+    ExtensionRequestRow,
     FilingAttemptRow,
     InviteRow,
+    RegistrationEventRow,
     RegistrationRow,
     StaffRow,
     TeamRow,
@@ -209,6 +214,7 @@ class SqlUnitOfWork:
                     col(RegistrationRow.filed_at) >= month_start,
                     col(RegistrationRow.filed_at) < month_end,
                     sa.or_(col(RegistrationRow.closure).is_(None), col(RegistrationRow.closure) != Closure.WON.value),
+                    sa.not_(col(RegistrationRow.quota_exempt)),
                 )
             ).scalar_one()
         )
@@ -252,6 +258,9 @@ class SqlUnitOfWork:
         filed_at: datetime,
         needs_review: bool,
         similar_to_id: int | None,
+        expires_at: datetime | None,
+        review: ReviewState | None,
+        challenge_of_id: int | None,
     ) -> int:
         assert filer.team_id is not None and filer.channel is not None
         row = RegistrationRow(
@@ -270,6 +279,11 @@ class SqlUnitOfWork:
             filed_at=filed_at,
             needs_review=needs_review,
             similar_to_id=similar_to_id,
+            expires_at=expires_at,
+            review=review.value if review else None,
+            challenge_of_id=challenge_of_id,
+            # A challenge does not hold the customer until it takes it over (RULES §4).
+            holds_claim=challenge_of_id is None,
         )
         self.session.add(row)
         self.session.flush()
@@ -278,6 +292,84 @@ class SqlUnitOfWork:
 
     def log_attempt(self, **fields: Any) -> None:
         self.session.add(FilingAttemptRow(**fields))
+
+    # --- the lifecycle (domain.registrations.LifecycleUnitOfWork) ---------------------------
+
+    def open_challenges_of(self, registration_id: int) -> list[Registration]:
+        rows = self.session.exec(
+            _registrations().where(
+                RegistrationRow.challenge_of_id == registration_id,
+                col(RegistrationRow.closure).is_(None),
+                sa.not_(col(RegistrationRow.holds_claim)),
+            )
+        ).all()
+        return [_registration(*r) for r in rows]
+
+    def save_registration(self, registration: Registration) -> None:
+        """Store what the lifecycle changed; identity and filing facts never change."""
+        self.session.execute(
+            sa.update(RegistrationRow)
+            .where(col(RegistrationRow.id) == registration.id)
+            .values(
+                holder_id=registration.holder_id,
+                team_id=registration.team_id,
+                last_follow_up_at=registration.last_follow_up_at,
+                measured_at=registration.measured_at,
+                deposit_at=registration.deposit_at,
+                deal_at=registration.deal_at,
+                deposit_amount=registration.deposit_amount,
+                deal_amount=registration.deal_amount,
+                credited_to_id=registration.credited_to_id,
+                expires_at=registration.expires_at,
+                review=registration.review.value if registration.review else None,
+                needs_review=registration.needs_review,
+                closure=registration.closure.value if registration.closure else None,
+                closed_at=registration.closed_at,
+                closure_reason=registration.closure_reason,
+                quota_exempt=registration.quota_exempt,
+                holds_claim=registration.holds_claim,
+            )
+        )
+
+    def add_event(self, registration_id: int, at: datetime, actor_id: int | None, kind: EventKind, **detail: Any) -> None:
+        self.session.add(RegistrationEventRow(registration_id=registration_id, at=at, actor_id=actor_id, kind=kind.value, **detail))
+
+    def log_action(
+        self, *, at: datetime, telegram_id: int, action: str, registration_id: int | None, outcome: str, reason: str | None
+    ) -> None:
+        self.session.add(
+            ActionAttemptRow(
+                at=at, telegram_id=telegram_id, action=action, registration_id=registration_id, outcome=outcome, reason=reason
+            )
+        )
+
+    def staff_with_role(self, role: Role) -> list[Staff]:
+        return [s for s in self.all_staff() if s.active and s.has(role)]
+
+    def pending_extension(self, registration_id: int) -> int | None:
+        return self.session.execute(
+            sa.select(ExtensionRequestRow.id).where(
+                col(ExtensionRequestRow.registration_id) == registration_id, col(ExtensionRequestRow.approved).is_(None)
+            )
+        ).scalar_one_or_none()
+
+    def add_extension_request(self, registration_id: int, staff_id: int, reason: str, at: datetime) -> int:
+        row = ExtensionRequestRow(registration_id=registration_id, requested_by=staff_id, reason=reason, requested_at=at)
+        self.session.add(row)
+        self.session.flush()
+        assert row.id is not None
+        return row.id
+
+    def extension_request(self, request_id: int) -> tuple[int, bool | None] | None:
+        row = self.session.get(ExtensionRequestRow, request_id)
+        return (row.registration_id, row.approved) if row else None
+
+    def decide_extension_request(self, request_id: int, staff_id: int, approved: bool, at: datetime) -> None:
+        self.session.execute(
+            sa.update(ExtensionRequestRow)
+            .where(col(ExtensionRequestRow.id) == request_id)
+            .values(decided_by=staff_id, decided_at=at, approved=approved)
+        )
 
     # --- reading registrations --------------------------------------------------------------
 
@@ -345,4 +437,16 @@ def _registration(row: RegistrationRow, phone: str, holder_name: str) -> Registr
         needs=row.needs,
         expected_purchase=ExpectedPurchase(row.expected_purchase) if row.expected_purchase else None,
         needs_review=row.needs_review,
+        filer_id=row.filer_id,
+        deal_at=row.deal_at,
+        deposit_amount=row.deposit_amount,
+        deal_amount=row.deal_amount,
+        credited_to_id=row.credited_to_id,
+        expires_at=row.expires_at,
+        challenge_of_id=row.challenge_of_id,
+        review=ReviewState(row.review) if row.review else None,
+        closure_reason=row.closure_reason,
+        quota_exempt=row.quota_exempt,
+        holds_claim=row.holds_claim,
+        similar_to_id=row.similar_to_id,
     )

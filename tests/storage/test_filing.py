@@ -111,7 +111,7 @@ def test_customer_with_a_recent_deal_is_already_sold(roster: Roster) -> None:
 def test_expired_field_registration_frees_the_customer_for_a_colleague(roster: Roster) -> None:
     first = file(roster, roster.sales.telegram_id)
     assert isinstance(first, Accepted)
-    before = file(roster, roster.sales2.telegram_id, at=T0 + timedelta(days=15) - timedelta(seconds=1))
+    before = file(roster, roster.sales2.telegram_id, at=T0 + timedelta(days=10) - timedelta(seconds=1))
     assert isinstance(before, Rejected) and before.reason is Reason.DUPLICATE
     after = file(roster, roster.sales2.telegram_id, at=T0 + timedelta(days=15))
     assert isinstance(after, Accepted)

@@ -9,6 +9,7 @@ import pytest
 
 from domain.customer_details import Invalid, Problem
 from domain.filing import (
+    Admission,
     CustomerDetails,
     FilingRequest,
     Reason,
@@ -54,7 +55,7 @@ def test_already_sold_comes_before_duplicate() -> None:
 
 def test_a_deal_older_than_the_resale_window_does_not_block() -> None:
     facts = FilingFacts(last_deal_at=NOW - timedelta(days=365, seconds=1))
-    assert decide(GUIDE, DETAILS, facts, NOW, RULES) == ()
+    assert decide(GUIDE, DETAILS, facts, NOW, RULES) == Admission()
 
 
 def test_duplicate_names_the_holder_and_since_when_only() -> None:
@@ -71,7 +72,7 @@ def test_own_claim_is_already_yours_with_the_next_deadline() -> None:
 
 def test_expired_claim_does_not_protect() -> None:
     old = claim(SALES, NOW - timedelta(days=15), Channel.FIELD)
-    assert decide(GUIDE, DETAILS, FilingFacts(claim=old), NOW, RULES) == ()
+    assert decide(GUIDE, DETAILS, FilingFacts(claim=old), NOW, RULES) == Admission()
 
 
 def test_duplicate_comes_before_quota() -> None:
@@ -88,7 +89,7 @@ def test_quota_for_field_salespeople(used: int, limit: int, rejected: bool) -> N
 
 
 def test_store_guides_have_no_quota() -> None:
-    assert decide(GUIDE, DETAILS, FilingFacts(quota_used=1000), NOW, RULES) == ()
+    assert decide(GUIDE, DETAILS, FilingFacts(quota_used=1000), NOW, RULES) == Admission()
 
 
 @pytest.mark.parametrize(
@@ -109,7 +110,7 @@ def test_possible_duplicate_needs_similar_name_and_address(name: str, address: s
 
 def test_similar_candidates_are_returned_for_review() -> None:
     candidates = [SimilarCustomer(9, 2, 2, "张三", "朝阳区建国路88号"), SimilarCustomer(8, 2, 2, "王五", "海淀区1号院2号楼")]
-    assert decide(GUIDE, DETAILS, FilingFacts(similar=candidates), NOW, RULES) == (candidates[0],)
+    assert decide(GUIDE, DETAILS, FilingFacts(similar=candidates), NOW, RULES) == Admission((candidates[0],))
 
 
 def test_month_bounds_are_the_local_calendar_month() -> None:

@@ -1,0 +1,433 @@
+"""Keeping a registration (RULES §4): follow-ups, lapse takeover, extensions, review, arbitration.
+
+Every use case runs in one write transaction that first locks the customer (the same lock filings
+take), so a follow-up, a takeover and a colleague's filing of the same customer are serialized.
+Nothing is deleted: each change appends an event to the registration's log; each refusal is
+appended to the action-attempt log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any, Protocol
+
+from domain.customer_details import clean_text
+from domain.lifecycle import Standing, standing_at
+from domain.model import (
+    TEAM_MANAGER_ROLES,
+    Closure,
+    EventKind,
+    FollowUpKind,
+    Registration,
+    ReviewState,
+    Role,
+    Staff,
+    State,
+)
+from domain.rules import Rules
+
+MAX_NOTE_CHARS = 500
+MAX_AMOUNT = Decimal("10000000")  # ¥10M: beyond any one furniture order; a typo
+CLOSING_KINDS = frozenset({FollowUpKind.DEAL, FollowUpKind.LOST})
+CREDIT_KINDS = frozenset({FollowUpKind.DEPOSIT, FollowUpKind.DEAL})
+CROSS_TEAM_ROLES = frozenset({Role.DEPT_HEAD, Role.OPS_MANAGER})
+
+
+class Refusal(StrEnum):
+    NOT_STAFF = "not_staff"
+    NOT_FOUND = "not_found"
+    NOT_HOLDER = "not_holder"
+    CLOSED = "closed"  # expired, void, won or lost meanwhile
+    BAD_AMOUNT = "bad_amount"
+    AMOUNT_REQUIRED = "amount_required"
+    NOTE_TOO_LONG = "note_too_long"
+    NOT_FIELD = "not_field"
+    EXTENSION_PENDING = "extension_pending"
+    TAKEN = "taken"  # someone else holds the customer now
+    NOT_ENTITLED = "not_entitled"
+    ALREADY_DECIDED = "already_decided"
+    REASON_REQUIRED = "reason_required"
+    NO_CREDIT = "no_credit"
+    BAD_TARGET = "bad_target"
+    NOT_PENDING = "not_pending"
+
+
+@dataclass(frozen=True)
+class Refused:
+    refusal: Refusal
+    state: State | None = None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Someone to tell what happened (in their own language, by the bot)."""
+
+    to: Staff
+    what: str  # a text key: taken_over, challenge_dropped, extension_approved, …
+    registration: Registration
+    other: Staff | None = None
+
+
+@dataclass(frozen=True)
+class Done:
+    registration: Registration
+    standing: Standing
+    notices: tuple[Notice, ...] = ()
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+Outcome = Done | Refused
+
+
+class LifecycleUnitOfWork(Protocol):
+    def __enter__(self) -> LifecycleUnitOfWork: ...
+    def __exit__(self, *exc: object) -> None: ...
+    def commit(self) -> None: ...
+    def staff_by_telegram_id(self, telegram_id: int) -> Staff | None: ...
+    def staff_by_id(self, staff_id: int) -> Staff | None: ...
+    def team_managers(self, team_ids: set[int]) -> list[Staff]: ...
+    def staff_with_role(self, role: Role) -> list[Staff]: ...
+    def registration(self, registration_id: int) -> Registration | None: ...
+    def lock_customer(self, phone: str, now: datetime) -> int: ...
+    def open_challenges_of(self, registration_id: int) -> list[Registration]: ...
+    def save_registration(self, registration: Registration) -> None: ...
+    def add_event(self, registration_id: int, at: datetime, actor_id: int | None, kind: EventKind, **detail: Any) -> None: ...
+    def log_action(
+        self, *, at: datetime, telegram_id: int, action: str, registration_id: int | None, outcome: str, reason: str | None
+    ) -> None: ...
+    def pending_extension(self, registration_id: int) -> int | None: ...
+    def add_extension_request(self, registration_id: int, staff_id: int, reason: str, at: datetime) -> int: ...
+    def extension_request(self, request_id: int) -> tuple[int, bool | None] | None: ...
+    def decide_extension_request(self, request_id: int, staff_id: int, approved: bool, at: datetime) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], LifecycleUnitOfWork]
+
+
+def parse_amount(raw: str | None) -> Decimal | None | Refusal:
+    """A deposit or deal amount in yuan: '1200', '1,200.50', '¥3000'. At most two decimals."""
+    if raw is None or not raw.strip():
+        return None
+    text = raw.strip().replace(",", "").replace("，", "").lstrip("¥￥").removesuffix("元").strip()
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        return Refusal.BAD_AMOUNT
+    if not amount.is_finite() or amount <= 0 or amount > MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
+        return Refusal.BAD_AMOUNT
+    return amount.quantize(Decimal("0.01"))
+
+
+def _refuse(uow: LifecycleUnitOfWork, tid: int, action: str, reg_id: int | None, refusal: Refusal, now: datetime,
+            state: State | None = None) -> Refused:
+    uow.log_action(at=now, telegram_id=tid, action=action, registration_id=reg_id, outcome="refused", reason=refusal.value)
+    uow.commit()
+    return Refused(refusal, state)
+
+
+def _locked(uow: LifecycleUnitOfWork, registration_id: int, now: datetime) -> Registration | None:
+    """The registration, read after taking its customer's lock (so nothing changes under us)."""
+    registration = uow.registration(registration_id)
+    if registration is None:
+        return None
+    uow.lock_customer(registration.phone, now)
+    return uow.registration(registration_id)
+
+
+def record_follow_up(
+    unit_of_work: UnitOfWorkFactory,
+    *,
+    actor_telegram_id: int,
+    registration_id: int,
+    kind: FollowUpKind,
+    note: str | None,
+    amount: Decimal | None,
+    next_contact_at: datetime | None,
+    now: datetime,
+    rules: Rules,
+) -> Outcome:
+    """A follow-up by the valid holder (or the challenger of a lapsed registration)."""
+    action = f"follow_up:{kind.value}"
+    with unit_of_work() as uow:
+        actor = uow.staff_by_telegram_id(actor_telegram_id)
+        if actor is None or not actor.active:
+            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOT_STAFF, now)
+        registration = _locked(uow, registration_id, now)
+        if registration is None:
+            return _refuse(uow, actor_telegram_id, action, None, Refusal.NOT_FOUND, now)
+        if registration.holder_id != actor.id:
+            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOT_HOLDER, now)
+        standing = standing_at(registration, now, rules)
+        if not standing.may_follow_up:
+            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.CLOSED, now, standing.state)
+        note = clean_text(note or "") or None
+        if note is not None and len(note) > MAX_NOTE_CHARS:
+            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOTE_TOO_LONG, now)
+        if kind is FollowUpKind.DEAL and amount is None:
+            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.AMOUNT_REQUIRED, now)
+        if amount is not None and (kind not in CREDIT_KINDS or amount <= 0 or amount > MAX_AMOUNT):
+            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.BAD_AMOUNT, now)
+
+        notices: list[Notice] = []
+        if standing.challenging and kind in CREDIT_KINDS:
+            registration, taken = _take_over(uow, registration, actor, now)
+            notices.append(taken)
+        elif standing.state is State.LAPSED and not standing.challenging:
+            notices += _drop_challenges(uow, registration, actor, now)
+
+        updated = _apply(registration, kind, amount, actor, now)
+        uow.save_registration(updated)
+        uow.add_event(
+            registration.id, now, actor.id, EventKind.FOLLOW_UP,
+            follow_up_kind=kind.value, note=note, amount=amount, next_contact_at=next_contact_at,
+        )
+        uow.commit()
+        return Done(updated, standing_at(updated, now, rules), tuple(notices))
+
+
+def _apply(registration: Registration, kind: FollowUpKind, amount: Decimal | None, actor: Staff, now: datetime) -> Registration:
+    """What one follow-up changes; every kind resets the 3- and 10-day clocks."""
+    changes: dict[str, Any] = {"last_follow_up_at": now}
+    if kind is FollowUpKind.MEASUREMENT and registration.measured_at is None:
+        changes["measured_at"] = now
+    if kind in CREDIT_KINDS:
+        # RULES §4: the credit belongs to the valid holder at the time of the deposit/deal.
+        changes["credited_to_id"] = actor.id
+    if kind is FollowUpKind.DEPOSIT:
+        changes["deposit_at"] = registration.deposit_at or now
+        changes["deposit_amount"] = amount if amount is not None else registration.deposit_amount
+    if kind is FollowUpKind.DEAL:
+        changes.update(deal_at=now, deal_amount=amount, deposit_at=registration.deposit_at or now)
+    if kind in CLOSING_KINDS:
+        closure = Closure.WON if kind is FollowUpKind.DEAL else Closure.LOST
+        changes.update(closure=closure, closed_at=now, closure_reason=kind.value, holds_claim=False)
+    return replace(registration, **changes)
+
+
+def _take_over(uow: LifecycleUnitOfWork, challenge: Registration, actor: Staff, now: datetime) -> tuple[Registration, Notice]:
+    """RULES §4: the challenger's deposit or deal before the holder resumed voids the original."""
+    assert challenge.challenge_of_id is not None
+    original = uow.registration(challenge.challenge_of_id)
+    assert original is not None
+    voided = replace(original, closure=Closure.VOID, closed_at=now, closure_reason="lapsed_takeover", holds_claim=False)
+    uow.save_registration(voided)
+    uow.add_event(original.id, now, actor.id, EventKind.TAKEN_OVER, reason="lapsed_takeover", other_staff_id=actor.id)
+    uow.add_event(challenge.id, now, actor.id, EventKind.TOOK_OVER, other_staff_id=original.holder_id)
+    holder = uow.staff_by_id(original.holder_id)
+    assert holder is not None
+    return replace(challenge, holds_claim=True), Notice(holder, "taken_over", voided, actor)
+
+
+def _drop_challenges(uow: LifecycleUnitOfWork, registration: Registration, holder: Staff, now: datetime) -> list[Notice]:
+    """RULES §4: the holder followed up first, so open challenges are dropped (holder_resumed)."""
+    notices = []
+    for challenge in uow.open_challenges_of(registration.id):
+        dropped = replace(
+            challenge, closure=Closure.VOID, closed_at=now, closure_reason="holder_resumed", quota_exempt=True
+        )
+        uow.save_registration(dropped)
+        uow.add_event(challenge.id, now, holder.id, EventKind.CHALLENGE_DROPPED, reason="holder_resumed")
+        challenger = uow.staff_by_id(challenge.holder_id)
+        assert challenger is not None
+        notices.append(Notice(challenger, "challenge_dropped", dropped, holder))
+    return notices
+
+
+# --- expiry extension (RULES §4, [3.3.3]) --------------------------------------------------------
+
+
+def request_extension(
+    unit_of_work: UnitOfWorkFactory, *, actor_telegram_id: int, registration_id: int, reason: str, now: datetime, rules: Rules
+) -> Outcome:
+    action = "extension_request"
+    with unit_of_work() as uow:
+        actor = uow.staff_by_telegram_id(actor_telegram_id)
+        if actor is None or not actor.active:
+            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOT_STAFF, now)
+        registration = _locked(uow, registration_id, now)
+        if registration is None:
+            return _refuse(uow, actor_telegram_id, action, None, Refusal.NOT_FOUND, now)
+        if registration.holder_id != actor.id:
+            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOT_HOLDER, now)
+        if registration.expires_at is None:
+            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOT_FIELD, now)
+        if not registration.holds_claim or registration.closure is not None:
+            refusal = Refusal.TAKEN if registration.closure is Closure.EXPIRED else Refusal.CLOSED
+            return _refuse(uow, actor_telegram_id, action, registration_id, refusal, now)
+        reason = clean_text(reason)
+        if len(reason) < 2:
+            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.REASON_REQUIRED, now)
+        if len(reason) > MAX_NOTE_CHARS:
+            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOTE_TOO_LONG, now)
+        if uow.pending_extension(registration_id) is not None:
+            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.EXTENSION_PENDING, now)
+        request_id = uow.add_extension_request(registration_id, actor.id, reason, now)
+        uow.add_event(registration_id, now, actor.id, EventKind.EXTENSION_REQUESTED, reason=reason)
+        uow.commit()
+        heads = tuple(Notice(h, "extension_requested", registration, actor) for h in uow.staff_with_role(Role.DEPT_HEAD))
+        return Done(registration, standing_at(registration, now, rules), heads, {"request_id": request_id, "reason": reason})
+
+
+def decide_extension(
+    unit_of_work: UnitOfWorkFactory, *, actor_telegram_id: int, request_id: int, approve: bool, now: datetime, rules: Rules
+) -> Outcome:
+    """The department head's decision: new expiry = the later of (expiry, now) + extension days."""
+    action = "extension_decision"
+    with unit_of_work() as uow:
+        actor = uow.staff_by_telegram_id(actor_telegram_id)
+        if actor is None or not actor.active or not actor.has(Role.DEPT_HEAD):
+            return _refuse(uow, actor_telegram_id, action, None, Refusal.NOT_ENTITLED, now)
+        request = uow.extension_request(request_id)
+        if request is None:
+            return _refuse(uow, actor_telegram_id, action, None, Refusal.NOT_FOUND, now)
+        registration_id, decided = request
+        if decided is not None:
+            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.ALREADY_DECIDED, now)
+        registration = _locked(uow, registration_id, now)
+        assert registration is not None and registration.expires_at is not None
+        if approve and (not registration.holds_claim or registration.closure is not None):
+            # RULES §4: not possible once someone else has filed the customer.
+            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.TAKEN, now)
+        uow.decide_extension_request(request_id, actor.id, approve, now)
+        if approve:
+            new_expiry = max(registration.expires_at, now) + timedelta(days=rules.extension_days)
+            registration = replace(registration, expires_at=new_expiry)
+            uow.save_registration(registration)
+            uow.add_event(registration_id, now, actor.id, EventKind.EXTENSION_APPROVED, until=new_expiry)
+        else:
+            uow.add_event(registration_id, now, actor.id, EventKind.EXTENSION_DECLINED)
+        uow.commit()
+        holder = uow.staff_by_id(registration.holder_id)
+        assert holder is not None
+        what = "extension_approved" if approve else "extension_declined"
+        return Done(registration, standing_at(registration, now, rules), (Notice(holder, what, registration, actor),))
+
+
+# --- manager review (RULES §3 optional review, §3.7 possible duplicates) ----------------------------
+
+
+def may_review(actor: Staff, registration: Registration, other_team_id: int | None = None) -> bool:
+    if not actor.active:
+        return False
+    if actor.roles & CROSS_TEAM_ROLES:
+        return True
+    return bool(actor.roles & TEAM_MANAGER_ROLES) and actor.team_id in {registration.team_id, other_team_id}
+
+
+def decide_review(
+    unit_of_work: UnitOfWorkFactory,
+    *,
+    actor_telegram_id: int,
+    registration_id: int,
+    approve: bool,
+    reason: str | None,
+    now: datetime,
+    rules: Rules,
+) -> Outcome:
+    """A team manager approves or rejects a pending filing, or confirms/voids a possible duplicate."""
+    action = "review"
+    with unit_of_work() as uow:
+        actor = uow.staff_by_telegram_id(actor_telegram_id)
+        if actor is None:
+            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOT_ENTITLED, now)
+        registration = _locked(uow, registration_id, now)
+        if registration is None:
+            return _refuse(uow, actor_telegram_id, action, None, Refusal.NOT_FOUND, now)
+        other_team = None
+        if registration.similar_to_id is not None:
+            similar = uow.registration(registration.similar_to_id)
+            other_team = similar.team_id if similar else None
+        if not may_review(actor, registration, other_team):
+            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOT_ENTITLED, now)
+        if registration.review is not ReviewState.PENDING and not registration.needs_review:
+            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOT_PENDING, now)
+        if registration.closure is not None:
+            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.CLOSED, now)
+        reason = clean_text(reason or "") or None
+        if not approve and (reason is None or len(reason) < 2):
+            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.REASON_REQUIRED, now)
+        if approve:
+            registration = replace(registration, review=ReviewState.APPROVED if registration.review else None, needs_review=False)
+            kind = EventKind.REVIEW_APPROVED
+        else:
+            registration = replace(
+                registration,
+                review=ReviewState.REJECTED if registration.review else None,
+                needs_review=False,
+                closure=Closure.VOID,
+                closed_at=now,
+                closure_reason="review_rejected",
+                holds_claim=False,
+            )
+            kind = EventKind.REVIEW_REJECTED
+        uow.save_registration(registration)
+        uow.add_event(registration_id, now, actor.id, kind, reason=reason)
+        uow.commit()
+        filer = uow.staff_by_id(registration.holder_id)
+        assert filer is not None
+        what = "review_approved" if approve else "review_rejected"
+        return Done(registration, standing_at(registration, now, rules), (Notice(filer, what, registration, actor),), {"reason": reason})
+
+
+# --- arbitration (RULES §4, [3.3.2]) ----------------------------------------------------------------
+
+
+class Arbitration(StrEnum):
+    TRANSFER = "transfer"  # the registration (and the customer) moves to another holder
+    CREDIT = "credit"  # the deposit/deal credit moves to another staff member
+
+
+def arbitrate(
+    unit_of_work: UnitOfWorkFactory,
+    *,
+    actor_telegram_id: int,
+    registration_id: int,
+    decision: Arbitration,
+    to_telegram_id: int,
+    reason: str,
+    now: datetime,
+    rules: Rules,
+) -> Outcome:
+    """The department head's special-case decision; it adds to the log and never deletes."""
+    action = f"arbitrate:{decision.value}"
+    with unit_of_work() as uow:
+        actor = uow.staff_by_telegram_id(actor_telegram_id)
+        if actor is None or not actor.active or not actor.has(Role.DEPT_HEAD):
+            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOT_ENTITLED, now)
+        reason = clean_text(reason)
+        if len(reason) < 2:
+            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.REASON_REQUIRED, now)
+        if len(reason) > MAX_NOTE_CHARS:
+            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOTE_TOO_LONG, now)
+        registration = _locked(uow, registration_id, now)
+        if registration is None:
+            return _refuse(uow, actor_telegram_id, action, None, Refusal.NOT_FOUND, now)
+        target = uow.staff_by_telegram_id(to_telegram_id)
+        if target is None or not target.may_file:
+            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.BAD_TARGET, now)
+        previous: Staff | None
+        if decision is Arbitration.TRANSFER:
+            if not registration.holds_claim or registration.closure is not None:
+                return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.CLOSED, now)
+            previous = uow.staff_by_id(registration.holder_id)
+            # The customer follows the new holder into their team (their manager sees it there).
+            assert target.team_id is not None
+            registration = replace(registration, holder_id=target.id, holder_name=target.name, team_id=target.team_id)
+            kind = EventKind.TRANSFERRED
+        else:
+            if registration.credited_to_id is None:
+                return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NO_CREDIT, now)
+            previous = uow.staff_by_id(registration.credited_to_id)
+            registration = replace(registration, credited_to_id=target.id)
+            kind = EventKind.CREDIT_MOVED
+        uow.save_registration(registration)
+        uow.add_event(registration_id, now, actor.id, kind, reason=reason, other_staff_id=target.id)
+        uow.commit()
+        notices = [Notice(target, f"arbitrated_{decision.value}_to", registration, actor)]
+        if previous is not None and previous.id != target.id:
+            notices.append(Notice(previous, f"arbitrated_{decision.value}_from", registration, actor))
+        return Done(registration, standing_at(registration, now, rules), tuple(notices), {"reason": reason})
