@@ -111,7 +111,7 @@ def my_registrations(uow: RosterUnitOfWork, staff: Staff, now: datetime, rules: 
     """The person's open registrations with state and next deadline: overdue ones first, then by
     the soonest deadline."""
     held = [Held(r, standing_at(r, now, rules)) for r in uow.open_registrations_of(staff.id)]
-    held = [h for h in held if h.standing.holds_customer]
+    held = [h for h in held if h.standing.may_follow_up]
     far = now + timedelta(days=36500)
     urgency = {State.LAPSED: 0, State.DUE: 1}
     return sorted(

@@ -374,9 +374,10 @@ class SqlUnitOfWork:
     # --- reading registrations --------------------------------------------------------------
 
     def open_registrations_of(self, holder_id: int) -> list[Registration]:
+        """The person's registrations not closed yet: those holding a customer, and open challenges."""
         rows = self.session.exec(
             _registrations()
-            .where(RegistrationRow.holder_id == holder_id, col(RegistrationRow.holds_claim))
+            .where(RegistrationRow.holder_id == holder_id, col(RegistrationRow.closure).is_(None))
             .order_by(col(RegistrationRow.filed_at))
         ).all()
         return [_registration(*r) for r in rows]
