@@ -26,15 +26,15 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import filing_dialog, roster_handlers
-from bot.common import current_staff, is_private, lang
+from bot import filing_dialog, follow_up_dialog, roster_handlers
+from bot.common import current_staff, in_thread, is_private, lang
 from bot.config import Settings
 from bot.services import Services, services, utc_now
 from bot.texts import LANGUAGES, raw, t
 
 log = logging.getLogger("leadbot")
 
-_MENU = ("new", "mine", "quota", "cancel", "start")
+_MENU = ("new", "follow", "mine", "quota", "extend", "cancel", "start")
 
 
 def build_application(
@@ -62,6 +62,7 @@ def build_application(
     # Group -1 runs first: the roster gate that every private update passes through.
     application.add_handler(TypeHandler(Update, _roster_gate), group=-1)
     application.add_handler(filing_dialog.conversation())
+    application.add_handler(follow_up_dialog.conversation())
     for handler in roster_handlers.handlers():
         application.add_handler(handler)
     application.add_handler(CommandHandler("cancel", _nothing_to_cancel))
@@ -96,14 +97,26 @@ async def _roster_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         if text.startswith("/start ") and len(text.split()) == 2:
             return
     svc = services(context)
-    if user.id in svc.admin_ids or await current_staff(update, context) is not None:
-        return
     language = lang(update, context)
+    staff = await current_staff(update, context)
+    if staff is not None:
+        if staff.language != language:
+            await in_thread(lambda: _remember_language(svc, user.id, language))
+        return
+    if user.id in svc.admin_ids:
+        return
     if update.callback_query is not None:
         await update.callback_query.answer(raw(language, "stranger"), show_alert=True)
     elif message is not None:
         await message.reply_text(t(language, "stranger"))
     raise ApplicationHandlerStop
+
+
+def _remember_language(svc: Services, telegram_id: int, language: str) -> None:
+    """Messages the bot sends unasked (takeovers, decisions) go out in the person's language."""
+    with svc.writer() as uow:
+        uow.set_language(telegram_id, language)
+        uow.commit()
 
 
 async def _nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -31,8 +31,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot import render
+from bot import follow_up_dialog, render
 from bot.common import current_staff, in_thread, is_private, lang
+from bot.notify import send_notices
 from bot.parsing import parse_clock_time, parse_local_datetime, start_of_today, yesterday_at
 from bot.services import Services, services
 from bot.texts import raw, t, when
@@ -49,6 +50,8 @@ from domain.customer_details import (
 from domain.filing import (
     Accepted,
     FilingRequest,
+    Reason,
+    Rejected,
     ReviewNotice,
     check_obtained_at,
     file_registration,
@@ -358,9 +361,14 @@ async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: li
     holder = notices[0].holder.name if notices else None
     text = render.verdict(language, outcome, svc.rules, holder_of_similar=holder)
     assert update.effective_message is not None
-    await update.effective_message.reply_text(text + "\n\n" + t(language, "start_again"))
+    keyboard = None
+    if isinstance(outcome, Rejected) and outcome.reason is Reason.ALREADY_YOURS and outcome.registration_id:
+        keyboard = InlineKeyboardMarkup([[follow_up_dialog.start_button(language, outcome.registration_id)]])
+    await update.effective_message.reply_text(text + "\n\n" + t(language, "start_again"), reply_markup=keyboard)
     for notice in notices:
         await _tell_manager(context, notice, outcome, svc)
+    if isinstance(outcome, Accepted):
+        await send_notices(context, outcome.notices, svc)
     return ConversationHandler.END
 
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from domain.customer_details import Invalid, display_phone, mask_name
 from domain.filing import Accepted, FilingOutcome, Reason, Rejected
 from domain.lifecycle import Deadline, DeadlineKind
+from domain.registrations import Refused
 from domain.rules import Rules
 from domain.roster import Held
 from bot.texts import t, when
@@ -25,11 +26,12 @@ def problem_hint(lang: str, problem: Invalid, rules: Rules) -> str:
     return t(lang, key, digits=problem.digits, min=rules.min_address_chars, max=limit)
 
 
-def next_step(lang: str, deadline: Deadline | None, zone: ZoneInfo) -> str:
+def next_step(lang: str, deadline: Deadline | None, zone: ZoneInfo, *, first: bool = True) -> str:
+    """What the holder owes next; `first` right after filing, when no follow-up exists yet."""
     if deadline is None:
         return ""
     key = {
-        DeadlineKind.FOLLOW_UP: "next_follow_up",
+        DeadlineKind.FOLLOW_UP: "next_follow_up" if first else "next_follow_up_again",
         DeadlineKind.LAPSE: "next_lapse",
         DeadlineKind.EXPIRY: "next_expiry",
     }[deadline.kind]
@@ -44,6 +46,10 @@ def verdict(lang: str, outcome: FilingOutcome, rules: Rules, *, holder_of_simila
             t(lang, "accepted", name=outcome.details.name, phone=display_phone(outcome.details.phone)),
             next_step(lang, outcome.deadline, zone),
         ]
+        if outcome.challenge_of is not None:
+            lines.append(
+                t(lang, "accepted_challenge", holder=outcome.challenge_of.holder_name, days=rules.lapse_after_days)
+            )
         if outcome.needs_review and outcome.similar:
             similar = outcome.similar[0]
             lines.append(t(lang, "needs_review_filer", holder=holder_of_similar or "?", other=mask_name(similar.customer_name)))
@@ -70,6 +76,14 @@ def rejection(lang: str, outcome: Rejected, rules: Rules) -> str:
         case Reason.LATE:
             assert outcome.obtained_at is not None
             return t(lang, "rejected_late", obtained=when(lang, outcome.obtained_at, zone), hours=rules.filing_window_hours)
+        case Reason.REFILE_COOLDOWN:
+            assert outcome.expired_at is not None
+            return t(
+                lang,
+                "rejected_refile_cooldown",
+                expired=when(lang, outcome.expired_at, zone),
+                days=rules.refile_cooldown_days,
+            )
         case Reason.ALREADY_SOLD:
             return t(lang, "rejected_already_sold")
         case Reason.INCOMPLETE:
@@ -91,3 +105,8 @@ def held_line(lang: str, number: int, held: Held, zone: ZoneInfo) -> str:
 
 def _e(text: str) -> str:
     return html.escape(text, quote=False)
+
+
+def refusal(lang: str, refused: Refused) -> str:
+    state = t(lang, f"state_{refused.state.value}") if refused.state else ""
+    return t(lang, f"refused_{refused.refusal.value}", state=state)

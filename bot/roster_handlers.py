@@ -34,6 +34,7 @@ def menu(language: str, staff: Staff, admin: bool) -> str:
     lines = []
     if staff.may_file:
         lines.append(t(language, "menu_filer"))
+        lines.append(t(language, "menu_follow"))
         if staff.has_quota:
             lines.append(t(language, "menu_quota"))
     if admin:
@@ -110,7 +111,12 @@ async def mine(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lines += [render.held_line(language, i, h, svc.rules.zone) for i, h in enumerate(held[:MINE_SHOWN], 1)]
     if len(held) > MINE_SHOWN:
         lines.append(t(language, "mine_more", count=len(held) - MINE_SHOWN))
-    await message.reply_text("\n".join(lines))
+    # One follow-up button per listed customer (the first eight; /follow pages through all).
+    buttons = [
+        [InlineKeyboardButton(f"{i}. {raw(language, 'follow_button')} {h.registration.customer_name}"[:60], callback_data=f"fu:go:{h.registration.id}")]
+        for i, h in enumerate(held[:8], 1)
+    ]
+    await message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(buttons))
 
 
 async def quota(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

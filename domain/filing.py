@@ -25,6 +25,7 @@ from domain.model import (
     EventKind,
     ExpectedPurchase,
     FilingFacts,
+    Notice,
     Registration,
     ReviewState,
     SimilarCustomer,
@@ -81,6 +82,7 @@ class Accepted:
     details: CustomerDetails | None = None
     challenge_of: Registration | None = None  # a lapse-takeover challenge of this registration
     pending_review: bool = False
+    notices: tuple[Notice, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class Rejected:
     quota_used: int = 0
     quota_limit: int = 0
     obtained_at: datetime | None = None
+    expired_at: datetime | None = None  # refile_cooldown: when the filer's own claim expired
 
 
 FilingOutcome = Accepted | Rejected
@@ -170,7 +173,7 @@ def decide(
         elif claim.holder_id == filer.id and standing.state is State.EXPIRED and claim.expires_at is not None:
             # Re-filing one's own expired customer at once would make expiry meaningless.
             if now - claim.expires_at < timedelta(days=rules.refile_cooldown_days):
-                return Rejected(Reason.REFILE_COOLDOWN, registration_id=claim.id, held_since=claim.filed_at)
+                return Rejected(Reason.REFILE_COOLDOWN, registration_id=claim.id, expired_at=claim.expires_at)
     if filer.has_quota and facts.quota_used >= rules.field_monthly_quota:
         return Rejected(Reason.QUOTA, quota_used=facts.quota_used, quota_limit=rules.field_monthly_quota)
     similar = tuple(c for c in facts.similar if is_similar(details.name, details.address, c, rules))
@@ -256,6 +259,11 @@ def _file(
         uow.add_event(challenge_of.id, now, filer.id, EventKind.CHALLENGED, other_staff_id=filer.id)
     registration = uow.registration(registration_id)
     assert registration is not None
+    notices: tuple[Notice, ...] = ()
+    if challenge_of is not None:
+        holder = uow.staff_by_id(challenge_of.holder_id)
+        assert holder is not None
+        notices = (Notice(holder, "challenged", challenge_of, filer),)
     return Accepted(
         registration_id=registration_id,
         filed_at=now,
@@ -265,6 +273,7 @@ def _file(
         details=details,
         challenge_of=challenge_of,
         pending_review=registration.review is ReviewState.PENDING,
+        notices=notices,
     )
 
 

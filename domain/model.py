@@ -115,6 +115,7 @@ class Staff:
     region: str | None
     active: bool
     channel: Channel | None = None  # the channel of their team, when they have one
+    language: str | None = None  # for messages the bot sends them unasked
 
     def has(self, role: Role) -> bool:
         return role in self.roles
@@ -187,3 +188,13 @@ class FilingFacts:
     last_deal_at: datetime | None = None
     quota_used: int = 0
     similar: list[SimilarCustomer] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Someone the bot must tell what happened, unasked, in their own language."""
+
+    to: Staff
+    what: str  # challenged, taken_over, challenge_dropped, extension_approved, …
+    registration: Registration
+    other: Staff | None = None  # the colleague who caused it

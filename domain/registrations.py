@@ -22,6 +22,7 @@ from domain.model import (
     Closure,
     EventKind,
     FollowUpKind,
+    Notice,
     Registration,
     ReviewState,
     Role,
@@ -60,16 +61,6 @@ class Refusal(StrEnum):
 class Refused:
     refusal: Refusal
     state: State | None = None
-
-
-@dataclass(frozen=True)
-class Notice:
-    """Someone to tell what happened (in their own language, by the bot)."""
-
-    to: Staff
-    what: str  # a text key: taken_over, challenge_dropped, extension_approved, …
-    registration: Registration
-    other: Staff | None = None
 
 
 @dataclass(frozen=True)

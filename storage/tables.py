@@ -53,6 +53,7 @@ class StaffRow(SQLModel, table=True):
     team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
     region: str | None = Field(default=None, max_length=80)
     active: bool = Field(default=True)
+    language: str | None = Field(default=None, max_length=5)  # last seen Telegram language (zh/en)
     created_at: datetime = _at()  # type: ignore[assignment]
     deactivated_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
 

@@ -142,6 +142,11 @@ class SqlUnitOfWork:
         assert staff is not None
         return staff
 
+    def set_language(self, telegram_id: int, language: str) -> None:
+        self.session.execute(
+            sa.update(StaffRow).where(col(StaffRow.telegram_id) == telegram_id).values(language=language)
+        )
+
     def deactivate_staff(self, telegram_id: int, now: datetime) -> bool:
         row = self.session.exec(select(StaffRow).where(StaffRow.telegram_id == telegram_id)).first()
         if row is None:
@@ -414,6 +419,7 @@ def _staff(row: StaffRow, team: TeamRow | None) -> Staff:
         region=row.region,
         active=row.active,
         channel=Channel(team.channel) if team else None,
+        language=row.language,
     )
 
 

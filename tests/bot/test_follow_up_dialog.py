@@ -1,0 +1,160 @@
+"""/follow as people use it: the dialog, deposits and deals, takeover news in both directions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from storage.tables import ActionAttemptRow, RegistrationEventRow, RegistrationRow
+from tests.bot.conftest import Chat
+from tests.bot.test_filing_dialog import data_of, fill
+from tests.bot.test_verdicts_and_lists import confirm, file_directly
+
+DAY = timedelta(days=1)
+
+
+def events(chat: Chat) -> list[tuple[int, str, str | None]]:
+    with chat.roster.engine.connect() as conn:
+        rows = conn.execute(sa.select(RegistrationEventRow.registration_id, RegistrationEventRow.kind, RegistrationEventRow.follow_up_kind).order_by(RegistrationEventRow.id))
+        return [tuple(r) for r in rows]
+
+
+async def test_call_with_note_and_next_contact(chat: Chat) -> None:
+    file_directly(chat, 101, "13800138000")
+    guide = chat.user(101)
+    h = chat.harness
+    chat.clock.now += 2 * DAY
+    await h.say(guide, "/follow")  # one registration: straight to the kind
+    assert "张三" in chat.fake.last_text(guide.id) and "这次跟进是什么" in chat.fake.last_text(guide.id)
+    await h.press(guide, data_of(chat, guide.id, "电话"))
+    await h.say(guide, "客户想看1.8米床垫，周末来店")
+    await h.press(guide, data_of(chat, guide.id, "3 天后"))
+    saved = chat.fake.last_text(guide.id)
+    assert "已记录「📞 电话」" in saved and "跟进中" in saved
+    assert "请在 11月15日（周日）10:00 前再次跟进" in saved  # 3 days after this follow-up
+    assert "计划下次联系：11月15日（周日）10:00" in saved
+    assert events(chat)[-1][1:] == ("follow_up", "call")
+
+
+async def test_list_is_paged_past_eight(chat: Chat) -> None:
+    for i in range(10):
+        file_directly(chat, 101, f"1380000{i:04d}", name=f"客户{i}", address=f"北京市朝阳区建国路{i}号院")
+    guide = chat.user(101)
+    await chat.harness.say(guide, "/follow")
+    labels = [text for text, _ in chat.fake.buttons(guide.id)]
+    assert sum("客户" in label for label in labels) == 8 and "(1/2)" in chat.fake.last_text(guide.id)
+    await chat.harness.press(guide, data_of(chat, guide.id, "下一页"))
+    labels = [text for text, _ in chat.fake.buttons(guide.id)]
+    assert sum("客户" in label for label in labels) == 2
+    await chat.harness.press(guide, data_of(chat, guide.id, "客户"))
+    assert "这次跟进是什么" in chat.fake.last_text(guide.id)
+
+
+async def test_deal_asks_the_amount_rejects_garbage_and_confirms(chat: Chat) -> None:
+    file_directly(chat, 201, "13800138000")
+    sales = chat.user(201)
+    h = chat.harness
+    await h.say(sales, "/follow")
+    await h.press(sales, data_of(chat, sales.id, "成交"))
+    await h.press(sales, data_of(chat, sales.id, "跳过"))  # no note
+    assert "成交金额" in chat.fake.last_text(sales.id)
+    for garbage in ("-5", "abc", "1e9", "12.345", "0", "99999999999"):
+        await h.say(sales, garbage)
+        assert "金额不对" in chat.fake.last_text(sales.id), garbage
+    await h.say(sales, "¥12,800")
+    assert "请确认" in chat.fake.last_text(sales.id) and "¥12800.00" in chat.fake.last_text(sales.id)
+    await h.press(sales, data_of(chat, sales.id, "确认"))
+    assert "已成交" in chat.fake.last_text(sales.id)
+    with chat.roster.engine.connect() as conn:
+        row = conn.execute(sa.select(RegistrationRow.closure, RegistrationRow.deal_amount, RegistrationRow.credited_to_id)).one()
+    assert (row.closure, str(row.deal_amount), row.credited_to_id) == ("won", "12800.00", chat.roster.sales.id)
+    await h.say(sales, "/quota")
+    assert "已用 0/20" in chat.fake.last_text(sales.id)  # the deal freed its slot
+
+
+async def test_cancelling_a_deposit_records_nothing(chat: Chat) -> None:
+    file_directly(chat, 201, "13800138000")
+    sales = chat.user(201)
+    h = chat.harness
+    await h.say(sales, "/follow")
+    await h.press(sales, data_of(chat, sales.id, "下定"))
+    await h.say(sales, "交了定金")
+    await h.press(sales, data_of(chat, sales.id, "明天"))
+    await h.press(sales, data_of(chat, sales.id, "跳过"))
+    await h.press(sales, data_of(chat, sales.id, "取消"))
+    assert "没有记录任何跟进" in chat.fake.last_text(sales.id)
+    assert [e[1] for e in events(chat)] == ["filed"]
+
+
+async def test_someone_elses_registration_button_is_refused(chat: Chat) -> None:
+    first = file_directly(chat, 101, "13800138000")
+    other = chat.user(102)
+    await chat.harness.press(other, f"fu:go:{first.registration_id}", message_id=1)
+    assert "不是你的报备" in chat.fake.calls_to("answerCallbackQuery")[-1].params["text"]
+    assert [e[1] for e in events(chat)] == ["filed"]
+
+
+async def test_registration_closed_meanwhile_is_refused_clearly(chat: Chat) -> None:
+    first = file_directly(chat, 101, "13800138000")
+    guide = chat.user(101)
+    h = chat.harness
+    await h.say(guide, "/follow")
+    await h.press(guide, data_of(chat, guide.id, "电话"))
+    with chat.roster.writer() as uow:  # e.g. voided by arbitration in the meantime
+        uow.session.execute(sa.update(RegistrationRow).where(RegistrationRow.id == first.registration_id).values(closure="void", holds_claim=False))
+        uow.commit()
+    await h.press(guide, data_of(chat, guide.id, "跳过"))
+    await h.press(guide, data_of(chat, guide.id, "明天"))
+    assert "已作废，不能再记录" in chat.fake.last_text(guide.id)
+    with chat.roster.engine.connect() as conn:
+        assert conn.execute(sa.select(ActionAttemptRow.reason)).scalars().all() == ["closed"]
+
+
+async def test_mine_entries_and_already_yours_lead_into_the_dialog(chat: Chat) -> None:
+    file_directly(chat, 101, "13800138000")
+    guide = chat.user(101)
+    await chat.harness.say(guide, "/mine")
+    await chat.harness.press(guide, data_of(chat, guide.id, "跟进"))
+    assert "这次跟进是什么" in chat.fake.last_text(guide.id)
+    await chat.harness.say(guide, "/cancel")
+    await fill(chat, guide)
+    assert "已经在你名下" in await confirm(chat, guide)
+    await chat.harness.press(guide, data_of(chat, guide.id, "跟进"))
+    assert "这次跟进是什么" in chat.fake.last_text(guide.id)
+
+
+async def test_takeover_challenger_deposit_voids_the_holder_and_both_are_told(chat: Chat) -> None:
+    file_directly(chat, 101, "13800138000")
+    chat.clock.now += 10 * DAY
+    guide2, guide = chat.user(102), chat.user(101, language="en")
+    await chat.harness.say(guide, "/start")  # the bot learns the holder reads English
+    await fill(chat, guide2)
+    verdict = await confirm(chat, guide2)
+    assert "报备成功" in verdict and "接手申请" in verdict and "王芳" in verdict
+    assert "has just filed them" in chat.fake.last_text(guide.id)  # the holder hears, in English
+    chat.clock.now += DAY
+    h = chat.harness
+    await h.say(guide2, "/follow")
+    await h.press(guide2, data_of(chat, guide2.id, "下定"))
+    await h.press(guide2, data_of(chat, guide2.id, "跳过"))
+    await h.press(guide2, data_of(chat, guide2.id, "暂不安排"))
+    await h.say(guide2, "2000")
+    await h.press(guide2, data_of(chat, guide2.id, "确认"))
+    assert "已下定" in chat.fake.last_text(guide2.id)
+    assert "taken them over with a deposit" in chat.fake.last_text(guide.id)
+    await h.say(guide, "/follow")
+    assert "no registration to follow up" in chat.fake.last_text(guide.id)
+
+
+async def test_takeover_holder_resumes_first_and_the_challenger_is_told(chat: Chat) -> None:
+    file_directly(chat, 201, "13800138000")
+    chat.clock.now += 10 * DAY
+    file_directly(chat, 202, "13800138000", address="朝阳区建国路88号3栋1201")
+    sales = chat.user(201)
+    await chat.harness.say(sales, "/follow")
+    await chat.harness.press(sales, data_of(chat, sales.id, "电话"))
+    await chat.harness.press(sales, data_of(chat, sales.id, "跳过"))
+    await chat.harness.press(sales, data_of(chat, sales.id, "明天"))
+    assert "跟进中" in chat.fake.last_text(sales.id)
+    assert "接手申请作废" in chat.fake.last_text(202) and "不占用你的本月额度" in chat.fake.last_text(202)
