@@ -31,7 +31,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import follow_up_dialog, render
+from bot import decisions, follow_up_dialog, render
 from bot.common import current_staff, in_thread, is_private, lang
 from bot.notify import send_notices
 from bot.parsing import parse_clock_time, parse_local_datetime, start_of_today, yesterday_at
@@ -368,7 +368,9 @@ async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: li
     for notice in notices:
         await _tell_manager(context, notice, outcome, svc)
     if isinstance(outcome, Accepted):
-        await send_notices(context, outcome.notices, svc)
+        reviews = [n for n in outcome.notices if n.what == "review_request"]
+        await decisions.ask_review(context, svc, reviews)
+        await send_notices(context, [n for n in outcome.notices if n.what != "review_request"], svc)
     return ConversationHandler.END
 
 
@@ -377,7 +379,7 @@ async def _tell_manager(
 ) -> None:
     """Group chats and other teams see masked customers only (RULES §2)."""
     assert accepted.details is not None
-    language = svc.settings.default_language
+    language = notice.manager.language or svc.settings.default_language
     text = t(
         language,
         "needs_review_manager",
@@ -389,7 +391,9 @@ async def _tell_manager(
         phone=mask_phone(accepted.details.phone),
         other_name=mask_name(notice.similar.customer_name),
     )
-    await context.bot.send_message(notice.manager.telegram_id, text)
+    # The managers settle it here: keep the new filing, or void it.
+    keyboard = decisions.review_keyboard(language, accepted.registration_id, possible_duplicate=True)
+    await context.bot.send_message(notice.manager.telegram_id, text, reply_markup=keyboard)
 
 
 async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:

@@ -46,6 +46,8 @@ def verdict(lang: str, outcome: FilingOutcome, rules: Rules, *, holder_of_simila
             t(lang, "accepted", name=outcome.details.name, phone=display_phone(outcome.details.phone)),
             next_step(lang, outcome.deadline, zone),
         ]
+        if outcome.pending_review:
+            lines.append(t(lang, "accepted_pending_review"))
         if outcome.challenge_of is not None:
             lines.append(
                 t(lang, "accepted_challenge", holder=outcome.challenge_of.holder_name, days=rules.lapse_after_days)

@@ -358,6 +358,81 @@ TEXTS: dict[str, dict[str, str]] = {
     "refused_not_pending": {"zh": "❌ 这条报备没有待审核的内容。", "en": "❌ Nothing on this registration waits for review."},
     "follow_cancelled": {"zh": "已取消，没有记录任何跟进。", "en": "Cancelled; nothing was recorded."},
     "use_buttons_above": {"zh": "请用上面的按钮选择，或发送 /cancel 取消。", "en": "Please use the buttons above, or send /cancel."},
+    # --- extensions, reviews, arbitration -------------------------------------------------------
+    "extend_pick": {"zh": "选择要申请延期的业务报备：", "en": "Which field registration needs more time?"},
+    "extend_none": {
+        "zh": "你没有可以申请延期的业务报备（只有业务报备有 15 天失效期）。",
+        "en": "You have no field registration that could be extended (only field registrations expire).",
+    },
+    "extend_ask_reason": {
+        "zh": "<b>{name}</b>（{expiry}到期）：请写明延期理由，部门负责人会据此决定。",
+        "en": "<b>{name}</b> (expires {expiry}): give the reason for the extension; the department head decides on it.",
+    },
+    "extend_sent": {
+        "zh": "✅ 延期申请已提交，等待部门负责人处理。结果会通知你。",
+        "en": "✅ Extension request sent to the department head. You will be told the decision.",
+    },
+    "extend_no_head": {
+        "zh": "⚠️ 目前没有登记部门负责人，申请已记录，请直接联系你的主管。",
+        "en": "⚠️ No department head is on the roster; the request is recorded, please talk to your supervisor.",
+    },
+    "extend_request_to_head": {
+        "zh": "🕒 延期申请：{staff} 的业务报备 {name}（{phone}），{expiry}到期。\n理由：{reason}",
+        "en": "🕒 Extension request: {staff}'s field registration {name} ({phone}) expires {expiry}.\nReason: {reason}",
+    },
+    "approve": {"zh": "✅ 批准", "en": "✅ Approve"},
+    "decline": {"zh": "✖️ 不批准", "en": "✖️ Decline"},
+    "reject": {"zh": "✖️ 驳回", "en": "✖️ Reject"},
+    "keep": {"zh": "✅ 确认有效", "en": "✅ Keep it"},
+    "void": {"zh": "✖️ 作废", "en": "✖️ Void it"},
+    "decided_approved": {"zh": "已批准（{by}）。", "en": "Approved ({by})."},
+    "decided_declined": {"zh": "未批准（{by}）。", "en": "Declined ({by})."},
+    "decided_rejected": {"zh": "已驳回（{by}）：{reason}", "en": "Rejected ({by}): {reason}"},
+    "notice_extension_approved": {
+        "zh": "✅ 你的客户 {name} 延期申请已批准（{other}）。新的失效时间：{until}。",
+        "en": "✅ Your extension for {name} was approved by {other}. It now expires {until}.",
+    },
+    "notice_extension_declined": {
+        "zh": "✖️ 你的客户 {name} 延期申请未获批准（{other}）。",
+        "en": "✖️ Your extension for {name} was declined by {other}.",
+    },
+    "review_request": {
+        "zh": "📋 待审核报备：{staff} 报备了客户 {name}（{phone}），地址：{address}。",
+        "en": "📋 Filing to review: {staff} filed {name} ({phone}), address: {address}.",
+    },
+    "review_ask_reason": {
+        "zh": "请写明驳回理由（会告诉报备人）：",
+        "en": "Give the reason for rejecting it (the filer will see it):",
+    },
+    "review_reason_too_short": {"zh": "请写明理由（至少两个字）。", "en": "Please give a reason (at least two characters)."},
+    "accepted_pending_review": {
+        "zh": "ℹ️ 本店报备需主管审核：你的报备已占位，审核通过前请照常跟进。",
+        "en": "ℹ️ Filings here are reviewed by a manager: yours holds its place; keep following up meanwhile.",
+    },
+    "notice_review_approved": {
+        "zh": "✅ 你的报备 {name} 已通过审核（{other}）。",
+        "en": "✅ Your registration of {name} was approved by {other}.",
+    },
+    "notice_review_rejected": {
+        "zh": "✖️ 你的报备 {name} 被驳回（{other}），报备作废。理由：{reason}",
+        "en": "✖️ Your registration of {name} was rejected by {other} and is void. Reason: {reason}",
+    },
+    "notice_arbitrated_transfer_to": {
+        "zh": "⚖️ 部门负责人 {other} 裁决：客户 {name}（{phone}）转由你跟进。理由：{reason}",
+        "en": "⚖️ Department head {other} decided: customer {name} ({phone}) is now yours to work. Reason: {reason}",
+    },
+    "notice_arbitrated_transfer_from": {
+        "zh": "⚖️ 部门负责人 {other} 裁决：客户 {name} 已转给其他同事跟进。理由：{reason}",
+        "en": "⚖️ Department head {other} decided: customer {name} now belongs to a colleague. Reason: {reason}",
+    },
+    "notice_arbitrated_credit_to": {
+        "zh": "⚖️ 部门负责人 {other} 裁决：客户 {name} 的业绩记入你名下。理由：{reason}",
+        "en": "⚖️ Department head {other} decided: the credit for {name} is yours. Reason: {reason}",
+    },
+    "notice_arbitrated_credit_from": {
+        "zh": "⚖️ 部门负责人 {other} 裁决：客户 {name} 的业绩已改记其他同事。理由：{reason}",
+        "en": "⚖️ Department head {other} decided: the credit for {name} moved to a colleague. Reason: {reason}",
+    },
     # --- takeover and other news the bot brings unasked ---------------------------------------------
     "accepted_challenge": {
         "zh": "⚠️ {holder} 的这条报备已超过 {days} 天未跟进。你的报备作为“接手申请”受理：如果你在 {holder} 跟进之前记录下定或成交，客户归你；如果 {holder} 先跟进，你的申请作废。",
@@ -415,3 +490,7 @@ def language_of(telegram_language: str | None, default: str) -> str:
         if code in LANGUAGES:
             return code
     return default
+
+
+from bot.texts_history import HISTORY_TEXTS  # noqa: E402
+TEXTS.update(HISTORY_TEXTS)

@@ -259,11 +259,13 @@ def _file(
         uow.add_event(challenge_of.id, now, filer.id, EventKind.CHALLENGED, other_staff_id=filer.id)
     registration = uow.registration(registration_id)
     assert registration is not None
-    notices: tuple[Notice, ...] = ()
+    notices: list[Notice] = []
     if challenge_of is not None:
         holder = uow.staff_by_id(challenge_of.holder_id)
         assert holder is not None
-        notices = (Notice(holder, "challenged", challenge_of, filer),)
+        notices.append(Notice(holder, "challenged", challenge_of, filer))
+    if registration.review is ReviewState.PENDING:
+        notices += [Notice(m, "review_request", registration, filer) for m in uow.team_managers({registration.team_id})]
     return Accepted(
         registration_id=registration_id,
         filed_at=now,
@@ -273,7 +275,7 @@ def _file(
         details=details,
         challenge_of=challenge_of,
         pending_review=registration.review is ReviewState.PENDING,
-        notices=notices,
+        notices=tuple(notices),
     )
 
 

@@ -394,6 +394,82 @@ class SqlUnitOfWork:
     def attempts(self) -> list[FilingAttemptRow]:
         return list(self.session.exec(select(FilingAttemptRow).order_by(col(FilingAttemptRow.id))))
 
+    # --- a customer's history and listings (domain.history; the CLI) ------------------------
+
+    def registrations_of_customer(self, phone: str) -> list[Registration]:
+        """Every registration of the customer with this E.164 phone, open or closed, oldest first."""
+        rows = self.session.exec(
+            _registrations()
+            .where(CustomerRow.phone == phone)
+            .order_by(col(RegistrationRow.filed_at), col(RegistrationRow.id))
+        ).all()
+        return [_registration(*r) for r in rows]
+
+    def attempts_for_phone(self, phone: str) -> list[Any]:
+        """The filing-attempt log for this E.164 phone, with each filer's name and team."""
+        from domain.history import AttemptRecord  # this file's imports belong to other changes
+
+        rows = self.session.execute(
+            sa.select(FilingAttemptRow, StaffRow.name, StaffRow.team_id)
+            .join(StaffRow, col(StaffRow.id) == col(FilingAttemptRow.staff_id), isouter=True)
+            .where(col(FilingAttemptRow.phone) == phone)
+            .order_by(col(FilingAttemptRow.id))
+        ).all()
+        return [
+            AttemptRecord(
+                at=a.at,
+                staff_name=name,
+                staff_team_id=team_id,
+                customer_name=a.customer_name,
+                accepted=a.outcome == "accepted",
+                reason=a.reason,
+                registration_id=a.registration_id,
+            )
+            for a, name, team_id in rows
+        ]
+
+    def events_for_customer(self, phone: str) -> list[Any]:
+        """Every event of every registration of the customer with this E.164 phone, in log order."""
+        from domain.history import EventRecord
+        from domain.model import FollowUpKind
+
+        actor, other = sa.orm.aliased(StaffRow), sa.orm.aliased(StaffRow)
+        rows = self.session.execute(
+            sa.select(RegistrationEventRow, actor.name, other.name)
+            .join(RegistrationRow, col(RegistrationRow.id) == col(RegistrationEventRow.registration_id))
+            .join(CustomerRow, col(CustomerRow.id) == col(RegistrationRow.customer_id))
+            .join(actor, actor.id == RegistrationEventRow.actor_id, isouter=True)
+            .join(other, other.id == RegistrationEventRow.other_staff_id, isouter=True)
+            .where(col(CustomerRow.phone) == phone)
+            .order_by(col(RegistrationEventRow.id))
+        ).all()
+        return [
+            EventRecord(
+                registration_id=e.registration_id,
+                at=e.at,
+                kind=EventKind(e.kind),
+                actor_name=actor_name,
+                other_name=other_name,
+                follow_up_kind=FollowUpKind(e.follow_up_kind) if e.follow_up_kind else None,
+                note=e.note,
+                amount=e.amount,
+                next_contact_at=e.next_contact_at,
+                until=e.until,
+                reason=e.reason,
+            )
+            for e, actor_name, other_name in rows
+        ]
+
+    def registrations_listing(self, *, team_id: int | None, holder_id: int | None, filed_by: datetime) -> list[Registration]:
+        """Registrations not closed (those holding a customer and open challenges) filed by then."""
+        query = _registrations().where(col(RegistrationRow.closure).is_(None), col(RegistrationRow.filed_at) <= filed_by)
+        if team_id is not None:
+            query = query.where(RegistrationRow.team_id == team_id)
+        if holder_id is not None:
+            query = query.where(RegistrationRow.holder_id == holder_id)
+        rows = self.session.exec(query.order_by(col(RegistrationRow.filed_at), col(RegistrationRow.id))).all()
+        return [_registration(*r) for r in rows]
+
 
 def _registrations() -> Any:
     return (
