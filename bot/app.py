@@ -26,7 +26,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import decisions, filing_dialog, follow_up_dialog, roster_handlers
+from bot import arbitration_dialog, decisions, filing_dialog, follow_up_dialog, roster_handlers
 from bot.common import current_staff, in_thread, is_private, lang
 from bot.config import Settings
 from bot.services import Services, services, utc_now
@@ -63,6 +63,7 @@ def build_application(
     application.add_handler(TypeHandler(Update, _roster_gate), group=-1)
     application.add_handler(filing_dialog.conversation())
     application.add_handler(follow_up_dialog.conversation())
+    application.add_handler(arbitration_dialog.conversation())
     for handler in decisions.handlers():
         application.add_handler(handler)
     for handler in roster_handlers.handlers():

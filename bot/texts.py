@@ -433,6 +433,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "⚖️ 部门负责人 {other} 裁决：客户 {name} 的业绩已改记其他同事。理由：{reason}",
         "en": "⚖️ Department head {other} decided: the credit for {name} moved to a colleague. Reason: {reason}",
     },
+    "cmd_arbitrate": {"zh": "裁决（部门负责人）", "en": "Arbitrate (department head)"},
+    "arb_ask_phone": {
+        "zh": "⚖️ 裁决（随时发送 /cancel 取消）\n\n客户电话？",
+        "en": "⚖️ Arbitration (send /cancel at any time to stop)\n\nCustomer's phone?",
+    },
+    "arb_none": {"zh": "这个号码没有报备记录。", "en": "There is no registration for this number."},
+    "arb_pick": {"zh": "选择要裁决的报备：", "en": "Which registration?"},
+    "arb_ask_action": {"zh": "<b>{name}</b>，报备人 {holder}，{state}。裁决什么？", "en": "<b>{name}</b>, held by {holder}, {state}. What do you decide?"},
+    "arb_transfer": {"zh": "转给其他同事跟进", "en": "Move it to another colleague"},
+    "arb_credit": {"zh": "调整业绩归属", "en": "Move the credit"},
+    "arb_nothing": {"zh": "这条报备已关闭且没有业绩，无可裁决。", "en": "This registration is closed and has no credit; nothing to decide."},
+    "arb_ask_target": {"zh": "转给谁？", "en": "To whom?"},
+    "arb_ask_reason": {"zh": "裁决理由？（必填，会告诉相关同事）", "en": "The reason? (required; the people concerned will see it)"},
+    "arb_confirm": {
+        "zh": "请确认裁决：{what}\n客户：{name}\n从 {from_} 到 {to}\n理由：{reason}",
+        "en": "Please confirm: {what}\nCustomer: {name}\nFrom {from_} to {to}\nReason: {reason}",
+    },
+    "arb_done": {"zh": "✅ 裁决已记录：{what}，{name} → {to}。", "en": "✅ Decision recorded: {what}, {name} → {to}."},
+    "arb_reason_short": {"zh": "请写明理由（至少两个字）。", "en": "Please give a reason (at least two characters)."},
     # --- takeover and other news the bot brings unasked ---------------------------------------------
     "accepted_challenge": {
         "zh": "⚠️ {holder} 的这条报备已超过 {days} 天未跟进。你的报备作为“接手申请”受理：如果你在 {holder} 跟进之前记录下定或成交，客户归你；如果 {holder} 先跟进，你的申请作废。",
