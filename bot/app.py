@@ -34,6 +34,7 @@ from bot.texts import LANGUAGES, raw, t
 
 log = logging.getLogger("leadbot")
 
+# Everyone's default menu; /start narrows it to each person's roles (bot.menus).
 _MENU = ("new", "follow", "mine", "quota", "extend", "cancel", "start")
 
 

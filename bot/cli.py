@@ -11,6 +11,7 @@ import sys
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, NoReturn
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -19,8 +20,10 @@ from bot.render import problem_hint
 from bot.services import utc_now
 from domain.customer_details import mask_phone
 from domain.filing import Accepted, FilingRequest, file_registration
-from domain.model import Channel, ExpectedPurchase, Role
-from domain.roster import RosterRefusal, add_team, deactivate, enrol
+from domain.lifecycle import standing_at
+from domain.model import Channel, ExpectedPurchase, FollowUpKind, Role
+from domain.registrations import Refusal, Refused, parse_amount, record_follow_up
+from domain.roster import Held, RosterRefusal, add_team, deactivate, enrol
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWork
@@ -210,6 +213,130 @@ def file_command(
         typer.echo(f"rejected: {outcome.reason.value}" + (f" ({detail})" if detail else ""))
     if not accepted:
         raise typer.Exit(EXIT_REFUSED)
+
+
+@app.command("registrations")
+def registrations_command(
+    team: Annotated[str | None, typer.Option(help="only this team (its name)")] = None,
+    staff: Annotated[int | None, typer.Option("--staff", help="only this holder (Telegram user id)")] = None,
+    at: Annotated[str | None, typer.Option(help="ISO 8601 instant for states and deadlines; default now")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print as JSON")] = False,
+) -> None:
+    """Open registrations (and open challenges) with their state and next deadline at that instant.
+
+    The registrations as they are now, their clocks read at --at: a what-if, not a replay of history.
+    Phones are masked: terminals and logs never show a customer's full number.
+    """
+    settings = _settings()
+    instant = _parse_time(at, "--at") or utc_now()
+    with SqlUnitOfWork(_engine(settings)) as uow:
+        team_id = holder_id = None
+        if team is not None:
+            found = uow.team_by_name(team)
+            if found is None:
+                _fail(f"--team: no team named {team}", EXIT_USAGE)
+            team_id = found.id
+        if staff is not None:
+            holder = uow.staff_by_telegram_id(staff)
+            if holder is None:
+                _fail(f"--staff: nobody on the roster has Telegram id {staff}", EXIT_USAGE)
+            holder_id = holder.id
+        teams = {t.id: t.name for t in uow.teams()}
+        listing = [
+            Held(r, standing_at(r, instant, settings.rules))
+            for r in uow.registrations_listing(team_id=team_id, holder_id=holder_id, filed_by=instant)
+        ]
+    if as_json:
+        rows = [_listing_row(h, teams) for h in listing]
+        typer.echo(json.dumps({"at": instant.isoformat(), "registrations": rows}, ensure_ascii=False))
+        return
+    zone = settings.rules.zone
+    for held in listing:
+        r, standing = held.registration, held.standing
+        state = standing.state.value + (f" (challenging #{r.challenge_of_id})" if standing.challenging else "")
+        deadline = f"{standing.deadline.kind.value} {_local(standing.deadline.at, zone)}" if standing.deadline else ""
+        fields = [str(r.id), mask_phone(r.phone), r.customer_name, r.holder_name, teams.get(r.team_id, "?"),
+                  _local(r.filed_at, zone), state, deadline]
+        typer.echo("\t".join(fields))
+
+
+def _listing_row(held: Held, teams: dict[int, str]) -> dict[str, Any]:
+    r, standing = held.registration, held.standing
+    return {
+        "id": r.id,
+        "phone": mask_phone(r.phone),
+        "customer_name": r.customer_name,
+        "holder": r.holder_name,
+        "team": teams.get(r.team_id),
+        "filed_at": r.filed_at.isoformat(),
+        "state": standing.state.value,
+        "challenging": standing.challenging,
+        "deadline_kind": standing.deadline.kind.value if standing.deadline else None,
+        "deadline_at": standing.deadline.at.isoformat() if standing.deadline else None,
+    }
+
+
+def _local(at: datetime, zone: ZoneInfo) -> str:
+    return at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+@app.command("follow-up")
+def follow_up_command(
+    registration_id: Annotated[int, typer.Argument(help="the registration's id (see `leadbot registrations`)")],
+    staff: Annotated[int, typer.Option("--staff", help="the holder's Telegram user id")],
+    kind: Annotated[FollowUpKind, typer.Option(help="what happened")],
+    note: Annotated[str | None, typer.Option()] = None,
+    amount: Annotated[str | None, typer.Option(help="yuan, for a deposit or deal: 12800 or 3500.50")] = None,
+    next_contact: Annotated[str | None, typer.Option("--next-contact", help="ISO 8601")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the outcome as JSON")] = False,
+) -> None:
+    """Record a follow-up, exactly as the chat does. Exit 0 done, 3 refused."""
+    settings = _settings()
+    parsed_amount = parse_amount(amount)
+    if isinstance(parsed_amount, Refusal):
+        _fail("--amount: not an amount in yuan, e.g. 12800 or 3500.50", EXIT_USAGE)
+    next_contact_at = _parse_time(next_contact, "--next-contact")
+    engine = _engine(settings)
+    outcome = record_follow_up(
+        lambda: SqlUnitOfWork(engine, write=True),
+        actor_telegram_id=staff,
+        registration_id=registration_id,
+        kind=kind,
+        note=note,
+        amount=parsed_amount,
+        next_contact_at=next_contact_at,
+        now=utc_now(),
+        rules=settings.rules,
+    )
+    if isinstance(outcome, Refused):
+        state = outcome.state.value if outcome.state else None
+        if as_json:
+            typer.echo(json.dumps({"outcome": "refused", "refusal": outcome.refusal.value, "state": state}))
+        else:
+            typer.echo(f"refused: {outcome.refusal.value}" + (f" (registration is {state})" if state else ""))
+        raise typer.Exit(EXIT_REFUSED)
+    deadline = outcome.standing.deadline
+    # The CLI cannot message people; whoever runs it tells them (a takeover, a dropped challenge).
+    notices = [{"telegram_id": n.to.telegram_id, "name": n.to.name, "what": n.what} for n in outcome.notices]
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "outcome": "done",
+                    "registration_id": registration_id,
+                    "state": outcome.standing.state.value,
+                    "deadline_kind": deadline.kind.value if deadline else None,
+                    "deadline_at": deadline.at.isoformat() if deadline else None,
+                    "notices": notices,
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    next_due = f", {deadline.kind.value} by {_local(deadline.at, settings.rules.zone)}" if deadline else ""
+    typer.echo(f"done: registration {registration_id}, {kind.value} recorded; state {outcome.standing.state.value}{next_due}")
+    for notice in notices:
+        typer.echo(f"tell {notice['name']} ({notice['telegram_id']}): {notice['what']}")
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import render
 from bot.common import current_staff, in_thread, is_private, lang
+from bot.menus import commands_for, set_menu_for
 from bot.services import services
 from bot.texts import raw, t
 from domain.model import Role, Staff, Team
@@ -37,6 +38,10 @@ def menu(language: str, staff: Staff, admin: bool) -> str:
         lines.append(t(language, "menu_follow"))
         if staff.has_quota:
             lines.append(t(language, "menu_quota"))
+    if "history" in commands_for(staff, admin):
+        lines.append(t(language, "menu_manager"))
+    if staff.has(Role.DEPT_HEAD):
+        lines.append(t(language, "menu_dept_head"))
     if admin:
         lines.append(t(language, "menu_admin"))
     return "\n".join(lines) if lines else t(language, "menu_none")
@@ -60,6 +65,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     name = staff.name if staff else user.full_name
     body = menu(language, staff, admin) if staff else t(language, "menu_admin")
     await message.reply_text(t(language, "welcome", name=name) + "\n\n" + body)
+    await set_menu_for(context.bot, user.id, staff, admin, language)
 
 
 async def _join(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
@@ -85,6 +91,7 @@ async def _join(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -
     )
     admin = is_admin(user.id, enrolled.staff, svc.admin_ids)
     await message.reply_text(text + "\n\n" + menu(language, enrolled.staff, admin))
+    await set_menu_for(context.bot, user.id, enrolled.staff, admin, language)
 
 
 async def mine(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

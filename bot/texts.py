@@ -32,6 +32,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "menu_quota": {"zh": "/quota 本月报备额度", "en": "/quota this month's quota"},
     "menu_admin": {"zh": "/invite 邀请同事加入", "en": "/invite invite a colleague"},
+    "menu_manager": {"zh": "/history 查客户完整记录", "en": "/history a customer's full record"},
+    "menu_dept_head": {"zh": "/arbitrate 裁决报备或业绩归属", "en": "/arbitrate decide who holds a customer or a credit"},
     "menu_none": {
         "zh": "你目前没有可用的报备功能（未分配导购/业务员角色或团队）。如有疑问请联系管理员。",
         "en": "You have no filing role or team yet. Please ask an admin if this is wrong.",
@@ -434,6 +436,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "⚖️ Department head {other} decided: the credit for {name} moved to a colleague. Reason: {reason}",
     },
     "cmd_arbitrate": {"zh": "裁决（部门负责人）", "en": "Arbitrate (department head)"},
+    "cmd_history": {"zh": "查客户记录（主管）", "en": "Customer history (managers)"},
     "arb_ask_phone": {
         "zh": "⚖️ 裁决（随时发送 /cancel 取消）\n\n客户电话？",
         "en": "⚖️ Arbitration (send /cancel at any time to stop)\n\nCustomer's phone?",

@@ -207,3 +207,16 @@ async def test_only_admins_invite_and_forged_invite_buttons_do_nothing(chat: Cha
 def _attempts(chat: Chat):
     with chat.roster.engine.connect() as conn:
         return conn.execute(sa.select(FilingAttemptRow).order_by(FilingAttemptRow.id)).all()
+
+
+async def test_start_sets_a_menu_scoped_to_the_persons_roles(chat: Chat) -> None:
+    from tests.bot.test_decisions import HEAD, add_head
+
+    add_head(chat)
+    await chat.harness.say(chat.user(101), "/start")
+    await chat.harness.say(chat.user(HEAD, language="en"), "/start")
+    scoped = {c.params["scope"]["chat_id"]: c.params["commands"] for c in chat.fake.calls_to("setMyCommands") if c.params["scope"]["type"] == "chat"}
+    assert [c["command"] for c in scoped[101]] == ["new", "follow", "mine", "cancel", "start"]
+    assert [c["command"] for c in scoped[HEAD]] == ["history", "arbitrate", "cancel", "start"]
+    assert scoped[HEAD][1]["description"] == "Arbitrate (department head)"
+    assert "/arbitrate" in chat.fake.last_text(HEAD)

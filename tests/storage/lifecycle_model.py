@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from domain.filing import Accepted, FilingRequest, Rejected, file_registration, month_bounds
-from domain.model import Channel, FollowUpKind, Registration, Role
+from domain.model import Closure, FollowUpKind, Registration, Role
 from domain.registrations import (
     Arbitration,
     Done,
@@ -255,13 +255,9 @@ def expected_quota_used(regs: dict[int, Registration], staff_id: int, now: datet
         for r in regs.values()
         if r.filer_id == staff_id
         and start <= r.filed_at < end
-        and r.closure_reason not in ("deal", "holder_resumed")
-        and r.deal_at is None
+        and r.closure is not Closure.WON
+        and not (r.closure is Closure.VOID and r.closure_reason == "holder_resumed")
     )
-
-
-def is_field(staff_channel: Channel | None) -> bool:
-    return staff_channel is Channel.FIELD
 
 
 DELTA_BOUNDARIES = (
