@@ -19,6 +19,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    ConversationHandler,
     Defaults,
     MessageHandler,
     TypeHandler,
@@ -26,7 +27,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import arbitration_dialog, decisions, filing_dialog, follow_up_dialog, roster_handlers
+from bot import arbitration_dialog, decisions, filing_dialog, follow_up_dialog, history_handlers, roster_handlers
 from bot.common import current_staff, in_thread, is_private, lang
 from bot.config import Settings
 from bot.services import Services, services, utc_now
@@ -60,11 +61,15 @@ def build_application(
     application = builder.build()
     application.bot_data["services"] = Services(settings, engine, clock)
 
-    # Group -1 runs first: the roster gate that every private update passes through.
+    # Group -1 runs first: the roster gate that every private update passes through, then the
+    # rule that starting a dialog ends any other one the person left open.
     application.add_handler(TypeHandler(Update, _roster_gate), group=-1)
+    application.add_handler(TypeHandler(Update, _one_dialog_at_a_time), group=-1)
     application.add_handler(filing_dialog.conversation())
     application.add_handler(follow_up_dialog.conversation())
     application.add_handler(arbitration_dialog.conversation())
+    for handler in history_handlers.handlers():
+        application.add_handler(handler)
     for handler in decisions.handlers():
         application.add_handler(handler)
     for handler in roster_handlers.handlers():
@@ -114,6 +119,37 @@ async def _roster_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     elif message is not None:
         await message.reply_text(t(language, "stranger"))
     raise ApplicationHandlerStop
+
+
+# Which dialog each opening command or button starts (ConversationHandler names).
+_DIALOG_OPENERS = {
+    "/new": "filing",
+    "/follow": "follow_up",
+    "/extend": "extend",
+    "/arbitrate": "arbitrate",
+    "/history": "history",
+    "fu:go:": "follow_up",
+    "rv:no:": "review_reject",
+}
+
+
+async def _one_dialog_at_a_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A person starting a dialog leaves any other half-done one: otherwise the older dialog,
+    registered first, would read the new dialog's answers as its own."""
+    if update.callback_query is not None:
+        opening = update.callback_query.data or ""
+    elif update.effective_message is not None and update.effective_message.text:
+        opening = update.effective_message.text.split(maxsplit=1)[0].split("@")[0]
+    else:
+        return
+    starting = next((name for prefix, name in _DIALOG_OPENERS.items() if opening.startswith(prefix)), None)
+    if starting is None:
+        return
+    for handler in context.application.handlers[0]:
+        if isinstance(handler, ConversationHandler) and handler.name != starting:
+            # PTB has no public "end this conversation for this user"; _update_state is what
+            # the handler itself uses, and keeps persistence in step.
+            handler._update_state(ConversationHandler.END, handler._get_key(update))
 
 
 def _remember_language(svc: Services, telegram_id: int, language: str) -> None:

@@ -53,16 +53,16 @@ HISTORY_TEXTS: dict[str, dict[str, str]] = {
     "history_entry_filed": {"zh": "报备 #{id}", "en": "filed #{id}"},
     "history_entry_follow_up": {"zh": "跟进 #{id}：{kind}", "en": "follow-up on #{id}: {kind}"},
     "history_entry_challenged": {
-        "zh": "#{id} 超期未跟进，{other} 申请接手",
-        "en": "#{id} had lapsed; {other} filed to take the customer over",
+        "zh": "#{id} 超期未跟进，申请接手",
+        "en": "#{id} had lapsed; filed to take the customer over",
     },
     "history_entry_challenge_dropped": {
         "zh": "原报备人恢复跟进，接手申请 #{id} 撤销",
         "en": "the holder resumed first; challenge #{id} dropped",
     },
     "history_entry_taken_over": {
-        "zh": "#{id} 被 {other} 接手（超期未跟进），原报备作废",
-        "en": "#{id} taken over by {other} (it had lapsed) and void",
+        "zh": "接手 #{id}（超期未跟进），原报备作废",
+        "en": "took #{id} over (it had lapsed); it is void",
     },
     "history_entry_took_over": {
         "zh": "#{id} 接手成功，{other} 的原报备作废",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -24,6 +24,11 @@ class Rules:
     extension_days: int = 7
     refile_cooldown_days: int = 7
     review_required: bool = False
+    remind_before_hours: int = 24
+    lapse_warning_hours: int = 24
+    expiry_warning_hours: int = 48
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(8, 0)
     # Possible-duplicate (撞单) thresholds, rapidfuzz scores 0–100.
     similar_name_score: int = 80
     similar_address_score: int = 85

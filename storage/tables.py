@@ -180,7 +180,8 @@ class ActionAttemptRow(SQLModel, table=True):
     at: datetime = _at(index=True)  # type: ignore[assignment]
     telegram_id: int = Field(sa_type=sa.BigInteger)
     action: str = Field(max_length=40)
-    registration_id: int | None = Field(default=None, foreign_key="registration.id", index=True)
+    # No foreign key: a refused attempt may name a registration that does not exist.
+    registration_id: int | None = Field(default=None, index=True)
     outcome: str = Field(max_length=10)
     reason: str | None = Field(default=None, max_length=30)
 

@@ -13,11 +13,13 @@ from sqlmodel import Session, col, select
 
 from domain.customer_details import address_key, name_key
 from domain.filing import ADDRESS_PREFIX_CHARS
+from domain.history import AttemptRecord, EventRecord
 from domain.model import (
     Channel,
     Closure,
     EventKind,
     ExpectedPurchase,
+    FollowUpKind,
     Registration,
     ReviewState,
     Role,
@@ -405,10 +407,8 @@ class SqlUnitOfWork:
         ).all()
         return [_registration(*r) for r in rows]
 
-    def attempts_for_phone(self, phone: str) -> list[Any]:
+    def attempts_for_phone(self, phone: str) -> list[AttemptRecord]:
         """The filing-attempt log for this E.164 phone, with each filer's name and team."""
-        from domain.history import AttemptRecord  # this file's imports belong to other changes
-
         rows = self.session.execute(
             sa.select(FilingAttemptRow, StaffRow.name, StaffRow.team_id)
             .join(StaffRow, col(StaffRow.id) == col(FilingAttemptRow.staff_id), isouter=True)
@@ -428,11 +428,8 @@ class SqlUnitOfWork:
             for a, name, team_id in rows
         ]
 
-    def events_for_customer(self, phone: str) -> list[Any]:
+    def events_for_customer(self, phone: str) -> list[EventRecord]:
         """Every event of every registration of the customer with this E.164 phone, in log order."""
-        from domain.history import EventRecord
-        from domain.model import FollowUpKind
-
         actor, other = sa.orm.aliased(StaffRow), sa.orm.aliased(StaffRow)
         rows = self.session.execute(
             sa.select(RegistrationEventRow, actor.name, other.name)

@@ -25,8 +25,10 @@ T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai, a Tuesday mi
 def _pg_test_url() -> str:
     """A database of our own beside the one we were given, so tests never touch its tables."""
     assert PG_URL
+    # One database per test run (and xdist worker), so runs side by side never meet.
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    return make_url(normalize_url(PG_URL)).set(database=f"leadbot_test_{worker}").render_as_string(hide_password=False)
+    name = f"leadbot_test_{worker}_{os.getpid()}"
+    return make_url(normalize_url(PG_URL)).set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +43,8 @@ def pg_url() -> Iterator[str]:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     upgrade(url)
     yield url
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.dispose()
 
 

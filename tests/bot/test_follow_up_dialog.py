@@ -158,3 +158,19 @@ async def test_takeover_holder_resumes_first_and_the_challenger_is_told(chat: Ch
     await chat.harness.press(sales, data_of(chat, sales.id, "明天"))
     assert "跟进中" in chat.fake.last_text(sales.id)
     assert "接手申请作废" in chat.fake.last_text(202) and "不占用你的本月额度" in chat.fake.last_text(202)
+
+
+async def test_starting_a_dialog_ends_the_one_left_open(chat: Chat) -> None:
+    file_directly(chat, 101, "13800138000")
+    guide = chat.user(101)
+    h = chat.harness
+    await h.say(guide, "/new")
+    await h.say(guide, "李四")  # the filing dialog now waits for a phone…
+    await h.say(guide, "/follow")  # …but the guide turns to a follow-up instead
+    await h.press(guide, data_of(chat, guide.id, "电话"))
+    await h.say(guide, "客户说周末来店")
+    assert "下次计划什么时候联系" in chat.fake.last_text(guide.id)  # read as the note, not as a phone
+    await h.press(guide, data_of(chat, guide.id, "明天"))
+    assert "已记录「📞 电话」" in chat.fake.last_text(guide.id)
+    await h.say(guide, "13900139000")
+    assert "没有进行中的操作" in chat.fake.last_text(guide.id)  # the abandoned filing is gone

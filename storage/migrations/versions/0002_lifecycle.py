@@ -27,7 +27,6 @@ def upgrade() -> None:
     sa.Column('registration_id', sa.Integer(), nullable=True),
     sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=True),
-    sa.ForeignKeyConstraint(['registration_id'], ['registration.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('action_attempt', schema=None) as batch_op:
