@@ -61,9 +61,9 @@ def build_application(
     application = builder.build()
     application.bot_data["services"] = Services(settings, engine, clock)
 
-    # Group -1 runs first: the roster gate that every private update passes through, then the
-    # rule that starting a dialog ends any other one the person left open.
-    application.add_handler(TypeHandler(Update, _roster_gate), group=-1)
+    # Before the dialogs (group 0), one handler per group: the roster gate that every private
+    # update passes through, then the rule that starting a dialog ends any other left open.
+    application.add_handler(TypeHandler(Update, _roster_gate), group=-2)
     application.add_handler(TypeHandler(Update, _one_dialog_at_a_time), group=-1)
     application.add_handler(filing_dialog.conversation())
     application.add_handler(follow_up_dialog.conversation())
@@ -138,8 +138,8 @@ async def _one_dialog_at_a_time(update: Update, context: ContextTypes.DEFAULT_TY
     registered first, would read the new dialog's answers as its own."""
     if update.callback_query is not None:
         opening = update.callback_query.data or ""
-    elif update.effective_message is not None and update.effective_message.text:
-        opening = update.effective_message.text.split(maxsplit=1)[0].split("@")[0]
+    elif update.effective_message is not None and (update.effective_message.text or "").startswith("/"):
+        opening = update.effective_message.text.split(maxsplit=1)[0].split("@")[0]  # type: ignore[union-attr]
     else:
         return
     starting = next((name for prefix, name in _DIALOG_OPENERS.items() if opening.startswith(prefix)), None)
