@@ -27,7 +27,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import arbitration_dialog, decisions, filing_dialog, follow_up_dialog, history_handlers, roster_handlers
+from bot import arbitration_dialog, decisions, jobs, filing_dialog, follow_up_dialog, history_handlers, roster_handlers
 from bot.common import current_staff, in_thread, is_private, lang
 from bot.config import Settings
 from bot.services import Services, services, utc_now
@@ -78,6 +78,9 @@ def build_application(
     application.add_handler(CallbackQueryHandler(_stale))
     application.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, _idle))
     application.add_error_handler(_on_error)
+    if settings.sweep_interval_seconds and application.job_queue is not None:
+        # The database says what is due; this job only asks it every minute (DESIGN: scheduling).
+        application.job_queue.run_repeating(jobs.sweep_job, interval=settings.sweep_interval_seconds, first=5, name="sweep")
     return application
 
 
@@ -129,6 +132,7 @@ _DIALOG_OPENERS = {
     "/arbitrate": "arbitrate",
     "/history": "history",
     "fu:go:": "follow_up",
+    "ex:go:": "extend",
     "rv:no:": "review_reject",
 }
 

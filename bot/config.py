@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     extension_days: int = Field(default=7, ge=1)
     refile_cooldown_days: int = Field(default=7, ge=0)
     review_required: bool = False
+    remind_before_hours: int = Field(default=24, ge=1)
+    lapse_warning_hours: int = Field(default=24, ge=1)
+    expiry_warning_hours: int = Field(default=48, ge=1)
+    quiet_hours: str = "21:00-08:00"
+    sweep_interval_seconds: int = Field(default=60, ge=0)
     similar_name_score: int = Field(default=80, ge=0, le=100)
     similar_address_score: int = Field(default=85, ge=0, le=100)
 
@@ -44,6 +49,12 @@ class Settings(BaseSettings):
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_range(cls, value: str) -> str:
+        _quiet(value)
         return value
 
     @field_validator("timezone")
@@ -77,9 +88,23 @@ class Settings(BaseSettings):
             extension_days=self.extension_days,
             refile_cooldown_days=self.refile_cooldown_days,
             review_required=self.review_required,
+            remind_before_hours=self.remind_before_hours,
+            lapse_warning_hours=self.lapse_warning_hours,
+            expiry_warning_hours=self.expiry_warning_hours,
+            quiet_start=_quiet(self.quiet_hours)[0],
+            quiet_end=_quiet(self.quiet_hours)[1],
             similar_name_score=self.similar_name_score,
             similar_address_score=self.similar_address_score,
         )
+
+
+def _quiet(value: str) -> tuple[time, time]:
+    """'21:00-08:00' → (21:00, 08:00); an empty range ('08:00-08:00') means no quiet hours."""
+    try:
+        start, end = (time.fromisoformat(part.strip()) for part in value.split("-"))
+    except ValueError as exc:
+        raise ValueError(f"quiet hours like 21:00-08:00, not {value!r}") from exc
+    return start, end
 
 
 class SettingsError(Exception):

@@ -73,8 +73,16 @@ async def extend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return Step.PICK
 
 
+async def extend_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    """`ex:go:<id>` on an expiry reminder: straight to the reason for that registration."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    context.user_data["extend"] = {"nonce": "button"}  # type: ignore[index]
+    return await _ask_reason(update, context, query.data.split(":")[2])
+
+
 async def extend_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
-    language, svc = lang(update, context), services(context)
+    language = lang(update, context)
     query = update.callback_query
     assert query is not None and query.data is not None
     _, nonce, registration_id = query.data.split(":")
@@ -82,6 +90,14 @@ async def extend_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     if draft is None or draft["nonce"] != nonce:
         await query.answer(raw(language, "stale_button"), show_alert=True)
         return None
+    return await _ask_reason(update, context, registration_id)
+
+
+async def _ask_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, registration_id: str) -> int | None:
+    language, svc = lang(update, context), services(context)
+    query = update.callback_query
+    assert query is not None
+    draft = context.user_data["extend"]  # type: ignore[index]
     await query.answer()
 
     def load() -> Registration | None:
@@ -89,13 +105,16 @@ async def extend_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
             return uow.registration(int(registration_id))
 
     registration = await in_thread(load)
-    if registration is None or registration.expires_at is None:
-        await query.edit_message_text(t(language, "refused_not_found"))
+    user = update.effective_user
+    staff = await current_staff(update, context)
+    if registration is None or registration.expires_at is None or staff is None or registration.holder_id != staff.id:
+        assert user is not None
+        await query.message.reply_text(t(language, "refused_not_holder"))  # type: ignore[union-attr]
         return ConversationHandler.END
     draft["registration_id"] = registration.id
-    await query.edit_message_text(
-        t(language, "extend_ask_reason", name=registration.customer_name, expiry=when(language, registration.expires_at, svc.rules.zone))
-    )
+    text = t(language, "extend_ask_reason", name=registration.customer_name, expiry=when(language, registration.expires_at, svc.rules.zone))
+    assert query.message is not None
+    await query.message.reply_text(text)  # type: ignore[union-attr]
     return Step.REASON
 
 
@@ -300,7 +319,10 @@ def handlers() -> list[Any]:
     text = filters.TEXT & ~filters.COMMAND
     return [
         ConversationHandler(
-            entry_points=[CommandHandler("extend", extend)],
+            entry_points=[
+                CommandHandler("extend", extend),
+                CallbackQueryHandler(extend_from_button, pattern=rf"^{EXTEND}:go:\d+$"),
+            ],
             states={
                 Step.PICK: [CallbackQueryHandler(extend_pick, pattern=rf"^{EXTEND}:[0-9a-f]{{6}}:\d+$")],
                 Step.REASON: [MessageHandler(text, extend_reason)],

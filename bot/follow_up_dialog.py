@@ -46,9 +46,14 @@ class Step(IntEnum):
     CONFIRM = 6
 
 
+def start_data(registration_id: int) -> str:
+    """Callback data that opens this dialog for one customer, from any message."""
+    return f"{PREFIX}:go:{registration_id}"
+
+
 def start_button(language: str, registration_id: int) -> InlineKeyboardButton:
     """A button anywhere (a /mine entry, a verdict, a reminder) that opens this dialog for one customer."""
-    return InlineKeyboardButton(raw(language, "follow_button"), callback_data=f"{PREFIX}:go:{registration_id}")
+    return InlineKeyboardButton(raw(language, "follow_button"), callback_data=start_data(registration_id))
 
 
 def _draft(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:

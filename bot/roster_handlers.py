@@ -9,7 +9,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import render
+from bot import follow_up_dialog, render
 from bot.common import current_staff, in_thread, is_private, lang
 from bot.menus import commands_for, set_menu_for
 from bot.services import services
@@ -120,7 +120,7 @@ async def mine(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lines.append(t(language, "mine_more", count=len(held) - MINE_SHOWN))
     # One follow-up button per listed customer (the first eight; /follow pages through all).
     buttons = [
-        [InlineKeyboardButton(f"{i}. {raw(language, 'follow_button')} {h.registration.customer_name}"[:60], callback_data=f"fu:go:{h.registration.id}")]
+        [InlineKeyboardButton(f"{i}. {raw(language, 'follow_button')} {h.registration.customer_name}"[:60], callback_data=follow_up_dialog.start_data(h.registration.id))]
         for i, h in enumerate(held[:8], 1)
     ]
     await message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(buttons))

@@ -455,6 +455,21 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "arb_done": {"zh": "✅ 裁决已记录：{what}，{name} → {to}。", "en": "✅ Decision recorded: {what}, {name} → {to}."},
     "arb_reason_short": {"zh": "请写明理由（至少两个字）。", "en": "Please give a reason (at least two characters)."},
+    # --- reminders (RULES §5) -------------------------------------------------------------------
+    "reminder_follow_up": {
+        "zh": "⏰ 跟进提醒：客户 <b>{name}</b>（{phone}）请在 {at} 前跟进（每 {every} 天至少跟进一次）。",
+        "en": "⏰ Follow-up reminder: <b>{name}</b> ({phone}) needs a follow-up by {at} (at least every {every} days).",
+    },
+    "reminder_lapse": {
+        "zh": "⚠️ 即将失去保护：客户 <b>{name}</b>（{phone}）到 {at} 就满 {days} 天未跟进，之后同事可以报备接手。请马上跟进！",
+        "en": "⚠️ About to lose protection: <b>{name}</b> ({phone}) reaches {days} days without a follow-up at {at}; after that a colleague can take the customer over. Follow up now!",
+    },
+    "reminder_expiry": {
+        "zh": "⌛ 即将失效：业务报备 <b>{name}</b>（{phone}）须在 {at} 前上门量尺或下定，否则自动失效。",
+        "en": "⌛ About to expire: field registration <b>{name}</b> ({phone}) needs a measurement or a deposit by {at}, or it expires.",
+    },
+    "record_measurement": {"zh": "📐 记录量尺/下定", "en": "📐 Record measurement/deposit"},
+    "ask_extension_button": {"zh": "🕒 申请延期", "en": "🕒 Ask for an extension"},
     # --- takeover and other news the bot brings unasked ---------------------------------------------
     "accepted_challenge": {
         "zh": "⚠️ {holder} 的这条报备已超过 {days} 天未跟进。你的报备作为“接手申请”受理：如果你在 {holder} 跟进之前记录下定或成交，客户归你；如果 {holder} 先跟进，你的申请作废。",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Any, Protocol
 
 from domain.lifecycle import standing_at
-from domain.model import Registration, State
+from domain.model import Registration, Staff, State
 from domain.rules import Rules
 
 
@@ -83,3 +85,106 @@ def next_working_time(now: datetime, rules: Rules) -> datetime:
     if candidate <= local:
         candidate += timedelta(days=1)
     return candidate
+
+
+# --- planning the sweep: which reminders go out now, each claimed once -----------------------------
+
+LEASE = timedelta(minutes=2)  # a claimed delivery not confirmed within this is retried
+RETRY_BATCH = 200
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    delivery_id: int | None  # None in a dry run: nothing was recorded
+    reminder: Reminder
+    to: Staff
+    attempts: int = 0
+
+
+class SweepUnitOfWork(Protocol):
+    def __enter__(self) -> SweepUnitOfWork: ...
+    def __exit__(self, *exc: object) -> None: ...
+    def commit(self) -> None: ...
+    def staff_by_id(self, staff_id: int) -> Staff | None: ...
+    def registration(self, registration_id: int) -> Registration | None: ...
+    def reminder_candidates(self, now: datetime, rules: Rules) -> list[Registration]: ...
+    def known_delivery_keys(self, keys: set[str]) -> set[str]: ...
+    def record_delivery(
+        self,
+        *,
+        key: str,
+        kind: str,
+        chat_id: int,
+        staff_id: int | None,
+        registration_id: int | None,
+        team_id: int | None,
+        deadline_at: datetime | None,
+        now: datetime,
+        lease_until: datetime,
+    ) -> int | None: ...
+    def claim_retries(self, now: datetime, lease_until: datetime, limit: int) -> list[Any]: ...
+    def mark_delivery(
+        self, delivery_id: int, *, status: str, now: datetime, retry_at: datetime | None = None, error: str | None = None
+    ) -> None: ...
+
+
+def delivery_key(reminder: Reminder) -> str:
+    return f"reminder:{reminder.registration.id}:{reminder.kind.value}:{reminder.deadline.astimezone(UTC):%Y%m%dT%H%M%S}"
+
+
+def plan_reminders(unit_of_work: Callable[[], SweepUnitOfWork], now: datetime, rules: Rules, *, dry_run: bool = False) -> list[Outgoing]:
+    """RULES §5: every reminder due at `now` that nobody has recorded yet, recorded (claimed)
+    before it is sent; plus earlier ones whose sending failed or was interrupted. Quiet hours
+    hold everything back until the next working hour."""
+    if in_quiet_hours(now, rules):
+        return []
+    with unit_of_work() as uow:
+        due = [r for registration in uow.reminder_candidates(now, rules) for r in due_reminders(registration, now, rules)]
+        known = uow.known_delivery_keys({delivery_key(r) for r in due})
+        outgoing = []
+        for reminder in sorted(due, key=lambda r: (r.deadline, r.registration.id)):
+            key = delivery_key(reminder)
+            holder = uow.staff_by_id(reminder.registration.holder_id)
+            if key in known or holder is None or not holder.active:
+                continue
+            delivery_id = None
+            if not dry_run:
+                delivery_id = uow.record_delivery(
+                    key=key,
+                    kind=reminder.kind.value,
+                    chat_id=holder.telegram_id,
+                    staff_id=holder.id,
+                    registration_id=reminder.registration.id,
+                    team_id=reminder.registration.team_id,
+                    deadline_at=reminder.deadline,
+                    now=now,
+                    lease_until=now + LEASE,
+                )
+                if delivery_id is None:  # another process claimed it a moment ago
+                    continue
+            outgoing.append(Outgoing(delivery_id, reminder, holder))
+        if not dry_run:
+            outgoing += _retries(uow, now, rules)
+            uow.commit()
+    return outgoing
+
+
+def _retries(uow: SweepUnitOfWork, now: datetime, rules: Rules) -> list[Outgoing]:
+    """Deliveries recorded earlier but not confirmed: resent while still useful, else dropped."""
+    outgoing = []
+    for delivery in uow.claim_retries(now, now + LEASE, RETRY_BATCH):
+        if delivery.kind not in {k.value for k in ReminderKind}:
+            continue  # summaries are retried by their own job
+        registration = uow.registration(delivery.registration_id)
+        holder = uow.staff_by_id(delivery.staff_id)
+        reminder = Reminder(registration, ReminderKind(delivery.kind), delivery.deadline_at) if registration else None
+        if reminder is None or holder is None or not holder.active or reminder not in due_reminders(registration, now, rules):
+            uow.mark_delivery(delivery.id, status="dropped", now=now, error="no longer due")
+            continue
+        outgoing.append(Outgoing(delivery.id, reminder, holder, delivery.attempts))
+    return outgoing
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4 … minutes between retries, at most an hour."""
+    return timedelta(minutes=min(2**attempts, 60))

@@ -94,6 +94,19 @@ class RegistrationRow(SQLModel, table=True):
             postgresql_where=sa.text("holds_claim"),
         ),
         sa.Index("ix_registration_filer_month", "filer_id", "filed_at"),
+        # The reminder sweep finds deadlines by range scans on these, never by scanning rows.
+        sa.Index(
+            "ix_registration_open_activity",
+            "last_activity_at",
+            sqlite_where=sa.text("closure IS NULL"),
+            postgresql_where=sa.text("closure IS NULL"),
+        ),
+        sa.Index(
+            "ix_registration_open_expiry",
+            "expires_at",
+            sqlite_where=sa.text("closure IS NULL"),
+            postgresql_where=sa.text("closure IS NULL"),
+        ),
         sa.Index("ix_registration_holder_open", "holder_id", "holds_claim"),
         sa.Index(
             "ix_registration_open_name",
@@ -139,6 +152,8 @@ class RegistrationRow(SQLModel, table=True):
     review: str | None = Field(default=None, max_length=10)  # domain.model.ReviewState
     closure_reason: str | None = Field(default=None, max_length=30)
     quota_exempt: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # The later of filing and the last follow-up: where the 3- and 10-day clocks start.
+    last_activity_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
 
 
 class RegistrationEventRow(SQLModel, table=True):
@@ -200,3 +215,35 @@ class FilingAttemptRow(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=20)
     registration_id: int | None = Field(default=None, foreign_key="registration.id")
     source: str = Field(max_length=10)
+
+
+class TeamChatRow(SQLModel, table=True):
+    """The manager group chat a team's daily summary goes to (/bindteam)."""
+
+    __tablename__ = "team_chat"
+    team_id: int = Field(foreign_key="team.id", primary_key=True)
+    chat_id: int = Field(sa_type=sa.BigInteger, index=True)
+    bound_by: int = Field(sa_type=sa.BigInteger)
+    bound_at: datetime = _at()  # type: ignore[assignment]
+
+
+class DeliveryRow(SQLModel, table=True):
+    """Every reminder and summary the bot sends unasked, recorded under a unique key *before* it
+    is sent: a restart, a second process or a re-run finds the key and sends nothing twice."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (sa.Index("ix_delivery_retry", "status", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=120, unique=True)
+    kind: str = Field(max_length=20)  # follow_up | lapse | expiry | digest
+    chat_id: int = Field(sa_type=sa.BigInteger)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    registration_id: int | None = Field(default=None, foreign_key="registration.id")
+    team_id: int | None = Field(default=None, foreign_key="team.id")
+    deadline_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
+    status: str = Field(max_length=15)  # pending | sent | undeliverable
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
+    recorded_at: datetime = _at()  # type: ignore[assignment]
+    sent_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
+    error: str | None = Field(default=None, max_length=200)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,16 +27,19 @@ from domain.model import (
     Staff,
     Team,
 )
+from domain.rules import Rules
 from storage.db import WRITE
 from storage.tables import (
     ActionAttemptRow,
     CustomerRow,
+    DeliveryRow,
     ExtensionRequestRow,
     FilingAttemptRow,
     InviteRow,
     RegistrationEventRow,
     RegistrationRow,
     StaffRow,
+    TeamChatRow,
     TeamRow,
 )
 
@@ -289,6 +292,7 @@ class SqlUnitOfWork:
             expires_at=expires_at,
             review=review.value if review else None,
             challenge_of_id=challenge_of_id,
+            last_activity_at=filed_at,
             # A challenge does not hold the customer until it takes it over (RULES §4).
             holds_claim=challenge_of_id is None,
         )
@@ -321,6 +325,7 @@ class SqlUnitOfWork:
                 holder_id=registration.holder_id,
                 team_id=registration.team_id,
                 last_follow_up_at=registration.last_follow_up_at,
+                last_activity_at=max(registration.filed_at, registration.last_follow_up_at or registration.filed_at),
                 measured_at=registration.measured_at,
                 deposit_at=registration.deposit_at,
                 deal_at=registration.deal_at,
@@ -466,6 +471,137 @@ class SqlUnitOfWork:
             query = query.where(RegistrationRow.holder_id == holder_id)
         rows = self.session.exec(query.order_by(col(RegistrationRow.filed_at), col(RegistrationRow.id))).all()
         return [_registration(*r) for r in rows]
+
+
+    # --- reminders and summaries sent unasked (domain.reminders) -------------------------
+
+    def reminder_candidates(self, now: datetime, rules: Rules) -> list[Registration]:
+        """Open registrations with a deadline inside its warning window: three index range scans."""
+        activity = col(RegistrationRow.last_activity_at)
+        windows = [
+            sa.and_(activity > now - rules.follow_up_every, activity <= now - rules.follow_up_every + timedelta(hours=rules.remind_before_hours)),
+            sa.and_(activity > now - rules.lapse_after, activity <= now - rules.lapse_after + timedelta(hours=rules.lapse_warning_hours)),
+            sa.and_(
+                col(RegistrationRow.expires_at) > now,
+                col(RegistrationRow.expires_at) <= now + timedelta(hours=rules.expiry_warning_hours),
+            ),
+        ]
+        found: dict[int, Registration] = {}
+        for window in windows:
+            rows = self.session.exec(_registrations().where(col(RegistrationRow.closure).is_(None), window)).all()
+            for row in rows:
+                registration = _registration(*row)
+                found[registration.id] = registration
+        return list(found.values())
+
+    def known_delivery_keys(self, keys: set[str]) -> set[str]:
+        known: set[str] = set()
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), 500):  # stay under the databases' parameter limits
+            chunk = ordered[start : start + 500]
+            known.update(self.session.execute(sa.select(DeliveryRow.key).where(col(DeliveryRow.key).in_(chunk))).scalars())
+        return known
+
+    def record_delivery(
+        self,
+        *,
+        key: str,
+        kind: str,
+        chat_id: int,
+        staff_id: int | None,
+        registration_id: int | None,
+        team_id: int | None,
+        deadline_at: datetime | None,
+        now: datetime,
+        lease_until: datetime,
+    ) -> int | None:
+        """Claim a delivery by its unique key; None when another sweep or process already has it."""
+        insert = pg_insert if self._dialect == "postgresql" else sqlite_insert
+        delivery_id = self.session.execute(
+            insert(DeliveryRow)
+            .values(
+                key=key,
+                kind=kind,
+                chat_id=chat_id,
+                staff_id=staff_id,
+                registration_id=registration_id,
+                team_id=team_id,
+                deadline_at=deadline_at,
+                status="pending",
+                attempts=0,
+                next_attempt_at=lease_until,
+                recorded_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(DeliveryRow.id)
+        ).scalar_one_or_none()
+        return int(delivery_id) if delivery_id is not None else None
+
+    def claim_retries(self, now: datetime, lease_until: datetime, limit: int) -> list[DeliveryRow]:
+        """Pending deliveries whose lease ran out (a crash, a failed send): each claimed by one
+        process only, through a conditional update."""
+        candidates = self.session.execute(
+            sa.select(DeliveryRow.id)
+            .where(col(DeliveryRow.status) == "pending", col(DeliveryRow.next_attempt_at) <= now)
+            .order_by(col(DeliveryRow.next_attempt_at))
+            .limit(limit)
+        ).scalars().all()
+        claimed = []
+        for delivery_id in candidates:
+            result = self.session.execute(
+                sa.update(DeliveryRow)
+                .where(
+                    col(DeliveryRow.id) == delivery_id,
+                    col(DeliveryRow.status) == "pending",
+                    col(DeliveryRow.next_attempt_at) <= now,
+                )
+                .values(next_attempt_at=lease_until)
+            )
+            if result.rowcount == 1:  # type: ignore[attr-defined]
+                claimed.append(delivery_id)
+        if not claimed:
+            return []
+        return list(self.session.exec(select(DeliveryRow).where(col(DeliveryRow.id).in_(claimed))))
+
+    def mark_delivery(
+        self, delivery_id: int, *, status: str, now: datetime, retry_at: datetime | None = None, error: str | None = None
+    ) -> None:
+        self.session.execute(
+            sa.update(DeliveryRow)
+            .where(col(DeliveryRow.id) == delivery_id)
+            .values(
+                status=status,
+                attempts=DeliveryRow.attempts + 1,
+                sent_at=now if status == "sent" else None,
+                next_attempt_at=retry_at,
+                error=error[:200] if error else None,
+            )
+        )
+
+    # --- group chats bound to teams ----------------------------------------------------------
+
+    def bind_team(self, team_id: int, chat_id: int, by: int, now: datetime) -> None:
+        row = self.session.get(TeamChatRow, team_id) or TeamChatRow(team_id=team_id, chat_id=chat_id, bound_by=by, bound_at=now)
+        row.chat_id, row.bound_by, row.bound_at = chat_id, by, now
+        self.session.add(row)
+
+    def unbind_chat(self, chat_id: int) -> list[int]:
+        team_ids = list(self.session.execute(sa.select(TeamChatRow.team_id).where(col(TeamChatRow.chat_id) == chat_id)).scalars())
+        self.session.execute(sa.delete(TeamChatRow).where(col(TeamChatRow.chat_id) == chat_id))
+        return team_ids
+
+    def teams_of_chat(self, chat_id: int) -> list[Team]:
+        rows = self.session.exec(
+            select(TeamRow).join(TeamChatRow, col(TeamChatRow.team_id) == col(TeamRow.id)).where(TeamChatRow.chat_id == chat_id)
+        ).all()
+        return [_team(r) for r in rows]
+
+    def team_chats(self) -> dict[int, int]:
+        return dict(self.session.execute(sa.select(TeamChatRow.team_id, TeamChatRow.chat_id)).tuples().all())
+
+    def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """Telegram turned a group into a supergroup: its bindings follow the new id."""
+        self.session.execute(sa.update(TeamChatRow).where(col(TeamChatRow.chat_id) == old_chat_id).values(chat_id=new_chat_id))
 
 
 def _registrations() -> Any:

@@ -39,7 +39,9 @@ ADMIN_ID = 900
 @pytest.fixture
 async def chat(engine) -> AsyncIterator[Chat]:
     roster = make_roster(engine)
-    settings = Settings(telegram_token="123:ABC", database_url="sqlite://", admin_ids=[ADMIN_ID], _env_file=None)
+    settings = Settings(
+        telegram_token="123:ABC", database_url="sqlite://", admin_ids=[ADMIN_ID], sweep_interval_seconds=0, _env_file=None
+    )
     fake = FakeBotAPI()
     clock = Clock(T0)
     application = build_application(settings, engine, request=fake, clock=clock)
