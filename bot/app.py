@@ -27,7 +27,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import arbitration_dialog, decisions, jobs, filing_dialog, follow_up_dialog, history_handlers, roster_handlers
+from bot import arbitration_dialog, decisions, group_handlers, jobs, filing_dialog, follow_up_dialog, history_handlers, roster_handlers
 from bot.common import current_staff, in_thread, is_private, lang
 from bot.config import Settings
 from bot.services import Services, services, utc_now
@@ -71,6 +71,8 @@ def build_application(
     for handler in history_handlers.handlers():
         application.add_handler(handler)
     for handler in decisions.handlers():
+        application.add_handler(handler)
+    for handler in group_handlers.handlers():
         application.add_handler(handler)
     for handler in roster_handlers.handlers():
         application.add_handler(handler)

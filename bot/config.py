@@ -41,6 +41,17 @@ class Settings(BaseSettings):
     expiry_warning_hours: int = Field(default=48, ge=1)
     quiet_hours: str = "21:00-08:00"
     sweep_interval_seconds: int = Field(default=60, ge=0)
+    digest_time: str = "20:30"
+    digest_mask_phones: bool = True
+
+    @field_validator("digest_time")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        try:
+            time.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(f"a time of day like 20:30, not {value!r}") from exc
+        return value
     similar_name_score: int = Field(default=80, ge=0, le=100)
     similar_address_score: int = Field(default=85, ge=0, le=100)
 

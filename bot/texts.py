@@ -470,6 +470,16 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "record_measurement": {"zh": "📐 记录量尺/下定", "en": "📐 Record measurement/deposit"},
     "ask_extension_button": {"zh": "🕒 申请延期", "en": "🕒 Ask for an extension"},
+    # --- group chats ----------------------------------------------------------------------------
+    "bind_group_only": {"zh": "请在经理群里发送这个命令。", "en": "Send this command in the managers' group chat."},
+    "bind_not_allowed": {
+        "zh": "只有该团队的店长/主管或管理员可以绑定群。",
+        "en": "Only the team's store manager or supervisor, or an admin, can bind a group.",
+    },
+    "bind_pick": {"zh": "这个群接收哪个团队的每日日报？", "en": "Which team's daily summary should this group receive?"},
+    "bind_done": {"zh": "✅ 本群将每天 {time} 收到「{team}」的日报。", "en": "✅ This group will get {team}'s daily summary at {time}."},
+    "unbind_done": {"zh": "✅ 本群不再接收日报：{teams}", "en": "✅ This group no longer gets the summary of: {teams}"},
+    "unbind_nothing": {"zh": "本群没有绑定团队，或你无权解绑。", "en": "No team is bound here, or you may not unbind it."},
     # --- takeover and other news the bot brings unasked ---------------------------------------------
     "accepted_challenge": {
         "zh": "⚠️ {holder} 的这条报备已超过 {days} 天未跟进。你的报备作为“接手申请”受理：如果你在 {holder} 跟进之前记录下定或成交，客户归你；如果 {holder} 先跟进，你的申请作废。",

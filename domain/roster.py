@@ -8,7 +8,7 @@ from typing import Protocol
 
 from domain.filing import month_bounds
 from domain.lifecycle import Standing, standing_at
-from domain.model import Channel, Registration, Role, Staff, State, Team
+from domain.model import TEAM_MANAGER_ROLES, Channel, Registration, Role, Staff, State, Team
 from domain.rules import Rules
 
 # Roles that belong to one team; the others (ops, marketing, dept head, admin) see across teams.
@@ -220,3 +220,42 @@ def deactivate(uow: RosterAdminUnitOfWork, *, telegram_id: int, now: datetime) -
     if not uow.deactivate_staff(telegram_id, now):
         raise RosterRefusal("no_such_staff", str(telegram_id))
     uow.commit()
+
+
+class BindingUnitOfWork(RosterUnitOfWork, Protocol):
+    def teams(self) -> list[Team]: ...
+    def bind_team(self, team_id: int, chat_id: int, by: int, now: datetime) -> None: ...
+    def unbind_chat(self, chat_id: int) -> list[int]: ...
+    def teams_of_chat(self, chat_id: int) -> list[Team]: ...
+
+
+def bindable_teams(uow: BindingUnitOfWork, telegram_id: int, admin_ids: frozenset[int]) -> list[Team]:
+    """Only a team's own managers, or admins, may bind its summary to a group (RULES §6)."""
+    staff = active_staff(uow, telegram_id)
+    if is_admin(telegram_id, staff, admin_ids):
+        return uow.teams()
+    if staff is None or not staff.roles & TEAM_MANAGER_ROLES:
+        return []
+    return [team for team in uow.teams() if team.id == staff.team_id]
+
+
+def bind_team_chat(
+    uow: BindingUnitOfWork, *, telegram_id: int, team_id: int, chat_id: int, now: datetime, admin_ids: frozenset[int]
+) -> Team | None:
+    team = next((t for t in bindable_teams(uow, telegram_id, admin_ids) if t.id == team_id), None)
+    if team is None:
+        return None
+    uow.bind_team(team_id, chat_id, telegram_id, now)
+    uow.commit()
+    return team
+
+
+def unbind_team_chat(uow: BindingUnitOfWork, *, telegram_id: int, chat_id: int, admin_ids: frozenset[int]) -> list[Team] | None:
+    """Unbind every team of this chat, if the person may bind each of them; None if not allowed."""
+    bound = uow.teams_of_chat(chat_id)
+    allowed = {t.id for t in bindable_teams(uow, telegram_id, admin_ids)}
+    if not bound or any(t.id not in allowed for t in bound):
+        return None
+    uow.unbind_chat(chat_id)
+    uow.commit()
+    return bound
