@@ -339,6 +339,45 @@ def follow_up_command(
         typer.echo(f"tell {notice['name']} ({notice['telegram_id']}): {notice['what']}")
 
 
+@app.command("sweep")
+def sweep_command(
+    at: Annotated[str | None, typer.Option(help="ISO 8601 instant; default now")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="show what would be sent; record nothing")] = False,
+) -> None:
+    """Run one reminder sweep for an instant and print what it sends (needs the token unless --dry-run)."""
+    import asyncio
+
+    from telegram import Bot
+
+    from bot.jobs import sweep
+    from bot.services import Services
+    from domain.reminders import in_quiet_hours, next_working_time
+
+    settings = _settings()
+    if not dry_run and not settings.telegram_token:
+        _fail("LEADBOT_TELEGRAM_TOKEN: missing; needed to send (or use --dry-run)", EXIT_USAGE)
+    now = _parse_time(at, "--at") or utc_now()
+    services = Services(settings, _engine(settings))
+    rules = settings.rules
+    if in_quiet_hours(now, rules):
+        typer.echo(f"quiet hours: reminders wait until {next_working_time(now, rules).astimezone(rules.zone):%Y-%m-%d %H:%M}")
+        return
+    bot = Bot(settings.telegram_token or "0:dry-run", base_url=settings.telegram_base_url, base_file_url=settings.telegram_file_base_url)
+
+    async def run() -> list[Any]:
+        if dry_run:
+            return await sweep(bot, services, now, dry_run=True)
+        async with bot:
+            return await sweep(bot, services, now)
+
+    for outgoing, status in asyncio.run(run()):
+        reminder = outgoing.reminder
+        deadline = reminder.deadline.astimezone(rules.zone)
+        typer.echo(
+            f"{status}\t{reminder.kind.value}\t{outgoing.to.name}\t{mask_phone(reminder.registration.phone)}\t{deadline:%Y-%m-%d %H:%M}"
+        )
+
+
 def main() -> None:
     try:
         app()

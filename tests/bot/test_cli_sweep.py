@@ -1,0 +1,52 @@
+"""`leadbot sweep`: one pass at an instant, dry run records nothing, quiet hours."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from bot.cli import app
+from storage.db import make_engine
+from storage.tables import DeliveryRow, RegistrationRow
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path):
+    monkeypatch.setenv("LEADBOT_DATABASE_URL", db_url)
+    monkeypatch.delenv("LEADBOT_TELEGRAM_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args: str):
+        return runner.invoke(app, list(args))
+
+    invoke("team", "add", "朝阳店", "--channel", "store")
+    invoke("staff", "add", "--telegram-id", "11", "--name", "王芳", "--role", "guide", "--team", "朝阳店")
+    assert invoke("file", "--staff", "11", "--name", "张三", "--phone", "13800138000", "--address", "北京市朝阳区建国路88号").exit_code == 0
+    return invoke
+
+
+def _filed_at(db_url: str) -> datetime:
+    with make_engine(db_url).connect() as conn:
+        return conn.execute(sa.select(RegistrationRow.filed_at)).scalar_one()
+
+
+def test_dry_run_lists_masked_and_records_nothing(cli, db_url: str) -> None:
+    at = (_filed_at(db_url) + timedelta(days=2, minutes=1)).isoformat()
+    result = cli("sweep", "--at", at, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "would send\tfollow_up\t王芳\t138****8000" in result.stdout and "13800138000" not in result.stdout
+    assert cli("sweep", "--at", at, "--dry-run").stdout == result.stdout  # nothing recorded
+    with make_engine(db_url).connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(DeliveryRow)).scalar_one() == 0
+
+
+def test_quiet_hours_and_missing_token(cli) -> None:
+    quiet = cli("sweep", "--at", "2026-11-29T23:00+08:00", "--dry-run")
+    assert quiet.exit_code == 0 and "wait until 2026-11-30 08:00" in quiet.stdout
+    assert cli("sweep", "--at", "2026-11-29T13:00+08:00").exit_code == 2
+    assert cli("sweep", "--at", "soon", "--dry-run").exit_code == 2
