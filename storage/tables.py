@@ -232,7 +232,10 @@ class DeliveryRow(SQLModel, table=True):
     is sent: a restart, a second process or a re-run finds the key and sends nothing twice."""
 
     __tablename__ = "delivery"
-    __table_args__ = (sa.Index("ix_delivery_retry", "status", "next_attempt_at"),)
+    __table_args__ = (
+        sa.Index("ix_delivery_retry", "status", "next_attempt_at"),
+        sa.Index("ix_delivery_registration", "registration_id", "kind"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=120, unique=True)
     kind: str = Field(max_length=20)  # follow_up | lapse | expiry | digest

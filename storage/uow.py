@@ -476,14 +476,33 @@ class SqlUnitOfWork:
     # --- reminders and summaries sent unasked (domain.reminders) -------------------------
 
     def reminder_candidates(self, now: datetime, rules: Rules) -> list[Registration]:
-        """Open registrations with a deadline inside its warning window: three index range scans."""
+        """Open registrations with a deadline inside its warning window and no reminder recorded
+        for it yet: index range scans with an anti-join, so a sweep reads only what it will send."""
         activity = col(RegistrationRow.last_activity_at)
+
+        def not_reminded(kind: str, same_deadline: Any) -> Any:
+            return ~sa.exists().where(
+                col(DeliveryRow.registration_id) == col(RegistrationRow.id), col(DeliveryRow.kind) == kind, same_deadline
+            )
+
+        # A follow-up/lapse deadline moves only with the last activity: a reminder recorded since
+        # then is for the current deadline. An expiry deadline is a column of its own.
+        since_activity = col(DeliveryRow.recorded_at) >= activity
         windows = [
-            sa.and_(activity > now - rules.follow_up_every, activity <= now - rules.follow_up_every + timedelta(hours=rules.remind_before_hours)),
-            sa.and_(activity > now - rules.lapse_after, activity <= now - rules.lapse_after + timedelta(hours=rules.lapse_warning_hours)),
+            sa.and_(
+                activity > now - rules.follow_up_every,
+                activity <= now - rules.follow_up_every + timedelta(hours=rules.remind_before_hours),
+                not_reminded("follow_up", since_activity),
+            ),
+            sa.and_(
+                activity > now - rules.lapse_after,
+                activity <= now - rules.lapse_after + timedelta(hours=rules.lapse_warning_hours),
+                not_reminded("lapse", since_activity),
+            ),
             sa.and_(
                 col(RegistrationRow.expires_at) > now,
                 col(RegistrationRow.expires_at) <= now + timedelta(hours=rules.expiry_warning_hours),
+                not_reminded("expiry", col(DeliveryRow.deadline_at) == col(RegistrationRow.expires_at)),
             ),
         ]
         found: dict[int, Registration] = {}

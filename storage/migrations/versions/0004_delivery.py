@@ -53,6 +53,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('delivery', schema=None) as batch_op:
         batch_op.create_index('ix_delivery_retry', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index('ix_delivery_registration', ['registration_id', 'kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_delivery_staff_id'), ['staff_id'], unique=False)
 
     with op.batch_alter_table('registration', schema=None) as batch_op:
@@ -73,6 +74,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table('delivery', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_delivery_staff_id'))
+        batch_op.drop_index('ix_delivery_registration')
         batch_op.drop_index('ix_delivery_retry')
 
     op.drop_table('delivery')

@@ -1,0 +1,237 @@
+"""What a team's daily summary and tracking sheet are made of, read with indexed queries.
+
+Every function takes a `sqlmodel.Session` (e.g. `SqlUnitOfWork(engine).session`) and reads; none
+writes. The one call the scheduled job and the CLI make:
+
+    with SqlUnitOfWork(engine) as uow:
+        report = team_report(uow.session, team_id, now, rules)   # None: no such team
+    render_digest(report.digest, report.language, rules.zone)     # bot.digest_render
+    tracking_workbook(report.rows, report.language, rules.zone, report.team.name, report.digest.day)
+
+How each query finds its rows (no full scan of a chain-wide table):
+- open registrations: `registration.team_id` index;
+- the day's filings and follow-ups: the team's registrations by `team_id`, their events by
+  `ix_registration_event_registration`, kept when `at` falls in the day;
+- rejected duplicates: `filing_attempt.at` index (the chain's attempts of the day), filer's team;
+  the holder through `customer.phone` and `registration.customer_id`;
+- pending extensions: the team's registrations by `team_id`, requests by `registration_id`;
+- quota: the team's staff by `staff.team_id`, their month's filings by `ix_registration_filer_month`,
+  counted in one GROUP BY;
+- holders of registrations a possible duplicate resembles: primary keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
+
+from domain.digest import (
+    DayEvent,
+    DigestFacts,
+    PendingExtension,
+    QuotaCount,
+    RejectedDuplicate,
+    TeamDigest,
+    TrackingRow,
+    day_bounds,
+    local_day,
+    summarize,
+    tracking_rows,
+)
+from domain.filing import Reason, month_bounds
+from domain.model import Channel, Closure, EventKind, FollowUpKind, Registration, Role, Team
+from domain.rules import Rules
+from storage.tables import (
+    CustomerRow,
+    ExtensionRequestRow,
+    FilingAttemptRow,
+    RegistrationEventRow,
+    RegistrationRow,
+    StaffRow,
+    TeamRow,
+)
+from storage.uow import _registration, _registrations, _team
+
+DEFAULT_LANGUAGE = "zh"
+
+
+@dataclass(frozen=True)
+class TeamReport:
+    """A team's summary and tracking-sheet rows at one moment, and the language its chat reads."""
+
+    language: str
+    digest: TeamDigest
+    rows: list[TrackingRow]
+
+    @property
+    def team(self) -> Team:
+        return self.digest.team
+
+
+def team_report(session: Session, team_id: int, now: datetime, rules: Rules) -> TeamReport | None:
+    """The summary of the local day containing `now` and the open registrations, both read at
+    `now`; None when there is no such team."""
+    row = session.get(TeamRow, team_id)
+    if row is None:
+        return None
+    facts = digest_facts(session, row, now, rules)
+    digest = summarize(facts, now, rules)
+    return TeamReport(row.language or DEFAULT_LANGUAGE, digest, tracking_rows(facts.open_registrations, now, rules))
+
+
+def digest_facts(session: Session, team: TeamRow, now: datetime, rules: Rules) -> DigestFacts:
+    assert team.id is not None
+    start, end = day_bounds(local_day(now, rules), rules.zone)
+    registrations = open_registrations(session, team.id)
+    flagged = {r.id: r.similar_to_id for r in registrations if r.needs_review and r.similar_to_id is not None}
+    channel = Channel(team.channel)
+    return DigestFacts(
+        team=_team(team),
+        open_registrations=registrations,
+        events=day_events(session, team.id, start, end),
+        rejected_duplicates=rejected_duplicates(session, team.id, start, end),
+        pending_extensions=pending_extensions(session, team.id),
+        quota=quota_counts(session, team.id, *month_bounds(now, rules)) if channel is Channel.FIELD else [],
+        similar_holders=similar_holders(session, flagged),
+    )
+
+
+def open_registrations(session: Session, team_id: int) -> list[Registration]:
+    """The team's registrations not closed: those holding a customer, and open challenges."""
+    rows = session.exec(
+        _registrations()
+        .where(col(RegistrationRow.team_id) == team_id, col(RegistrationRow.closure).is_(None))
+        .order_by(col(RegistrationRow.filed_at), col(RegistrationRow.id))
+    ).all()
+    return [_registration(*r) for r in rows]
+
+
+def day_events(session: Session, team_id: int, start: datetime, end: datetime) -> list[DayEvent]:
+    """Filings and follow-ups recorded in [start, end) on the team's registrations, open or closed."""
+    actor, credited = aliased(StaffRow), aliased(StaffRow)
+    rows = session.execute(
+        _registrations()
+        .join(RegistrationEventRow, col(RegistrationEventRow.registration_id) == col(RegistrationRow.id))
+        .join(actor, actor.id == RegistrationEventRow.actor_id, isouter=True)
+        .join(credited, credited.id == RegistrationRow.credited_to_id, isouter=True)
+        .add_columns(
+            RegistrationEventRow.at,
+            RegistrationEventRow.kind,
+            RegistrationEventRow.follow_up_kind,
+            RegistrationEventRow.amount,
+            actor.name,
+            credited.name,
+        )
+        .where(
+            col(RegistrationRow.team_id) == team_id,
+            col(RegistrationEventRow.at) >= start,
+            col(RegistrationEventRow.at) < end,
+            col(RegistrationEventRow.kind).in_([EventKind.FILED.value, EventKind.FOLLOW_UP.value]),
+        )
+        .order_by(col(RegistrationEventRow.at), col(RegistrationEventRow.id))
+    ).all()
+    return [
+        DayEvent(
+            registration=_registration(row, phone, holder_name),
+            at=at,
+            kind=EventKind(kind),
+            actor_name=actor_name,
+            follow_up_kind=FollowUpKind(follow_up_kind) if follow_up_kind else None,
+            amount=amount,
+            credited_name=credited_name,
+        )
+        for row, phone, holder_name, at, kind, follow_up_kind, amount, actor_name, credited_name in rows
+    ]
+
+
+def rejected_duplicates(session: Session, team_id: int, start: datetime, end: datetime) -> list[RejectedDuplicate]:
+    """Filings by the team's people in [start, end) rejected as duplicates, with who held the
+    customer then: of the customer's registrations filed by that moment and not yet closed, the
+    first filed (first registered, first protected; a challenge is always filed later)."""
+    filer, holder = aliased(StaffRow), aliased(StaffRow)
+    holder_then = (
+        sa.select(holder.name)
+        .select_from(RegistrationRow)
+        .join(CustomerRow, col(CustomerRow.id) == col(RegistrationRow.customer_id))
+        .join(holder, holder.id == RegistrationRow.holder_id)
+        .where(
+            col(CustomerRow.phone) == col(FilingAttemptRow.phone),
+            col(RegistrationRow.filed_at) <= col(FilingAttemptRow.at),
+            sa.or_(col(RegistrationRow.closed_at).is_(None), col(RegistrationRow.closed_at) > col(FilingAttemptRow.at)),
+        )
+        .order_by(col(RegistrationRow.filed_at), col(RegistrationRow.id))
+        .limit(1)
+        .correlate(FilingAttemptRow)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        sa.select(FilingAttemptRow.at, filer.name, holder_then)
+        .join(filer, filer.id == FilingAttemptRow.staff_id)
+        .where(
+            col(FilingAttemptRow.at) >= start,
+            col(FilingAttemptRow.at) < end,
+            col(FilingAttemptRow.reason) == Reason.DUPLICATE.value,
+            filer.team_id == team_id,
+        )
+        .order_by(col(FilingAttemptRow.at), col(FilingAttemptRow.id))
+    ).all()
+    return [RejectedDuplicate(at, filer_name, holder_name) for at, filer_name, holder_name in rows]
+
+
+def pending_extensions(session: Session, team_id: int) -> list[PendingExtension]:
+    """Extension requests no department head has decided, on the team's open registrations."""
+    requester = aliased(StaffRow)
+    rows = session.execute(
+        _registrations()
+        .join(ExtensionRequestRow, col(ExtensionRequestRow.registration_id) == col(RegistrationRow.id))
+        .join(requester, requester.id == ExtensionRequestRow.requested_by)
+        .add_columns(requester.name, ExtensionRequestRow.requested_at, ExtensionRequestRow.reason)
+        .where(
+            col(RegistrationRow.team_id) == team_id,
+            col(RegistrationRow.closure).is_(None),
+            col(ExtensionRequestRow.approved).is_(None),
+        )
+        .order_by(col(ExtensionRequestRow.requested_at), col(ExtensionRequestRow.id))
+    ).all()
+    return [
+        PendingExtension(_registration(row, phone, holder_name), requested_by, requested_at, reason)
+        for row, phone, holder_name, requested_by, requested_at, reason in rows
+    ]
+
+
+def quota_counts(session: Session, team_id: int, month_start: datetime, month_end: datetime) -> list[QuotaCount]:
+    """Each active field salesperson of the team and their registrations using a slot this month,
+    counted as SqlUnitOfWork.quota_used counts them: a deal frees its slot, exempt ones never took one."""
+    using_slot = sa.and_(
+        col(RegistrationRow.filer_id) == col(StaffRow.id),
+        col(RegistrationRow.filed_at) >= month_start,
+        col(RegistrationRow.filed_at) < month_end,
+        sa.or_(col(RegistrationRow.closure).is_(None), col(RegistrationRow.closure) != Closure.WON.value),
+        sa.not_(col(RegistrationRow.quota_exempt)),
+    )
+    rows = session.execute(
+        sa.select(StaffRow.name, StaffRow.roles, sa.func.count(RegistrationRow.id))
+        .select_from(StaffRow)
+        .join(RegistrationRow, using_slot, isouter=True)
+        .where(col(StaffRow.team_id) == team_id, col(StaffRow.active))
+        .group_by(col(StaffRow.id), col(StaffRow.name), col(StaffRow.roles))
+    ).all()
+    # Roles are a comma-separated column: the salesperson test is exact in Python, not a LIKE.
+    return [QuotaCount(name, int(used)) for name, roles, used in rows if Role.SALESPERSON.value in roles.split(",")]
+
+
+def similar_holders(session: Session, similar_to: dict[int, int]) -> dict[int, str]:
+    """For each flagged registration id, the holder of the registration it resembles."""
+    if not similar_to:
+        return {}
+    rows = session.execute(
+        sa.select(RegistrationRow.id, StaffRow.name)
+        .join(StaffRow, col(StaffRow.id) == col(RegistrationRow.holder_id))
+        .where(col(RegistrationRow.id).in_(set(similar_to.values())))
+    ).all()
+    holders = dict(rows)
+    return {flagged: holders[other] for flagged, other in similar_to.items() if other in holders}
