@@ -142,9 +142,13 @@ def plan_reminders(unit_of_work: Callable[[], SweepUnitOfWork], now: datetime, r
         due = [r for registration in uow.reminder_candidates(now, rules) for r in due_reminders(registration, now, rules)]
         known = uow.known_delivery_keys({delivery_key(r) for r in due})
         outgoing = []
+        holders: dict[int, Staff | None] = {}
         for reminder in sorted(due, key=lambda r: (r.deadline, r.registration.id)):
             key = delivery_key(reminder)
-            holder = uow.staff_by_id(reminder.registration.holder_id)
+            holder_id = reminder.registration.holder_id
+            if holder_id not in holders:
+                holders[holder_id] = uow.staff_by_id(holder_id)
+            holder = holders[holder_id]
             if key in known or holder is None or not holder.active:
                 continue
             delivery_id = None

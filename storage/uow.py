@@ -502,12 +502,25 @@ class SqlUnitOfWork:
             sa.and_(
                 col(RegistrationRow.expires_at) > now,
                 col(RegistrationRow.expires_at) <= now + timedelta(hours=rules.expiry_warning_hours),
+                col(RegistrationRow.measured_at).is_(None),
                 not_reminded("expiry", col(DeliveryRow.deadline_at) == col(RegistrationRow.expires_at)),
             ),
         ]
+        # Only registrations that can be reminded at all (domain.reminders.due_reminders decides
+        # the rest): holding their customer, no deposit, not expired.
+        remindable = sa.and_(
+            col(RegistrationRow.closure).is_(None),
+            col(RegistrationRow.holds_claim),
+            col(RegistrationRow.deposit_at).is_(None),
+            sa.or_(
+                col(RegistrationRow.expires_at).is_(None),
+                col(RegistrationRow.expires_at) > now,
+                col(RegistrationRow.measured_at).is_not(None),
+            ),
+        )
         found: dict[int, Registration] = {}
         for window in windows:
-            rows = self.session.exec(_registrations().where(col(RegistrationRow.closure).is_(None), window)).all()
+            rows = self.session.exec(_registrations().where(remindable, window)).all()
             for row in rows:
                 registration = _registration(*row)
                 found[registration.id] = registration

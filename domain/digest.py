@@ -1,0 +1,328 @@
+"""A team's daily summary (日报, RULES §6) and its 《意向客户跟踪表》 rows, from facts storage reads.
+
+Pure: no I/O and no clock. The day is the local calendar day (`rules.zone`) containing `now`,
+[00:00, 24:00); states and deadlines are read at `now`. The scheduled job passes the moment it
+runs (20:30); the CLI passes the end of a past day to see that day as it ended.
+
+    facts = storage.digest_queries.digest_facts(session, team_row, now, rules)
+    digest = summarize(facts, now, rules)            # TeamDigest, rendered by bot.digest_render
+    rows = tracking_rows(facts.open_registrations, now, rules)  # the workbook's rows
+
+`storage.digest_queries.team_report(session, team_id, now, rules)` does all three in one call.
+
+A TeamDigest keeps customers' phones in full (E.164): whoever renders it decides what to mask
+(group chats mask them, RULES §2).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from domain.lifecycle import Deadline, Standing, standing_at
+from domain.model import Channel, EventKind, ExpectedPurchase, FollowUpKind, Registration, State, Team
+from domain.reminders import ReminderKind, deadlines
+from domain.rules import Rules
+
+CREDIT_KINDS = frozenset({FollowUpKind.DEPOSIT, FollowUpKind.DEAL})
+
+
+def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The local calendar day as aware instants [00:00, next 00:00): 24 hours, or not, across DST."""
+    return datetime.combine(day, time(), zone), datetime.combine(day + timedelta(days=1), time(), zone)
+
+
+def local_day(now: datetime, rules: Rules) -> date:
+    return now.astimezone(rules.zone).date()
+
+
+# --- the facts storage reads -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayEvent:
+    """A filing or a follow-up recorded on one of the team's registrations."""
+
+    registration: Registration
+    at: datetime
+    kind: EventKind  # FILED or FOLLOW_UP
+    actor_name: str | None
+    follow_up_kind: FollowUpKind | None = None
+    amount: Decimal | None = None
+    credited_name: str | None = None  # deposits and deals: whose figure the registration counts toward
+
+
+@dataclass(frozen=True)
+class RejectedDuplicate:
+    """A filing by one of the team's people rejected because a colleague held the customer (撞单).
+    Only the two people: the customer is someone else's."""
+
+    at: datetime
+    filer_name: str
+    holder_name: str | None  # None: the holding registration is no longer on record
+
+
+@dataclass(frozen=True)
+class PendingExtension:
+    registration: Registration
+    requested_by: str
+    requested_at: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class QuotaCount:
+    """A field salesperson of the team and the registrations using a slot of this month's quota."""
+
+    staff_name: str
+    used: int
+
+
+@dataclass(frozen=True)
+class DigestFacts:
+    team: Team
+    open_registrations: list[Registration]  # not closed: holding a customer, or open challenges
+    events: list[DayEvent]  # of the day (others are ignored)
+    rejected_duplicates: list[RejectedDuplicate]  # of the day (others are ignored)
+    pending_extensions: list[PendingExtension]
+    quota: list[QuotaCount]  # this month; empty for a store
+    similar_holders: dict[int, str]  # possible duplicate's registration id -> holder of the one it resembles
+
+
+# --- the summary -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CustomerLine:
+    """One customer in a list of the summary, with the moment that matters for that list."""
+
+    registration_id: int
+    holder: str
+    customer_name: str
+    phone: str  # E.164
+    at: datetime
+
+
+@dataclass(frozen=True)
+class PersonCount:
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class PersonDue:
+    name: str
+    due: int
+    lapsed: int
+
+
+@dataclass(frozen=True)
+class CreditLine:
+    kind: FollowUpKind  # DEPOSIT or DEAL
+    at: datetime
+    customer_name: str
+    phone: str  # E.164
+    recorded_by: str | None
+    credited: str | None
+    amount: Decimal | None
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    line: CustomerLine  # at: filed
+    similar_holder: str | None
+
+
+@dataclass(frozen=True)
+class ExtensionLine:
+    line: CustomerLine  # at: requested
+    reason: str
+
+
+@dataclass(frozen=True)
+class QuotaUse:
+    name: str
+    used: int
+    limit: int
+
+    @property
+    def full(self) -> bool:
+        return self.used >= self.limit
+
+
+@dataclass(frozen=True)
+class TeamDigest:
+    team: Team
+    day: date
+    at: datetime  # the moment states and deadlines were read
+    open_count: int
+    new_registrations: tuple[CustomerLine, ...]  # at: filed
+    follow_ups: int
+    follow_ups_by_person: tuple[PersonCount, ...]
+    due_by_person: tuple[PersonDue, ...]
+    about_to_lapse: tuple[CustomerLine, ...]  # at: the lapse
+    lapsed: tuple[CustomerLine, ...]  # at: lapsed since
+    about_to_expire: tuple[CustomerLine, ...]  # at: the expiry
+    expired_today: tuple[CustomerLine, ...]  # at: the expiry
+    credits: tuple[CreditLine, ...]
+    rejected_duplicates: tuple[RejectedDuplicate, ...]
+    possible_duplicates: tuple[PossibleDuplicate, ...]
+    pending_reviews: tuple[CustomerLine, ...]  # at: filed
+    quota: tuple[QuotaUse, ...] | None  # None: a store, no quota (RULES §3.6)
+    pending_extensions: tuple[ExtensionLine, ...]
+    lapse_warning_hours: int  # how far ahead "about to lapse" looks
+    expiry_warning_hours: int  # how far ahead "about to expire" looks
+
+
+def summarize(facts: DigestFacts, now: datetime, rules: Rules) -> TeamDigest:
+    day = local_day(now, rules)
+    start, end = day_bounds(day, rules.zone)
+    events = sorted((e for e in facts.events if start <= e.at < end), key=lambda e: (e.at, e.registration.id))
+    follow_ups = [e for e in events if e.kind is EventKind.FOLLOW_UP]
+    current = [(r, standing_at(r, now, rules)) for r in facts.open_registrations if r.filed_at <= now]
+    # Open challenges have no clock of their own to keep (RULES §4): the holder's is the one that counts.
+    holding = [(r, s) for r, s in current if not s.challenging]
+
+    about_to_lapse, lapsed, about_to_expire, expired_today = [], [], [], []
+    due: Counter[str] = Counter()
+    overdue: Counter[str] = Counter()
+    for r, standing in holding:
+        clocks = deadlines(r, rules)
+        lapse_at, expiry_at = clocks[ReminderKind.LAPSE], clocks.get(ReminderKind.EXPIRY)
+        if standing.state is State.DUE:
+            due[r.holder_name] += 1
+        if standing.state is State.LAPSED:
+            overdue[r.holder_name] += 1
+            lapsed.append(_line(r, lapse_at))
+        if _keeps_clock(standing) and now < lapse_at <= now + timedelta(hours=rules.lapse_warning_hours):
+            about_to_lapse.append(_line(r, lapse_at))
+        if expiry_at is None:
+            continue
+        if _keeps_clock(standing) and now < expiry_at <= now + timedelta(hours=rules.expiry_warning_hours):
+            about_to_expire.append(_line(r, expiry_at))
+        if standing.state is State.EXPIRED and start <= expiry_at <= now:
+            expired_today.append(_line(r, expiry_at))
+
+    people = sorted(set(due) | set(overdue), key=lambda name: (-overdue[name], -due[name], name))
+    by_person = Counter(e.actor_name or "" for e in follow_ups)
+    open_now = [r for r, _ in current]
+    return TeamDigest(
+        team=facts.team,
+        day=day,
+        at=now,
+        open_count=len(current),
+        new_registrations=tuple(_line(e.registration, e.at) for e in events if e.kind is EventKind.FILED),
+        follow_ups=len(follow_ups),
+        follow_ups_by_person=tuple(
+            PersonCount(name, count) for name, count in sorted(by_person.items(), key=lambda item: (-item[1], item[0]))
+        ),
+        due_by_person=tuple(PersonDue(name, due[name], overdue[name]) for name in people),
+        about_to_lapse=_by_time(about_to_lapse),
+        lapsed=_by_time(lapsed),
+        about_to_expire=_by_time(about_to_expire),
+        expired_today=_by_time(expired_today),
+        credits=tuple(
+            CreditLine(
+                kind=e.follow_up_kind,
+                at=e.at,
+                customer_name=e.registration.customer_name,
+                phone=e.registration.phone,
+                recorded_by=e.actor_name,
+                credited=e.credited_name,
+                amount=e.amount,
+            )
+            for e in follow_ups
+            if e.follow_up_kind in CREDIT_KINDS
+        ),
+        rejected_duplicates=tuple(sorted((c for c in facts.rejected_duplicates if start <= c.at < end), key=lambda c: c.at)),
+        possible_duplicates=tuple(
+            PossibleDuplicate(_line(r, r.filed_at), facts.similar_holders.get(r.id))
+            for r in sorted(open_now, key=_filing_order)
+            if r.needs_review
+        ),
+        pending_reviews=tuple(
+            _line(r, r.filed_at) for r, s in sorted(current, key=lambda rs: _filing_order(rs[0])) if s.state is State.PENDING_REVIEW
+        ),
+        quota=tuple(
+            QuotaUse(q.staff_name, q.used, rules.field_monthly_quota) for q in sorted(facts.quota, key=lambda q: (-q.used, q.staff_name))
+        )
+        if facts.team.channel is Channel.FIELD
+        else None,
+        pending_extensions=tuple(
+            ExtensionLine(
+                CustomerLine(p.registration.id, p.requested_by, p.registration.customer_name, p.registration.phone, p.requested_at),
+                p.reason,
+            )
+            for p in sorted(facts.pending_extensions, key=lambda p: (p.requested_at, p.registration.id))
+        ),
+        lapse_warning_hours=rules.lapse_warning_hours,
+        expiry_warning_hours=rules.expiry_warning_hours,
+    )
+
+
+def _keeps_clock(standing: Standing) -> bool:
+    """Registrations whose follow-up and expiry clocks still run: not deposited, not expired."""
+    return standing.holds_customer and standing.state is not State.DEPOSIT
+
+
+def _line(r: Registration, at: datetime) -> CustomerLine:
+    return CustomerLine(r.id, r.holder_name, r.customer_name, r.phone, at)
+
+
+def _by_time(lines: list[CustomerLine]) -> tuple[CustomerLine, ...]:
+    return tuple(sorted(lines, key=lambda line: (line.at, line.registration_id)))
+
+
+def _filing_order(r: Registration) -> tuple[datetime, int]:
+    return (r.filed_at, r.id)
+
+
+# --- the tracking sheet --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrackingRow:
+    """One open registration of 《意向客户跟踪表》: full details, the sheet is for managers."""
+
+    registration_id: int
+    customer_name: str
+    phone: str  # E.164
+    address: str
+    needs: str | None
+    expected_purchase: ExpectedPurchase | None
+    holder: str
+    filed_at: datetime
+    last_follow_up_at: datetime | None
+    state: State
+    challenging: bool
+    deadline: Deadline | None
+
+
+def tracking_rows(registrations: list[Registration], now: datetime, rules: Rules) -> list[TrackingRow]:
+    """Every registration not closed at `now` (holding a customer, or an open challenge), by holder
+    and then filing time: the order a manager goes through the sheet with each person."""
+    rows = []
+    for r in registrations:
+        if r.closure is not None or r.filed_at > now:
+            continue
+        standing = standing_at(r, now, rules)
+        rows.append(
+            TrackingRow(
+                registration_id=r.id,
+                customer_name=r.customer_name,
+                phone=r.phone,
+                address=r.address,
+                needs=r.needs,
+                expected_purchase=r.expected_purchase,
+                holder=r.holder_name,
+                filed_at=r.filed_at,
+                last_follow_up_at=r.last_follow_up_at,
+                state=standing.state,
+                challenging=standing.challenging,
+                deadline=standing.deadline,
+            )
+        )
+    return sorted(rows, key=lambda row: (row.holder, row.filed_at, row.registration_id))
