@@ -5,26 +5,32 @@ Exit codes: 0 done, 2 bad usage or settings, 3 refused by a rule.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
+import re
 import sys
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 from zoneinfo import ZoneInfo
 
 import typer
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.digest_render import render_digest, tracking_workbook
 from bot.render import problem_hint
 from bot.services import utc_now
 from domain.customer_details import mask_phone
+from domain.digest import day_bounds, local_day
 from domain.filing import Accepted, FilingRequest, file_registration
 from domain.lifecycle import standing_at
 from domain.model import Channel, ExpectedPurchase, FollowUpKind, Role
 from domain.registrations import Refusal, Refused, parse_amount, record_follow_up
 from domain.roster import Held, RosterRefusal, add_team, deactivate, enrol
 from storage.db import make_engine
+from storage.digest_queries import TeamReport, team_report
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWork
 
@@ -376,6 +382,75 @@ def sweep_command(
         typer.echo(
             f"{status}\t{reminder.kind.value}\t{outgoing.to.name}\t{mask_phone(reminder.registration.phone)}\t{deadline:%Y-%m-%d %H:%M}"
         )
+
+
+# --- the daily summary (日报) and 《意向客户跟踪表》 (RULES §6) --------------------------------------
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _team_report(settings: Settings, team: str, now: datetime) -> TeamReport:
+    with SqlUnitOfWork(_engine(settings)) as uow:
+        found = uow.team_by_name(team)
+        if found is None:
+            _fail(f"--team: no team named {team} (see `leadbot team list`)", EXIT_REFUSED)
+        report = team_report(uow.session, found.id, now, settings.rules)
+    assert report is not None
+    return report
+
+
+def _write_workbook(report: TeamReport, settings: Settings, out: Path) -> None:
+    data = tracking_workbook(report.rows, report.language, settings.rules.zone, report.team.name, report.digest.day)
+    out.write_bytes(data)
+
+
+@app.command("export")
+def export_command(
+    team: Annotated[str, typer.Option(help="the team's name")],
+    out: Annotated[Path, typer.Option(help="the .xlsx file to write", dir_okay=False)],
+    at: Annotated[str | None, typer.Option(help="ISO 8601 instant for states and deadlines; default now")] = None,
+) -> None:
+    """Write the team's 《意向客户跟踪表》 (.xlsx) in the team's language.
+
+    The workbook holds full phones and addresses (RULES §2): it is for the team's managers.
+    """
+    settings = _settings()
+    report = _team_report(settings, team, _parse_time(at, "--at") or utc_now())
+    _write_workbook(report, settings, out)
+    typer.echo(f"{len(report.rows)} open registrations of {report.team.name} written to {out}")
+
+
+@app.command("digest")
+def digest_command(
+    team: Annotated[str, typer.Option(help="the team's name")],
+    day: Annotated[str | None, typer.Option("--date", help="the local day, YYYY-MM-DD; default today")] = None,
+    out: Annotated[Path | None, typer.Option(help="also write the tracking workbook (.xlsx) here", dir_okay=False)] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="send nothing (nothing is sent from here yet)")] = False,
+) -> None:
+    """Print the team's daily summary as the group chat reads it, phones masked, tags stripped.
+
+    Today's summary is read now; a past day's as things stood at the end of that day (the
+    registrations as they are now, their clocks read then: a what-if, not a replay).
+    """
+    settings = _settings()
+    rules = settings.rules
+    now = utc_now()
+    today = local_day(now, rules)
+    target = today
+    if day is not None:
+        try:
+            target = datetime.strptime(day, "%Y-%m-%d").date()
+        except ValueError:
+            _fail("--date: not a date like 2026-11-27", EXIT_USAGE)
+    if target > today:
+        _fail(f"--date: {target} has not come yet", EXIT_USAGE)
+    instant = now if target == today else day_bounds(target, rules.zone)[1] - datetime.resolution
+    report = _team_report(settings, team, instant)
+    messages = render_digest(report.digest, report.language, rules.zone, mask_phones=True)
+    typer.echo("\n\n".join(html.unescape(_TAG.sub("", message)) for message in messages))
+    if out is not None:
+        _write_workbook(report, settings, out)
+        typer.echo(f"{len(report.rows)} open registrations written to {out}", err=True)
 
 
 def main() -> None:

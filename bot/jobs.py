@@ -4,7 +4,8 @@ is due and who sends it (domain.reminders); this module only renders and deliver
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from collections.abc import Awaitable, Callable
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -13,10 +14,13 @@ from telegram.ext import ContextTypes
 
 from bot import follow_up_dialog
 from bot.common import in_thread
+from bot.digest_render import render_digest, tracking_workbook
 from bot.services import Services
 from bot.texts import raw, t, when
 from domain.customer_details import display_phone
 from domain.reminders import Outgoing, ReminderKind, backoff, plan_reminders
+from domain.summaries import SummaryOutgoing, plan_summaries
+from storage.digest_queries import TeamReport, team_report
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +52,22 @@ def reminder_message(outgoing: Outgoing, svc: Services) -> tuple[str, InlineKeyb
 async def deliver(bot: Bot, svc: Services, outgoing: Outgoing, now: datetime) -> str:
     """Send one reminder and record the result: sent, retry later, or undeliverable for good."""
     text, keyboard = reminder_message(outgoing, svc)
+
+    async def send() -> None:
+        await bot.send_message(outgoing.to.telegram_id, text, reply_markup=keyboard)
+
+    status = await _attempt(send, svc, outgoing.delivery_id, outgoing.attempts, now)
+    if status != "sent":
+        log.warning("reminder %s to staff %s: %s", outgoing.reminder.kind.value, outgoing.to.id, status)
+    return status
+
+
+async def _attempt(send: Callable[[], Awaitable[None]], svc: Services, delivery_id: int | None, attempts: int, now: datetime) -> str:
+    """Run one send and record its result in the delivery log: sent, pending (retry with backoff,
+    or after Telegram's retry_after), or undeliverable (blocked, chat gone) for good."""
     status, retry_at, error = "sent", None, None
     try:
-        await bot.send_message(outgoing.to.telegram_id, text, reply_markup=keyboard)
+        await send()
     except RetryAfter as exc:
         status, error = "pending", "retry_after"
         retry_at = now + _seconds(exc.retry_after)
@@ -60,25 +77,62 @@ async def deliver(bot: Bot, svc: Services, outgoing: Outgoing, now: datetime) ->
         if "chat not found" in exc.message.lower():
             status, error = "undeliverable", exc.message
         else:
-            status, error, retry_at = "pending", exc.message, now + backoff(outgoing.attempts)
+            status, error, retry_at = "pending", exc.message, now + backoff(attempts)
     except TelegramError as exc:  # network trouble: try again with backoff
-        status, error, retry_at = "pending", exc.message, now + backoff(outgoing.attempts)
-    if outgoing.delivery_id is not None:
-        delivery_id = outgoing.delivery_id
+        status, error, retry_at = "pending", exc.message, now + backoff(attempts)
+    if delivery_id is not None:
+        recorded_id = delivery_id
 
         def record() -> None:
             with svc.writer() as uow:
-                uow.mark_delivery(delivery_id, status=status, now=now, retry_at=retry_at, error=error)
+                uow.mark_delivery(recorded_id, status=status, now=now, retry_at=retry_at, error=error)
                 uow.commit()
 
         await in_thread(record)
-    if status != "sent":
-        log.warning("reminder %s to staff %s: %s (%s)", outgoing.reminder.kind.value, outgoing.to.id, status, error)
     return status
 
 
 def _seconds(value: Any) -> timedelta:
     return value if isinstance(value, timedelta) else timedelta(seconds=float(value))
+
+
+async def deliver_summary(bot: Bot, svc: Services, outgoing: SummaryOutgoing, now: datetime) -> str:
+    """A team's summary (split under Telegram's 4,096 characters) and its tracking workbook."""
+    recipient = outgoing.recipient
+    report = await in_thread(lambda: _report(svc, recipient.team.id, now))
+    if report is None:
+        return "dropped"
+    language = recipient.staff.language if recipient.staff and recipient.staff.language else report.language
+    texts = render_digest(report.digest, language, svc.rules.zone, mask_phones=recipient.mask_phones)
+    workbook = tracking_workbook(report.rows, language, svc.rules.zone, report.team.name, outgoing.day)
+    filename = raw(language, "digest_workbook_title", team=report.team.name, date=outgoing.day.isoformat()) + ".xlsx"
+
+    async def send() -> None:
+        for text in texts:
+            await bot.send_message(recipient.chat_id, text)
+        await bot.send_document(recipient.chat_id, workbook, filename=filename)
+
+    status = await _attempt(send, svc, outgoing.delivery_id, 0, now)
+    if status != "sent":
+        log.warning("summary of team %s to chat %s: %s", recipient.team.id, recipient.chat_id, status)
+    return status
+
+
+def _report(svc: Services, team_id: int, now: datetime) -> TeamReport | None:
+    with svc.uow() as uow:
+        return team_report(uow.session, team_id, now, svc.rules)
+
+
+async def post_summaries(bot: Bot, svc: Services, now: datetime, *, dry_run: bool = False, only_team: int | None = None) -> list[tuple[SummaryOutgoing, str]]:
+    digest_time = time.fromisoformat(svc.settings.digest_time)
+    planned = await in_thread(
+        lambda: plan_summaries(
+            svc.writer, now, svc.rules, digest_time=digest_time, mask_groups=svc.settings.digest_mask_phones, dry_run=dry_run, only_team=only_team
+        )
+    )
+    if dry_run:
+        return [(o, "would send") for o in planned]
+    return [(o, await deliver_summary(bot, svc, o, now)) for o in planned]
 
 
 async def sweep(bot: Bot, svc: Services, now: datetime, *, dry_run: bool = False) -> list[tuple[Outgoing, str]]:
@@ -90,7 +144,12 @@ async def sweep(bot: Bot, svc: Services, now: datetime, *, dry_run: bool = False
 
 
 async def sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every minute: reminders due now, and today's summaries once the digest time has come."""
     svc: Services = context.bot_data["services"]
-    results = await sweep(context.bot, svc, svc.clock())
+    now = svc.clock()
+    results = await sweep(context.bot, svc, now)
     if results:
         log.info("reminder sweep: %d sent, %d not", sum(s == "sent" for _, s in results), sum(s != "sent" for _, s in results))
+    summaries = await post_summaries(context.bot, svc, now)
+    if summaries:
+        log.info("summaries: %d sent, %d not", sum(s == "sent" for _, s in summaries), sum(s != "sent" for _, s in summaries))

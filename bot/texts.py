@@ -541,3 +541,5 @@ def language_of(telegram_language: str | None, default: str) -> str:
 
 from bot.texts_history import HISTORY_TEXTS  # noqa: E402
 TEXTS.update(HISTORY_TEXTS)
+from bot.texts_digest import DIGEST_TEXTS  # noqa: E402
+TEXTS.update(DIGEST_TEXTS)

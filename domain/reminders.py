@@ -122,7 +122,7 @@ class SweepUnitOfWork(Protocol):
         now: datetime,
         lease_until: datetime,
     ) -> int | None: ...
-    def claim_retries(self, now: datetime, lease_until: datetime, limit: int) -> list[Any]: ...
+    def claim_retries(self, now: datetime, lease_until: datetime, limit: int, kinds: set[str]) -> list[Any]: ...
     def mark_delivery(
         self, delivery_id: int, *, status: str, now: datetime, retry_at: datetime | None = None, error: str | None = None
     ) -> None: ...
@@ -176,9 +176,7 @@ def plan_reminders(unit_of_work: Callable[[], SweepUnitOfWork], now: datetime, r
 def _retries(uow: SweepUnitOfWork, now: datetime, rules: Rules) -> list[Outgoing]:
     """Deliveries recorded earlier but not confirmed: resent while still useful, else dropped."""
     outgoing = []
-    for delivery in uow.claim_retries(now, now + LEASE, RETRY_BATCH):
-        if delivery.kind not in {k.value for k in ReminderKind}:
-            continue  # summaries are retried by their own job
+    for delivery in uow.claim_retries(now, now + LEASE, RETRY_BATCH, {k.value for k in ReminderKind}):
         registration = uow.registration(delivery.registration_id)
         holder = uow.staff_by_id(delivery.staff_id)
         reminder = Reminder(registration, ReminderKind(delivery.kind), delivery.deadline_at) if registration else None

@@ -10,8 +10,8 @@ writes. The one call the scheduled job and the CLI make:
 
 How each query finds its rows (no full scan of a chain-wide table):
 - open registrations: `registration.team_id` index;
-- the day's filings and follow-ups: the team's registrations by `team_id`, their events by
-  `ix_registration_event_registration`, kept when `at` falls in the day;
+- the day's filings and follow-ups: the team's registrations active since the day began (by
+  `team_id`), their events by `ix_registration_event_registration`, kept when `at` falls in the day;
 - rejected duplicates: `filing_attempt.at` index (the chain's attempts of the day), filer's team;
   the holder through `customer.phone` and `registration.customer_id`;
 - pending extensions: the team's registrations by `team_id`, requests by `registration_id`;
@@ -102,12 +102,16 @@ def digest_facts(session: Session, team: TeamRow, now: datetime, rules: Rules) -
 
 def open_registrations(session: Session, team_id: int) -> list[Registration]:
     """The team's registrations not closed: those holding a customer, and open challenges."""
-    rows = session.exec(
-        _registrations()
+    # Plain rows, not ORM objects: a team may have 10,000 of them, and the ORM's bookkeeping per
+    # object was a third of the digest's read. A row answers to the same attribute names.
+    rows = session.execute(
+        sa.select(*RegistrationRow.__table__.columns, CustomerRow.phone, StaffRow.name.label("holder_name"))  # type: ignore[attr-defined]
+        .join(CustomerRow, col(CustomerRow.id) == col(RegistrationRow.customer_id))
+        .join(StaffRow, col(StaffRow.id) == col(RegistrationRow.holder_id))
         .where(col(RegistrationRow.team_id) == team_id, col(RegistrationRow.closure).is_(None))
         .order_by(col(RegistrationRow.filed_at), col(RegistrationRow.id))
     ).all()
-    return [_registration(*r) for r in rows]
+    return [_registration(row, row.phone, row.holder_name) for row in rows]  # type: ignore[arg-type]
 
 
 def day_events(session: Session, team_id: int, start: datetime, end: datetime) -> list[DayEvent]:
@@ -128,6 +132,9 @@ def day_events(session: Session, team_id: int, start: datetime, end: datetime) -
         )
         .where(
             col(RegistrationRow.team_id) == team_id,
+            # A filing or follow-up moves last_activity_at to its time or later: this keeps the
+            # join to the registrations touched since `start`, not every one the team ever had.
+            col(RegistrationRow.last_activity_at) >= start,
             col(RegistrationEventRow.at) >= start,
             col(RegistrationEventRow.at) < end,
             col(RegistrationEventRow.kind).in_([EventKind.FILED.value, EventKind.FOLLOW_UP.value]),

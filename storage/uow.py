@@ -569,12 +569,16 @@ class SqlUnitOfWork:
         ).scalar_one_or_none()
         return int(delivery_id) if delivery_id is not None else None
 
-    def claim_retries(self, now: datetime, lease_until: datetime, limit: int) -> list[DeliveryRow]:
-        """Pending deliveries whose lease ran out (a crash, a failed send): each claimed by one
-        process only, through a conditional update."""
+    def claim_retries(self, now: datetime, lease_until: datetime, limit: int, kinds: set[str]) -> list[DeliveryRow]:
+        """Pending deliveries of these kinds whose lease ran out (a crash, a failed send): each
+        claimed by one process only, through a conditional update."""
         candidates = self.session.execute(
             sa.select(DeliveryRow.id)
-            .where(col(DeliveryRow.status) == "pending", col(DeliveryRow.next_attempt_at) <= now)
+            .where(
+                col(DeliveryRow.status) == "pending",
+                col(DeliveryRow.next_attempt_at) <= now,
+                col(DeliveryRow.kind).in_(sorted(kinds)),
+            )
             .order_by(col(DeliveryRow.next_attempt_at))
             .limit(limit)
         ).scalars().all()
@@ -629,7 +633,7 @@ class SqlUnitOfWork:
         return [_team(r) for r in rows]
 
     def team_chats(self) -> dict[int, int]:
-        return dict(self.session.execute(sa.select(TeamChatRow.team_id, TeamChatRow.chat_id)).tuples().all())
+        return {team_id: chat_id for team_id, chat_id in self.session.execute(sa.select(TeamChatRow.team_id, TeamChatRow.chat_id))}
 
     def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         """Telegram turned a group into a supergroup: its bindings follow the new id."""

@@ -41,7 +41,7 @@ from storage.tables import (
     RegistrationEventRow,
     RegistrationRow,
 )
-from storage.uow import SqlUnitOfWork
+from storage.uow import SqlUnitOfWork, _registration, _registrations
 from tests.conftest import T0, make_roster
 
 RULES = Rules(field_monthly_quota=3)
@@ -221,24 +221,22 @@ def summary(outcome: Any) -> tuple[Any, ...]:
 LOG_TABLES = (RegistrationEventRow, FilingAttemptRow, ActionAttemptRow)
 
 
-def table_rows(engine: Engine, table: Any) -> dict[int, tuple[Any, ...]]:
-    """Every row of a table as a full tuple of its columns, by id."""
+def table_rows(engine: Engine, table: Any) -> dict[int, dict[str, Any]]:
+    """Every row of a table with all its columns (compared whole), by id."""
     t = table.__table__
     with engine.connect() as conn:
-        return {row[0]: tuple(row) for row in conn.execute(sa.select(*t.columns).order_by(t.c.id))}
+        return {row.id: dict(row._mapping) for row in conn.execute(sa.select(*t.columns).order_by(t.c.id))}
 
 
-def snapshot(engine: Engine) -> dict[str, dict[int, tuple[Any, ...]]]:
+def snapshot(engine: Engine) -> dict[str, dict[int, dict[str, Any]]]:
     return {t.__tablename__: table_rows(engine, t) for t in (*LOG_TABLES, RegistrationRow, ExtensionRequestRow)}
 
 
 def registrations(engine: Engine) -> dict[int, Registration]:
-    """All registrations, as the use cases see them, read in a fresh unit of work."""
+    """All registrations, as the use cases see them (storage.uow's own mapping), in a fresh unit of work."""
     with SqlUnitOfWork(engine) as uow:
-        ids = uow.session.execute(sa.select(RegistrationRow.id).order_by(RegistrationRow.id)).scalars().all()
-        found = {i: uow.registration(i) for i in ids}
-    assert all(r is not None for r in found.values())
-    return found  # type: ignore[return-value]
+        rows = uow.session.exec(_registrations().order_by(RegistrationRow.id)).all()
+        return {r.id: r for r in (_registration(*row) for row in rows)}
 
 
 def quota_used(engine: Engine, staff_id: int, now: datetime, rules: Rules = RULES) -> int:
@@ -266,6 +264,7 @@ DELTA_BOUNDARIES = (
     timedelta(hours=1),
     timedelta(hours=24),
     timedelta(hours=72),
+    timedelta(days=5),  # from lapse (day 10) to expiry (day 15)
     timedelta(days=7),
     timedelta(days=10),
     timedelta(days=15),

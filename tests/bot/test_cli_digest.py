@@ -1,0 +1,113 @@
+"""`leadbot digest` and `leadbot export`: the daily summary on the terminal and the tracking workbook."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from bot import cli as cli_module
+from bot.cli import app
+from domain.filing import Accepted, FilingRequest, Rejected, file_registration
+from domain.rules import Rules
+from storage.tables import TeamRow
+from tests.conftest import T0, make_roster
+
+runner = CliRunner()
+H = timedelta(hours=1)
+D = timedelta(days=1)
+ADDRESS = "北京市朝阳区建国路88号3栋1201"
+EVENING = T0 + 10 * H + timedelta(minutes=30)  # 20:30 on Tuesday 10 Nov in Shanghai
+
+
+@pytest.fixture
+def world(engine, db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path):
+    """朝阳店: 王芳 filed 张三 yesterday and 李四 today; 刘洋 tried to file 张三 today."""
+    monkeypatch.setenv("LEADBOT_DATABASE_URL", db_url)
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
+    monkeypatch.setattr(cli_module, "utc_now", lambda: EVENING)
+    roster = make_roster(engine)
+
+    def file(tid: int, name: str, phone: str, at):
+        return file_registration(roster.writer, FilingRequest(tid, name, phone, ADDRESS), at, Rules())
+
+    assert isinstance(file(101, "张三", "13800138000", T0 - D), Accepted)
+    assert isinstance(file(101, "李四", "13900139000", T0 + H), Accepted)
+    assert isinstance(file(102, "张三", "13800138000", T0 + 2 * H), Rejected)
+    return roster, tmp_path
+
+
+def invoke(*args: str):
+    result = runner.invoke(app, list(args))
+    for phone in ("13800138000", "13900139000"):
+        assert phone not in result.output  # the terminal never gets a full phone
+    return result
+
+
+def test_digest_prints_todays_summary_as_plain_text(world) -> None:
+    result = invoke("digest", "--team", "朝阳店", "--dry-run")
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "<b>" not in text and "&lt;" not in text
+    assert "朝阳店 · 每日汇总" in text and "截至 11月10日（周二）20:30，在跟客户 2 位" in text
+    assert "今日新报备（1）" in text and "王芳：李四 139****9000，11月10日（周二）11:00" in text
+    assert "11月10日（周二）12:00 刘洋 报备的客户已由 王芳 报备在先" in text
+
+
+def test_digest_of_a_past_day_as_it_ended(world) -> None:
+    result = invoke("digest", "--team", "朝阳店", "--date", "2026-11-09")
+    assert result.exit_code == 0, result.output
+    assert "截至 11月9日（周一）23:59，在跟客户 1 位" in result.stdout
+    assert "王芳：张三 138****8000，11月9日（周一）10:00" in result.stdout
+    assert "撞单被拒" not in result.stdout
+
+
+def test_digest_with_out_also_writes_the_workbook(world) -> None:
+    _, tmp_path = world
+    result = invoke("digest", "--team", "朝阳店", "--out", str(tmp_path / "sheet.xlsx"))
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(tmp_path / "sheet.xlsx").active
+    assert [sheet.cell(r, 1).value for r in (2, 3)] == ["张三", "李四"]
+
+
+def test_export_writes_the_teams_tracking_sheet_with_full_details(world) -> None:
+    _, tmp_path = world
+    out = tmp_path / "朝阳店.xlsx"
+    result = invoke("export", "--team", "朝阳店", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "2 open registrations of 朝阳店" in result.stdout
+    sheet = load_workbook(BytesIO(out.read_bytes())).active
+    assert sheet.title == "意向客户跟踪表" and sheet["A1"].value == "客户姓名"
+    assert [[sheet.cell(r, c).value for c in (1, 2, 3, 6, 9)] for r in (2, 3)] == [
+        ["张三", "13800138000", ADDRESS, "王芳", "跟进中"],
+        ["李四", "13900139000", ADDRESS, "王芳", "跟进中"],
+    ]
+
+
+def test_export_at_an_instant_in_the_teams_language(world) -> None:
+    roster, tmp_path = world
+    with roster.engine.begin() as conn:
+        conn.execute(sa.update(TeamRow).where(TeamRow.id == roster.store.id).values(language="en"))
+    out = tmp_path / "later.xlsx"
+    result = invoke("export", "--team", "朝阳店", "--out", str(out), "--at", "2026-11-14T10:00+08:00")
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out).active
+    assert sheet.title == "Intent customers" and sheet["A1"].value == "Customer"
+    assert [sheet.cell(r, 9).value for r in (2, 3)] == ["follow-up due", "follow-up due"]
+
+
+def test_unknown_team_is_refused_and_bad_dates_are_bad_usage(world) -> None:
+    _, tmp_path = world
+    for args in (("digest", "--team", "无此店"), ("export", "--team", "无此店", "--out", str(tmp_path / "x.xlsx"))):
+        result = invoke(*args)
+        assert result.exit_code == 3 and "no team named 无此店" in result.output
+    assert not (tmp_path / "x.xlsx").exists()
+    assert invoke("digest", "--team", "朝阳店", "--date", "11/09/2026").exit_code == 2
+    assert invoke("digest", "--team", "朝阳店", "--date", "2026-02-30").exit_code == 2
+    assert invoke("digest", "--team", "朝阳店", "--date", "2026-11-11").exit_code == 2  # tomorrow
+    assert invoke("export", "--team", "朝阳店", "--out", str(tmp_path / "y.xlsx"), "--at", "soon").exit_code == 2
+    assert invoke("export", "--team", "朝阳店").exit_code == 2  # --out is required

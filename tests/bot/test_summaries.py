@@ -1,0 +1,71 @@
+"""Daily summaries posted by the sweep job: when, to whom, once, masked in groups, with the workbook."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import sqlalchemy as sa
+
+from bot.jobs import post_summaries
+from domain.model import Role
+from domain.roster import enrol
+from storage.tables import DeliveryRow
+from tests.bot.conftest import Chat
+from tests.bot.test_groups import GROUP, bind
+from tests.bot.test_verdicts_and_lists import file_directly
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+OPS, MARKETING = 500, 501
+
+
+def svc(chat: Chat):
+    return chat.harness.app.bot_data["services"]
+
+
+async def setup(chat: Chat) -> None:
+    with chat.roster.writer() as uow:
+        enrol(uow, telegram_id=OPS, name="运营经理", roles=frozenset({Role.OPS_MANAGER}), team_name=None, region=None, now=chat.clock.now)
+    with chat.roster.writer() as uow:
+        enrol(uow, telegram_id=MARKETING, name="市场经理", roles=frozenset({Role.MARKETING_MANAGER}), team_name=None, region=None, now=chat.clock.now)
+    await bind(chat, 301)
+    await chat.harness.press(chat.user(301), chat.fake.buttons(GROUP)[0][1], chat_id=GROUP)
+    file_directly(chat, 101, "13800138000")
+    file_directly(chat, 201, "13900139000", address="海淀区中关村大街1号院")
+
+
+async def test_summaries_go_out_at_digest_time_once_to_each_recipient(chat: Chat) -> None:
+    await setup(chat)
+    bot = chat.harness.app.bot
+    assert await post_summaries(bot, svc(chat), datetime(2026, 11, 10, 20, 29, tzinfo=SHANGHAI)) == []
+    results = await post_summaries(bot, svc(chat), datetime(2026, 11, 10, 20, 30, tzinfo=SHANGHAI))
+    sent_to = sorted((o.recipient.team.name, o.recipient.chat_id) for o, status in results if status == "sent")
+    # the store's group; ops gets all three teams; marketing the two field teams
+    assert sent_to == sorted(
+        [("朝阳店", GROUP), ("朝阳店", OPS), ("业务一部", OPS), ("业务二部", OPS), ("业务一部", MARKETING), ("业务二部", MARKETING)]
+    )
+    assert await post_summaries(bot, svc(chat), datetime(2026, 11, 10, 21, 0, tzinfo=SHANGHAI)) == []  # once a day
+    group_texts = "\n".join(chat.fake.texts(GROUP))
+    assert "138****8000" in group_texts and "13800138000" not in group_texts  # masked in the group
+    documents = chat.fake.calls_to("sendDocument")
+    group_document = next(c for c in documents if c.params["chat_id"] == GROUP)
+    name, data = next(iter(group_document.files.values()))
+    assert name.endswith(".xlsx") and "朝阳店" in name
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert sheet.max_row == 2  # header + the one open store registration
+    tomorrow = await post_summaries(bot, svc(chat), datetime(2026, 11, 11, 20, 30, tzinfo=SHANGHAI))
+    assert len(tomorrow) == 6
+
+
+async def test_a_failed_summary_is_retried_the_same_day(chat: Chat) -> None:
+    await setup(chat)
+    bot = chat.harness.app.bot
+    chat.fake.fail_next("sendMessage", error_code=502, description="Bad Gateway")
+    first = await post_summaries(bot, svc(chat), datetime(2026, 11, 10, 20, 30, tzinfo=SHANGHAI))
+    assert sorted(status for _, status in first).count("pending") == 1
+    retried = await post_summaries(bot, svc(chat), datetime(2026, 11, 10, 20, 33, tzinfo=SHANGHAI))
+    assert [status for _, status in retried] == ["sent"]
+    with chat.roster.engine.connect() as conn:
+        assert set(conn.execute(sa.select(DeliveryRow.status)).scalars()) == {"sent"}
