@@ -36,6 +36,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ from domain.customer_details import address_key, name_key  # noqa: E402
 from domain.filing import ADDRESS_PREFIX_CHARS  # noqa: E402
 from domain.rules import Rules  # noqa: E402
 from storage.db import make_engine, normalize_url  # noqa: E402
-from storage.digest_queries import team_report  # noqa: E402
+from storage.digest_queries import TeamReport, team_report  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.uow import SqlUnitOfWork  # noqa: E402
 
@@ -84,8 +85,8 @@ class Rows:
     def __init__(self, open_count: int, others: int) -> None:
         self.rnd = random.Random(SEED)
         self.teams = [
-            (t, f"业务{t}部" if self._field(t) else f"门店{t}", "field" if self._field(t) else "store", "北京", "zh", NOW - 3 * HISTORY)
-            for t in range(1, TEAMS + 1)
+            (t, f"业务{t}部" if field else f"门店{t}", "field" if field else "store", "北京", "zh", NOW - 3 * HISTORY)
+            for t, field in ((t, self._field(t)) for t in range(1, TEAMS + 1))
         ]
         self.staff: list[tuple[Any, ...]] = []
         for t in range(1, TEAMS + 1):
@@ -250,15 +251,17 @@ STEPS = ("read", "render", "workbook")
 
 def run(engine: Engine, runs: int) -> Iterator[tuple[dict[str, tuple[float, float]], int, int, int]]:
     """Per run: {step: (wall ms, CPU ms)}, open rows, messages, workbook bytes; the first run is a warm-up."""
-    for _ in range(runs + 1):
-        def read() -> Any:
-            with SqlUnitOfWork(engine) as uow:
-                return team_report(uow.session, TEAM_ID, NOW, RULES)
+    def read() -> TeamReport:
+        with SqlUnitOfWork(engine) as uow:
+            found = team_report(uow.session, TEAM_ID, NOW, RULES)
+        assert found is not None
+        return found
 
+    for _ in range(runs + 1):
         *read_ms, report = timed(read)
-        *render_ms, messages = timed(lambda: render_digest(report.digest, report.language, RULES.zone))
+        *render_ms, messages = timed(partial(render_digest, report.digest, report.language, RULES.zone))
         *book_ms, data = timed(
-            lambda: tracking_workbook(report.rows, report.language, RULES.zone, report.team.name, report.digest.day)
+            partial(tracking_workbook, report.rows, report.language, RULES.zone, report.team.name, report.digest.day)
         )
         steps = dict(zip(STEPS, (tuple(read_ms), tuple(render_ms), tuple(book_ms)), strict=True))
         yield steps, len(report.rows), len(messages), len(data)

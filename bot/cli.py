@@ -425,12 +425,14 @@ def digest_command(
     team: Annotated[str, typer.Option(help="the team's name")],
     day: Annotated[str | None, typer.Option("--date", help="the local day, YYYY-MM-DD; default today")] = None,
     out: Annotated[Path | None, typer.Option(help="also write the tracking workbook (.xlsx) here", dir_okay=False)] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="send nothing (nothing is sent from here yet)")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="print only; send nothing, record nothing")] = False,
 ) -> None:
-    """Print the team's daily summary as the group chat reads it, phones masked, tags stripped.
+    """Print the team's daily summary as the group chat reads it (phones masked, tags stripped) and,
+    for today without --dry-run, post it now to its recipients: the bound group, ops and marketing
+    managers. Each gets it once a day: the scheduled 20:30 run will not repeat it.
 
-    Today's summary is read now; a past day's as things stood at the end of that day (the
-    registrations as they are now, their clocks read then: a what-if, not a replay).
+    A past day's summary is read as things stood at the end of that day (the registrations as
+    they are now, their clocks read then: a what-if, not a replay) and never sent.
     """
     settings = _settings()
     rules = settings.rules
@@ -451,6 +453,35 @@ def digest_command(
     if out is not None:
         _write_workbook(report, settings, out)
         typer.echo(f"{len(report.rows)} open registrations written to {out}", err=True)
+    if dry_run or target != today:
+        return
+    if not settings.telegram_token:
+        _fail("LEADBOT_TELEGRAM_TOKEN: missing; needed to send (or use --dry-run)", EXIT_USAGE)
+    _post_now(settings, report.team.id, now)
+
+
+def _post_now(settings: Settings, team_id: int, now: datetime) -> None:
+    import asyncio
+
+    from telegram import Bot
+
+    from bot.jobs import post_summaries
+    from bot.services import Services
+
+    services = Services(settings, _engine(settings))
+    # Posting by hand counts as today's post: the digest time is "now".
+    services.settings = settings.model_copy(update={"digest_time": "00:00"})
+    bot = Bot(settings.telegram_token or "", base_url=settings.telegram_base_url, base_file_url=settings.telegram_file_base_url)
+
+    async def run() -> list[Any]:
+        async with bot:
+            return await post_summaries(bot, services, now, only_team=team_id)
+
+    results = asyncio.run(run())
+    for outgoing, status in results:
+        typer.echo(f"{status}\t{outgoing.recipient.chat_id}", err=True)
+    if not results:
+        typer.echo("already posted today, or nobody to post to (bind a group with /bindteam)", err=True)
 
 
 def main() -> None:

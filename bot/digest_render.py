@@ -3,9 +3,10 @@
     messages = render_digest(report.digest, report.language, rules.zone)          # list[str], HTML
     data = tracking_workbook(report.rows, report.language, rules.zone, report.team.name, report.digest.day)
 
-`render_digest` masks customers' phones unless told otherwise (group chats, RULES §2); staff names
-are in full. Each message is at most 4,096 characters, split between lines (every line is whole
-HTML), a section's header kept with its first line and repeated, marked continued, when a section
+`render_digest` masks customers' phones unless told otherwise (group chats, RULES §2), and then
+leaves out what people wrote (an extension's reason may hold a phone); staff names are in full.
+Each message is at most 4,096 characters, split between lines (every line is whole HTML), a
+section's header kept with its first line and repeated, marked continued, when a section
 runs over into the next message. Long lists stop at `list_limit` lines and point to the workbook:
 a group gets about 20 messages a minute, and the workbook has every row.
 
@@ -13,6 +14,8 @@ a group gets about 20 messages a minute, and the workbook has every row.
 """
 
 from __future__ import annotations
+
+import html
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -130,7 +133,10 @@ def render_digest(
             t(lang, "digest_about_to_expire", hours=digest.expiry_warning_hours, count=len(digest.about_to_expire)),
             customers("digest_deadline_line", digest.about_to_expire, deadline=deadline("deadline_expiry")),
         ),
-        _Section(t(lang, "digest_expired", count=len(digest.expired_today)), customers("digest_expired_line", digest.expired_today)),
+        _Section(
+            t(lang, "digest_expired", count=len(digest.expired_today)),
+            customers("digest_expired_line", digest.expired_today),
+        ),
         _Section(
             t(lang, "digest_rejected_duplicates", count=len(digest.rejected_duplicates)),
             listed(
@@ -178,13 +184,15 @@ def render_digest(
                         customer=e.line.customer_name,
                         phone=phone(e.line.phone),
                         at=at(e.line.at),
-                        reason=e.reason,
+                        # Written by a salesperson, it may hold a phone number: not for group chats.
+                        reason="" if mask_phones else raw(lang, "digest_extension_reason", reason=e.reason),
                     )
                     for e in digest.pending_extensions
                 ]
             ),
         ),
     ]
+    attention.append(_Section(t(lang, "digest_unreachable", count=len(digest.unreachable)), listed([html.escape(name, quote=False) for name in digest.unreachable])))
     sections += [s for s in attention if s.lines] or [_Section(t(lang, "digest_all_clear"), [])]
     if digest.quota:
         sections.append(
@@ -199,7 +207,7 @@ def render_digest(
                 ),
             )
         )
-    return split_messages(sections, lambda header: raw(lang, "digest_continued", header=header), message_limit)
+    return _split_messages(sections, lambda header: raw(lang, "digest_continued", header=header), message_limit)
 
 
 def _yuan(amount: Decimal) -> str:
@@ -211,7 +219,7 @@ def _size(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def split_messages(sections: Sequence[_Section], continued: Callable[[str], str], limit: int = MESSAGE_LIMIT) -> list[str]:
+def _split_messages(sections: Sequence[_Section], continued: Callable[[str], str], limit: int = MESSAGE_LIMIT) -> list[str]:
     """Pack sections into messages of at most `limit`, splitting only between lines.
 
     A blank line separates sections. A section starts a new message when its header and first
@@ -282,10 +290,7 @@ def tracking_workbook(rows: Sequence[TrackingRow], language: str, zone: ZoneInfo
     workbook.properties.title = raw(language, "digest_workbook_title", team=team_name, date=day.isoformat())
     sheet = workbook.create_sheet(raw(language, "digest_sheet_title"))
     for index, header in enumerate(headers):
-        if index in _DATE_COLUMNS:
-            width = _DATE_WIDTH
-        else:
-            width = max(_width(header), max((_width(v[index]) for v in values), default=0))
+        width = _DATE_WIDTH if index in _DATE_COLUMNS else max([_width(header), *(_width(v[index]) for v in values)])
         sheet.column_dimensions[get_column_letter(index + 1)].width = min(_MAX_WIDTH, max(_MIN_WIDTH, width + 2))
     sheet.freeze_panes = "A2"
 

@@ -96,15 +96,19 @@ def _seconds(value: Any) -> timedelta:
     return value if isinstance(value, timedelta) else timedelta(seconds=float(value))
 
 
-async def deliver_summary(bot: Bot, svc: Services, outgoing: SummaryOutgoing, now: datetime) -> str:
-    """A team's summary (split under Telegram's 4,096 characters) and its tracking workbook."""
+async def deliver_summary(
+    bot: Bot, svc: Services, outgoing: SummaryOutgoing, now: datetime, report: TeamReport, workbooks: dict[str, bytes]
+) -> str:
+    """A team's summary (split under Telegram's 4,096 characters) and its tracking workbook;
+    `workbooks` keeps the team's workbook per language, built once for all its recipients."""
     recipient = outgoing.recipient
-    report = await in_thread(lambda: _report(svc, recipient.team.id, now))
-    if report is None:
-        return "dropped"
     language = recipient.staff.language if recipient.staff and recipient.staff.language else report.language
     texts = render_digest(report.digest, language, svc.rules.zone, mask_phones=recipient.mask_phones)
-    workbook = tracking_workbook(report.rows, language, svc.rules.zone, report.team.name, outgoing.day)
+    if language not in workbooks:
+        workbooks[language] = await in_thread(
+            lambda: tracking_workbook(report.rows, language, svc.rules.zone, report.team.name, outgoing.day)
+        )
+    workbook = workbooks[language]
     filename = raw(language, "digest_workbook_title", team=report.team.name, date=outgoing.day.isoformat()) + ".xlsx"
 
     async def send() -> None:
@@ -132,7 +136,14 @@ async def post_summaries(bot: Bot, svc: Services, now: datetime, *, dry_run: boo
     )
     if dry_run:
         return [(o, "would send") for o in planned]
-    return [(o, await deliver_summary(bot, svc, o, now)) for o in planned]
+    results = []
+    for team_id in dict.fromkeys(o.recipient.team.id for o in planned):
+        report = await in_thread(lambda: _report(svc, team_id, now))
+        workbooks: dict[str, bytes] = {}
+        for outgoing in (o for o in planned if o.recipient.team.id == team_id):
+            status = await deliver_summary(bot, svc, outgoing, now, report, workbooks) if report else "dropped"
+            results.append((outgoing, status))
+    return results
 
 
 async def sweep(bot: Bot, svc: Services, now: datetime, *, dry_run: bool = False) -> list[tuple[Outgoing, str]]:

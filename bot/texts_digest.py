@@ -98,9 +98,10 @@ DIGEST_TEXTS: dict[str, dict[str, str]] = {
         "en": "<b>🕒 Extension requests awaiting a decision ({count})</b>",
     },
     "digest_extension_line": {
-        "zh": "• {holder}：{customer} {phone}，{at} 申请，理由：{reason}",
-        "en": "• {holder}: {customer} {phone}, asked {at}, reason: {reason}",
+        "zh": "• {holder}：{customer} {phone}，{at} 申请{reason}",
+        "en": "• {holder}: {customer} {phone}, asked {at}{reason}",
     },
+    "digest_extension_reason": {"zh": "，理由：{reason}", "en": ", reason: {reason}"},
     # --- 《意向客户跟踪表》 ----------------------------------------------------------------------
     "digest_sheet_title": {"zh": "意向客户跟踪表", "en": "Intent customers"},
     "digest_workbook_title": {"zh": "{team} 意向客户跟踪表 {date}", "en": "{team} intent customers {date}"},
@@ -120,4 +121,8 @@ DIGEST_TEXTS: dict[str, dict[str, str]] = {
     "digest_deadline_follow_up": {"zh": "跟进", "en": "follow up"},
     "digest_deadline_lapse": {"zh": "跟进，否则失去保护", "en": "follow up or lose protection"},
     "digest_deadline_expiry": {"zh": "量尺或下定，否则失效", "en": "measure or take a deposit, or it expires"},
+    "digest_unreachable": {
+        "zh": "📵 提醒发不出去（已屏蔽机器人，请当面提醒）：{count} 人",
+        "en": "📵 Reminders could not reach (they blocked the bot; tell them in person): {count}",
+    },
 }

@@ -17,7 +17,7 @@ A TeamDigest keeps customers' phones in full (E.164): whoever renders it decides
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -49,6 +49,7 @@ class DayEvent:
     registration: Registration
     at: datetime
     kind: EventKind  # FILED or FOLLOW_UP
+    actor_id: int | None
     actor_name: str | None
     follow_up_kind: FollowUpKind | None = None
     amount: Decimal | None = None
@@ -90,6 +91,7 @@ class DigestFacts:
     pending_extensions: list[PendingExtension]
     quota: list[QuotaCount]  # this month; empty for a store
     similar_holders: dict[int, str]  # possible duplicate's registration id -> holder of the one it resembles
+    unreachable: tuple[str, ...] = ()  # the team's people the bot could not reach lately (blocked it)
 
 
 # --- the summary -------------------------------------------------------------------------------
@@ -173,6 +175,7 @@ class TeamDigest:
     pending_reviews: tuple[CustomerLine, ...]  # at: filed
     quota: tuple[QuotaUse, ...] | None  # None: a store, no quota (RULES §3.6)
     pending_extensions: tuple[ExtensionLine, ...]
+    unreachable: tuple[str, ...]  # reminders refused for good (RULES §5): tell them in person
     lapse_warning_hours: int  # how far ahead "about to lapse" looks
     expiry_warning_hours: int  # how far ahead "about to expire" looks
 
@@ -187,15 +190,17 @@ def summarize(facts: DigestFacts, now: datetime, rules: Rules) -> TeamDigest:
     holding = [(r, s) for r, s in current if not s.challenging]
 
     about_to_lapse, lapsed, about_to_expire, expired_today = [], [], [], []
-    due: Counter[str] = Counter()
-    overdue: Counter[str] = Counter()
+    # People are counted by id: two colleagues may share a name.
+    names = {r.holder_id: r.holder_name for r, _ in holding}
+    due: Counter[int] = Counter()
+    overdue: Counter[int] = Counter()
     for r, standing in holding:
         clocks = deadlines(r, rules)
         lapse_at, expiry_at = clocks[ReminderKind.LAPSE], clocks.get(ReminderKind.EXPIRY)
         if standing.state is State.DUE:
-            due[r.holder_name] += 1
+            due[r.holder_id] += 1
         if standing.state is State.LAPSED:
-            overdue[r.holder_name] += 1
+            overdue[r.holder_id] += 1
             lapsed.append(_line(r, lapse_at))
         if _keeps_clock(standing) and now < lapse_at <= now + timedelta(hours=rules.lapse_warning_hours):
             about_to_lapse.append(_line(r, lapse_at))
@@ -206,8 +211,8 @@ def summarize(facts: DigestFacts, now: datetime, rules: Rules) -> TeamDigest:
         if standing.state is State.EXPIRED and start <= expiry_at <= now:
             expired_today.append(_line(r, expiry_at))
 
-    people = sorted(set(due) | set(overdue), key=lambda name: (-overdue[name], -due[name], name))
-    by_person = Counter(e.actor_name or "" for e in follow_ups)
+    people = sorted(set(due) | set(overdue), key=lambda who: (-overdue[who], -due[who], names[who], who))
+    by_person = Counter((e.actor_name or "", e.actor_id) for e in follow_ups)
     open_now = [r for r, _ in current]
     return TeamDigest(
         team=facts.team,
@@ -217,9 +222,10 @@ def summarize(facts: DigestFacts, now: datetime, rules: Rules) -> TeamDigest:
         new_registrations=tuple(_line(e.registration, e.at) for e in events if e.kind is EventKind.FILED),
         follow_ups=len(follow_ups),
         follow_ups_by_person=tuple(
-            PersonCount(name, count) for name, count in sorted(by_person.items(), key=lambda item: (-item[1], item[0]))
+            PersonCount(name, count)
+            for (name, _), count in sorted(by_person.items(), key=lambda item: (-item[1], item[0][0], item[0][1] or 0))
         ),
-        due_by_person=tuple(PersonDue(name, due[name], overdue[name]) for name in people),
+        due_by_person=tuple(PersonDue(names[who], due[who], overdue[who]) for who in people),
         about_to_lapse=_by_time(about_to_lapse),
         lapsed=_by_time(lapsed),
         about_to_expire=_by_time(about_to_expire),
@@ -244,18 +250,19 @@ def summarize(facts: DigestFacts, now: datetime, rules: Rules) -> TeamDigest:
             if r.needs_review
         ),
         pending_reviews=tuple(
-            _line(r, r.filed_at) for r, s in sorted(current, key=lambda rs: _filing_order(rs[0])) if s.state is State.PENDING_REVIEW
+            _line(r, r.filed_at)
+            for r, s in sorted(current, key=lambda rs: _filing_order(rs[0]))
+            if s.state is State.PENDING_REVIEW
         ),
         quota=tuple(
-            QuotaUse(q.staff_name, q.used, rules.field_monthly_quota) for q in sorted(facts.quota, key=lambda q: (-q.used, q.staff_name))
+            QuotaUse(q.staff_name, q.used, rules.field_monthly_quota)
+            for q in sorted(facts.quota, key=lambda q: (-q.used, q.staff_name))
         )
         if facts.team.channel is Channel.FIELD
         else None,
+        unreachable=facts.unreachable,
         pending_extensions=tuple(
-            ExtensionLine(
-                CustomerLine(p.registration.id, p.requested_by, p.registration.customer_name, p.registration.phone, p.requested_at),
-                p.reason,
-            )
+            ExtensionLine(replace(_line(p.registration, p.requested_at), holder=p.requested_by), p.reason)
             for p in sorted(facts.pending_extensions, key=lambda p: (p.requested_at, p.registration.id))
         ),
         lapse_warning_hours=rules.lapse_warning_hours,

@@ -34,6 +34,7 @@ from domain.model import (
     Team,
 )
 from domain.ports import FilingUnitOfWork, StaffDirectory
+from domain.registrations import void_open_challenges
 from domain.rules import Rules
 
 ADDRESS_PREFIX_CHARS = 6
@@ -238,6 +239,7 @@ def _file(
         # The old claim no longer protects the customer (it expired): it steps aside for good.
         uow.release_claim(claim.id, Closure.EXPIRED, now)
         uow.add_event(claim.id, now, filer.id, EventKind.RELEASED, reason="expired")
+        void_open_challenges(uow, claim, filer.id, now)
     assert filer.channel is not None
     registration_id = uow.add_registration(
         customer_id=customer_id,

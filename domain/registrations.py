@@ -213,6 +213,16 @@ def _take_over(uow: LifecycleUnitOfWork, challenge: Registration, actor: Staff, 
     return replace(challenge, holds_claim=True), Notice(holder, "taken_over", voided, actor)
 
 
+def void_open_challenges(uow: LifecycleUnitOfWork, original: Registration, actor_id: int | None, now: datetime) -> None:
+    """A challenge lives only while the registration it challenges is lapsed: when that one is
+    released (expired) or voided, the customer is free, and the challenge ends with it. The
+    challenger may file the customer anew at once."""
+    for challenge in uow.open_challenges_of(original.id):
+        ended = replace(challenge, closure=Closure.VOID, closed_at=now, closure_reason="original_released", quota_exempt=True)
+        uow.save_registration(ended)
+        uow.add_event(challenge.id, now, actor_id, EventKind.CHALLENGE_DROPPED, reason="original_released")
+
+
 def _drop_challenges(uow: LifecycleUnitOfWork, registration: Registration, holder: Staff, now: datetime) -> list[Notice]:
     """RULES §4: the holder followed up first, so open challenges are dropped (holder_resumed)."""
     notices = []
@@ -357,6 +367,8 @@ def decide_review(
             kind = EventKind.REVIEW_REJECTED
         uow.save_registration(registration)
         uow.add_event(registration_id, now, actor.id, kind, reason=reason)
+        if not approve:
+            void_open_challenges(uow, registration, actor.id, now)
         uow.commit()
         filer = uow.staff_by_id(registration.holder_id)
         assert filer is not None

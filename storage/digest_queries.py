@@ -8,7 +8,8 @@ writes. The one call the scheduled job and the CLI make:
     render_digest(report.digest, report.language, rules.zone)     # bot.digest_render
     tracking_workbook(report.rows, report.language, rules.zone, report.team.name, report.digest.day)
 
-How each query finds its rows (no full scan of a chain-wide table):
+How each query can find its rows without scanning a chain-wide table (SQLite's plans do exactly
+this; PostgreSQL's planner may still choose a scan where its statistics say it is cheaper):
 - open registrations: `registration.team_id` index;
 - the day's filings and follow-ups: the team's registrations active since the day began (by
   `team_id`), their events by `ix_registration_event_registration`, kept when `at` falls in the day;
@@ -23,7 +24,7 @@ How each query finds its rows (no full scan of a chain-wide table):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -46,6 +47,7 @@ from domain.filing import Reason, month_bounds
 from domain.model import Channel, Closure, EventKind, FollowUpKind, Registration, Role, Team
 from domain.rules import Rules
 from storage.tables import (
+    DeliveryRow,
     CustomerRow,
     ExtensionRequestRow,
     FilingAttemptRow,
@@ -95,6 +97,7 @@ def digest_facts(session: Session, team: TeamRow, now: datetime, rules: Rules) -
         events=day_events(session, team.id, start, end),
         rejected_duplicates=rejected_duplicates(session, team.id, start, end),
         pending_extensions=pending_extensions(session, team.id),
+        unreachable=unreachable_staff(session, team.id, now - UNREACHABLE_LOOKBACK),
         quota=quota_counts(session, team.id, *month_bounds(now, rules)) if channel is Channel.FIELD else [],
         similar_holders=similar_holders(session, flagged),
     )
@@ -125,6 +128,7 @@ def day_events(session: Session, team_id: int, start: datetime, end: datetime) -
         .add_columns(
             RegistrationEventRow.at,
             RegistrationEventRow.kind,
+            RegistrationEventRow.actor_id,
             RegistrationEventRow.follow_up_kind,
             RegistrationEventRow.amount,
             actor.name,
@@ -146,12 +150,13 @@ def day_events(session: Session, team_id: int, start: datetime, end: datetime) -
             registration=_registration(row, phone, holder_name),
             at=at,
             kind=EventKind(kind),
+            actor_id=actor_id,
             actor_name=actor_name,
             follow_up_kind=FollowUpKind(follow_up_kind) if follow_up_kind else None,
             amount=amount,
             credited_name=credited_name,
         )
-        for row, phone, holder_name, at, kind, follow_up_kind, amount, actor_name, credited_name in rows
+        for row, phone, holder_name, at, kind, actor_id, follow_up_kind, amount, actor_name, credited_name in rows
     ]
 
 
@@ -187,6 +192,26 @@ def rejected_duplicates(session: Session, team_id: int, start: datetime, end: da
         .order_by(col(FilingAttemptRow.at), col(FilingAttemptRow.id))
     ).all()
     return [RejectedDuplicate(at, filer_name, holder_name) for at, filer_name, holder_name in rows]
+
+
+UNREACHABLE_LOOKBACK = timedelta(days=7)
+
+
+def unreachable_staff(session: Session, team_id: int, since: datetime) -> tuple[str, ...]:
+    """The team's people whose reminders Telegram refused for good lately (they blocked the bot):
+    by the team's staff (`staff.team_id`), their deliveries by `ix_delivery_staff_id`."""
+    names = session.execute(
+        sa.select(StaffRow.name)
+        .join(DeliveryRow, col(DeliveryRow.staff_id) == col(StaffRow.id))
+        .where(
+            col(StaffRow.team_id) == team_id,
+            col(DeliveryRow.status) == "undeliverable",
+            col(DeliveryRow.recorded_at) >= since,
+        )
+        .distinct()
+        .order_by(StaffRow.name)
+    ).scalars()
+    return tuple(names)
 
 
 def pending_extensions(session: Session, team_id: int) -> list[PendingExtension]:

@@ -68,10 +68,16 @@ def test_digest_of_a_past_day_as_it_ended(world) -> None:
 
 def test_digest_with_out_also_writes_the_workbook(world) -> None:
     _, tmp_path = world
-    result = invoke("digest", "--team", "朝阳店", "--out", str(tmp_path / "sheet.xlsx"))
+    result = invoke("digest", "--team", "朝阳店", "--out", str(tmp_path / "sheet.xlsx"), "--dry-run")
     assert result.exit_code == 0, result.output
     sheet = load_workbook(tmp_path / "sheet.xlsx").active
     assert [sheet.cell(r, 1).value for r in (2, 3)] == ["张三", "李四"]
+
+
+def test_posting_todays_digest_needs_the_token(world, monkeypatch) -> None:
+    monkeypatch.delenv("LEADBOT_TELEGRAM_TOKEN", raising=False)
+    result = invoke("digest", "--team", "朝阳店")
+    assert result.exit_code == 2 and "LEADBOT_TELEGRAM_TOKEN" in result.output
 
 
 def test_export_writes_the_teams_tracking_sheet_with_full_details(world) -> None:

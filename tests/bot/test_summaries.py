@@ -69,3 +69,16 @@ async def test_a_failed_summary_is_retried_the_same_day(chat: Chat) -> None:
     assert [status for _, status in retried] == ["sent"]
     with chat.roster.engine.connect() as conn:
         assert set(conn.execute(sa.select(DeliveryRow.status)).scalars()) == {"sent"}
+
+
+async def test_a_person_who_blocked_the_bot_shows_in_their_teams_summary(chat: Chat) -> None:
+    from bot.jobs import sweep
+
+    await setup(chat)
+    chat.fake.fail_next("sendMessage", error_code=403, description="Forbidden: bot was blocked by the user")
+    reminders = await sweep(chat.harness.app.bot, svc(chat), chat.clock.now + timedelta(days=2))
+    assert sorted(status for _, status in reminders) == ["sent", "undeliverable"]
+    blocked = next(o.to.name for o, status in reminders if status == "undeliverable")
+    await post_summaries(chat.harness.app.bot, svc(chat), datetime(2026, 11, 12, 20, 30, tzinfo=SHANGHAI))
+    summary = "\n".join(chat.fake.texts(GROUP if blocked == "王芳" else OPS))
+    assert "提醒发不出去" in summary and blocked in summary

@@ -57,7 +57,10 @@ def follow(roster: Roster, tid: int, reg_id: int, at, kind=FollowUpKind.CALL, am
 def day(roster: Roster) -> Day:
     """业务一部 (李强 201, and 孙丽 203 enrolled here) on Tuesday 10 Nov, and a little of 朝阳店."""
     with roster.writer() as uow:
-        enrol(uow, telegram_id=203, name="孙丽", roles=frozenset({Role.SALESPERSON}), team_name="业务一部", region=None, now=T0 - 30 * D)
+        enrol(
+            uow, telegram_id=203, name="孙丽", roles=frozenset({Role.SALESPERSON}), team_name="业务一部", region=None,
+            now=T0 - 30 * D,
+        )
     r = roster
     ids = {
         # Before today.
@@ -73,7 +76,8 @@ def day(roster: Roster) -> Day:
     # Today.
     follow(r, 201, ids["extension"], MIDNIGHT)  # 00:00: today's
     ids["new"] = filed(
-        r, 201, "张三", "13912340007", "北京市朝阳区建国路88号3栋1201", T0 + H, needs="1.8米床垫", expected_purchase=ExpectedPurchase.WITHIN_MONTH
+        r, 201, "张三", "13912340007", "北京市朝阳区建国路88号3栋1201", T0 + H,
+        needs="1.8米床垫", expected_purchase=ExpectedPurchase.WITHIN_MONTH,
     )
     extension = request_extension(
         r.writer, actor_telegram_id=201, registration_id=ids["extension"], reason=REASON, now=T0 + H, rules=RULES

@@ -45,7 +45,6 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import exc as sa_exc
 
 from domain.filing import Accepted, Reason, Rejected, month_bounds
 from domain.lifecycle import standing_at
@@ -644,11 +643,6 @@ def test_lifecycle_properties(template: tuple[Path, Path, dict[int, Staff]]) -> 
 # --- minimal reproductions of what the machine found ------------------------------------------------
 
 DAY = timedelta(days=1)
-TAKEOVER_BUG = (
-    "bug: an open lapse-takeover challenge outlives the registration it challenges (released after expiry, "
-    "or voided in review); the challenger's later deposit then 'takes over' a customer someone else holds "
-    "(IntegrityError on uq_registration_claim) or rewrites the closed registration's closure"
-)
 
 
 def _engine(template: tuple[Path, Path, dict[int, Staff]], tmp_path: Path) -> Any:
@@ -656,7 +650,6 @@ def _engine(template: tuple[Path, Path, dict[int, Staff]], tmp_path: Path) -> An
     return fresh_engine(path, tmp_path, "repro.db")
 
 
-@pytest.mark.xfail(strict=True, raises=sa_exc.IntegrityError, reason=TAKEOVER_BUG)
 @pytest.mark.parametrize("released_by", ["colleague_files_after_expiry", "challenger_files_after_expiry", "review_void"])
 def test_a_challenge_cannot_take_over_a_customer_someone_else_now_holds(
     template: tuple[Path, Path, dict[int, Staff]], tmp_path: Path, released_by: str
@@ -687,7 +680,6 @@ def test_a_challenge_cannot_take_over_a_customer_someone_else_now_holds(
         engine.dispose()
 
 
-@pytest.mark.xfail(strict=True, reason=TAKEOVER_BUG)
 def test_a_late_takeover_does_not_rewrite_a_closed_registration(
     template: tuple[Path, Path, dict[int, Staff]], tmp_path: Path
 ) -> None:

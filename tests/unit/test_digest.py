@@ -37,6 +37,9 @@ H = timedelta(hours=1)
 D = timedelta(days=1)
 
 
+STAFF_IDS = {"王芳": 1, "刘洋": 2, "陈静": 3, "李强": 4, "孙丽": 5}
+
+
 def reg(id: int, holder: str = "王芳", filed_at: datetime = NOW - H, *, team: Team = STORE, **changes) -> Registration:
     base = Registration(
         id=id,
@@ -44,7 +47,7 @@ def reg(id: int, holder: str = "王芳", filed_at: datetime = NOW - H, *, team: 
         phone=f"+86138{id:08d}",
         customer_name=f"客户{id}",
         address=f"北京市朝阳区建国路{id}号",
-        holder_id=hash(holder) % 1000,
+        holder_id=STAFF_IDS.get(holder, 99),
         holder_name=holder,
         team_id=team.id,
         channel=team.channel,
@@ -60,11 +63,13 @@ def facts(team: Team = STORE, **fields) -> DigestFacts:
 
 
 def filed(r: Registration, at: datetime | None = None) -> DayEvent:
-    return DayEvent(r, at or r.filed_at, EventKind.FILED, r.holder_name)
+    return DayEvent(r, at or r.filed_at, EventKind.FILED, r.holder_id, r.holder_name)
 
 
-def followed(r: Registration, at: datetime, by: str | None = None, kind=FollowUpKind.CALL, amount=None, credited=None) -> DayEvent:
-    return DayEvent(r, at, EventKind.FOLLOW_UP, by or r.holder_name, kind, amount, credited)
+def followed(r: Registration, at: datetime, by: str | None = None, kind=FollowUpKind.CALL, amount=None,
+             credited=None) -> DayEvent:
+    by = by or r.holder_name
+    return DayEvent(r, at, EventKind.FOLLOW_UP, STAFF_IDS.get(by, 99), by, kind, amount, credited)
 
 
 def test_the_day_is_the_local_calendar_day_in_shanghai() -> None:
@@ -97,7 +102,7 @@ def test_follow_ups_count_by_person_and_credit_deposits_and_deals() -> None:
                 followed(b, NOW - 4 * H),
                 followed(b, NOW - 3 * H, kind=FollowUpKind.DEPOSIT, amount=Decimal("2000.00"), credited="刘洋"),
                 followed(c, NOW - 2 * H, kind=FollowUpKind.DEAL, amount=Decimal("12800.00"), credited="王芳"),
-                DayEvent(a, NOW - H, EventKind.FOLLOW_UP, None, FollowUpKind.NOTE),  # no actor on record
+                DayEvent(a, NOW - H, EventKind.FOLLOW_UP, None, None, FollowUpKind.NOTE),  # no actor on record
             ]
         ),
         NOW,
@@ -132,6 +137,15 @@ def test_due_lapsed_and_about_to_lapse_by_person() -> None:
     assert digest.open_count == 8 and digest.quota is None
 
 
+def test_namesakes_are_two_people() -> None:
+    one, other = reg(1, "王芳", NOW - 4 * D), reg(2, "王芳", NOW - 4 * D, holder_id=42)
+    digest = summarize(facts(open_registrations=[one, other], events=[followed(one, NOW - H)]), NOW, RULES)
+    assert [(p.name, p.due) for p in digest.due_by_person] == [("王芳", 1), ("王芳", 1)]
+    twice = replace(followed(other, NOW - H), actor_id=42)
+    digest = summarize(facts(events=[followed(one, NOW - H), twice, twice]), NOW, RULES)
+    assert [(p.name, p.count) for p in digest.follow_ups_by_person] == [("王芳", 2), ("王芳", 1)]
+
+
 def test_field_expiry_about_to_expire_and_expired_today() -> None:
     soon = reg(1, "李强", NOW - 14 * D - 3 * H, team=FIELD)  # expires in 21 hours
     in_two_days = reg(2, "李强", NOW - 13 * D - H, team=FIELD)  # in 47 hours
@@ -162,7 +176,8 @@ def test_reviews_duplicates_extensions_and_quota() -> None:
         NOW,
         RULES,
     )
-    assert [(d.line.registration_id, d.line.holder, d.similar_holder) for d in digest.possible_duplicates] == [(1, "李强", "赵磊")]
+    duplicates = digest.possible_duplicates
+    assert [(d.line.registration_id, d.line.holder, d.similar_holder) for d in duplicates] == [(1, "李强", "赵磊")]
     assert [(x.registration_id, x.holder) for x in digest.pending_reviews] == [(2, "孙丽")]
     assert [(e.line.registration_id, e.line.holder, e.line.at, e.reason) for e in digest.pending_extensions] == [
         (3, "李强", NOW - 4 * H, "客户出差，下周回来量尺")
@@ -216,6 +231,16 @@ def test_group_summary_masks_phones_and_names_staff_in_full() -> None:
     assert "刘洋：待跟进 0，超期未跟进 1" in text
 
 
+def test_what_people_wrote_stays_out_of_group_chats() -> None:
+    asking = reg(7, "李强", NOW - 14 * D, team=FIELD, last_follow_up_at=NOW - D)
+    waiting = [PendingExtension(asking, "李强", NOW - 4 * H, "客户新号 13912345678，下周量尺")]
+    digest = summarize(facts(FIELD, open_registrations=[asking], pending_extensions=waiting), NOW, RULES)
+    group = "\n".join(render_digest(digest, "zh", ZONE))
+    assert "• 李强：客户7 138****0007，11月10日（周二）16:30 申请\n" in group + "\n" and "13912345678" not in group
+    private = "\n".join(render_digest(digest, "zh", ZONE, mask_phones=False))
+    assert "李强：客户7 13800000007，11月10日（周二）16:30 申请，理由：客户新号 13912345678，下周量尺" in private
+
+
 def test_managers_private_summary_may_show_phones_and_english_reads_english() -> None:
     digest = summarize(a_day(), NOW, RULES)
     assert "13800000001" in "\n".join(render_digest(digest, "zh", ZONE, mask_phones=False))
@@ -254,7 +279,7 @@ def _balanced(message: str) -> bool:
 
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_a_long_summary_is_split_into_valid_messages_with_no_line_lost(language: str) -> None:
-    many = [reg(i, f"同事{i % 7}", NOW - 12 * D - i * H, customer_name=f"顾客{i}号") for i in range(1, 400)]
+    many = [reg(i, f"同事{i % 7}", NOW - 12 * D - i * H, holder_id=i % 7, customer_name=f"顾客{i}号") for i in range(1, 400)]
     digest = summarize(facts(open_registrations=many, events=[followed(r, NOW - H) for r in many[:50]]), NOW, RULES)
     messages = render_digest(digest, language, ZONE, list_limit=10_000)
     assert len(messages) > 3
