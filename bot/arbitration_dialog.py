@@ -3,24 +3,21 @@ confirm. The use case checks entitlement again and logs every refusal."""
 
 from __future__ import annotations
 
-import secrets
-import warnings
 from enum import IntEnum
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     ConversationHandler,
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import render
 from bot.common import current_staff, in_thread, is_private, lang
+from bot.dialogs import ButtonDialog
 from bot.notify import send_notices
 from bot.services import services
 from bot.texts import raw, t
@@ -43,12 +40,8 @@ class Step(IntEnum):
     CONFIRM = 6
 
 
-def _draft(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
-    return context.user_data[DRAFT]  # type: ignore[index,no-any-return]
-
-
-def _button(context: ContextTypes.DEFAULT_TYPE, label: str, *parts: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label[:60], callback_data=":".join([PREFIX, _draft(context)["nonce"], *parts]))
+DIALOG = ButtonDialog(PREFIX, DRAFT, "follow_cancelled")
+_draft, _button = DIALOG.draft, DIALOG.button
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -61,7 +54,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if staff is None or not staff.has(Role.DEPT_HEAD):
         await message.reply_text(t(language, "refused_not_entitled"))
         return ConversationHandler.END
-    context.user_data[DRAFT] = {"nonce": secrets.token_hex(3)}  # type: ignore[index]
+    DIALOG.new_draft(context)
     await message.reply_text(t(language, "arb_ask_phone"))
     return Step.PHONE
 
@@ -89,18 +82,6 @@ async def got_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         rows.append([_button(context, f"{r.customer_name} · {r.holder_name} · {state}", "pick", str(r.id))])
     await message.reply_text(t(language, "arb_pick"), reply_markup=InlineKeyboardMarkup(rows))
     return Step.PICK
-
-
-async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    draft = context.user_data.get(DRAFT)  # type: ignore[union-attr]
-    parts = query.data.split(":")
-    if draft is None or parts[1] != draft["nonce"]:
-        await query.answer(raw(lang(update, context), "stale_button"), show_alert=True)
-        return None
-    await query.answer()
-    return await _BUTTONS[parts[2]](update, context, parts[3:])
 
 
 async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
@@ -214,43 +195,16 @@ async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: li
     return ConversationHandler.END
 
 
-async def _cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    assert update.callback_query is not None
-    await update.callback_query.edit_message_text(t(lang(update, context), "follow_cancelled"))
-    return ConversationHandler.END
-
-
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(t(lang(update, context), "follow_cancelled"))
-    return ConversationHandler.END
-
-
-async def stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert update.callback_query is not None
-    await update.callback_query.answer(raw(lang(update, context), "stale_button"), show_alert=True)
-
-
-_BUTTONS = {
-    "pick": _pick,
-    "action": _action,
-    "people": _targets,
-    "to": _to,
-    "confirm": _confirm,
-    "cancel": _cancel_button,
-}
-
-
-def _buttons(*actions: str) -> CallbackQueryHandler[Any, Any]:
-    return CallbackQueryHandler(button, pattern=rf"^{PREFIX}:[0-9a-f]{{6}}:({'|'.join(actions)})(:|$)")
+DIALOG.actions.update(
+    pick=_pick, action=_action, people=_targets, to=_to, confirm=_confirm, cancel=DIALOG.cancel_button
+)
+_buttons = DIALOG.on
 
 
 def conversation() -> ConversationHandler[Any]:
-    warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
     text = filters.TEXT & ~filters.COMMAND
-    return ConversationHandler(
+    return DIALOG.conversation(
+        name="arbitrate",
         entry_points=[CommandHandler("arbitrate", start)],
         states={
             Step.PHONE: [MessageHandler(text, got_phone)],
@@ -260,7 +214,4 @@ def conversation() -> ConversationHandler[Any]:
             Step.REASON: [MessageHandler(text, got_reason)],
             Step.CONFIRM: [_buttons("confirm", "cancel")],
         },
-        fallbacks=[CommandHandler("cancel", cancel), CallbackQueryHandler(stale, pattern=rf"^{PREFIX}:")],
-        allow_reentry=True,
-        name="arbitrate",
     )

@@ -7,23 +7,18 @@ carries the draft's nonce, so a button from an older dialog answers "expired" in
 
 from __future__ import annotations
 
-import secrets
-import warnings
 from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
 from telegram import (
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.warnings import PTBUserWarning
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     ConversationHandler,
@@ -33,6 +28,7 @@ from telegram.ext import (
 
 from bot import decisions, follow_up_dialog, render
 from bot.common import current_staff, in_thread, is_private, lang
+from bot.dialogs import ButtonDialog
 from bot.notify import send_notices
 from bot.parsing import parse_clock_time, parse_local_datetime, start_of_today, yesterday_at
 from bot.services import Services, services
@@ -84,12 +80,7 @@ _FIELDS = {
 }
 
 
-def _data(draft: dict[str, Any], *parts: str) -> str:
-    return ":".join([PREFIX, draft["nonce"], *parts])
-
-
-def _button(draft: dict[str, Any], label: str, *parts: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=_data(draft, *parts))
+DIALOG = ButtonDialog(PREFIX, DRAFT, "cancelled", cancel_markup=ReplyKeyboardRemove())
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -105,20 +96,19 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if not staff.may_file:
         await update.effective_message.reply_text(t(language, "not_filer"))
         return ConversationHandler.END
-    context.user_data[DRAFT] = {"nonce": secrets.token_hex(3)}  # type: ignore[index]
+    DIALOG.new_draft(context)
     await update.effective_message.reply_text(t(language, "ask_name"), reply_markup=ReplyKeyboardRemove())
     return Step.NAME
 
 
 def _draft(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
-    return context.user_data.setdefault(DRAFT, {"nonce": secrets.token_hex(3)})  # type: ignore[union-attr]
+    return context.user_data.get(DRAFT) or DIALOG.new_draft(context)  # type: ignore[union-attr]
 
 
 async def _ask(step: Step, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Send the question for `step` (or the summary, when editing one field is done)."""
     language = lang(update, context)
     svc = services(context)
-    draft = _draft(context)
     message = update.effective_message
     assert message is not None
     if step is Step.PHONE:
@@ -134,14 +124,14 @@ async def _ask(step: Step, update: Update, context: ContextTypes.DEFAULT_TYPE) -
         )
     elif step is Step.NEEDS:
         await message.reply_text(
-            t(language, "ask_needs"), reply_markup=InlineKeyboardMarkup([[_button(draft, raw(language, "skip"), "skip")]])
+            t(language, "ask_needs"), reply_markup=InlineKeyboardMarkup([[DIALOG.button(context, raw(language, "skip"), "skip")]])
         )
     elif step is Step.PURCHASE:
-        rows = [[_button(draft, raw(language, f"purchase_{p.value}"), "purchase", p.value)] for p in ExpectedPurchase]
+        rows = [[DIALOG.button(context, raw(language, f"purchase_{p.value}"), "purchase", p.value)] for p in ExpectedPurchase]
         await message.reply_text(t(language, "ask_purchase"), reply_markup=InlineKeyboardMarkup(rows))
     elif step is Step.OBTAINED:
         rows = [
-            [_button(draft, raw(language, f"obtained_{c}"), "obtained", c)]
+            [DIALOG.button(context, raw(language, f"obtained_{c}"), "obtained", c)]
             for c in ("now", "today", "yesterday", "earlier")
         ]
         await message.reply_text(
@@ -262,8 +252,8 @@ async def _summary(update: Update, context: ContextTypes.DEFAULT_TYPE, *, in_pla
     ).replace("\x00", none)
     keyboard = InlineKeyboardMarkup(
         [
-            [_button(draft, raw(language, "confirm"), "confirm")],
-            [_button(draft, raw(language, "edit"), "edit"), _button(draft, raw(language, "cancel"), "cancel")],
+            [DIALOG.button(context, raw(language, "confirm"), "confirm")],
+            [DIALOG.button(context, raw(language, "edit"), "edit"), DIALOG.button(context, raw(language, "cancel"), "cancel")],
         ]
     )
     assert update.effective_message is not None
@@ -273,24 +263,6 @@ async def _summary(update: Update, context: ContextTypes.DEFAULT_TYPE, *, in_pla
         await update.effective_message.reply_text(text, reply_markup=keyboard)
     return Step.CONFIRM
 
-
-async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
-    """A button of the live dialog (each step's handler lets only its own actions through)."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    draft = context.user_data.get(DRAFT)  # type: ignore[union-attr]
-    parts = query.data.split(":")
-    if draft is None or parts[1] != draft["nonce"]:
-        return await stale(update, context)
-    await query.answer()
-    return await _BUTTONS[parts[2]](update, context, parts[3:])
-
-
-async def stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A button whose moment has passed: a short notice, and nothing changes."""
-    assert update.callback_query is not None
-    await update.callback_query.answer(raw(lang(update, context), "stale_button"), show_alert=True)
-    return None
 
 async def _skip_needs(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
     _draft(context)["needs"] = None
@@ -307,7 +279,7 @@ async def _purchase(update: Update, context: ContextTypes.DEFAULT_TYPE, args: li
 
 
 async def _obtained(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
-    language, svc, draft = lang(update, context), services(context), _draft(context)
+    svc, draft = services(context), _draft(context)
     choice = args[0] if args else ""
     now = svc.clock()
     await _done_with_buttons(update)
@@ -401,9 +373,9 @@ async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[
 
 
 async def _edit_choices(update: Update, context: ContextTypes.DEFAULT_TYPE, *, in_place: bool) -> int:
-    language, draft = lang(update, context), _draft(context)
-    rows = [[_button(draft, raw(language, f"field_{f}"), "field", f)] for f in _FIELDS]
-    rows.append([_button(draft, raw(language, "back"), "back")])
+    language = lang(update, context)
+    rows = [[DIALOG.button(context, raw(language, f"field_{f}"), "field", f)] for f in _FIELDS]
+    rows.append([DIALOG.button(context, raw(language, "back"), "back")])
     text, keyboard = t(language, "ask_edit_field"), InlineKeyboardMarkup(rows)
     if in_place and update.callback_query:
         await update.callback_query.edit_message_text(text, reply_markup=keyboard)
@@ -424,20 +396,6 @@ async def _edit_field(update: Update, context: ContextTypes.DEFAULT_TYPE, args: 
 
 async def _back(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
     return await _summary(update, context, in_place=True)
-
-
-async def _cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    assert update.callback_query is not None
-    await update.callback_query.edit_message_text(t(lang(update, context), "cancelled"))
-    return ConversationHandler.END
-
-
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(t(lang(update, context), "cancelled"), reply_markup=ReplyKeyboardRemove())
-    return ConversationHandler.END
 
 
 def _use_buttons(step: Step) -> Any:
@@ -464,28 +422,24 @@ def _ask_again(step: Step) -> Any:
     return handler
 
 
-_BUTTONS = {
-    "skip": _skip_needs,
-    "purchase": _purchase,
-    "obtained": _obtained,
-    "confirm": _confirm,
-    "edit": _edit,
-    "field": _edit_field,
-    "back": _back,
-    "cancel": _cancel_button,
-}
-
-
-def _buttons(*actions: str) -> CallbackQueryHandler[Any, Any]:
-    return CallbackQueryHandler(button, pattern=rf"^{PREFIX}:[0-9a-f]{{6}}:({'|'.join(actions)})(:|$)")
+DIALOG.actions.update(
+    skip=_skip_needs,
+    purchase=_purchase,
+    obtained=_obtained,
+    confirm=_confirm,
+    edit=_edit,
+    field=_edit_field,
+    back=_back,
+    cancel=DIALOG.cancel_button,
+)
+_buttons = DIALOG.on
 
 
 def conversation() -> ConversationHandler[Any]:
-    # Buttons are tracked per user, not per message: the nonce does the per-dialog check.
-    warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
     text = filters.TEXT & ~filters.COMMAND
     other = ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL
-    return ConversationHandler(
+    return DIALOG.conversation(
+        name="filing",
         entry_points=[CommandHandler("new", start)],
         states={
             Step.NAME: [MessageHandler(text, got_name), MessageHandler(other, _ask_again(Step.NAME))],
@@ -501,7 +455,4 @@ def conversation() -> ConversationHandler[Any]:
             Step.CONFIRM: [_buttons("confirm", "edit", "cancel"), MessageHandler(text | other, _use_buttons(Step.CONFIRM))],
             Step.EDIT: [_buttons("field", "back", "cancel"), MessageHandler(text | other, _use_buttons(Step.EDIT))],
         },
-        fallbacks=[CommandHandler("cancel", cancel), CallbackQueryHandler(stale, pattern=rf"^{PREFIX}:")],
-        allow_reentry=True,
-        name="filing",
     )

@@ -3,8 +3,6 @@ confirm for deposits, deals and losses) → saved, with the new state and next d
 
 from __future__ import annotations
 
-import secrets
-import warnings
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import IntEnum
@@ -19,10 +17,10 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import render
 from bot.common import current_staff, in_thread, is_private, lang
+from bot.dialogs import ButtonDialog
 from bot.notify import send_notices
 from bot.services import services
 from bot.texts import raw, t, when
@@ -56,12 +54,8 @@ def start_button(language: str, registration_id: int) -> InlineKeyboardButton:
     return InlineKeyboardButton(raw(language, "follow_button"), callback_data=start_data(registration_id))
 
 
-def _draft(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
-    return context.user_data[DRAFT]  # type: ignore[index,no-any-return]
-
-
-def _button(context: ContextTypes.DEFAULT_TYPE, label: str, *parts: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=":".join([PREFIX, _draft(context)["nonce"], *parts]))
+DIALOG = ButtonDialog(PREFIX, DRAFT, "follow_cancelled")
+_draft, _button = DIALOG.draft, DIALOG.button
 
 
 async def _held(update: Update, context: ContextTypes.DEFAULT_TYPE) -> list[Held] | None:
@@ -88,7 +82,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if not held:
         await message.reply_text(t(language, "follow_none"))
         return ConversationHandler.END
-    context.user_data[DRAFT] = {"nonce": secrets.token_hex(3)}  # type: ignore[index]
+    DIALOG.new_draft(context)
     if len(held) == 1:
         _draft(context).update(registration_id=held[0].registration.id, name=held[0].registration.customer_name)
         return await _ask_kind(update, context, in_place=False)
@@ -108,11 +102,7 @@ async def start_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await query.answer(raw(language, "refused_not_holder"), show_alert=True)
         return ConversationHandler.END
     await query.answer()
-    context.user_data[DRAFT] = {  # type: ignore[index]
-        "nonce": secrets.token_hex(3),
-        "registration_id": chosen.registration.id,
-        "name": chosen.registration.customer_name,
-    }
+    DIALOG.new_draft(context, registration_id=chosen.registration.id, name=chosen.registration.customer_name)
     return await _ask_kind(update, context, in_place=False)
 
 
@@ -155,18 +145,6 @@ async def _show(update: Update, text: str, keyboard: InlineKeyboardMarkup | None
     else:
         assert update.effective_message is not None
         await update.effective_message.reply_text(text, reply_markup=keyboard)
-
-
-async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    draft = context.user_data.get(DRAFT)  # type: ignore[union-attr]
-    parts = query.data.split(":")
-    if draft is None or parts[1] != draft["nonce"]:
-        await query.answer(raw(lang(update, context), "stale_button"), show_alert=True)
-        return None
-    await query.answer()
-    return await _BUTTONS[parts[2]](update, context, parts[3:])
 
 
 async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
@@ -338,51 +316,29 @@ async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return ConversationHandler.END
 
 
-async def _cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    assert update.callback_query is not None
-    await update.callback_query.edit_message_text(t(lang(update, context), "follow_cancelled"))
-    return ConversationHandler.END
-
-
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(t(lang(update, context), "follow_cancelled"))
-    return ConversationHandler.END
-
-
-async def stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert update.callback_query is not None
-    await update.callback_query.answer(raw(lang(update, context), "stale_button"), show_alert=True)
-
-
 async def use_buttons(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message is not None
     await update.effective_message.reply_text(t(lang(update, context), "use_buttons_above"))
 
 
-_BUTTONS = {
-    "pick": _pick,
-    "page": _turn_page,
-    "kind": _kind,
-    "skipnote": _skip_note,
-    "next": _next,
-    "skipamount": _skip_amount,
-    "confirm": _confirm,
-    "cancel": _cancel_button,
-}
-
-
-def _buttons(*actions: str) -> CallbackQueryHandler[Any, Any]:
-    return CallbackQueryHandler(button, pattern=rf"^{PREFIX}:[0-9a-f]{{6}}:({'|'.join(actions)})(:|$)")
+DIALOG.actions.update(
+    pick=_pick,
+    page=_turn_page,
+    kind=_kind,
+    skipnote=_skip_note,
+    next=_next,
+    skipamount=_skip_amount,
+    confirm=_confirm,
+    cancel=DIALOG.cancel_button,
+)
+_buttons = DIALOG.on
 
 
 def conversation() -> ConversationHandler[Any]:
-    warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
     text = filters.TEXT & ~filters.COMMAND
     other = ~filters.COMMAND & ~filters.StatusUpdate.ALL
-    return ConversationHandler(
+    return DIALOG.conversation(
+        name="follow_up",
         entry_points=[
             CommandHandler("follow", start),
             CallbackQueryHandler(start_from_button, pattern=rf"^{PREFIX}:go:\d+$"),
@@ -395,7 +351,4 @@ def conversation() -> ConversationHandler[Any]:
             Step.AMOUNT: [_buttons("skipamount"), MessageHandler(text, got_amount), MessageHandler(other, use_buttons)],
             Step.CONFIRM: [_buttons("confirm", "cancel"), MessageHandler(other, use_buttons)],
         },
-        fallbacks=[CommandHandler("cancel", cancel), CallbackQueryHandler(stale, pattern=rf"^{PREFIX}:")],
-        allow_reentry=True,
-        name="follow_up",
     )

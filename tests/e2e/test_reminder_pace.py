@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from bot.jobs import sweep
 from storage.tables import DeliveryRow
-from tests.bot.conftest import Chat, chat  # noqa: F401  (the whole-dialog fixture)
+from tests.bot.conftest import Chat
 from tests.conftest import T0
 
 pytestmark = pytest.mark.process

@@ -8,7 +8,6 @@ Create Date: 2026-11-27
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import storage.tables
 
 
 revision = '0003'
