@@ -108,15 +108,19 @@ class RegistrationRow(SQLModel, table=True):
             postgresql_where=sa.text("closure IS NULL"),
         ),
         sa.Index("ix_registration_holder_open", "holder_id", "holds_claim"),
+        # Possible duplicates: the newest holding registrations of a name, or of an address
+        # prefix, read in index order (a district holds tens of thousands of customers).
         sa.Index(
             "ix_registration_open_name",
             "name_key",
+            "filed_at",
             sqlite_where=sa.text("holds_claim"),
             postgresql_where=sa.text("holds_claim"),
         ),
         sa.Index(
             "ix_registration_open_address",
             "address_prefix",
+            "filed_at",
             sqlite_where=sa.text("holds_claim"),
             postgresql_where=sa.text("holds_claim"),
         ),

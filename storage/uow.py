@@ -230,23 +230,24 @@ class SqlUnitOfWork:
         )
 
     def similar_open(self, customer_id: int, name_key: str, address_prefix: str) -> list[SimilarCustomer]:
-        rows = self.session.execute(
-            sa.select(
-                RegistrationRow.id,
-                RegistrationRow.holder_id,
-                RegistrationRow.team_id,
-                RegistrationRow.customer_name,
-                RegistrationRow.address,
-            )
-            .where(
-                col(RegistrationRow.holds_claim),
-                col(RegistrationRow.customer_id) != customer_id,
-                sa.or_(col(RegistrationRow.name_key) == name_key, col(RegistrationRow.address_prefix) == address_prefix),
-            )
-            .order_by(col(RegistrationRow.filed_at).desc())
-            .limit(SIMILAR_CANDIDATES_LIMIT)
-        ).all()
-        return [SimilarCustomer(*row) for row in rows]
+        """The newest holding registrations with the same name, and those at the same address
+        prefix, under other phones: two ordered index scans, each cut at the limit."""
+        found: dict[int, SimilarCustomer] = {}
+        for same in (col(RegistrationRow.name_key) == name_key, col(RegistrationRow.address_prefix) == address_prefix):
+            rows = self.session.execute(
+                sa.select(
+                    RegistrationRow.id,
+                    RegistrationRow.holder_id,
+                    RegistrationRow.team_id,
+                    RegistrationRow.customer_name,
+                    RegistrationRow.address,
+                )
+                .where(col(RegistrationRow.holds_claim), same, col(RegistrationRow.customer_id) != customer_id)
+                .order_by(col(RegistrationRow.filed_at).desc())
+                .limit(SIMILAR_CANDIDATES_LIMIT)
+            ).all()
+            found.update((row[0], SimilarCustomer(*row)) for row in rows)
+        return list(found.values())
 
     def release_claim(self, registration_id: int, closure: Closure, at: datetime) -> None:
         self.session.execute(

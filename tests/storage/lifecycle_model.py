@@ -18,7 +18,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from domain.filing import Accepted, FilingRequest, Rejected, file_registration, month_bounds
+from domain.filing import (
+    Accepted,
+    FilingRequest,
+    Rejected,
+    file_registration,
+    month_bounds,
+)
 from domain.model import Closure, FollowUpKind, Registration, Role
 from domain.registrations import (
     Arbitration,
@@ -244,9 +250,13 @@ def quota_used(engine: Engine, staff_id: int, now: datetime, rules: Rules = RULE
         return uow.quota_used(staff_id, *month_bounds(now, rules))
 
 
+CHALLENGE_ENDINGS = ("holder_resumed", "original_released")
+
+
 def expected_quota_used(regs: dict[int, Registration], staff_id: int, now: datetime, rules: Rules = RULES) -> int:
     """RULES §3.6 counted from the registrations: filed by them this local month, not won, and not
-    a challenge dropped because the holder resumed (§4); expired and voided ones still count."""
+    a challenge that ended through no fault of the challenger — the holder resumed, or the
+    challenged registration was released or voided (§4); expired and voided ones still count."""
     start, end = month_bounds(now, rules)
     return sum(
         1
@@ -254,7 +264,7 @@ def expected_quota_used(regs: dict[int, Registration], staff_id: int, now: datet
         if r.filer_id == staff_id
         and start <= r.filed_at < end
         and r.closure is not Closure.WON
-        and not (r.closure is Closure.VOID and r.closure_reason == "holder_resumed")
+        and not (r.closure is Closure.VOID and r.closure_reason in CHALLENGE_ENDINGS)
     )
 
 

@@ -19,7 +19,8 @@ every step it checks:
    grow; a filing adds exactly one attempt row; a refusal adds exactly one action row and changes
    no registration.
 
-HYPOTHESIS_PROFILE=thorough runs many more, longer histories (local bug hunting).
+Profiles (HYPOTHESIS_PROFILE): `ci` (default) runs the same 60 derandomized histories every time;
+`random` runs 60 fresh ones; `thorough` runs 2,000 histories of 40 steps (local bug hunting, long).
 """
 
 from __future__ import annotations
@@ -48,7 +49,16 @@ from hypothesis.stateful import (
 
 from domain.filing import Accepted, Reason, Rejected, month_bounds
 from domain.lifecycle import standing_at
-from domain.model import Channel, Closure, FollowUpKind, Registration, ReviewState, Role, Staff, State
+from domain.model import (
+    Channel,
+    Closure,
+    FollowUpKind,
+    Registration,
+    ReviewState,
+    Role,
+    Staff,
+    State,
+)
 from domain.registrations import CREDIT_KINDS, Arbitration, Done, Refusal, Refused
 from storage.uow import SqlUnitOfWork
 from tests.conftest import T0
@@ -83,7 +93,7 @@ from tests.storage.lifecycle_model import (
     summary,
 )
 
-_COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+_COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much]}
 PROFILES = {
     # CI: the same 60 histories every run (a failure is a regression, never luck), ~20–40 s.
     "ci": settings(max_examples=60, stateful_step_count=25, derandomize=True, **_COMMON),
@@ -326,15 +336,24 @@ class LifecycleMachine(RuleBasedStateMachine):
         new = after[outcome.registration_id]
         assert filer is not None and new.holder_id == filer.id and new.filer_id == filer.id
         assert new.phone == CUSTOMERS[customer].phone and new.credited_to_id is None
-        if quota_filer:
-            assert quota_used(self.engine, filer.id, self.now) == used + 1
-        # The previous claim, if any, stepped aside (expired) unless this is a challenge of it.
+        # The previous claim, if any, stepped aside (expired) unless this is a challenge of it; an
+        # open challenge of the released claim ends with it (original_released, quota-exempt).
         claims = [r for r in before.values() if r.phone == new.phone and r.holds_claim]
         allowed = {new.id}
+        ended_own = 0
         if claims and outcome.challenge_of is None:
             released = after[claims[0].id]
             assert (released.closure, released.holds_claim) == (Closure.EXPIRED, False)
             allowed.add(released.id)
+            for r in before.values():
+                if r.is_open_challenge and r.challenge_of_id == released.id:
+                    ended = after[r.id]
+                    assert (ended.closure, ended.closure_reason, ended.quota_exempt) == (Closure.VOID, "original_released", True)
+                    allowed.add(r.id)
+                    start, end = month_bounds(self.now, RULES)
+                    ended_own += r.filer_id == filer.id and start <= r.filed_at < end
+        if quota_filer:
+            assert quota_used(self.engine, filer.id, self.now) == used + 1 - ended_own
         assert _changed(before, after) <= allowed, f"filing changed registrations {_changed(before, after) - allowed}"
         self.holder[new.id] = filer.id
         self.credit[new.id] = None
@@ -525,7 +544,10 @@ class LifecycleMachine(RuleBasedStateMachine):
             assert not post.needs_review and post.closure is None
         else:
             assert (post.closure, post.closure_reason, post.holds_claim) == (Closure.VOID, "review_rejected", False)
-        assert _changed(before, after) <= {registration}
+        ended = {r.id for r in before.values() if r.is_open_challenge and r.challenge_of_id == registration and not approve}
+        for i in ended:
+            assert (after[i].closure, after[i].closure_reason) == (Closure.VOID, "original_released")
+        assert _changed(before, after) <= {registration} | ended
 
     @rule(
         registration=registrations,
@@ -640,7 +662,10 @@ def test_lifecycle_properties(template: tuple[Path, Path, dict[int, Staff]]) -> 
     run_state_machine_as_test(LifecycleMachine, settings=PROFILE)
 
 
-# --- minimal reproductions of what the machine found ------------------------------------------------
+# --- regressions: minimal histories the machine found ------------------------------------------------
+# An open lapse-takeover challenge used to outlive the registration it challenged (released after
+# expiry, or voided in review): the challenger's later deposit then "took over" a customer someone
+# else held (IntegrityError on uq_registration_claim) or re-closed the released registration.
 
 DAY = timedelta(days=1)
 

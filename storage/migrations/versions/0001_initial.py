@@ -102,8 +102,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_registration_customer_id'), ['customer_id'], unique=False)
         batch_op.create_index('ix_registration_filer_month', ['filer_id', 'filed_at'], unique=False)
         batch_op.create_index('ix_registration_holder_open', ['holder_id', 'holds_claim'], unique=False)
-        batch_op.create_index('ix_registration_open_address', ['address_prefix'], unique=False, sqlite_where=sa.text('holds_claim'), postgresql_where=sa.text('holds_claim'))
-        batch_op.create_index('ix_registration_open_name', ['name_key'], unique=False, sqlite_where=sa.text('holds_claim'), postgresql_where=sa.text('holds_claim'))
+        batch_op.create_index('ix_registration_open_address', ['address_prefix', 'filed_at'], unique=False, sqlite_where=sa.text('holds_claim'), postgresql_where=sa.text('holds_claim'))
+        batch_op.create_index('ix_registration_open_name', ['name_key', 'filed_at'], unique=False, sqlite_where=sa.text('holds_claim'), postgresql_where=sa.text('holds_claim'))
         batch_op.create_index(batch_op.f('ix_registration_team_id'), ['team_id'], unique=False)
         batch_op.create_index('uq_registration_claim', ['customer_id'], unique=True, sqlite_where=sa.text('holds_claim'), postgresql_where=sa.text('holds_claim'))
 
