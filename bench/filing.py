@@ -180,6 +180,7 @@ def _registration_rows(count: int, staff: list[tuple[Any, ...]], held: list[tupl
             rnd.choice([None, "week", "month", "quarter", "later", "unknown"]), obtained_at, filed_at, follow_up,
             measured, deposit, deal, holds, closure, closed, False, None,
             filed_at + field_expiry if channel == "field" else None,  # expires_at, as initial_expiry sets it
+            max(filed_at, follow_up or filed_at),  # last_activity_at, as add/save_registration keep it
         )
         yield customer, registration
 
@@ -190,7 +191,7 @@ CUSTOMER_COLUMNS = "id, phone, created_at"
 REGISTRATION_COLUMNS = (
     "id, customer_id, filer_id, holder_id, team_id, channel, customer_name, name_key, address, address_prefix, "
     "needs, expected_purchase, obtained_at, filed_at, last_follow_up_at, measured_at, deposit_at, deal_at, "
-    "holds_claim, closure, closed_at, needs_review, similar_to_id, expires_at"
+    "holds_claim, closure, closed_at, needs_review, similar_to_id, expires_at, last_activity_at"
 )
 
 

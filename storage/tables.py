@@ -86,11 +86,13 @@ class RegistrationRow(SQLModel, table=True):
     __tablename__ = "registration"
     __table_args__ = (
         # First registered, first protected: at most one registration holds a customer.
+        # (SQLite has no booleans: queries say `holds_claim = 1`, and so must the partial indexes,
+        # or its planner cannot use them.)
         sa.Index(
             "uq_registration_claim",
             "customer_id",
             unique=True,
-            sqlite_where=sa.text("holds_claim"),
+            sqlite_where=sa.text("holds_claim = 1"),
             postgresql_where=sa.text("holds_claim"),
         ),
         sa.Index("ix_registration_filer_month", "filer_id", "filed_at"),
@@ -114,14 +116,14 @@ class RegistrationRow(SQLModel, table=True):
             "ix_registration_open_name",
             "name_key",
             "filed_at",
-            sqlite_where=sa.text("holds_claim"),
+            sqlite_where=sa.text("holds_claim = 1"),
             postgresql_where=sa.text("holds_claim"),
         ),
         sa.Index(
             "ix_registration_open_address",
             "address_prefix",
             "filed_at",
-            sqlite_where=sa.text("holds_claim"),
+            sqlite_where=sa.text("holds_claim = 1"),
             postgresql_where=sa.text("holds_claim"),
         ),
     )

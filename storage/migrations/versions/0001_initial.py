@@ -102,10 +102,10 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_registration_customer_id'), ['customer_id'], unique=False)
         batch_op.create_index('ix_registration_filer_month', ['filer_id', 'filed_at'], unique=False)
         batch_op.create_index('ix_registration_holder_open', ['holder_id', 'holds_claim'], unique=False)
-        batch_op.create_index('ix_registration_open_address', ['address_prefix', 'filed_at'], unique=False, sqlite_where=sa.text('holds_claim'), postgresql_where=sa.text('holds_claim'))
-        batch_op.create_index('ix_registration_open_name', ['name_key', 'filed_at'], unique=False, sqlite_where=sa.text('holds_claim'), postgresql_where=sa.text('holds_claim'))
+        batch_op.create_index('ix_registration_open_address', ['address_prefix', 'filed_at'], unique=False, sqlite_where=sa.text('holds_claim = 1'), postgresql_where=sa.text('holds_claim'))
+        batch_op.create_index('ix_registration_open_name', ['name_key', 'filed_at'], unique=False, sqlite_where=sa.text('holds_claim = 1'), postgresql_where=sa.text('holds_claim'))
         batch_op.create_index(batch_op.f('ix_registration_team_id'), ['team_id'], unique=False)
-        batch_op.create_index('uq_registration_claim', ['customer_id'], unique=True, sqlite_where=sa.text('holds_claim'), postgresql_where=sa.text('holds_claim'))
+        batch_op.create_index('uq_registration_claim', ['customer_id'], unique=True, sqlite_where=sa.text('holds_claim = 1'), postgresql_where=sa.text('holds_claim'))
 
     op.create_table('filing_attempt',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -137,10 +137,10 @@ def downgrade() -> None:
 
     op.drop_table('filing_attempt')
     with op.batch_alter_table('registration', schema=None) as batch_op:
-        batch_op.drop_index('uq_registration_claim', sqlite_where=sa.text('holds_claim'), postgresql_where=sa.text('holds_claim'))
+        batch_op.drop_index('uq_registration_claim', sqlite_where=sa.text('holds_claim = 1'), postgresql_where=sa.text('holds_claim'))
         batch_op.drop_index(batch_op.f('ix_registration_team_id'))
-        batch_op.drop_index('ix_registration_open_name', sqlite_where=sa.text('holds_claim'), postgresql_where=sa.text('holds_claim'))
-        batch_op.drop_index('ix_registration_open_address', sqlite_where=sa.text('holds_claim'), postgresql_where=sa.text('holds_claim'))
+        batch_op.drop_index('ix_registration_open_name', sqlite_where=sa.text('holds_claim = 1'), postgresql_where=sa.text('holds_claim'))
+        batch_op.drop_index('ix_registration_open_address', sqlite_where=sa.text('holds_claim = 1'), postgresql_where=sa.text('holds_claim'))
         batch_op.drop_index('ix_registration_holder_open')
         batch_op.drop_index('ix_registration_filer_month')
         batch_op.drop_index(batch_op.f('ix_registration_customer_id'))
