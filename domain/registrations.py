@@ -129,6 +129,21 @@ def _locked(uow: LifecycleUnitOfWork, registration_id: int, now: datetime) -> Re
     return uow.registration(registration_id)
 
 
+def _holders_own(
+    uow: LifecycleUnitOfWork, actor_telegram_id: int, action: str, registration_id: int, now: datetime
+) -> tuple[Staff, Registration] | Refused:
+    """The acting staff member and their registration, locked; or the logged refusal."""
+    actor = uow.staff_by_telegram_id(actor_telegram_id)
+    if actor is None or not actor.active:
+        return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOT_STAFF, now)
+    registration = _locked(uow, registration_id, now)
+    if registration is None:
+        return _refuse(uow, actor_telegram_id, action, None, Refusal.NOT_FOUND, now)
+    if registration.holder_id != actor.id:
+        return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOT_HOLDER, now)
+    return actor, registration
+
+
 def record_follow_up(
     unit_of_work: UnitOfWorkFactory,
     *,
@@ -144,14 +159,10 @@ def record_follow_up(
     """A follow-up by the valid holder (or the challenger of a lapsed registration)."""
     action = f"follow_up:{kind.value}"
     with unit_of_work() as uow:
-        actor = uow.staff_by_telegram_id(actor_telegram_id)
-        if actor is None or not actor.active:
-            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOT_STAFF, now)
-        registration = _locked(uow, registration_id, now)
-        if registration is None:
-            return _refuse(uow, actor_telegram_id, action, None, Refusal.NOT_FOUND, now)
-        if registration.holder_id != actor.id:
-            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOT_HOLDER, now)
+        found = _holders_own(uow, actor_telegram_id, action, registration_id, now)
+        if isinstance(found, Refused):
+            return found
+        actor, registration = found
         standing = standing_at(registration, now, rules)
         if not standing.may_follow_up:
             return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.CLOSED, now, standing.state)
@@ -246,14 +257,10 @@ def request_extension(
 ) -> Outcome:
     action = "extension_request"
     with unit_of_work() as uow:
-        actor = uow.staff_by_telegram_id(actor_telegram_id)
-        if actor is None or not actor.active:
-            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOT_STAFF, now)
-        registration = _locked(uow, registration_id, now)
-        if registration is None:
-            return _refuse(uow, actor_telegram_id, action, None, Refusal.NOT_FOUND, now)
-        if registration.holder_id != actor.id:
-            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOT_HOLDER, now)
+        found = _holders_own(uow, actor_telegram_id, action, registration_id, now)
+        if isinstance(found, Refused):
+            return found
+        actor, registration = found
         if registration.expires_at is None:
             return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOT_FIELD, now)
         if not registration.holds_claim or registration.closure is not None:
