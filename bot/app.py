@@ -103,9 +103,16 @@ async def _roster_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     polite refusal and nothing else, whatever they send. An invitation link, and the admins who
     make them, pass."""
     user = update.effective_user
-    if user is None or not is_private(update):
+    if user is None:
         return
     message = update.effective_message
+    if not is_private(update):
+        # Groups get summaries only: nothing personal is asked or shown there (DESIGN).
+        command = ((message.text or "") if message else "").split(maxsplit=1)[0:1]
+        if command and command[0].split("@")[0] in _PRIVATE_COMMANDS:
+            await message.reply_text(t(lang(update, context), "private_only"))  # type: ignore[union-attr]
+            raise ApplicationHandlerStop
+        return
     if message is not None and update.callback_query is None:
         text = message.text or ""
         if text.startswith("/start ") and len(text.split()) == 2:
@@ -125,6 +132,10 @@ async def _roster_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await message.reply_text(t(language, "stranger"))
     raise ApplicationHandlerStop
 
+
+_PRIVATE_COMMANDS = frozenset(
+    {"/start", "/new", "/follow", "/mine", "/quota", "/extend", "/history", "/arbitrate", "/invite"}
+)
 
 # Which dialog each opening command or button starts (ConversationHandler names).
 _DIALOG_OPENERS = {

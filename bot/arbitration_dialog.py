@@ -16,7 +16,7 @@ from telegram.ext import (
 )
 
 from bot import render
-from bot.common import current_staff, in_thread, is_private, lang
+from bot.common import current_staff, in_thread, lang
 from bot.dialogs import ButtonDialog
 from bot.notify import send_notices
 from bot.services import services
@@ -47,9 +47,6 @@ _draft, _button = DIALOG.draft, DIALOG.button
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     language, message = lang(update, context), update.effective_message
     assert message is not None
-    if not is_private(update):
-        await message.reply_text(t(language, "private_only"))
-        return ConversationHandler.END
     staff = await current_staff(update, context)
     if staff is None or not staff.has(Role.DEPT_HEAD):
         await message.reply_text(t(language, "refused_not_entitled"))

@@ -21,7 +21,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot import render
-from bot.common import current_staff, in_thread, is_private, lang
+from bot.common import current_staff, in_thread, lang
 from bot.notify import log, send_notices
 from bot.services import Services, services
 from bot.texts import raw, t, when
@@ -48,9 +48,6 @@ async def extend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     language, svc = lang(update, context), services(context)
     message = update.effective_message
     assert message is not None
-    if not is_private(update):
-        await message.reply_text(t(language, "private_only"))
-        return ConversationHandler.END
     staff = await current_staff(update, context)
     assert staff is not None  # the roster gate lets only staff through
 

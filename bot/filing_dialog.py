@@ -27,7 +27,7 @@ from telegram.ext import (
 )
 
 from bot import decisions, follow_up_dialog, render
-from bot.common import current_staff, in_thread, is_private, lang
+from bot.common import current_staff, in_thread, lang
 from bot.dialogs import ButtonDialog
 from bot.notify import send_notices
 from bot.parsing import parse_clock_time, parse_local_datetime, start_of_today, yesterday_at
@@ -86,9 +86,6 @@ DIALOG = ButtonDialog(PREFIX, DRAFT, "cancelled", cancel_markup=ReplyKeyboardRem
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     language = lang(update, context)
     assert update.effective_message is not None
-    if not is_private(update):
-        await update.effective_message.reply_text(t(language, "private_only"))
-        return ConversationHandler.END
     staff = await current_staff(update, context)
     if staff is None:
         await update.effective_message.reply_text(t(language, "stranger"))

@@ -19,7 +19,7 @@ from telegram.ext import (
 )
 
 from bot import render
-from bot.common import current_staff, in_thread, is_private, lang
+from bot.common import current_staff, in_thread, lang
 from bot.dialogs import ButtonDialog
 from bot.notify import send_notices
 from bot.services import services
@@ -75,9 +75,6 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     language = lang(update, context)
     message = update.effective_message
     assert message is not None
-    if not is_private(update):
-        await message.reply_text(t(language, "private_only"))
-        return ConversationHandler.END
     held = await _held(update, context)
     if not held:
         await message.reply_text(t(language, "follow_none"))

@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes, ConversationHandler, MessageHandler, filters
 
 from bot import render
-from bot.common import current_staff, in_thread, is_private, lang
+from bot.common import current_staff, in_thread, lang
 from bot.services import services
 from bot.texts import raw, t, when
 from domain.customer_details import Invalid, display_phone
@@ -35,9 +35,6 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     language = lang(update, context)
     message = update.effective_message
     assert message is not None
-    if not is_private(update):
-        await message.reply_text(t(language, "private_only"))
-        return ConversationHandler.END
     staff = await current_staff(update, context)
     if staff is None:
         await message.reply_text(t(language, "stranger"))

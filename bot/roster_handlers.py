@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import follow_up_dialog, render
-from bot.common import current_staff, in_thread, is_private, lang
+from bot.common import current_staff, in_thread, lang
 from bot.menus import commands_for, set_menu_for
 from bot.services import services
 from bot.texts import raw, t
@@ -51,9 +51,6 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language, svc = lang(update, context), services(context)
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
-    if not is_private(update):
-        await message.reply_text(t(language, "private_only"))
-        return
     if context.args:
         await _join(update, context, context.args[0][:64])
         return
@@ -98,9 +95,6 @@ async def mine(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language, svc = lang(update, context), services(context)
     message = update.effective_message
     assert message is not None
-    if not is_private(update):
-        await message.reply_text(t(language, "private_only"))
-        return
     staff = await current_staff(update, context)
     if staff is None:
         await message.reply_text(t(language, "stranger"))
@@ -162,9 +156,6 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language = lang(update, context)
     message = update.effective_message
     assert message is not None
-    if not is_private(update):
-        await message.reply_text(t(language, "private_only"))
-        return
     if not await _admin(update, context):
         await message.reply_text(t(language, "not_admin") if await current_staff(update, context) else t(language, "stranger"))
         return

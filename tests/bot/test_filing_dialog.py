@@ -290,3 +290,6 @@ async def test_new_in_a_group_is_refused_without_asking_anything(chat: Chat) -> 
     guide = chat.user(101)
     await chat.harness.send(chat.harness.factory.group_message(guide, "/new"))
     assert "私聊" in chat.fake.sent_messages()[-1]["text"]
+    for command in ("/mine", "/quota", "/follow", "/history 13800138000", "/invite"):
+        await chat.harness.send(chat.harness.factory.group_message(guide, command))
+        assert "私聊" in chat.fake.sent_messages()[-1]["text"], command
