@@ -14,7 +14,7 @@ from domain.rules import Rules
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="LEADBOT_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="LEADBOT_", env_file=".env", extra="ignore", env_ignore_empty=True)
 
     telegram_token: str | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
@@ -43,6 +43,17 @@ class Settings(BaseSettings):
     sweep_interval_seconds: int = Field(default=60, ge=0)
     digest_time: str = "20:30"
     digest_mask_phones: bool = True
+
+    # Running in production (README: "Running it for real").
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,256}$")
+    log_format: Literal["text", "json"] = "text"
+    admin_chat_id: int | None = None
+    processed_update_hours: int = Field(default=48, ge=1)
+    standby_check_seconds: float = Field(default=2.0, gt=0, le=60)
+    db_connect_attempts: int = Field(default=5, ge=1, le=100)
 
     @field_validator("digest_time")
     @classmethod
