@@ -27,7 +27,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import arbitration_dialog, decisions, group_handlers, jobs, filing_dialog, follow_up_dialog, history_handlers, roster_handlers
+from bot import arbitration_dialog, decisions, errors, group_handlers, jobs, filing_dialog, follow_up_dialog, history_handlers, roster_handlers
 from bot.common import current_staff, in_thread, is_private, lang
 from bot.config import Settings
 from bot.services import Services, services, utc_now
@@ -79,7 +79,7 @@ def build_application(
     application.add_handler(CommandHandler("cancel", _nothing_to_cancel))
     application.add_handler(CallbackQueryHandler(_stale))
     application.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, _idle))
-    application.add_error_handler(_on_error)
+    application.add_error_handler(errors.on_error)
     if settings.sweep_interval_seconds and application.job_queue is not None:
         # The database says what is due; this job only asks it every minute (DESIGN: scheduling).
         application.job_queue.run_repeating(jobs.sweep_job, interval=settings.sweep_interval_seconds, first=5, name="sweep")
@@ -192,13 +192,3 @@ async def _idle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None or not is_private(update):
         return
     await message.reply_text(t(lang(update, context), "idle_hint"))
-
-
-async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    # The exception, never the update: updates carry customers' phones and addresses.
-    log.error("error while handling an update", exc_info=context.error)
-    if isinstance(update, Update) and update.effective_chat is not None and update.effective_chat.type == "private":
-        try:
-            await context.bot.send_message(update.effective_chat.id, t(lang(update, context), "error"))
-        except TelegramError:
-            log.warning("could not tell the user about the error")
