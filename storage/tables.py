@@ -256,3 +256,29 @@ class DeliveryRow(SQLModel, table=True):
     recorded_at: datetime = _at()  # type: ignore[assignment]
     sent_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
     error: str | None = Field(default=None, max_length=200)
+
+
+class DialogStateRow(SQLModel, table=True):
+    """What PTB's persistence keeps between restarts: a person's dialog drafts (scope
+    "user_data", key = Telegram user id) and each conversation's step (scope
+    "conversation:<name>", key = the conversation key), as JSON."""
+
+    __tablename__ = "dialog_state"
+    scope: str = Field(primary_key=True, max_length=60)
+    key: str = Field(primary_key=True, max_length=80)
+    value: str = Field(sa_type=sa.Text)
+    updated_at: datetime = _at()  # type: ignore[assignment]
+
+
+class InboundUpdateRow(SQLModel, table=True):
+    """Every update Telegram delivered, recorded before it is confirmed to Telegram: an update
+    delivered twice is handled once, and one received but not handled before a crash is handled
+    after the restart. The payload (it carries customers' details) is dropped once handled."""
+
+    __tablename__ = "inbound_update"
+    update_id: int = Field(sa_type=sa.BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    status: str = Field(max_length=10)  # received, handling, done
+    run_id: str | None = Field(default=None, max_length=32)  # the process handling it
+    payload: str | None = Field(default=None, sa_type=sa.Text)
+    received_at: datetime = _at(index=True)  # type: ignore[assignment]
+    done_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
