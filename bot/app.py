@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -32,6 +33,9 @@ from bot.common import current_staff, in_thread, is_private, lang
 from bot.config import Settings
 from bot.services import Services, services, utc_now
 from bot.texts import LANGUAGES, raw, t
+from bot.updates import InboxQueue, LedgeredApplication
+from storage.persistence import DatabasePersistence
+from storage.update_ledger import UpdateLedger
 
 log = logging.getLogger("leadbot")
 
@@ -45,7 +49,8 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     clock: Callable[[], datetime] = utc_now,
-) -> Application[Any, Any, Any, Any, Any, Any]:
+    run_id: str | None = None,
+) -> LedgeredApplication[Any, Any, Any, Any, Any, Any]:
     assert settings.telegram_token, "LEADBOT_TELEGRAM_TOKEN is required"
     builder = (
         ApplicationBuilder()
@@ -58,7 +63,16 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    inbox = InboxQueue()
+    builder = (
+        builder.application_class(LedgeredApplication)
+        .update_queue(inbox)
+        .persistence(DatabasePersistence(engine, clock))
+    )
     application = builder.build()
+    assert isinstance(application, LedgeredApplication)
+    application.ledger = inbox.ledger = UpdateLedger(engine, run_id or uuid.uuid4().hex)
+    application.clock = inbox.clock = clock
     application.bot_data["services"] = Services(settings, engine, clock)
 
     # Before the dialogs (group 0), one handler per group: the roster gate that every private

@@ -1,6 +1,7 @@
 """`leadbot`: the command line. Every command runs the same use cases as the chat.
 
-Exit codes: 0 done, 2 bad usage or settings, 3 refused by a rule.
+Exit codes: 0 done, 1 the database is unreachable (or `run` lost the active-server lock),
+2 bad usage or settings, 3 refused by a rule.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from storage.uow import SqlUnitOfWork
 
 EXIT_USAGE = 2
 EXIT_REFUSED = 3
+EXIT_UNAVAILABLE = 1
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="leadbot: customer registrations (报备) for sales staff")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
@@ -81,17 +83,30 @@ def _parse_time(value: str | None, option: str) -> datetime | None:
 
 
 @app.command()
-def run() -> None:
-    """Start the bot (long polling). Needs LEADBOT_TELEGRAM_TOKEN."""
-    from bot.app import build_application
+def run(
+    webhook: Annotated[bool, typer.Option("--webhook", help="take updates on LEADBOT_WEBHOOK_URL instead of polling")] = False,
+) -> None:
+    """Start the bot: long polling, or a webhook. With several servers on one database, one is
+    active and the others wait to take over. Needs LEADBOT_TELEGRAM_TOKEN."""
+    import asyncio
+
+    from bot.logs import configure_logging
+    from bot.runner import DatabaseUnreachable, connect, serve
 
     settings = _settings()
     if not settings.telegram_token:
         _fail("LEADBOT_TELEGRAM_TOKEN: missing; set it to the token @BotFather gave you", EXIT_USAGE)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the bot token
-    application = build_application(settings, _engine(settings))
-    application.run_polling(allowed_updates=["message", "callback_query", "my_chat_member"])
+    if webhook and not settings.webhook_url:
+        _fail("LEADBOT_WEBHOOK_URL: missing; --webhook needs the public HTTPS URL Telegram posts to", EXIT_USAGE)
+    if webhook and not settings.webhook_secret:
+        _fail("LEADBOT_WEBHOOK_SECRET: missing; --webhook needs a secret token (1-256 of A-Z a-z 0-9 _ -)", EXIT_USAGE)
+    configure_logging(settings.log_format)
+    try:
+        engine = connect(settings)
+    except DatabaseUnreachable as exc:
+        logging.getLogger("leadbot").error("%s; giving up", exc)
+        raise typer.Exit(EXIT_UNAVAILABLE) from None
+    raise typer.Exit(asyncio.run(serve(settings, engine, webhook=webhook)))
 
 
 @db_app.command("upgrade")

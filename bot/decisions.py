@@ -326,6 +326,7 @@ def handlers() -> list[Any]:
             },
             fallbacks=[CommandHandler("cancel", cancel)],
             allow_reentry=True,
+            persistent=True,
             name="extend",
         ),
         ConversationHandler(
@@ -333,6 +334,7 @@ def handlers() -> list[Any]:
             states={Step.REJECT_REASON: [MessageHandler(text, reject_reason)]},
             fallbacks=[CommandHandler("cancel", cancel)],
             allow_reentry=True,
+            persistent=True,
             name="review_reject",
         ),
         CallbackQueryHandler(review_approve, pattern=rf"^{REVIEW}:ok:\d+$"),

@@ -71,6 +71,7 @@ class ButtonDialog:
             states=states,
             fallbacks=[CommandHandler("cancel", self.cancel), CallbackQueryHandler(stale, pattern=rf"^{self.prefix}:")],
             allow_reentry=True,
+            persistent=True,  # the step survives a restart (storage.persistence)
             name=name,
         )
 

@@ -193,6 +193,7 @@ def handlers() -> list[Any]:
             },
             fallbacks=[CommandHandler("cancel", cancel)],
             allow_reentry=True,
+            persistent=True,
             name="history",
         )
     ]

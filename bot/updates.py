@@ -1,0 +1,80 @@
+"""Each update handled once, and none lost (DESIGN: updates are idempotent).
+
+The queue records an update in the ledger before the updater asks Telegram for the next batch
+(which is what confirms the previous one), so nothing Telegram considers delivered exists only
+in memory; the application claims each update before handling it and marks it done after the
+dialog's new state is written."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+
+from storage.update_ledger import UpdateLedger
+
+log = logging.getLogger("leadbot.updates")
+
+
+class InboxQueue(asyncio.Queue[object]):
+    """The application's update queue; the updater (polling or webhook) puts into it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ledger: UpdateLedger | None = None
+        self.clock: Callable[[], datetime] | None = None
+
+    async def put(self, item: object) -> None:
+        if isinstance(item, Update) and self.ledger is not None and self.clock is not None:
+            fresh = await asyncio.to_thread(self.ledger.record, item.update_id, item.to_json(), self.clock())
+            if not fresh:
+                log.info("update %d delivered again; it is already recorded", item.update_id)
+                return
+        await super().put(item)
+
+    async def replay(self, item: Update) -> None:
+        """Queue an update an earlier run recorded but did not finish."""
+        await super().put(item)
+
+
+class LedgeredApplication(Application[Any, Any, Any, Any, Any, Any]):
+    ledger: UpdateLedger | None = None
+    clock: Callable[[], datetime] | None = None
+
+    async def process_update(self, update: object) -> None:
+        ledger, clock = self.ledger, self.clock
+        if ledger is None or clock is None or not isinstance(update, Update):
+            await super().process_update(update)
+            return
+        try:
+            claimed = await asyncio.to_thread(ledger.claim, update.update_id, update.to_json(), clock())
+        except Exception as exc:  # the database is unreachable: the update stays for the next start
+            await self.process_error(update=update, error=exc)
+            return
+        if not claimed:
+            log.info("update %d was handled already; not again", update.update_id)
+            return
+        await super().process_update(update)
+        # The dialog's new step and draft reach the database before the update counts as done.
+        await self.update_persistence()
+        try:
+            await asyncio.to_thread(ledger.finish, update.update_id, clock())
+        except Exception as exc:
+            await self.process_error(update=update, error=exc)
+
+    async def replay_unfinished(self) -> int:
+        """Handle what an earlier run received but never finished (it crashed or was killed)."""
+        assert self.ledger is not None and isinstance(self.update_queue, InboxQueue)
+        payloads = await asyncio.to_thread(self.ledger.unfinished)
+        for payload in payloads:
+            update = Update.de_json(json.loads(payload), self.bot)
+            await self.update_queue.replay(update)
+        if payloads:
+            log.info("%d update(s) received before the last stop are handled now", len(payloads))
+        return len(payloads)
