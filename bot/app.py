@@ -116,6 +116,10 @@ async def _roster_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """Only staff on the roster get past this (RULES §2): strangers and the deactivated get a
     polite refusal and nothing else, whatever they send. An invitation link, and the admins who
     make them, pass."""
+    if update.message is None and update.callback_query is None and update.my_chat_member is None:
+        # Edits, channel posts and kinds Telegram adds later: not asked for (ALLOWED_UPDATES),
+        # and an edited answer must not be read as the dialog's next one.
+        raise ApplicationHandlerStop
     user = update.effective_user
     if user is None:
         return

@@ -34,8 +34,8 @@ def webhook_path(url: str) -> str:
 class _UpdateHandler(tornado.web.RequestHandler):
     SUPPORTED_METHODS = ("POST",)  # type: ignore[assignment]
 
-    def initialize(self, application: Application[Any, Any, Any, Any, Any, Any], secret: str) -> None:
-        self.application_ = application
+    def initialize(self, bot_application: Application[Any, Any, Any, Any, Any, Any], secret: str) -> None:
+        self.bot_application = bot_application
         self.secret = secret
 
     async def post(self) -> None:
@@ -48,12 +48,12 @@ class _UpdateHandler(tornado.web.RequestHandler):
             data = json.loads(self.request.body)
             if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
                 raise ValueError("not an update")
-            update = Update.de_json(data, self.application_.bot)
+            update = Update.de_json(data, self.bot_application.bot)
         except Exception as exc:  # the body is never logged: it may carry customers' details
             log.warning("webhook request with a body that is not an update (%s): refused", type(exc).__name__)
             self._answer(HTTPStatus.BAD_REQUEST)
             return
-        await self.application_.update_queue.put(update)
+        await self.bot_application.update_queue.put(update)
         self._answer(HTTPStatus.OK)
 
     def _answer(self, status: HTTPStatus) -> None:
@@ -110,7 +110,7 @@ class WebhookServer:
     ) -> None:
         web_app = _QuietApplication(
             [
-                (rf"{path.rstrip('/')}/?" if path != "/" else r"/", _UpdateHandler, {"application": application, "secret": secret}),
+                (rf"{path.rstrip('/')}/?" if path != "/" else r"/", _UpdateHandler, {"bot_application": application, "secret": secret}),
                 (r"/healthz", _HealthHandler, {"healthy": healthy}),
             ]
         )
