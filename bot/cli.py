@@ -88,11 +88,6 @@ def run(
 ) -> None:
     """Start the bot: long polling, or a webhook. With several servers on one database, one is
     active and the others wait to take over. Needs LEADBOT_TELEGRAM_TOKEN."""
-    import asyncio
-
-    from bot.logs import configure_logging
-    from bot.runner import DatabaseUnreachable, connect, serve
-
     settings = _settings()
     if not settings.telegram_token:
         _fail("LEADBOT_TELEGRAM_TOKEN: missing; set it to the token @BotFather gave you", EXIT_USAGE)
@@ -100,6 +95,11 @@ def run(
         _fail("LEADBOT_WEBHOOK_URL: missing; --webhook needs the public HTTPS URL Telegram posts to", EXIT_USAGE)
     if webhook and not settings.webhook_secret:
         _fail("LEADBOT_WEBHOOK_SECRET: missing; --webhook needs a secret token (1-256 of A-Z a-z 0-9 _ -)", EXIT_USAGE)
+    import asyncio
+
+    from bot.logs import configure_logging
+    from bot.runner import DatabaseUnreachable, connect, serve
+
     configure_logging(settings.log_format)
     try:
         engine = connect(settings)
@@ -107,6 +107,19 @@ def run(
         logging.getLogger("leadbot").error("%s; giving up", exc)
         raise typer.Exit(EXIT_UNAVAILABLE) from None
     raise typer.Exit(asyncio.run(serve(settings, engine, webhook=webhook)))
+
+
+def _bot(settings: Settings, token: str) -> Any:
+    """The bot as the running application has it: HTML messages, local times (bot.app)."""
+    from telegram.constants import ParseMode
+    from telegram.ext import Defaults, ExtBot
+
+    return ExtBot(
+        token,
+        base_url=settings.telegram_base_url,
+        base_file_url=settings.telegram_file_base_url,
+        defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.rules.zone),
+    )
 
 
 @db_app.command("upgrade")
@@ -368,7 +381,6 @@ def sweep_command(
     """Run one reminder sweep for an instant and print what it sends (needs the token unless --dry-run)."""
     import asyncio
 
-    from telegram import Bot
 
     from bot.jobs import sweep
     from bot.services import Services
@@ -383,7 +395,7 @@ def sweep_command(
     if in_quiet_hours(now, rules):
         typer.echo(f"quiet hours: reminders wait until {next_working_time(now, rules).astimezone(rules.zone):%Y-%m-%d %H:%M}")
         return
-    bot = Bot(settings.telegram_token or "0:dry-run", base_url=settings.telegram_base_url, base_file_url=settings.telegram_file_base_url)
+    bot = _bot(settings, settings.telegram_token or "0:dry-run")
 
     async def run() -> list[Any]:
         if dry_run:
@@ -478,7 +490,6 @@ def digest_command(
 def _post_now(settings: Settings, team_id: int, now: datetime) -> None:
     import asyncio
 
-    from telegram import Bot
 
     from bot.jobs import post_summaries
     from bot.services import Services
@@ -486,7 +497,7 @@ def _post_now(settings: Settings, team_id: int, now: datetime) -> None:
     services = Services(settings, _engine(settings))
     # Posting by hand counts as today's post: the digest time is "now".
     services.settings = settings.model_copy(update={"digest_time": "00:00"})
-    bot = Bot(settings.telegram_token or "", base_url=settings.telegram_base_url, base_file_url=settings.telegram_file_base_url)
+    bot = _bot(settings, settings.telegram_token or "")
 
     async def run() -> list[Any]:
         async with bot:

@@ -10,7 +10,8 @@ section's header kept with its first line and repeated, marked continued, when a
 runs over into the next message. Long lists stop at `list_limit` lines and point to the workbook:
 a group gets about 20 messages a minute, and the workbook has every row.
 
-`tracking_workbook` is for managers (entitled to full details): full phones and addresses.
+`tracking_workbook` gives managers (entitled to full details) full phones and addresses; with
+`mask_phones` (group chats, people not entitled) phones are masked and addresses left out.
 """
 
 from __future__ import annotations
@@ -279,10 +280,12 @@ _DATE_WIDTH = 18
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
 
 
-def tracking_workbook(rows: Sequence[TrackingRow], language: str, zone: ZoneInfo, team_name: str, day: date) -> bytes:
+def tracking_workbook(
+    rows: Sequence[TrackingRow], language: str, zone: ZoneInfo, team_name: str, day: date, *, mask_phones: bool = False
+) -> bytes:
     """《意向客户跟踪表》: one row per open registration, times as Excel datetimes in local time."""
     labels = _Labels(language)
-    values = [_row_values(row, labels, zone) for row in rows]
+    values = [_row_values(row, labels, zone, mask_phones) for row in rows]
     headers = [raw(language, key) for key in _COLUMNS]
 
     # Streaming (write-only) for a team of 10,000; column widths must be set before any row.
@@ -330,14 +333,14 @@ class _Labels:
         return found
 
 
-def _row_values(row: TrackingRow, label: _Labels, zone: ZoneInfo) -> list[Any]:
+def _row_values(row: TrackingRow, label: _Labels, zone: ZoneInfo, mask_phones: bool) -> list[Any]:
     state = label("digest_state_pending_review") if row.state is State.PENDING_REVIEW else label(f"state_{row.state.value}")
     if row.challenging:
         state = label("digest_challenging", state)
     return [
         row.customer_name,
-        display_phone(row.phone),
-        row.address,
+        mask_phone(row.phone) if mask_phones else display_phone(row.phone),
+        None if mask_phones else row.address,
         row.needs,
         label(f"purchase_{row.expected_purchase.value}") if row.expected_purchase else None,
         row.holder,

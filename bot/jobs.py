@@ -100,15 +100,19 @@ async def deliver_summary(
     bot: Bot, svc: Services, outgoing: SummaryOutgoing, now: datetime, report: TeamReport, workbooks: dict[str, bytes]
 ) -> str:
     """A team's summary (split under Telegram's 4,096 characters) and its tracking workbook;
-    `workbooks` keeps the team's workbook per language, built once for all its recipients."""
+    `workbooks` keeps the team's workbook per language and masking, built once for all its
+    recipients; group chats and people not entitled get phones masked and no addresses (RULES §2)."""
     recipient = outgoing.recipient
     language = recipient.staff.language if recipient.staff and recipient.staff.language else report.language
     texts = render_digest(report.digest, language, svc.rules.zone, mask_phones=recipient.mask_phones)
-    if language not in workbooks:
-        workbooks[language] = await in_thread(
-            lambda: tracking_workbook(report.rows, language, svc.rules.zone, report.team.name, outgoing.day)
+    variant = f"{language}:{'masked' if recipient.mask_phones else 'full'}"
+    if variant not in workbooks:
+        workbooks[variant] = await in_thread(
+            lambda: tracking_workbook(
+                report.rows, language, svc.rules.zone, report.team.name, outgoing.day, mask_phones=recipient.mask_phones
+            )
         )
-    workbook = workbooks[language]
+    workbook = workbooks[variant]
     filename = raw(language, "digest_workbook_title", team=report.team.name, date=outgoing.day.isoformat()) + ".xlsx"
 
     async def send() -> None:
