@@ -62,8 +62,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "This button has expired. Send /new to start again.",
     },
     "error": {
-        "zh": "抱歉，出了点问题，刚才的操作没有完成。请稍后再试。",
-        "en": "Sorry, something went wrong and that did not go through. Please try again shortly.",
+        "zh": "抱歉，出了点问题，刚才的操作没有完成，已通知管理员。请稍后再试。\n错误编号：<code>{error_id}</code>",
+        "en": "Sorry, something went wrong and that did not go through; the admins have been told. Please try again shortly.\nError id: <code>{error_id}</code>",
+    },
+    # --- what the admins get when something breaks (bot.errors) ---------------------------------
+    "error_admin": {
+        "zh": "⚠️ 机器人出错，错误编号：<code>{error_id}</code>",
+        "en": "⚠️ The bot hit an error, id <code>{error_id}</code>",
+    },
+    "error_admin_update": {
+        "zh": "处理更新时出错：类型 {kind}，update {update_id}，用户 {user_id}，聊天 {chat_id}",
+        "en": "While handling an update: kind {kind}, update {update_id}, user {user_id}, chat {chat_id}",
+    },
+    "error_admin_job": {
+        "zh": "后台任务出错（没有用户消息）：{job}",
+        "en": "In a background job (no user update): {job}",
     },
     # --- the filing dialog --------------------------------------------------------------------
     "ask_name": {

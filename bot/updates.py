@@ -2,8 +2,9 @@
 
 The queue records an update in the ledger before the updater asks Telegram for the next batch
 (which is what confirms the previous one), so nothing Telegram considers delivered exists only
-in memory; the application claims each update before handling it and marks it done after the
-dialog's new state is written."""
+in memory; the application claims each update before handling it, and marks it done in the
+transaction that writes the dialog state it leaves (storage.update_ledger says what a restart
+does with the ones in between)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application
 
-from storage.update_ledger import UpdateLedger
+from storage.persistence import DatabasePersistence
+from storage.update_ledger import UpdateLedger, current_update
 
 log = logging.getLogger("leadbot.updates")
 
@@ -60,17 +63,25 @@ class LedgeredApplication(Application[Any, Any, Any, Any, Any, Any]):
         if not claimed:
             log.info("update %d was handled already; not again", update.update_id)
             return
-        await super().process_update(update)
-        # The dialog's new step and draft reach the database before the update counts as done.
-        await self.update_persistence()
+        token = current_update.set(update.update_id)
         try:
-            await asyncio.to_thread(ledger.finish, update.update_id, clock())
+            await super().process_update(update)
+            # The dialog's new step and draft, and the update's done mark, in one transaction.
+            await self.update_persistence()
+            assert isinstance(self.persistence, DatabasePersistence)
+            done = partial(ledger.finish, update_id=update.update_id, now=clock())
+            await asyncio.to_thread(self.persistence.write_pending, done)
         except Exception as exc:
             await self.process_error(update=update, error=exc)
+        finally:
+            current_update.reset(token)
 
     async def replay_unfinished(self) -> int:
-        """Handle what an earlier run received but never finished (it crashed or was killed)."""
-        assert self.ledger is not None and isinstance(self.update_queue, InboxQueue)
+        """Handle what an earlier run received but never began (it crashed or was killed)."""
+        assert self.ledger is not None and self.clock is not None and isinstance(self.update_queue, InboxQueue)
+        for update_id in await asyncio.to_thread(self.ledger.close_interrupted, self.clock()):
+            log.warning("update %d was being handled when the last process stopped; it is not redone, "
+                        "since part of it may have been done (the person can repeat it)", update_id)
         payloads = await asyncio.to_thread(self.ledger.unfinished)
         for payload in payloads:
             update = Update.de_json(json.loads(payload), self.bot)

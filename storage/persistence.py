@@ -1,6 +1,7 @@
 """PTB persistence in the bot's own database: each person's dialog drafts (user_data) and every
-conversation's step, written as soon as they change, so a restart — or the standby server taking
-over — continues a half-filed registration where it stopped (DESIGN: conversations survive).
+conversation's step, written after each update that changed them — in one transaction with the
+update's "done" mark (bot.updates) — so a restart, or the standby server taking over, continues a
+half-filed registration where it stopped (DESIGN: conversations survive restarts).
 
 Values are JSON: drafts hold only strings, numbers and ISO times, and a draft that is not JSON
 is a bug to fail loudly on, not something to pickle."""
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -38,8 +39,10 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
         )
         self._engine = engine
         self._clock = clock
-        # What the database holds, so an update that changed nothing writes nothing.
+        # What the database holds, so an update that changed nothing writes nothing; and what
+        # PTB handed over since the last write.
         self._stored: dict[tuple[str, str], str] = {}
+        self._pending: dict[tuple[str, str], str | None] = {}
 
     # -- reading, once at start-up --------------------------------------------------------------
 
@@ -60,35 +63,49 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
 
     # -- writing, after every update that changed something --------------------------------------
 
-    def _write(self, scope: str, key: str, value: str | None) -> None:
-        if self._stored.get((scope, key)) == value:
-            return
-        where = (_table.c.scope == scope) & (_table.c.key == key)
-        with self._engine.connect().execution_options(**{WRITE: True}) as connection, connection.begin():
-            connection.execute(sa.delete(_table).where(where))
-            if value is not None:
-                connection.execute(sa.insert(_table).values(scope=scope, key=key, value=value, updated_at=self._clock()))
-        if value is None:
-            self._stored.pop((scope, key), None)
-        else:
-            self._stored[(scope, key)] = value
-
     async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
-        value = json.dumps(data, ensure_ascii=False, sort_keys=True) if data else None
-        await asyncio.to_thread(self._write, USER_DATA, str(user_id), value)
+        self._pending[(USER_DATA, str(user_id))] = json.dumps(data, ensure_ascii=False, sort_keys=True) if data else None
 
     async def drop_user_data(self, user_id: int) -> None:
-        await asyncio.to_thread(self._write, USER_DATA, str(user_id), None)
+        self._pending[(USER_DATA, str(user_id))] = None
 
     async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
-        value = None if new_state is None else json.dumps(new_state)
-        await asyncio.to_thread(self._write, _conversation_scope(name), json.dumps(list(key)), value)
+        self._pending[(_conversation_scope(name), json.dumps(list(key)))] = (
+            None if new_state is None else json.dumps(new_state)
+        )
+
+    def write_pending(self, also: Callable[[sa.Connection], None] | None = None) -> None:
+        """Write what changed, and `also` (the update's done mark), in one transaction."""
+        pending, self._pending = self._pending, {}
+        changed = {slot: value for slot, value in pending.items() if self._stored.get(slot) != value}
+        if not changed and also is None:
+            return
+        try:
+            with self._engine.connect().execution_options(**{WRITE: True}) as connection, connection.begin():
+                self._write(connection, changed)
+                if also is not None:
+                    also(connection)
+        except Exception:
+            self._pending = pending | self._pending  # kept for the next write
+            raise
+        for slot, value in changed.items():
+            if value is None:
+                self._stored.pop(slot, None)
+            else:
+                self._stored[slot] = value
+
+    def _write(self, connection: sa.Connection, changed: Mapping[tuple[str, str], str | None]) -> None:
+        now = self._clock()
+        for (scope, key), value in changed.items():
+            connection.execute(sa.delete(_table).where((_table.c.scope == scope) & (_table.c.key == key)))
+            if value is not None:
+                connection.execute(sa.insert(_table).values(scope=scope, key=key, value=value, updated_at=now))
 
     async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
         """Only the active server handles updates (the standby waits), so memory is current."""
 
     async def flush(self) -> None:
-        """Nothing is buffered: every change was written when it happened."""
+        await asyncio.to_thread(self.write_pending)
 
     # -- what is not kept ------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from domain.model import (
 )
 from domain.rules import Rules
 from storage.db import WRITE
+from storage.update_ledger import current_update, mark_committed
 from storage.tables import (
     ActionAttemptRow,
     CustomerRow,
@@ -64,6 +65,10 @@ class SqlUnitOfWork:
         self.session.close()
 
     def commit(self) -> None:
+        update_id = current_update.get()
+        if update_id is not None and self._write:
+            # Atomic with the effect: after a crash, this update is not handled a second time.
+            mark_committed(self.session.connection(), update_id)
         self.session.commit()
 
     @property

@@ -1,13 +1,17 @@
 """The ledger of updates Telegram delivered (DESIGN: updates are idempotent).
 
 An update is recorded before Telegram is told it arrived (received), claimed by the process that
-handles it (handling), and marked done afterwards, when its payload — which carries customers'
-details — is dropped. So an update delivered twice is handled once, and one that a crash
-interrupted is handled again by the next process: its claim names a run that no longer exists.
+handles it (handling), marked when a use case commits for it (committed, in that same
+transaction), and marked done together with the dialog state it leaves (storage.persistence),
+when its payload — which carries customers' details — is dropped. So an update delivered twice is
+handled once; one that a killed process received, or began without committing anything, is
+handled again from the state before it; one that committed a filing or a follow-up is not redone
+— doing it twice is worse than the person repeating what they saw no answer to.
 """
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -17,8 +21,17 @@ from sqlalchemy.exc import IntegrityError
 from storage.db import WRITE
 from storage.tables import InboundUpdateRow
 
-RECEIVED, HANDLING, DONE = "received", "handling", "done"
+RECEIVED, HANDLING, COMMITTED, DONE = "received", "handling", "committed", "done"
 _table = InboundUpdateRow.__table__  # type: ignore[attr-defined]
+
+# The update being handled, so a unit of work committing for it marks it (storage.uow).
+current_update: ContextVar[int | None] = ContextVar("current_update", default=None)
+
+
+def mark_committed(connection: sa.Connection, update_id: int) -> None:
+    connection.execute(
+        sa.update(_table).where(_table.c.update_id == update_id, _table.c.status == HANDLING).values(status=COMMITTED)
+    )
 
 
 class UpdateLedger:
@@ -43,8 +56,7 @@ class UpdateLedger:
         return True
 
     def claim(self, update_id: int, payload: str, now: datetime) -> bool:
-        """Take an update to handle it; False if it was handled, or is being handled by this
-        process. A claim left by another run means that process died while handling it."""
+        """Take an update to handle it; False if it was handled, is in hand, or committed."""
         with self._writer() as connection, connection.begin():
             row = connection.execute(
                 sa.select(_table.c.status, _table.c.run_id).where(_table.c.update_id == update_id).with_for_update()
@@ -56,30 +68,40 @@ class UpdateLedger:
                     )
                 )
                 return True
-            if row.status == DONE or (row.status == HANDLING and row.run_id == self.run_id):
+            if row.status != RECEIVED and not (row.status == HANDLING and row.run_id != self.run_id):
                 return False
             connection.execute(
                 sa.update(_table).where(_table.c.update_id == update_id).values(status=HANDLING, run_id=self.run_id)
             )
             return True
 
-    def finish(self, update_id: int, now: datetime) -> None:
-        with self._writer() as connection, connection.begin():
-            connection.execute(
-                sa.update(_table)
-                .where(_table.c.update_id == update_id)
-                .values(status=DONE, payload=None, done_at=now)
-            )
+    @staticmethod
+    def finish(connection: sa.Connection, update_id: int, now: datetime) -> None:
+        """In the transaction that saves the dialog state the update left."""
+        connection.execute(
+            sa.update(_table).where(_table.c.update_id == update_id).values(status=DONE, payload=None, done_at=now)
+        )
 
     def unfinished(self) -> list[str]:
-        """Payloads of updates received or begun by earlier runs but never finished, in order."""
+        """Payloads of updates earlier runs received, or began without committing, in order."""
         with self._engine.connect() as connection:
             rows = connection.execute(
                 sa.select(_table.c.payload)
-                .where(_table.c.status != DONE, _table.c.run_id.is_distinct_from(self.run_id))
+                .where(_table.c.status.in_((RECEIVED, HANDLING)), _table.c.run_id.is_distinct_from(self.run_id))
                 .order_by(_table.c.update_id)
             )
             return [payload for (payload,) in rows if payload is not None]
+
+    def close_interrupted(self, now: datetime) -> list[int]:
+        """Updates earlier runs committed something for and never finished: closed, not redone."""
+        interrupted = (_table.c.status == COMMITTED) & _table.c.run_id.is_distinct_from(self.run_id)
+        with self._writer() as connection, connection.begin():
+            ids = list(connection.execute(sa.select(_table.c.update_id).where(interrupted)).scalars())
+            if ids:
+                connection.execute(
+                    sa.update(_table).where(_table.c.update_id.in_(ids)).values(status=DONE, payload=None, done_at=now)
+                )
+            return ids
 
     def forget_before(self, cutoff: datetime) -> int:
         """Handled updates older than Telegram would ever deliver again are forgotten."""

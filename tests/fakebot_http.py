@@ -34,6 +34,7 @@ import json
 import re
 import select
 import socket
+import sys
 import threading
 import time
 import types
@@ -238,6 +239,12 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     owner: FakeBotServer
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A bot killed mid-request resets its connections: that is the test, not an error."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
 
 class FakeBotServer:
     """Serves a :class:`FakeBotAPI` over HTTP on 127.0.0.1, with Telegram-like getUpdates.
@@ -265,6 +272,11 @@ class FakeBotServer:
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._connections: set[socket.socket] = set()
+        # Failure modes for process tests: confirmations that never reach Telegram (so it keeps
+        # delivering), and replies that take a while (an update "in hand").
+        self.lose_confirmations = False
+        self._delays: dict[str, float] = {}
+        self._in_flight: dict[str, int] = {}
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -368,6 +380,16 @@ class FakeBotServer:
         """Updates not yet confirmed (delivered or not)."""
         with self.lock:
             return [dict(u) for u in self._queue]
+
+    def delay(self, method: str, seconds: float) -> None:
+        """Answer every later ``method`` call only after ``seconds`` (0: at once again)."""
+        with self.lock:
+            self._delays[method] = seconds
+
+    def in_flight(self, method: str) -> int:
+        """``method`` calls received and not yet answered (held by :meth:`delay`)."""
+        with self.lock:
+            return self._in_flight.get(method, 0)
 
     # -- waiting and reading -------------------------------------------------------------------
 
@@ -516,6 +538,16 @@ class FakeBotServer:
 
     def _answer(self, url: str, method: str, data: _WireRequestData) -> tuple[int, JSON]:
         """The in-process fake answers and records, exactly as it does for in-process bots."""
+        endpoint = url.rstrip("/").rsplit("/", 1)[-1]
+        with self._changed:
+            delay = self._delays.get(endpoint, 0.0)
+            self._in_flight[endpoint] = self._in_flight.get(endpoint, 0) + 1
+            self._changed.notify_all()
+        try:
+            time.sleep(delay)  # outside the lock: the rest of the API keeps answering
+        finally:
+            with self._changed:
+                self._in_flight[endpoint] -= 1
         with self._changed:
             status, payload = asyncio.run(self.fake.do_request(url, method, data))  # type: ignore[arg-type]
             self._changed.notify_all()
@@ -528,6 +560,8 @@ class FakeBotServer:
         self._changed.notify_all()
 
     def _forget_below(self, offset: int) -> None:
+        if self.lose_confirmations:
+            return
         dropped = [u["update_id"] for u in self._queue if u["update_id"] < offset]
         if dropped:
             self._queue = [u for u in self._queue if u["update_id"] >= offset]

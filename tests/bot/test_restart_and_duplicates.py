@@ -8,7 +8,9 @@ import copy
 import json
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
+from telegram import Update
 
 from bot.app import build_application
 from bot.config import Settings
@@ -97,32 +99,78 @@ async def test_handled_updates_keep_no_customer_details(chat: Chat) -> None:
     assert rows and all(status == "done" and payload is None for status, payload in rows)
 
 
-async def test_an_update_a_crashed_run_left_unfinished_is_handled_at_the_next_start(engine) -> None:
+async def test_an_update_a_killed_run_received_but_never_began_is_handled_at_the_next_start(engine) -> None:
     make_roster(engine)
     fake = FakeBotAPI()
-    guide_update = UpdateFactory(fake, first_update_id=500).message(TgUser(101, "王芳"), "/quota")
-    # The dead run recorded it (so Telegram was told it arrived) and began handling it.
-    dead = UpdateLedger(engine, "dead-run")
-    assert dead.record(500, json.dumps(guide_update), T0)
-    assert dead.claim(500, json.dumps(guide_update), T0)
+    update = UpdateFactory(fake, first_update_id=500).message(TgUser(101, "王芳"), "/quota")
+    # The dead run recorded it (so Telegram was told it arrived), then died before handling it.
+    assert UpdateLedger(engine, "dead-run").record(500, json.dumps(update), T0)
     application = build_application(_settings(), engine, request=fake, clock=Clock(T0))
     async with BotHarness(application, fake=fake):
         assert await application.replay_unfinished() == 1
         await application.update_queue.join()
-    assert fake.texts(101), "the replayed update was answered"
+    assert fake.texts(101) == ["门店导购报备不限数量。"], "the replayed update was answered"
     with engine.connect() as conn:
         assert conn.execute(sa.select(InboundUpdateRow.status)).scalar_one() == "done"
+
+
+async def test_an_update_a_killed_run_began_without_committing_anything_is_handled_again(engine) -> None:
+    make_roster(engine)
+    fake = FakeBotAPI()
+    update = UpdateFactory(fake, first_update_id=500).message(TgUser(101, "王芳"), "/quota")
+    dead = UpdateLedger(engine, "dead-run")
+    assert dead.claim(500, json.dumps(update), T0)  # … and died before anything was saved
+    application = build_application(_settings(), engine, request=fake, clock=Clock(T0))
+    async with BotHarness(application, fake=fake):
+        assert await application.replay_unfinished() == 1
+        await application.update_queue.join()
+    assert fake.texts(101) == ["门店导购报备不限数量。"]
+
+
+async def test_an_update_whose_use_case_committed_is_not_redone(chat: Chat, caplog) -> None:
+    guide = chat.user(101)
+    await fill(chat, guide)
+    confirm = chat.harness.factory.callback(guide, data_of(chat, guide.id, "确认"))
+    # The filing commits, then the process dies before the dialog state and the done mark are saved.
+    application = chat.harness.app
+    persistence = application.persistence
+
+    def die(_also=None) -> None:
+        raise SystemExit("killed")
+
+    persistence.write_pending = die
+    with pytest.raises(SystemExit):
+        await application.process_update(Update.de_json(copy.deepcopy(confirm), application.bot))
+    del persistence.write_pending  # the dead process's memory is gone with it
+    persistence._pending.clear()
+    assert count(chat, RegistrationRow) == 1
+    with chat.roster.engine.connect() as conn:
+        assert conn.execute(
+            sa.select(InboundUpdateRow.status).where(InboundUpdateRow.update_id == confirm["update_id"])
+        ).scalar_one() == "committed"
+
+    # The next process: Telegram delivers the press again; it is closed, not filed a second time.
+    second = build_application(_settings(), chat.roster.engine, request=chat.fake, clock=chat.clock)
+    async with BotHarness(second, fake=chat.fake) as harness:
+        assert await second.replay_unfinished() == 0
+        replies = len(chat.fake.calls)
+        await harness.send(copy.deepcopy(confirm))
+        assert len(chat.fake.calls) == replies
+    assert count(chat, RegistrationRow) == 1
+    assert f"update {confirm['update_id']} was being handled when the last process stopped" in caplog.text
 
 
 def test_the_ledger_forgets_only_old_handled_updates(engine) -> None:
     ledger = UpdateLedger(engine, "run")
     ledger.record(1, "{}", T0 - timedelta(hours=50))
     ledger.claim(1, "{}", T0)
-    ledger.finish(1, T0)
+    with engine.begin() as conn:
+        ledger.finish(conn, 1, T0)
     ledger.record(2, "{}", T0 - timedelta(hours=50))  # received, never handled: kept
     ledger.record(3, "{}", T0)
     ledger.claim(3, "{}", T0)
-    ledger.finish(3, T0)
+    with engine.begin() as conn:
+        ledger.finish(conn, 3, T0)
     assert ledger.forget_before(T0 - timedelta(hours=48)) == 1
     with engine.connect() as conn:
         assert sorted(conn.execute(sa.select(InboundUpdateRow.update_id)).scalars()) == [2, 3]

@@ -86,10 +86,22 @@ def upgrade() -> None:
 
     # Registrations filed before this revision: field expiry as the rules said then (15 days), and
     # their filing as the first event of the log.
+    # The expiry is exactly what the rules compute (filed_at + timedelta(days=15)) and is stored
+    # as the application stores times. SQLite: datetime() would drop the microseconds and write
+    # 'YYYY-MM-DD HH:MM:SS', which compares as text unequal to the application's
+    # 'YYYY-MM-DD HH:MM:SS.ffffff' (the reminder sweep matches deliveries to expiries by
+    # equality); so the whole seconds are shifted and the fraction of filed_at kept. PostgreSQL:
+    # interval '15 days' is added in the session's time zone and is 14 d 23 h or 15 d 1 h across
+    # a daylight-saving change; 360 hours is not. (Until 2026-11-27 this revision used datetime()
+    # and interval '15 days'; revision 0006 repairs SQLite databases migrated that way.)
     if op.get_bind().dialect.name == "sqlite":
-        op.execute("UPDATE registration SET expires_at = datetime(filed_at, '+15 days') WHERE channel = 'field'")
+        op.execute(
+            "UPDATE registration SET expires_at = "
+            "strftime('%Y-%m-%d %H:%M:%S', filed_at, '+15 days') || substr(filed_at, 20) "
+            "WHERE channel = 'field'"
+        )
     else:
-        op.execute("UPDATE registration SET expires_at = filed_at + interval '15 days' WHERE channel = 'field'")
+        op.execute("UPDATE registration SET expires_at = filed_at + interval '360 hours' WHERE channel = 'field'")
     op.execute(
         "INSERT INTO registration_event (registration_id, at, actor_id, kind) "
         "SELECT id, filed_at, filer_id, 'filed' FROM registration"
