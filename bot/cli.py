@@ -30,9 +30,8 @@ from domain.lifecycle import standing_at
 from domain.model import Channel, ExpectedPurchase, FollowUpKind, Role
 from domain.registrations import Refusal, Refused, parse_amount, record_follow_up
 from domain.roster import Held, RosterRefusal, add_team, deactivate, enrol
-from storage.db import make_engine
 from storage.digest_queries import TeamReport, team_report
-from storage.migrate import upgrade
+from storage.migrate import DatabaseUnreachable, connect
 from storage.uow import SqlUnitOfWork
 
 EXIT_USAGE = 2
@@ -66,8 +65,10 @@ def _settings() -> Settings:
 
 
 def _engine(settings: Settings) -> Any:
-    upgrade(settings.database_url)
-    return make_engine(settings.database_url)
+    try:
+        return connect(settings.database_url, settings.db_connect_attempts)
+    except DatabaseUnreachable as exc:
+        _fail(str(exc), EXIT_UNAVAILABLE)
 
 
 def _parse_time(value: str | None, option: str) -> datetime | None:
@@ -98,11 +99,11 @@ def run(
     import asyncio
 
     from bot.logs import configure_logging
-    from bot.runner import DatabaseUnreachable, connect, serve
+    from bot.runner import serve
 
     configure_logging(settings.log_format)
     try:
-        engine = connect(settings)
+        engine = connect(settings.database_url, settings.db_connect_attempts)
     except DatabaseUnreachable as exc:
         logging.getLogger("leadbot").error("%s; giving up", exc)
         raise typer.Exit(EXIT_UNAVAILABLE) from None
@@ -125,7 +126,7 @@ def _bot(settings: Settings, token: str) -> Any:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Bring the database schema to the newest revision."""
-    upgrade(_settings().database_url)
+    _engine(_settings())
     typer.echo("database is up to date")
 
 

@@ -20,39 +20,11 @@ from bot.config import Settings
 from bot.services import utc_now
 from bot.updates import LedgeredApplication
 from bot.webhook import WebhookServer, database_answers, webhook_path
-from storage.db import make_engine
-from storage.migrate import upgrade
 
 log = logging.getLogger("leadbot")
 
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 EXIT_LOST_LOCK = 1
-
-
-class DatabaseUnreachable(Exception):
-    pass
-
-
-def connect(settings: Settings) -> Engine:
-    """Bring the schema up to date, retrying while the database comes up (a container starting
-    beside it, a failover): 1 s, 2 s, 4 s … apart, then give up with one clear line."""
-    attempts = settings.db_connect_attempts
-    for attempt in range(1, attempts + 1):
-        try:
-            upgrade(settings.database_url)
-            return make_engine(settings.database_url)
-        except Exception as exc:
-            # The class and first line only: enough to act on, and no parameters.
-            reason = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
-            if attempt == attempts:
-                raise DatabaseUnreachable(
-                    f"the database is not reachable after {attempts} attempt(s): {reason}"
-                ) from exc
-            delay = min(2 ** (attempt - 1), 30)
-            log.warning("the database is not reachable (attempt %d of %d: %s); trying again in %d s",
-                        attempt, attempts, reason, delay)
-            time.sleep(delay)
-    raise AssertionError("unreachable")
 
 
 async def serve(settings: Settings, engine: Engine, *, webhook: bool) -> int:

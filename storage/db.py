@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,6 +13,14 @@ from sqlalchemy.engine import Engine, make_url
 # lock at BEGIN, so concurrent filings queue up instead of failing with "database is locked".
 WRITE = "leadbot_write"
 SQLITE_BUSY_TIMEOUT_S = 60
+
+# PostgreSQL: without a connect timeout libpq waits as long as the operating system does — forever
+# when something accepts the connection and says nothing — and start-up or `leadbot db upgrade`
+# hangs instead of failing (a connect_timeout in the URL, or PGCONNECT_TIMEOUT, wins). Keepalives
+# notice a server that vanished in ~15 s instead of two hours: the active server's lock check
+# (bot.leadership) depends on it.
+PG_CONNECT_TIMEOUT_S = 10
+_PG_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 3}
 
 
 def normalize_url(url: str) -> str:
@@ -32,7 +41,15 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         )
         _tune_sqlite(engine)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    connect_args = {**pg_connect_args(url), **kwargs.pop("connect_args", {})}
+    return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+
+
+def pg_connect_args(url: str) -> dict[str, Any]:
+    args: dict[str, Any] = dict(_PG_KEEPALIVES)
+    if "connect_timeout" not in make_url(url).query and not os.environ.get("PGCONNECT_TIMEOUT"):
+        args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+    return args
 
 
 def _tune_sqlite(engine: Engine) -> None:

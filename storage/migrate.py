@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import os
+import logging
+import time
 from pathlib import Path
-from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine
 
-from storage.db import normalize_url
+from storage.db import make_engine, normalize_url
+
+log = logging.getLogger("leadbot")
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-
-# Seconds to wait for a PostgreSQL server to answer when migrating. Without a limit libpq waits as
-# long as the operating system does — forever when the server, or something in between, accepts
-# the connection and says nothing — and `leadbot db upgrade`, or start-up, which migrates first,
-# hangs instead of failing. A connect_timeout in the URL, or PGCONNECT_TIMEOUT, wins.
-PG_CONNECT_TIMEOUT_S = 10
 
 
 def alembic_config(url: str) -> Config:
@@ -29,15 +25,29 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def migration_engine_options(url: str) -> dict[str, Any]:
-    """Extra make_engine() arguments for the migrations' own engine (migrations/env.py)."""
-    parsed = make_url(normalize_url(url))
-    if parsed.get_backend_name() != "postgresql":
-        return {}
-    if "connect_timeout" in parsed.query or os.environ.get("PGCONNECT_TIMEOUT"):
-        return {}
-    return {"connect_args": {"connect_timeout": PG_CONNECT_TIMEOUT_S}}
-
-
 def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
+
+
+class DatabaseUnreachable(Exception):
+    """One line saying which attempt failed and why; no parameters, no traceback."""
+
+
+def connect(url: str, attempts: int) -> Engine:
+    """Bring the schema up to date, retrying while the database comes up (a container starting
+    beside it, a failover): 1 s, 2 s, 4 s … apart, then give up with one clear line."""
+    for attempt in range(1, attempts + 1):
+        try:
+            upgrade(url)
+            return make_engine(url)
+        except Exception as exc:
+            # The class and first line only: enough to act on, and no parameters.
+            first_line = next(iter(str(exc).strip().splitlines()), "")
+            reason = f"{type(exc).__name__}: {first_line}"
+            if attempt == attempts:
+                raise DatabaseUnreachable(f"the database is not reachable after {attempts} attempt(s): {reason}") from exc
+            delay = min(2 ** (attempt - 1), 30)
+            log.warning("the database is not reachable (attempt %d of %d: %s); trying again in %d s",
+                        attempt, attempts, reason, delay)
+            time.sleep(delay)
+    raise AssertionError("attempts is at least 1")

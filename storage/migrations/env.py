@@ -10,7 +10,6 @@ from sqlmodel import SQLModel
 
 import storage.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from storage.db import WRITE, make_engine
-from storage.migrate import migration_engine_options
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -29,7 +28,7 @@ def run_migrations_online() -> None:
         return
     url = config.get_main_option("sqlalchemy.url")
     assert url
-    engine = make_engine(url, **migration_engine_options(url))  # a PostgreSQL connect timeout
+    engine = make_engine(url)
     if engine.dialect.name == "sqlite":
         # After make_engine's own connect listener, which turns foreign keys on.
         event.listen(engine, "connect", _sqlite_foreign_keys_off)

@@ -88,3 +88,4 @@ def test_run_without_a_token_exits_2(tmp_path) -> None:
     env = {"PATH": "/usr/bin:/bin", "LEADBOT_DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
     result = subprocess.run([sys.executable, "-m", "bot", "run"], env=env, capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 2 and result.stderr.startswith("LEADBOT_TELEGRAM_TOKEN:")
+

@@ -135,11 +135,14 @@ async def test_an_update_whose_use_case_committed_is_not_redone(chat: Chat, capl
     application = chat.harness.app
     persistence = application.persistence
 
+    class Killed(BaseException):
+        """Not an Exception: nothing in the bot catches it, as nothing outlives SIGKILL."""
+
     def die(_also=None) -> None:
-        raise SystemExit("killed")
+        raise Killed
 
     persistence.write_pending = die
-    with pytest.raises(SystemExit):
+    with pytest.raises(Killed):
         await application.process_update(Update.de_json(copy.deepcopy(confirm), application.bot))
     del persistence.write_pending  # the dead process's memory is gone with it
     persistence._pending.clear()
