@@ -265,3 +265,18 @@ def test_a_database_that_is_not_there_is_retried_then_a_clear_failure(server, tm
     assert "Traceback" not in log
     with server.lock:
         assert server.fake.calls_to("getUpdates") == []
+
+
+def test_a_database_that_comes_up_during_the_retries_is_used(server, tmp_path) -> None:
+    # The database's directory appears a moment late, like a volume mounted after the container starts.
+    later = tmp_path / "volume"
+    bot = BotProcess(f"sqlite:///{later}/leadbot.db", server, tmp_path, LEADBOT_DB_CONNECT_ATTEMPTS="5")
+    try:
+        bot.wait_log("attempt 1 of 5")
+        later.mkdir()
+        bot.running(timeout=30)
+        server.push_message(GUIDE, "/start")
+        server.wait_for(lambda fake: fake.texts(GUIDE.id), message="an answer")  # a stranger's polite refusal
+    finally:
+        bot.stop()
+    assert "Traceback" not in bot.log
