@@ -79,6 +79,7 @@ async def _active(settings: Settings, engine: Engine, stop: asyncio.Event, lock:
         lost = asyncio.create_task(leadership.watch(lock, settings.standby_check_seconds))
         stopped = asyncio.create_task(stop.wait())
         await asyncio.wait({lost, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        lost_lock = lost.done()
         for task in (lost, stopped):
             task.cancel()
         if server is not None:
@@ -89,7 +90,7 @@ async def _active(settings: Settings, engine: Engine, stop: asyncio.Event, lock:
         if application.post_stop:
             await application.post_stop(application)
     log.info("leadbot stopped")
-    return EXIT_LOST_LOCK if lost.done() and not lost.cancelled() else 0
+    return EXIT_LOST_LOCK if lost_lock else 0
 
 
 async def _start_webhook(application: LedgeredApplication, settings: Settings, engine: Engine) -> WebhookServer:

@@ -195,6 +195,25 @@ def test_standby_takes_over_within_15_s_after_sigkill(engine, db_url, server, tm
     _standby_takes_over(engine, db_url, server, tmp_path)
 
 
+def test_an_active_server_that_loses_its_lock_connection_stops(engine, db_url, server, tmp_path) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("the advisory lock's connection is PostgreSQL's")
+    make_roster(engine)
+    bot = BotProcess(db_url, server, tmp_path)
+    try:
+        bot.running()
+        with engine.connect() as conn:  # e.g. a failover, or an admin ending sessions
+            conn.execute(sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND pid <> pg_backend_pid()"
+            ))
+            conn.commit()
+        assert bot.wait(15) == 1  # a standby may already be active: stop, and let the supervisor restart
+    finally:
+        bot.stop()
+    assert "lost the database connection that holds the active-server lock" in bot.log
+
+
 def test_a_second_process_on_the_same_sqlite_file_waits(engine, db_url, server, tmp_path) -> None:
     if not db_url.startswith("sqlite"):
         pytest.skip("SQLite only")
