@@ -39,6 +39,9 @@ from storage.update_ledger import UpdateLedger
 
 log = logging.getLogger("leadbot")
 
+# What the bot asks Telegram for (polling and webhook alike); the roster gate ignores the rest.
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+
 # Everyone's default menu; /start narrows it to each person's roles (bot.menus).
 _MENU = ("new", "follow", "mine", "quota", "extend", "cancel", "start")
 

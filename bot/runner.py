@@ -9,13 +9,14 @@ import logging
 import signal
 import time
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 from telegram.error import Conflict, TelegramError
 
 from bot import leadership
-from bot.app import build_application
+from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import Settings
 from bot.services import utc_now
 from bot.updates import LedgeredApplication
@@ -23,7 +24,6 @@ from bot.webhook import WebhookServer, database_answers, webhook_path
 
 log = logging.getLogger("leadbot")
 
-ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 EXIT_LOST_LOCK = 1
 
 
@@ -43,7 +43,7 @@ async def serve(settings: Settings, engine: Engine, *, webhook: bool) -> int:
         await asyncio.to_thread(lock.release)
 
 
-def _stopping(stop: asyncio.Event, signum: int) -> object:
+def _stopping(stop: asyncio.Event, signum: int) -> Callable[[], None]:
     def handler() -> None:
         log.info("%s received: finishing the update in hand, then stopping", signal.Signals(signum).name)
         stop.set()
