@@ -131,7 +131,15 @@ def _report(svc: Services, team_id: int, now: datetime) -> TeamReport | None:
         return team_report(uow.session, team_id, now, svc.rules)
 
 
-async def post_summaries(bot: Bot, svc: Services, now: datetime, *, dry_run: bool = False, only_team: int | None = None) -> list[tuple[SummaryOutgoing, str]]:
+async def post_summaries(
+    bot: Bot,
+    svc: Services,
+    now: datetime,
+    *,
+    dry_run: bool = False,
+    only_team: int | None = None,
+    going_on: Callable[[], bool] = lambda: True,
+) -> list[tuple[SummaryOutgoing, str]]:
     digest_time = time.fromisoformat(svc.settings.digest_time)
     planned = await in_thread(
         lambda: plan_summaries(
@@ -142,6 +150,8 @@ async def post_summaries(bot: Bot, svc: Services, now: datetime, *, dry_run: boo
         return [(o, "would send") for o in planned]
     results = []
     for team_id in dict.fromkeys(o.recipient.team.id for o in planned):
+        if not going_on():
+            break  # stopping: what is recorded and not sent goes out after the restart
         report = await in_thread(lambda: _report(svc, team_id, now))
         workbooks: dict[str, bytes] = {}
         for outgoing in (o for o in planned if o.recipient.team.id == team_id):
@@ -150,21 +160,33 @@ async def post_summaries(bot: Bot, svc: Services, now: datetime, *, dry_run: boo
     return results
 
 
-async def sweep(bot: Bot, svc: Services, now: datetime, *, dry_run: bool = False) -> list[tuple[Outgoing, str]]:
-    """One pass: plan (record) what is due at `now`, then deliver it."""
+async def sweep(
+    bot: Bot, svc: Services, now: datetime, *, dry_run: bool = False, going_on: Callable[[], bool] = lambda: True
+) -> list[tuple[Outgoing, str]]:
+    """One pass: plan (record) what is due at `now`, then deliver it — until `going_on` says the
+    bot is stopping (SIGTERM must not wait for a long catch-up); the rest goes out after the
+    restart, as it is recorded."""
     outgoing = await in_thread(lambda: plan_reminders(svc.writer, now, svc.rules, dry_run=dry_run))
     if dry_run:
         return [(o, "would send") for o in outgoing]
-    return [(o, await deliver(bot, svc, o, now)) for o in outgoing]
+    results = []
+    for one in outgoing:
+        if not going_on():
+            break
+        results.append((one, await deliver(bot, svc, one, now)))
+    return results
 
 
 async def sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every minute: reminders due now, and today's summaries once the digest time has come."""
     svc: Services = context.bot_data["services"]
     now = svc.clock()
-    results = await sweep(context.bot, svc, now)
+    def going_on() -> bool:
+        return context.application.running
+
+    results = await sweep(context.bot, svc, now, going_on=going_on)
     if results:
         log.info("reminder sweep: %d sent, %d not", sum(s == "sent" for _, s in results), sum(s != "sent" for _, s in results))
-    summaries = await post_summaries(context.bot, svc, now)
+    summaries = await post_summaries(context.bot, svc, now, going_on=going_on)
     if summaries:
         log.info("summaries: %d sent, %d not", sum(s == "sent" for _, s in summaries), sum(s != "sent" for _, s in summaries))

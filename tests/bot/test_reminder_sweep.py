@@ -129,3 +129,20 @@ async def test_a_reminder_that_stopped_being_due_is_dropped_not_sent(chat: Chat)
     plan_reminders(svc(chat).writer, filed + 2 * D, svc(chat).rules)  # recorded; the send never happened
     assert await run_sweep(chat, filed + 3 * D + timedelta(minutes=5)) == []  # its deadline has passed
     assert deliveries(chat) == [("follow_up", "dropped", 1)]
+
+
+async def test_a_sweep_stops_between_reminders_when_the_bot_is_stopping_and_the_rest_go_later(chat: Chat) -> None:
+    filed = chat.clock.now
+    for i in range(5):
+        file_directly(chat, 101, f"1380000{i:04d}", address=f"北京市朝阳区建国路{i}号院")
+    at = filed + 2 * D
+
+    def going_on() -> bool:  # SIGTERM arrives after the second reminder
+        return len(chat.fake.sent_messages(101)) < 2
+
+    assert len(await sweep(chat.harness.app.bot, svc(chat), at, going_on=going_on)) == 2
+    assert len(chat.fake.sent_messages(101)) == 2
+    # After the restart (and the lease) the three recorded ones go out, and nothing twice.
+    later = await run_sweep(chat, at + timedelta(minutes=3))
+    assert [status for _, status in later] == ["sent"] * 3
+    assert len(chat.fake.sent_messages(101)) == 5
