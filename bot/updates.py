@@ -24,6 +24,8 @@ from storage.update_ledger import UpdateLedger, current_update
 
 log = logging.getLogger("leadbot.updates")
 
+RECORD_RETRY_FIRST_S = 0.5
+
 
 class InboxQueue(asyncio.Queue[object]):
     """The application's update queue; the updater (polling or webhook) puts into it."""
@@ -35,11 +37,25 @@ class InboxQueue(asyncio.Queue[object]):
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update) and self.ledger is not None and self.clock is not None:
-            fresh = await asyncio.to_thread(self.ledger.record, item.update_id, item.to_json(), self.clock())
-            if not fresh:
+            if not await self._record(item, self.ledger, self.clock):
                 log.info("update %d delivered again; it is already recorded", item.update_id)
                 return
         await super().put(item)
+
+    @staticmethod
+    async def _record(update: Update, ledger: UpdateLedger, clock: Callable[[], datetime]) -> bool:
+        """True if the update is new. While the database cannot be written, wait and try again:
+        the poller asks Telegram for nothing more (so confirms nothing) until it is recorded —
+        raising instead would end PTB's polling task for good."""
+        delay = RECORD_RETRY_FIRST_S
+        while True:
+            try:
+                return await asyncio.to_thread(ledger.record, update.update_id, update.to_json(), clock())
+            except Exception as exc:
+                log.warning("could not record update %d (%s): the database may be down; trying again in %g s",
+                            update.update_id, type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30)
 
     async def replay(self, item: Update) -> None:
         """Queue an update an earlier run recorded but did not finish."""

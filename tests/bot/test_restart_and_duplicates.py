@@ -4,6 +4,7 @@ real `leadbot run` killed by SIGKILL."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 from datetime import timedelta
@@ -178,3 +179,26 @@ def test_the_ledger_forgets_only_old_handled_updates(engine) -> None:
     with engine.connect() as conn:
         assert sorted(conn.execute(sa.select(InboundUpdateRow.update_id)).scalars()) == [2, 3]
     assert not ledger.record(3, "{}", T0), "still remembered: a redelivery is recognised"
+
+
+async def test_an_update_arriving_while_the_database_is_down_waits_to_be_recorded(chat: Chat, monkeypatch, caplog) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    import bot.updates
+
+    monkeypatch.setattr(bot.updates, "RECORD_RETRY_FIRST_S", 0.01)
+    queue = chat.harness.app.update_queue
+    real_record, failures = queue.ledger.record, [2]
+
+    def record(*args):
+        if failures[0]:
+            failures[0] -= 1
+            raise OperationalError("INSERT …", None, ConnectionError("server closed the connection"))
+        return real_record(*args)
+
+    monkeypatch.setattr(queue.ledger, "record", record)
+    update = Update.de_json(chat.harness.factory.message(chat.user(101), "/quota"), chat.harness.app.bot)
+    await queue.put(update)  # as the poller does: it returns only once the update is recorded
+    await asyncio.wait_for(queue.join(), timeout=5)
+    assert chat.fake.texts(101) == ["门店导购报备不限数量。"]
+    assert caplog.text.count("could not record update") == 2
