@@ -7,6 +7,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
 
 # Execution option that asks for a write transaction: on SQLite it takes the database's write
@@ -68,3 +70,8 @@ def _tune_sqlite(engine: Engine) -> None:
     def _on_begin(connection: sa.Connection) -> None:
         write = connection.get_execution_options().get(WRITE, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def insert_for(dialect_name: str) -> Any:
+    """INSERT with ON CONFLICT (DO NOTHING / DO UPDATE), which both databases have."""
+    return pg_insert if dialect_name == "postgresql" else sqlite_insert

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
-from storage.db import WRITE
+from storage.db import WRITE, insert_for
 from storage.tables import DialogStateRow
 
 USER_DATA = "user_data"
@@ -96,10 +96,18 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
 
     def _write(self, connection: sa.Connection, changed: Mapping[tuple[str, str], str | None]) -> None:
         now = self._clock()
+        upsert = insert_for(connection.dialect.name)
         for (scope, key), value in changed.items():
-            connection.execute(sa.delete(_table).where((_table.c.scope == scope) & (_table.c.key == key)))
-            if value is not None:
-                connection.execute(sa.insert(_table).values(scope=scope, key=key, value=value, updated_at=now))
+            if value is None:
+                connection.execute(sa.delete(_table).where((_table.c.scope == scope) & (_table.c.key == key)))
+                continue
+            statement = upsert(_table).values(scope=scope, key=key, value=value, updated_at=now)
+            connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["scope", "key"],
+                    set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+                )
+            )
 
     async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
         """Only the active server handles updates (the standby waits), so memory is current."""

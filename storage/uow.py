@@ -6,8 +6,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -28,7 +26,7 @@ from domain.model import (
     Team,
 )
 from domain.rules import Rules
-from storage.db import WRITE
+from storage.db import WRITE, insert_for
 from storage.update_ledger import current_update, mark_committed
 from storage.tables import (
     ActionAttemptRow,
@@ -193,7 +191,7 @@ class SqlUnitOfWork:
     # --- filing (domain.ports.FilingUnitOfWork) ---------------------------------------------
 
     def lock_customer(self, phone: str, now: datetime) -> int:
-        insert = pg_insert if self._dialect == "postgresql" else sqlite_insert
+        insert = insert_for(self._dialect)
         self.session.execute(
             insert(CustomerRow).values(phone=phone, created_at=now).on_conflict_do_nothing(index_elements=["phone"])
         )
@@ -554,7 +552,7 @@ class SqlUnitOfWork:
         lease_until: datetime,
     ) -> int | None:
         """Claim a delivery by its unique key; None when another sweep or process already has it."""
-        insert = pg_insert if self._dialect == "postgresql" else sqlite_insert
+        insert = insert_for(self._dialect)
         delivery_id = self.session.execute(
             insert(DeliveryRow)
             .values(

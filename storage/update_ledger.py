@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from storage.db import WRITE
+from storage.db import WRITE, insert_for
 from storage.tables import InboundUpdateRow
 
 RECEIVED, HANDLING, COMMITTED, DONE = "received", "handling", "committed", "done"
@@ -58,16 +58,17 @@ class UpdateLedger:
     def claim(self, update_id: int, payload: str, now: datetime) -> bool:
         """Take an update to handle it; False if it was handled, is in hand, or committed."""
         with self._writer() as connection, connection.begin():
+            fresh = connection.execute(
+                insert_for(connection.dialect.name)(_table)
+                .values(update_id=update_id, status=HANDLING, run_id=self.run_id, payload=payload, received_at=now)
+                .on_conflict_do_nothing(index_elements=["update_id"])
+                .returning(_table.c.update_id)
+            ).first()
+            if fresh is not None:  # the usual case, in one statement
+                return True
             row = connection.execute(
                 sa.select(_table.c.status, _table.c.run_id).where(_table.c.update_id == update_id).with_for_update()
-            ).first()
-            if row is None:
-                connection.execute(
-                    sa.insert(_table).values(
-                        update_id=update_id, status=HANDLING, run_id=self.run_id, payload=payload, received_at=now
-                    )
-                )
-                return True
+            ).one()
             if row.status != RECEIVED and not (row.status == HANDLING and row.run_id != self.run_id):
                 return False
             connection.execute(
