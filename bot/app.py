@@ -66,7 +66,8 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    inbox = InboxQueue()
+    ledger = UpdateLedger(engine, run_id or uuid.uuid4().hex)
+    inbox = InboxQueue(ledger, clock)
     builder = (
         builder.application_class(LedgeredApplication)
         .update_queue(inbox)
@@ -74,8 +75,7 @@ def build_application(
     )
     application = builder.build()
     assert isinstance(application, LedgeredApplication)
-    application.ledger = inbox.ledger = UpdateLedger(engine, run_id or uuid.uuid4().hex)
-    application.clock = inbox.clock = clock
+    application.ledger, application.clock = ledger, clock
     application.bot_data["services"] = Services(settings, engine, clock)
 
     # Before the dialogs (group 0), one handler per group: the roster gate that every private

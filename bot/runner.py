@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 
 from sqlalchemy.engine import Engine
 from telegram.error import Conflict, TelegramError
@@ -20,7 +21,9 @@ from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import Settings
 from bot.services import utc_now
 from bot.updates import LedgeredApplication
-from bot.webhook import WebhookServer, database_answers, webhook_path
+from bot.webhook import WebhookServer, webhook_path
+from storage.db import answers
+from storage.server_lock import Lock, lock_for
 
 log = logging.getLogger("leadbot")
 
@@ -34,7 +37,7 @@ async def serve(settings: Settings, engine: Engine, *, webhook: bool) -> int:
         loop.add_signal_handler(signum, _stopping(stop, signum))
 
     assert settings.telegram_token
-    lock = leadership.lock_for(engine, settings.telegram_token)
+    lock = lock_for(engine, settings.telegram_token)
     if not await leadership.become_active(lock, stop, settings.standby_check_seconds):
         return 0
     try:
@@ -51,7 +54,7 @@ def _stopping(stop: asyncio.Event, signum: int) -> Callable[[], None]:
     return handler
 
 
-async def _active(settings: Settings, engine: Engine, stop: asyncio.Event, lock: leadership.Lock, *, webhook: bool) -> int:
+async def _active(settings: Settings, engine: Engine, stop: asyncio.Event, lock: Lock, *, webhook: bool) -> int:
     run_id = uuid.uuid4().hex
     application = build_application(settings, engine, run_id=run_id)
     ledger = application.ledger
@@ -99,7 +102,7 @@ async def _start_webhook(application: LedgeredApplication, settings: Settings, e
         application,
         path=webhook_path(settings.webhook_url),
         secret=settings.webhook_secret,
-        healthy=database_answers(engine),
+        healthy=partial(answers, engine),
     )
     server.start(settings.webhook_listen, settings.webhook_port)
     await application.bot.set_webhook(

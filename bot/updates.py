@@ -30,13 +30,12 @@ RECORD_RETRY_FIRST_S = 0.5
 class InboxQueue(asyncio.Queue[object]):
     """The application's update queue; the updater (polling or webhook) puts into it."""
 
-    def __init__(self) -> None:
+    def __init__(self, ledger: UpdateLedger, clock: Callable[[], datetime]) -> None:
         super().__init__()
-        self.ledger: UpdateLedger | None = None
-        self.clock: Callable[[], datetime] | None = None
+        self.ledger, self.clock = ledger, clock
 
     async def put(self, item: object) -> None:
-        if isinstance(item, Update) and self.ledger is not None and self.clock is not None:
+        if isinstance(item, Update):
             if not await self._record(item, self.ledger, self.clock):
                 log.info("update %d delivered again; it is already recorded", item.update_id)
                 return

@@ -15,10 +15,8 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
 import tornado.httpserver
 import tornado.web
-from sqlalchemy.engine import Engine
 from telegram import Update
 from telegram.ext import Application
 
@@ -85,18 +83,6 @@ class _QuietApplication(tornado.web.Application):
     def log_request(self, handler: tornado.web.RequestHandler) -> None:
         """Access lines go through our logging with the status only (no query strings)."""
         log.debug("%s %s %d", handler.request.method, handler.request.path, handler.get_status())
-
-
-def database_answers(engine: Engine) -> Callable[[], bool]:
-    def check() -> bool:
-        try:
-            with engine.connect() as connection:
-                connection.execute(sa.text("SELECT 1"))
-        except Exception:
-            return False
-        return True
-
-    return check
 
 
 class WebhookServer:

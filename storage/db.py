@@ -75,3 +75,13 @@ def _tune_sqlite(engine: Engine) -> None:
 def insert_for(dialect_name: str) -> Any:
     """INSERT with ON CONFLICT (DO NOTHING / DO UPDATE), which both databases have."""
     return pg_insert if dialect_name == "postgresql" else sqlite_insert
+
+
+def answers(engine: Engine) -> bool:
+    """Whether the database answers a query now (the webhook's /healthz)."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except Exception:
+        return False
+    return True

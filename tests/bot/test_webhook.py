@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+from functools import partial
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -13,7 +14,8 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from bot.webhook import SECRET_HEADER, WebhookServer, database_answers, webhook_path
+from bot.webhook import SECRET_HEADER, WebhookServer, webhook_path
+from storage.db import answers
 from storage.tables import InboundUpdateRow
 from tests.bot.conftest import Chat
 
@@ -33,7 +35,7 @@ async def hook(chat: Chat) -> AsyncIterator[tuple[httpx.AsyncClient, Chat]]:
         chat.harness.app,
         path=webhook_path("https://bot.example.com/telegram/hook"),
         secret=SECRET,
-        healthy=database_answers(chat.roster.engine),
+        healthy=partial(answers, chat.roster.engine),
     )
     server.start("127.0.0.1", port)
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
@@ -131,7 +133,7 @@ async def test_healthz_says_unavailable_when_the_database_does_not_answer(chat: 
     port = _free_port()
     server = WebhookServer(
         chat.harness.app, path="/telegram", secret=SECRET,
-        healthy=database_answers(make_engine("postgresql://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1})),
+        healthy=partial(answers, make_engine("postgresql://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1})),
     )
     server.start("127.0.0.1", port)
     try:
