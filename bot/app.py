@@ -60,7 +60,7 @@ def build_application(
         .token(settings.telegram_token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_file_base_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.rules.zone))
+        .defaults(bot_defaults(settings))
         .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(_post_init)
     )
@@ -101,6 +101,11 @@ def build_application(
         # The database says what is due; this job only asks it every minute (DESIGN: scheduling).
         application.job_queue.run_repeating(jobs.sweep_job, interval=settings.sweep_interval_seconds, first=5, name="sweep")
     return application
+
+
+def bot_defaults(settings: Settings) -> Defaults:
+    """How every message goes out, from the chat or the command line: HTML, local times."""
+    return Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.rules.zone)
 
 
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

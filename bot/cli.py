@@ -111,15 +111,16 @@ def run(
 
 
 def _bot(settings: Settings, token: str) -> Any:
-    """The bot as the running application has it: HTML messages, local times (bot.app)."""
-    from telegram.constants import ParseMode
-    from telegram.ext import Defaults, ExtBot
+    """The bot as the running application has it (bot.app)."""
+    from telegram.ext import ExtBot
+
+    from bot.app import bot_defaults
 
     return ExtBot(
         token,
         base_url=settings.telegram_base_url,
         base_file_url=settings.telegram_file_base_url,
-        defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.rules.zone),
+        defaults=bot_defaults(settings),
     )
 
 
