@@ -26,14 +26,16 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import arbitration_dialog, decisions, errors, group_handlers, jobs, filing_dialog, follow_up_dialog, history_handlers, roster_handlers
+from bot import arbitration_dialog, decisions, errors, group_handlers, jobs, filing_dialog, follow_up_dialog, history_handlers, roster_handlers, workbook_handlers
+from bot.commands import GROUP_COMMANDS, command_of, is_group_button
 from bot.common import current_staff, in_thread, is_private, lang
 from bot.config import Settings
 from bot.services import Services, services, utc_now
-from bot.texts import LANGUAGES, raw, t
-from bot.updates import InboxQueue, LedgeredApplication
+from bot.inbound_guard import guard_for, is_invite_link
+from bot.texts import LANGUAGES, language_of, raw, t
+from bot.updates import InboxQueue, LedgeredApplication, PollingBot, guard_of
 from storage.persistence import DatabasePersistence
 from storage.update_ledger import UpdateLedger
 
@@ -43,7 +45,7 @@ log = logging.getLogger("leadbot")
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 
 # Everyone's default menu; /start narrows it to each person's roles (bot.menus).
-_MENU = ("new", "follow", "mine", "quota", "extend", "cancel", "start")
+_MENU = ("new", "follow", "mine", "quota", "extend", "cancel", "help", "start")
 
 
 def build_application(
@@ -55,17 +57,17 @@ def build_application(
     run_id: str | None = None,
 ) -> LedgeredApplication[Any, Any, Any, Any, Any, Any]:
     assert settings.telegram_token, "LEADBOT_TELEGRAM_TOKEN is required"
-    builder = (
-        ApplicationBuilder()
-        .token(settings.telegram_token)
-        .base_url(settings.telegram_base_url)
-        .base_file_url(settings.telegram_file_base_url)
-        .defaults(bot_defaults(settings))
-        .rate_limiter(AIORateLimiter(max_retries=3))
-        .post_init(_post_init)
+    bot = PollingBot(
+        token=settings.telegram_token,
+        base_url=settings.telegram_base_url,
+        base_file_url=settings.telegram_file_base_url,
+        defaults=bot_defaults(settings),
+        rate_limiter=AIORateLimiter(max_retries=3),
+        # What ApplicationBuilder would make: a pool for replies, one connection for the long poll.
+        request=request or HTTPXRequest(connection_pool_size=256),
+        get_updates_request=request or HTTPXRequest(),
     )
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+    builder = ApplicationBuilder().bot(bot).post_init(_post_init)
     ledger = UpdateLedger(engine, run_id or uuid.uuid4().hex)
     inbox = InboxQueue(ledger, clock)
     builder = (
@@ -76,7 +78,8 @@ def build_application(
     application = builder.build()
     assert isinstance(application, LedgeredApplication)
     application.ledger, application.clock = ledger, clock
-    application.bot_data["services"] = Services(settings, engine, clock)
+    application.bot_data["services"] = svc = Services(settings, engine, clock)
+    inbox.guard = guard_for(svc, _refuser(application, settings))
 
     # Before the dialogs (group 0), one handler per group: the roster gate that every private
     # update passes through, then the rule that starting a dialog ends any other left open.
@@ -92,6 +95,8 @@ def build_application(
     for handler in group_handlers.handlers():
         application.add_handler(handler)
     for handler in roster_handlers.handlers():
+        application.add_handler(handler)
+    for handler in workbook_handlers.handlers():
         application.add_handler(handler)
     application.add_handler(CommandHandler("cancel", _nothing_to_cancel))
     application.add_handler(CallbackQueryHandler(_stale))
@@ -131,18 +136,11 @@ async def _roster_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     user = update.effective_user
     if user is None:
         return
-    message = update.effective_message
     if not is_private(update):
-        # Groups get summaries only: nothing personal is asked or shown there (DESIGN).
-        command = ((message.text or "") if message else "").split(maxsplit=1)[0:1]
-        if command and command[0].split("@")[0] in _PRIVATE_COMMANDS:
-            await message.reply_text(t(lang(update, context), "private_only"))  # type: ignore[union-attr]
-            raise ApplicationHandlerStop
+        await _group_gate(update, context)
         return
-    if message is not None and update.callback_query is None:
-        text = message.text or ""
-        if text.startswith("/start ") and len(text.split()) == 2:
-            return
+    if is_invite_link(update.message):
+        return
     svc = services(context)
     language = lang(update, context)
     staff = await current_staff(update, context)
@@ -152,16 +150,58 @@ async def _roster_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     if user.id in svc.admin_ids:
         return
-    if update.callback_query is not None:
-        await update.callback_query.answer(raw(language, "stranger"), show_alert=True)
-    elif message is not None:
-        await message.reply_text(t(language, "stranger"))
+    # Most strangers are turned away before the queue (bot.inbound_guard); this one came through
+    # on a roster read before they were deactivated. From now on the guard turns them away too.
+    guard = guard_of(context.application)
+    if guard is not None:
+        guard.refused(user.id)
+    await _refuse_stranger(update, language)
     raise ApplicationHandlerStop
 
 
-_PRIVATE_COMMANDS = frozenset(
-    {"/start", "/new", "/follow", "/mine", "/quota", "/extend", "/history", "/arbitrate", "/invite"}
-)
+async def _refuse_stranger(update: Update, language: str) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer(raw(language, "stranger"), show_alert=True)
+    elif update.message is not None:
+        await update.message.reply_text(t(language, "stranger"))
+
+
+def _refuser(application: LedgeredApplication[Any, Any, Any, Any, Any, Any], settings: Settings) -> Callable[[Update], None]:
+    """The inbound guard's refusal: sent beside the update queue, never behind it."""
+
+    async def refuse(update: Update, language: str) -> None:
+        try:
+            await _refuse_stranger(update, language)
+        except TelegramError as exc:  # blocked the bot, or gone: nothing anyone can do
+            log.info("the refusal to a stranger was not delivered (%s)", type(exc).__name__)
+
+    def schedule(update: Update) -> None:
+        user = update.effective_user
+        language = language_of(user.language_code if user else None, settings.default_language)
+        application.create_task(refuse(update, language), name="refuse-stranger")
+
+    return schedule
+
+
+async def _group_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Groups are an allow-list (RULES §2): the group commands, the bot's own group buttons and
+    Telegram's service messages pass; any other command gets one line pointing to the private
+    chat, and everything else — text, private dialogs' buttons — is ignored."""
+    query = update.callback_query
+    if query is not None:
+        if not is_group_button(query.data):
+            await query.answer()
+            raise ApplicationHandlerStop
+        return
+    message = update.effective_message
+    if message is None or update.my_chat_member is not None or message.migrate_to_chat_id or message.migrate_from_chat_id:
+        return
+    command = command_of(message, context.bot.username)
+    if command in GROUP_COMMANDS:
+        return
+    if command is not None:
+        await message.reply_text(t(lang(update, context), "private_only"))
+    raise ApplicationHandlerStop
 
 # Which dialog each opening command or button starts (ConversationHandler names).
 _DIALOG_OPENERS = {
@@ -181,10 +221,11 @@ async def _one_dialog_at_a_time(update: Update, context: ContextTypes.DEFAULT_TY
     registered first, would read the new dialog's answers as its own."""
     if update.callback_query is not None:
         opening = update.callback_query.data or ""
-    elif update.effective_message is not None and (update.effective_message.text or "").startswith("/"):
-        opening = update.effective_message.text.split(maxsplit=1)[0].split("@")[0]  # type: ignore[union-attr]
     else:
-        return
+        command = command_of(update.effective_message, context.bot.username)
+        if command is None:
+            return
+        opening = f"/{command}"
     starting = next((name for prefix, name in _DIALOG_OPENERS.items() if opening.startswith(prefix)), None)
     if starting is None:
         return

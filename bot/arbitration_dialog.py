@@ -21,7 +21,8 @@ from bot.dialogs import ButtonDialog
 from bot.notify import send_notices
 from bot.services import services
 from bot.texts import raw, t
-from domain.customer_details import Invalid, clean_text, normalize_phone
+from domain.customer_details import Invalid, normalize_phone
+from domain.free_text import check_reason
 from domain.lifecycle import standing_at
 from domain.model import Registration, Role, Staff
 from domain.registrations import Arbitration, Done, arbitrate
@@ -150,11 +151,11 @@ async def _to(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str
 
 
 async def got_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    language, message = lang(update, context), update.effective_message
+    language, svc, message = lang(update, context), services(context), update.effective_message
     assert message is not None
-    reason = clean_text(message.text or "")
-    if len(reason) < 2:
-        await message.reply_text(t(language, "arb_reason_short"))
+    reason = check_reason(message.text, svc.rules)
+    if isinstance(reason, Invalid):
+        await message.reply_text(render.problem_hint(language, reason, svc.rules))
         return Step.REASON
     draft = _draft(context)
     draft["reason"] = reason

@@ -21,11 +21,12 @@ import typer
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.digest_render import render_digest, tracking_workbook
+from bot.parsing import REACH_YEARS
 from bot.render import problem_hint
 from bot.services import utc_now
-from domain.customer_details import mask_phone
+from domain.customer_details import Invalid, mask_phone
 from domain.digest import day_bounds, local_day
-from domain.filing import Accepted, FilingRequest, file_registration
+from domain.filing import Accepted, FilingRequest, check_obtained_at, file_registration
 from domain.lifecycle import standing_at
 from domain.model import Channel, ExpectedPurchase, FollowUpKind, Role
 from domain.registrations import Refusal, Refused, parse_amount, record_follow_up
@@ -78,9 +79,26 @@ def _parse_time(value: str | None, option: str) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         _fail(f"{option}: not an ISO 8601 time, e.g. 2026-11-27T14:30+08:00", EXIT_USAGE)
+    _within_reach(parsed.year, value, option)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=_settings().rules.zone)
     return parsed.astimezone(UTC)
+
+
+def _within_reach(year: int, value: str, option: str) -> None:
+    """Years 1 and 9999 are typos (and overflow on the way to UTC): one line, exit 2."""
+    if abs(year - utc_now().year) > REACH_YEARS:
+        _fail(f"{option}: {value} is more than {REACH_YEARS} years from now", EXIT_USAGE)
+
+
+# Telegram user ids and registration ids are positive and fit the database's 64-bit integers.
+_MAX_ID = 2**63 - 1
+
+
+def _id(value: int, option: str) -> int:
+    if not 0 < value <= _MAX_ID:
+        _fail(f"{option}: {value} is not an id (a positive whole number)", EXIT_USAGE)
+    return value
 
 
 @app.command()
@@ -112,11 +130,10 @@ def run(
 
 def _bot(settings: Settings, token: str) -> Any:
     """The bot as the running application has it (bot.app)."""
-    from telegram.ext import ExtBot
-
     from bot.app import bot_defaults
+    from bot.outgoing import LeadBot
 
-    return ExtBot(
+    return LeadBot(
         token,
         base_url=settings.telegram_base_url,
         base_file_url=settings.telegram_file_base_url,
@@ -141,7 +158,9 @@ def team_add(
     settings = _settings()
     with SqlUnitOfWork(_engine(settings), write=True) as uow:
         try:
-            team = add_team(uow, name=name, channel=Channel(channel.value), region=region, now=utc_now())
+            team = add_team(
+                uow, name=name, channel=Channel(channel.value), region=region, now=utc_now(), rules=settings.rules
+            )
         except RosterRefusal as exc:
             _fail(str(exc), EXIT_REFUSED)
     typer.echo(f"team {team.name} ({team.channel.value}) added")
@@ -165,6 +184,7 @@ def staff_add(
 ) -> None:
     """Put someone on the roster (or update and reactivate them)."""
     settings = _settings()
+    _id(telegram_id, "--telegram-id")
     with SqlUnitOfWork(_engine(settings), write=True) as uow:
         try:
             staff = enrol(
@@ -175,6 +195,7 @@ def staff_add(
                 team_name=team,
                 region=region,
                 now=utc_now(),
+                rules=settings.rules,
             )
         except RosterRefusal as exc:
             _fail(str(exc), EXIT_REFUSED)
@@ -195,6 +216,7 @@ def staff_list() -> None:
 @staff_app.command("deactivate")
 def staff_deactivate(telegram_id: int) -> None:
     """Take someone's access away at once (their history stays)."""
+    _id(telegram_id, "TELEGRAM_ID")
     with SqlUnitOfWork(_engine(_settings()), write=True) as uow:
         try:
             deactivate(uow, telegram_id=telegram_id, now=utc_now())
@@ -216,18 +238,22 @@ def file_command(
 ) -> None:
     """File a registration, exactly as the chat does. Exit 0 accepted, 3 rejected."""
     settings = _settings()
+    now = utc_now()
+    obtained = _parse_time(obtained_at, "--obtained-at")
+    if obtained is not None and isinstance(check_obtained_at(obtained, now, settings.rules), Invalid):
+        _fail(f"--obtained-at: {obtained_at} has not come yet", EXIT_USAGE)
     engine = _engine(settings)
     request = FilingRequest(
-        filer_telegram_id=staff,
+        filer_telegram_id=_id(staff, "--staff"),
         customer_name=name,
         phone=phone,
         address=address,
         needs=needs,
         expected_purchase=expected_purchase,
-        obtained_at=_parse_time(obtained_at, "--obtained-at"),
+        obtained_at=obtained,
         source="cli",
     )
-    outcome = file_registration(lambda: SqlUnitOfWork(engine, write=True), request, utc_now(), settings.rules)
+    outcome = file_registration(lambda: SqlUnitOfWork(engine, write=True), request, now, settings.rules)
     accepted = isinstance(outcome, Accepted)
     if as_json:
         typer.echo(
@@ -273,7 +299,7 @@ def registrations_command(
                 _fail(f"--team: no team named {team}", EXIT_USAGE)
             team_id = found.id
         if staff is not None:
-            holder = uow.staff_by_telegram_id(staff)
+            holder = uow.staff_by_telegram_id(_id(staff, "--staff"))
             if holder is None:
                 _fail(f"--staff: nobody on the roster has Telegram id {staff}", EXIT_USAGE)
             holder_id = holder.id
@@ -331,17 +357,20 @@ def follow_up_command(
     parsed_amount = parse_amount(amount)
     if isinstance(parsed_amount, Refusal):
         _fail("--amount: not an amount in yuan, e.g. 12800 or 3500.50", EXIT_USAGE)
+    now = utc_now()
     next_contact_at = _parse_time(next_contact, "--next-contact")
+    if next_contact_at is not None and next_contact_at <= now:
+        _fail(f"--next-contact: {next_contact} has passed; the next contact is planned ahead", EXIT_USAGE)
     engine = _engine(settings)
     outcome = record_follow_up(
         lambda: SqlUnitOfWork(engine, write=True),
-        actor_telegram_id=staff,
-        registration_id=registration_id,
+        actor_telegram_id=_id(staff, "--staff"),
+        registration_id=_id(registration_id, "REGISTRATION_ID"),
         kind=kind,
         note=note,
         amount=parsed_amount,
         next_contact_at=next_contact_at,
-        now=utc_now(),
+        now=now,
         rules=settings.rules,
     )
     if isinstance(outcome, Refused):
@@ -349,7 +378,10 @@ def follow_up_command(
         if as_json:
             typer.echo(json.dumps({"outcome": "refused", "refusal": outcome.refusal.value, "state": state}))
         else:
-            typer.echo(f"refused: {outcome.refusal.value}" + (f" (registration is {state})" if state else ""))
+            detail = f" (registration is {state})" if state else ""
+            if outcome.refusal is Refusal.NOTE_TOO_LONG:
+                detail = f" (at most {settings.rules.max_note_chars} characters)"
+            typer.echo(f"refused: {outcome.refusal.value}{detail}")
         raise typer.Exit(EXIT_REFUSED)
     deadline = outcome.standing.deadline
     # The CLI cannot message people; whoever runs it tells them (a takeover, a dropped challenge).
@@ -473,6 +505,7 @@ def digest_command(
             target = datetime.strptime(day, "%Y-%m-%d").date()
         except ValueError:
             _fail("--date: not a date like 2026-11-27", EXIT_USAGE)
+        _within_reach(target.year, day, "--date")
     if target > today:
         _fail(f"--date: {target} has not come yet", EXIT_USAGE)
     instant = now if target == today else day_bounds(target, rules.zone)[1] - datetime.resolution

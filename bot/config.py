@@ -27,6 +27,15 @@ class Settings(BaseSettings):
 
     phone_region: str = "CN"
     min_address_chars: int = Field(default=8, ge=1, le=100)
+    # Length caps on what people type (issue 10 item 5): every message quoting one must still fit
+    # Telegram's 4,096 characters, hence the upper bounds.
+    max_name_chars: int = Field(default=40, ge=2, le=200)
+    max_address_chars: int = Field(default=200, ge=10, le=1000)
+    max_needs_chars: int = Field(default=500, ge=1, le=1000)
+    max_note_chars: int = Field(default=500, ge=1, le=1000)
+    max_reason_chars: int = Field(default=500, ge=2, le=1000)
+    max_team_name_chars: int = Field(default=80, ge=1, le=200)
+    max_staff_name_chars: int = Field(default=80, ge=1, le=200)
     filing_window_hours: int = Field(default=24, ge=1)
     resale_window_days: int = Field(default=365, ge=0)
     field_monthly_quota: int = Field(default=20, ge=0)
@@ -54,6 +63,11 @@ class Settings(BaseSettings):
     processed_update_hours: int = Field(default=48, ge=1)
     standby_check_seconds: float = Field(default=2.0, gt=0, le=60)
     db_connect_attempts: int = Field(default=5, ge=1, le=100)
+    # Inbound limits (bot.inbound_guard): one sender cannot starve the others.
+    stranger_refusal_minutes: int = Field(default=5, ge=1, le=24 * 60)
+    user_rate_limit: int = Field(default=20, ge=1)
+    user_rate_window_seconds: int = Field(default=10, ge=1, le=3600)
+    roster_refresh_seconds: int = Field(default=30, ge=1, le=3600)
 
     @field_validator("digest_time")
     @classmethod
@@ -101,6 +115,13 @@ class Settings(BaseSettings):
             timezone=self.timezone,
             phone_region=self.phone_region,
             min_address_chars=self.min_address_chars,
+            max_name_chars=self.max_name_chars,
+            max_address_chars=self.max_address_chars,
+            max_needs_chars=self.max_needs_chars,
+            max_note_chars=self.max_note_chars,
+            max_reason_chars=self.max_reason_chars,
+            max_team_name_chars=self.max_team_name_chars,
+            max_staff_name_chars=self.max_staff_name_chars,
             filing_window_hours=self.filing_window_hours,
             resale_window_days=self.resale_window_days,
             field_monthly_quota=self.field_monthly_quota,

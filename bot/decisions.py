@@ -9,7 +9,6 @@ from enum import IntEnum
 from typing import Any
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -22,10 +21,11 @@ from telegram.warnings import PTBUserWarning
 
 from bot import render
 from bot.common import current_staff, in_thread, lang
-from bot.notify import log, send_notices
+from bot.notify import deliver, send_notices
 from bot.services import Services, services
 from bot.texts import raw, t, when
-from domain.customer_details import display_phone
+from domain.customer_details import Invalid, display_phone
+from domain.free_text import check_reason
 from domain.model import Channel, Notice, Registration, Staff
 from domain.registrations import Done, decide_extension, decide_review, request_extension
 from domain.roster import my_registrations
@@ -119,22 +119,23 @@ async def extend_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     language, svc = lang(update, context), services(context)
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
+    reason = check_reason(message.text, svc.rules)
+    if isinstance(reason, Invalid):
+        await message.reply_text(render.problem_hint(language, reason, svc.rules))
+        return Step.REASON
     draft = context.user_data.pop("extend")  # type: ignore[union-attr]
     outcome = await in_thread(
         lambda: request_extension(
             svc.writer,
             actor_telegram_id=user.id,
             registration_id=draft["registration_id"],
-            reason=message.text or "",
+            reason=reason,
             now=svc.clock(),
             rules=svc.rules,
         )
     )
     if not isinstance(outcome, Done):
         await message.reply_text(render.refusal(language, outcome))
-        if outcome.refusal.value in ("reason_required", "note_too_long"):
-            context.user_data["extend"] = draft  # type: ignore[index]
-            return Step.REASON
         return ConversationHandler.END
     await message.reply_text(t(language, "extend_sent" if outcome.notices else "extend_no_head"))
     for notice in outcome.notices:
@@ -164,10 +165,7 @@ async def _ask_head(context: ContextTypes.DEFAULT_TYPE, svc: Services, head: Sta
             ]
         ]
     )
-    try:
-        await context.bot.send_message(head.telegram_id, text, reply_markup=keyboard)
-    except TelegramError as exc:
-        log.warning("could not ask department head %s about an extension: %s", head.id, exc)
+    await deliver(context.bot, head.telegram_id, text, what="extension request", reply_markup=keyboard)
 
 
 async def extension_decision(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -219,12 +217,8 @@ async def ask_review(context: ContextTypes.DEFAULT_TYPE, svc: Services, requests
             phone=display_phone(registration.phone),
             address=registration.address,
         )
-        try:
-            await context.bot.send_message(
-                manager.telegram_id, text, reply_markup=review_keyboard(language, registration.id, possible_duplicate=False)
-            )
-        except TelegramError as exc:
-            log.warning("could not ask manager %s for a review: %s", manager.id, exc)
+        keyboard = review_keyboard(language, registration.id, possible_duplicate=False)
+        await deliver(context.bot, manager.telegram_id, text, what="review request", reply_markup=keyboard)
 
 
 async def review_approve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -249,11 +243,11 @@ async def review_reject(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
 
 
 async def reject_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    message = update.effective_message
+    message, svc = update.effective_message, services(context)
     assert message is not None
-    reason = (message.text or "").strip()
-    if len(reason) < 2:
-        await message.reply_text(t(lang(update, context), "review_reason_too_short"))
+    reason = check_reason(message.text, svc.rules)
+    if isinstance(reason, Invalid):
+        await message.reply_text(render.problem_hint(lang(update, context), reason, svc.rules))
         return Step.REJECT_REASON
     pending = context.user_data.pop("reject")  # type: ignore[union-attr]
     await _decide_review(update, context, pending["registration_id"], approve=False, reason=reason, pressed=pending)

@@ -4,14 +4,16 @@
     data = tracking_workbook(report.rows, report.language, rules.zone, report.team.name, report.digest.day)
 
 `render_digest` masks customers' phones unless told otherwise (group chats, RULES §2), and then
-leaves out what people wrote (an extension's reason may hold a phone); staff names are in full.
+also any phone number typed into a name, and leaves out an extension's reason (it may hold an
+address too); staff names are in full.
 Each message is at most 4,096 characters, split between lines (every line is whole HTML), a
 section's header kept with its first line and repeated, marked continued, when a section
 runs over into the next message. Long lists stop at `list_limit` lines and point to the workbook:
 a group gets about 20 messages a minute, and the workbook has every row.
 
 `tracking_workbook` gives managers (entitled to full details) full phones and addresses; with
-`mask_phones` (group chats, people not entitled) phones are masked and addresses left out.
+`mask_phones` (group chats, people not entitled) phones are masked, also inside names and needs,
+and addresses left out. Its rows are written through bot.xlsx: what people typed is never a formula.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from bot.texts import raw, t, when
-from domain.customer_details import display_phone, mask_phone
+from bot.xlsx import append_row
+from domain.customer_details import display_phone, mask_phone, mask_phones_in
 from domain.digest import CustomerLine, TeamDigest, TrackingRow
 from domain.model import State
 
@@ -208,6 +211,9 @@ def render_digest(
                 ),
             )
         )
+    if mask_phones:
+        # Names are typed by people too, and may hold a phone number, as needs and notes do (RULES §2).
+        sections = [_Section(mask_phones_in(s.header), [mask_phones_in(line) for line in s.lines]) for s in sections]
     return _split_messages(sections, lambda header: raw(lang, "digest_continued", header=header), message_limit)
 
 
@@ -303,7 +309,7 @@ def tracking_workbook(
         cell = WriteOnlyCell(sheet, value=header)
         cell.font = bold
         head.append(cell)
-    sheet.append(head)
+    append_row(sheet, head)
     for value_row in values:
         # Only the times need a cell object (for their format); plain values are much cheaper.
         for index in _DATE_COLUMNS:
@@ -311,7 +317,7 @@ def tracking_workbook(
                 cell = WriteOnlyCell(sheet, value=value_row[index])
                 cell.number_format = DATE_FORMAT
                 value_row[index] = cell
-        sheet.append(value_row)
+        append_row(sheet, value_row)
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(values) + 1}"
 
     out = BytesIO()
@@ -337,19 +343,24 @@ def _row_values(row: TrackingRow, label: _Labels, zone: ZoneInfo, mask_phones: b
     state = label("digest_state_pending_review") if row.state is State.PENDING_REVIEW else label(f"state_{row.state.value}")
     if row.challenging:
         state = label("digest_challenging", state)
+    typed = mask_phones_in if mask_phones else _as_typed  # names and needs may hold a phone number
     return [
-        row.customer_name,
+        typed(row.customer_name),
         mask_phone(row.phone) if mask_phones else display_phone(row.phone),
         None if mask_phones else row.address,
-        row.needs,
+        typed(row.needs) if row.needs else None,
         label(f"purchase_{row.expected_purchase.value}") if row.expected_purchase else None,
-        row.holder,
+        typed(row.holder),
         _local(row.filed_at, zone),
         _local(row.last_follow_up_at, zone),
         state,
         label(f"digest_deadline_{row.deadline.kind.value}") if row.deadline else None,
         _local(row.deadline.at, zone) if row.deadline else None,
     ]
+
+
+def _as_typed(text: str) -> str:
+    return text
 
 
 def _local(at: datetime | None, zone: ZoneInfo) -> datetime | None:

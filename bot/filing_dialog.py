@@ -7,7 +7,7 @@ carries the draft's nonce, so a button from an older dialog answers "expired" in
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from enum import IntEnum
 from typing import Any
 
@@ -29,12 +29,13 @@ from telegram.ext import (
 from bot import decisions, follow_up_dialog, render
 from bot.common import current_staff, in_thread, lang
 from bot.dialogs import ButtonDialog
-from bot.notify import send_notices
-from bot.parsing import parse_clock_time, parse_local_datetime, start_of_today, yesterday_at
+from bot.notify import deliver, send_notices
+from bot.parsing import parse_clock_time, parse_local_datetime, today_at, within_reach, yesterday_at
 from bot.services import Services, services
 from bot.texts import raw, t, when
 from domain.customer_details import (
     Invalid,
+    Problem,
     check_address,
     check_name,
     check_needs,
@@ -194,35 +195,64 @@ async def got_needs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 async def got_obtained_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """A typed time of today or yesterday, or a date and time for "earlier"."""
     message = update.effective_message
     assert message is not None
-    language, svc, draft = lang(update, context), services(context), _draft(context)
+    language, svc, mode = lang(update, context), services(context), _draft(context).get("obtained_mode")
     now, zone = svc.clock(), svc.rules.zone
     text = message.text or ""
-    if draft.get("obtained_mode") == "yesterday":
+    if mode in ("today", "yesterday"):
         clock = parse_clock_time(text)
-        obtained = yesterday_at(clock, now, zone) if clock else None
-        if obtained is None:
+        if clock is None:
             await message.reply_text(t(language, "bad_time"))
-            return Step.OBTAINED_TIME
+            # Today's hour buttons go with the question: below the hint, so they are at hand.
+            return await _ask_obtained_time(update, context) if mode == "today" else Step.OBTAINED_TIME
+        obtained = (today_at if mode == "today" else yesterday_at)(clock, now, zone)
     else:
-        obtained = parse_local_datetime(text, now, zone)
-        if obtained is None:
+        parsed = parse_local_datetime(text, now, zone)
+        if parsed is None:
             await message.reply_text(t(language, "bad_datetime", example=_example(now, svc)))
             return Step.OBTAINED_TIME
-    if isinstance(check_obtained_at(obtained, now, svc.rules), Invalid):
-        await message.reply_text(t(language, "future_time"))
+        if not within_reach(parsed, now):
+            await message.reply_text(t(language, "date_out_of_reach", example=_example(now, svc)))
+            return Step.OBTAINED_TIME
+        obtained = parsed
+    return await _take_obtained(update, context, obtained)
+
+
+async def _hour(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
+    """An hour button under "at what time today?"."""
+    if not args or not args[0].isdigit() or int(args[0]) > 23:
         return Step.OBTAINED_TIME
-    draft["obtained_at"] = obtained.isoformat()
+    svc = services(context)
+    await _done_with_buttons(update)
+    return await _take_obtained(update, context, today_at(time(int(args[0])), svc.clock(), svc.rules.zone))
+
+
+async def _take_obtained(update: Update, context: ContextTypes.DEFAULT_TYPE, obtained: datetime) -> int:
+    """A time that has not come yet is a slip: say so and ask again, never read it as last year's.
+    One too long ago is filed and answered `late` (RULES §3.3)."""
+    svc = services(context)
+    if isinstance(check_obtained_at(obtained, svc.clock(), svc.rules), Invalid):
+        await _hint(update, context, Invalid(Problem.OBTAINED_IN_FUTURE), Step.OBTAINED_TIME)
+        return await _ask_obtained_time(update, context)
+    _draft(context)["obtained_at"] = obtained.isoformat()
     return await _summary(update, context)
 
 
 async def _ask_obtained_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    language, svc = lang(update, context), services(context)
-    yesterday = _draft(context).get("obtained_mode") == "yesterday"
-    key = "ask_obtained_time_yesterday" if yesterday else "ask_obtained_time_earlier"
+    language, svc, mode = lang(update, context), services(context), _draft(context).get("obtained_mode")
+    now = svc.clock()
+    keyboard = None
+    if mode == "today":
+        # The last hours up to now, on the hour; any other minute can be typed.
+        hour = now.astimezone(svc.rules.zone).hour
+        buttons = [DIALOG.button(context, f"{h}:00", "hour", str(h)) for h in range(max(0, hour - 11), hour + 1)]
+        keyboard = InlineKeyboardMarkup([buttons[i : i + 4] for i in range(0, len(buttons), 4)])
     assert update.effective_message is not None
-    await update.effective_message.reply_text(t(language, key, example=_example(svc.clock(), svc)))
+    await update.effective_message.reply_text(
+        t(language, f"ask_obtained_time_{mode}", example=_example(now, svc)), reply_markup=keyboard
+    )
     return Step.OBTAINED_TIME
 
 
@@ -283,10 +313,7 @@ async def _obtained(update: Update, context: ContextTypes.DEFAULT_TYPE, args: li
     assert update.effective_message is not None
     if choice == "now":
         draft["obtained_at"] = now.isoformat()
-    elif choice == "today":
-        # Any moment earlier today is within the 24-hour window; local midnight is the safe side.
-        draft["obtained_at"] = start_of_today(now, svc.rules.zone).isoformat()
-    elif choice in ("yesterday", "earlier"):
+    elif choice in ("today", "yesterday", "earlier"):
         draft["obtained_mode"] = choice
         return await _ask_obtained_time(update, context)
     else:
@@ -362,7 +389,7 @@ async def _tell_manager(
     )
     # The managers settle it here: keep the new filing, or void it.
     keyboard = decisions.review_keyboard(language, accepted.registration_id, possible_duplicate=True)
-    await context.bot.send_message(notice.manager.telegram_id, text, reply_markup=keyboard)
+    await deliver(context.bot, notice.manager.telegram_id, text, what="possible-duplicate notice", reply_markup=keyboard)
 
 
 async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
@@ -423,6 +450,7 @@ DIALOG.actions.update(
     skip=_skip_needs,
     purchase=_purchase,
     obtained=_obtained,
+    hour=_hour,
     confirm=_confirm,
     edit=_edit,
     field=_edit_field,
@@ -448,7 +476,11 @@ def conversation() -> ConversationHandler[Any]:
             Step.NEEDS: [_buttons("skip"), MessageHandler(text, got_needs), MessageHandler(other, _ask_again(Step.NEEDS))],
             Step.PURCHASE: [_buttons("purchase"), MessageHandler(text | other, _use_buttons(Step.PURCHASE))],
             Step.OBTAINED: [_buttons("obtained"), MessageHandler(text | other, _use_buttons(Step.OBTAINED))],
-            Step.OBTAINED_TIME: [MessageHandler(text, got_obtained_time), MessageHandler(other, _ask_obtained_time)],
+            Step.OBTAINED_TIME: [
+                _buttons("hour"),
+                MessageHandler(text, got_obtained_time),
+                MessageHandler(other, _ask_obtained_time),
+            ],
             Step.CONFIRM: [_buttons("confirm", "edit", "cancel"), MessageHandler(text | other, _use_buttons(Step.CONFIRM))],
             Step.EDIT: [_buttons("field", "back", "cancel"), MessageHandler(text | other, _use_buttons(Step.EDIT))],
         },

@@ -22,11 +22,13 @@ from bot import render
 from bot.common import current_staff, in_thread, lang
 from bot.dialogs import ButtonDialog
 from bot.notify import send_notices
-from bot.services import services
+from bot.parsing import parse_local_datetime, within_reach
+from bot.services import Services, services
 from bot.texts import raw, t, when
-from domain.customer_details import clean_text
+from domain.customer_details import Invalid
+from domain.free_text import check_note
 from domain.model import FollowUpKind
-from domain.registrations import MAX_NOTE_CHARS, Done, Refusal, parse_amount, record_follow_up
+from domain.registrations import Done, Refusal, parse_amount, record_follow_up
 from domain.roster import Held, my_registrations
 
 PREFIX = "fu"
@@ -178,13 +180,13 @@ async def _kind(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[s
 
 
 async def got_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    language = lang(update, context)
+    svc = services(context)
     assert update.effective_message is not None
-    note = clean_text(update.effective_message.text or "")
-    if len(note) > MAX_NOTE_CHARS:
-        await update.effective_message.reply_text(t(language, "note_too_long", max=MAX_NOTE_CHARS))
+    note = check_note(update.effective_message.text, svc.rules)
+    if isinstance(note, Invalid):
+        await update.effective_message.reply_text(render.problem_hint(lang(update, context), note, svc.rules))
         return Step.NOTE
-    _draft(context)["note"] = note or None
+    _draft(context)["note"] = note
     return await _ask_next(update, context)
 
 
@@ -202,8 +204,34 @@ async def _ask_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         # Nothing to plan after a deal (after-sale care comes later) or a lost customer.
         return await _after_next(update, context)
     row = [_button(context, raw(language, f"next_{d}"), "next", str(d)) for d in (1, 3, 7, 0)]
-    await _show(update, t(language, "follow_ask_next"), InlineKeyboardMarkup([row[:2], row[2:]]), False)
+    text = t(language, "follow_ask_next", example=_example(services(context)))
+    await _show(update, text, InlineKeyboardMarkup([row[:2], row[2:]]), False)
     return Step.NEXT
+
+
+def _example(svc: Services) -> str:
+    ahead = (svc.clock() + timedelta(days=2)).astimezone(svc.rules.zone)
+    return f"{ahead.month}-{ahead.day} 15:30"
+
+
+async def got_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """A typed date and time for the next contact: it must lie ahead (a year left out means
+    the nearest such date, so '1-5' typed in December is next January's)."""
+    language, svc, message = lang(update, context), services(context), update.effective_message
+    assert message is not None
+    now = svc.clock()
+    planned = parse_local_datetime(message.text or "", now, svc.rules.zone)
+    if planned is None:
+        await message.reply_text(t(language, "bad_datetime", example=_example(svc)))
+        return Step.NEXT
+    if not within_reach(planned, now):
+        await message.reply_text(t(language, "date_out_of_reach", example=_example(svc)))
+        return Step.NEXT
+    if planned <= now:
+        await message.reply_text(t(language, "next_contact_past"))
+        return Step.NEXT
+    _draft(context)["next_contact_at"] = planned.isoformat()
+    return await _after_next(update, context)
 
 
 async def _next(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
@@ -344,7 +372,7 @@ def conversation() -> ConversationHandler[Any]:
             Step.PICK: [_buttons("pick", "page", "cancel"), MessageHandler(other, use_buttons)],
             Step.KIND: [_buttons("kind", "cancel"), MessageHandler(other, use_buttons)],
             Step.NOTE: [_buttons("skipnote"), MessageHandler(text, got_note), MessageHandler(other, use_buttons)],
-            Step.NEXT: [_buttons("next"), MessageHandler(other, use_buttons)],
+            Step.NEXT: [_buttons("next"), MessageHandler(text, got_next), MessageHandler(other, use_buttons)],
             Step.AMOUNT: [_buttons("skipamount"), MessageHandler(text, got_amount), MessageHandler(other, use_buttons)],
             Step.CONFIRM: [_buttons("confirm", "cancel"), MessageHandler(other, use_buttons)],
         },

@@ -120,6 +120,8 @@ def _registration_lines(language: str, view: RegistrationView, zone: ZoneInfo) -
     )
     if standing.challenging:
         line += t(language, "history_challenging", id=view.challenge_of_id)
+    if standing.provisional is not None:
+        line += t(language, "history_provisional", state=raw(language, f"state_{standing.provisional.value}"))
     if standing.deadline is not None:
         deadline = t(language, f"deadline_{standing.deadline.kind.value}", at=when(language, standing.deadline.at, zone))
         line += _separator(language) + deadline

@@ -17,6 +17,7 @@ from bot.common import in_thread
 from bot.digest_render import render_digest, tracking_workbook
 from bot.services import Services
 from bot.texts import raw, t, when
+from bot.workbook_handlers import private_workbook_button
 from domain.customer_details import display_phone
 from domain.reminders import Outgoing, ReminderKind, backoff, plan_reminders
 from domain.summaries import SummaryOutgoing, plan_summaries
@@ -118,7 +119,9 @@ async def deliver_summary(
     async def send() -> None:
         for text in texts:
             await bot.send_message(recipient.chat_id, text)
-        await bot.send_document(recipient.chat_id, workbook, filename=filename)
+        # A group gets the masked copy; the team's managers can have the full one in private.
+        keyboard = private_workbook_button(language, recipient.team.id) if recipient.staff is None else None
+        await bot.send_document(recipient.chat_id, workbook, filename=filename, reply_markup=keyboard)
 
     status = await _attempt(send, svc, outgoing.delivery_id, 0, now)
     if status != "sent":

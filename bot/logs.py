@@ -2,9 +2,11 @@
 
 Redaction happens in one place, :func:`redact`. :class:`RedactingFilter` applies it to every
 record that reaches the handler :func:`configure_logging` installs (message and its arguments,
-the traceback, the stack, string ``extra=`` fields), and the error handler reuses it for the
-traceback it sends to the admins. Addresses cannot be recognised in free text; the rule for them
-is that no update's content is ever logged (bot.errors logs ids and kinds only).
+the traceback, the stack, ``extra=`` fields), and the error handler reuses it for the traceback
+it sends to the admins. Addresses cannot be recognised in free text; the rule for them is that no
+update's content is ever logged: bot.errors logs ids and kinds only, and the filter turns what
+python-telegram-bot logs of raw updates and Bot API calls (at DEBUG, and the whole batch at
+CRITICAL when it cannot parse one) into their kinds and update ids.
 """
 
 from __future__ import annotations
@@ -15,18 +17,13 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-import phonenumbers
 from pythonjsonlogger.json import JsonFormatter
+from telegram import TelegramObject
 
-from domain.customer_details import mask_phone
+from domain.customer_details import mask_phones_in
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
-# 11–15 digits, optionally after a "+", with single spaces or dashes between digit groups; not
-# preceded by a digit or "-" and not followed by a digit, so Telegram user ids (at most 10 digits),
-# supergroup ids such as -1001234567890 and longer digit runs (or two ids side by side) stay as
-# they are.
-PHONE_RE = re.compile(r"(?<![\d-])\+?\d(?:[ -]?\d){10,14}(?!\d)")
 # SQLAlchemy puts the bound values (a customer's name, phone, address) into its errors' text;
 # storage.db turns that off with hide_parameters=True, and this is the second lock on that door.
 _SQL_PARAMETERS_RE = re.compile(r"\[parameters: [^\n]*")
@@ -34,29 +31,69 @@ _SQL_PARAMETERS_RE = re.compile(r"\[parameters: [^\n]*")
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
 _STANDARD_ATTRS = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
 
+# A raw update (or a batch of them) as text: JSON or a dict (a body that did not parse), or PTB's
+# repr of an Update object.
+_UPDATE_ID_RE = re.compile(r"""["']update_id["']\s*:\s*(\d+)|\bUpdate\(.*?\bupdate_id=(\d+)""", re.DOTALL)
+
 _HANDLER_MARK = "_leadbot_handler"
 _QUIET_LOGGERS = ("httpx", "httpcore")  # httpx logs every request URL, and the URL carries the bot token
 
 
-def _mask(match: re.Match[str]) -> str:
-    text = match.group(0)
-    digits = "".join(ch for ch in text if ch.isdigit())
-    try:
-        number = phonenumbers.parse(text, "CN")
-        return mask_phone(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
-    except Exception:  # noqa: BLE001 - masking must never fail
-        return digits[:3] + "****" + digits[-4:]
-
-
 def redact(text: str) -> str:
-    """`text` with every phone-like run of 11–15 digits masked as 138****5678."""
+    """`text` with every phone in it masked as 138****5678, in whatever format it was typed
+    (domain.customer_details.mask_phones_in: Telegram ids, dates and amounts stay readable)."""
     if not text:
         return text
-    return PHONE_RE.sub(_mask, _SQL_PARAMETERS_RE.sub("[parameters: hidden]", text))
+    return mask_phones_in(_SQL_PARAMETERS_RE.sub("[parameters: hidden]", text))
+
+
+def without_content(value: object) -> object:
+    """A value fit for a log: strings redacted; a Telegram object, raw update JSON, bytes, or a
+    container holding text (a raw batch of updates, a Bot API call's parameters) reduced to its
+    kind and update ids; numbers, and containers of nothing but numbers, as they are."""
+    if isinstance(value, str):
+        ids = [a or b for a, b in _UPDATE_ID_RE.findall(value)]
+        return f"<{len(value)} characters of update data, update ids {', '.join(ids)}>" if ids else redact(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, TelegramObject):
+        return f"<{_described(value)}>"
+    if isinstance(value, dict | list | tuple | set | frozenset):
+        if not _holds_content(value):
+            return value
+        ids = sorted(set(_update_ids(value)))
+        return f"<{type(value).__name__} of {len(value)} items" + (f", update ids {', '.join(map(str, ids))}>" if ids else ">")
+    return value if value is None or isinstance(value, int | float) else redact(str(value))
+
+
+def _holds_content(value: object) -> bool:
+    if isinstance(value, dict):
+        return any(_holds_content(v) for v in value.values())
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_holds_content(v) for v in value)
+    return not (value is None or isinstance(value, int | float))
+
+
+def _update_ids(value: object) -> list[int]:
+    if isinstance(value, TelegramObject):
+        update_id = getattr(value, "update_id", None)
+        return [update_id] if isinstance(update_id, int) else []
+    if isinstance(value, dict):
+        own = [value["update_id"]] if isinstance(value.get("update_id"), int) else []
+        return own + [i for v in value.values() for i in _update_ids(v)]
+    if isinstance(value, list | tuple | set | frozenset):
+        return [i for v in value for i in _update_ids(v)]
+    return []
+
+
+def _described(value: TelegramObject) -> str:
+    ids = [f"{name} {getattr(value, name)}" for name in ("update_id", "message_id", "id") if isinstance(getattr(value, name, None), int | str)]
+    return " ".join([type(value).__name__, *ids])
 
 
 class RedactingFilter(logging.Filter):
-    """Masks phone numbers in everything a record will print. Never drops a record."""
+    """Masks phone numbers in everything a record will print, and leaves out the content of raw
+    updates and Telegram objects (see without_content). Never drops a record."""
 
     _exceptions = logging.Formatter()
 
@@ -70,12 +107,21 @@ class RedactingFilter(logging.Filter):
 
     def _redact(self, record: logging.LogRecord) -> None:
         if isinstance(record.msg, dict):
-            record.msg = {k: redact(v) if isinstance(v, str) else v for k, v in record.msg.items()}
+            # A structured record: the JSON format prints its fields.
+            record.msg = {k: without_content(v) for k, v in record.msg.items()}
         else:
+            if not isinstance(record.msg, str):
+                record.msg = without_content(record.msg)
+            if isinstance(record.args, dict):
+                record.args = {k: without_content(v) for k, v in record.args.items()}
+            elif record.args:
+                record.args = tuple(without_content(arg) for arg in record.args)
             try:
                 message = record.getMessage()
             except Exception:  # noqa: BLE001 - arguments that do not fit the format
                 message = f"{record.msg} (arguments that do not fit: {record.args!r})"
+            if _UPDATE_ID_RE.search(message):  # written into the message itself, e.g. by an f-string
+                message = f"(a log message holding update data: left out) {without_content(message)}"
             record.msg, record.args = redact(str(message)), None
         if record.exc_info and not record.exc_text:
             # Formatters reuse exc_text instead of formatting the exception again.
@@ -85,8 +131,8 @@ class RedactingFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
         for key, value in list(record.__dict__.items()):
-            if key not in _STANDARD_ATTRS and isinstance(value, str):
-                setattr(record, key, redact(value))
+            if key not in _STANDARD_ATTRS:
+                setattr(record, key, without_content(value))
 
 
 class _JsonFormatter(JsonFormatter):

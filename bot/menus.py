@@ -20,12 +20,12 @@ def commands_for(staff: Staff | None, admin: bool) -> list[str]:
         if staff.has_quota:
             names += ["quota", "extend"]
     if staff is not None and staff.roles & (TEAM_MANAGER_ROLES | {Role.DEPT_HEAD, Role.OPS_MANAGER}):
-        names.append("history")
+        names += ["history", "export"]
     if staff is not None and staff.has(Role.DEPT_HEAD):
         names.append("arbitrate")
     if admin:
         names.append("invite")
-    return names + ["cancel", "start"]
+    return names + ["cancel", "help", "start"]
 
 
 async def set_menu_for(bot: Bot, chat_id: int, staff: Staff | None, admin: bool, language: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
@@ -31,6 +32,17 @@ def notice_text(notice: Notice, svc: Services, reason: str | None = None) -> str
     )
 
 
+async def deliver(bot: Bot, chat_id: int, text: str, *, what: str, reply_markup: InlineKeyboardMarkup | None = None) -> bool:
+    """One recipient's message. A recipient who blocked the bot or never opened it fails alone:
+    the others are still told, and the dialog that caused the message still ends normally."""
+    try:
+        await bot.send_message(chat_id, text, reply_markup=reply_markup)
+    except TelegramError as exc:  # the event's log keeps what happened; this is only the telling
+        log.warning("could not deliver a %s to chat %s: %s", what, chat_id, exc)
+        return False
+    return True
+
+
 async def send_notices(
     context: ContextTypes.DEFAULT_TYPE,
     notices: tuple[Notice, ...] | list[Notice],
@@ -39,7 +51,4 @@ async def send_notices(
     reason: str | None = None,
 ) -> None:
     for notice in notices:
-        try:
-            await context.bot.send_message(notice.to.telegram_id, notice_text(notice, svc, reason))
-        except TelegramError as exc:  # they blocked the bot or never opened it: the log keeps the event
-            log.warning("could not deliver a %s notice to staff %s: %s", notice.what, notice.to.id, exc)
+        await deliver(context.bot, notice.to.telegram_id, notice_text(notice, svc, reason), what=f"{notice.what} notice")

@@ -11,12 +11,16 @@ from domain.lifecycle import Deadline, DeadlineKind
 from domain.registrations import Refused
 from domain.rules import Rules
 from domain.roster import Held
-from bot.texts import t, when
+from bot.texts import raw, t, when
 
 _LIMITS = {
     "name_too_long": "max_name_chars",
     "address_too_long": "max_address_chars",
     "needs_too_long": "max_needs_chars",
+    "note_too_long": "max_note_chars",
+    "reason_too_long": "max_reason_chars",
+    "team_name_too_long": "max_team_name_chars",
+    "staff_name_too_long": "max_staff_name_chars",
 }
 
 
@@ -99,6 +103,8 @@ def held_line(lang: str, number: int, held: Held, zone: ZoneInfo) -> str:
     r, standing = held.registration, held.standing
     state = t(lang, f"state_{standing.state.value}")
     parts = [f"{number}. <b>{_e(r.customer_name)}</b> {_e(display_phone(r.phone))} — {state}"]
+    if standing.provisional is not None:
+        parts.append(t(lang, "provisional_credit", state=raw(lang, f"state_{standing.provisional.value}")))
     if standing.deadline is not None:
         parts.append(t(lang, f"deadline_{standing.deadline.kind.value}", at=when(lang, standing.deadline.at, zone)))
     line = "，".join(parts) if lang == "zh" else ", ".join(parts)

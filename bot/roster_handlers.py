@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import follow_up_dialog, render
-from bot.common import current_staff, in_thread, lang
+from bot.common import current_staff, in_thread, is_private, lang
 from bot.menus import commands_for, set_menu_for
 from bot.services import services
 from bot.texts import raw, t
@@ -27,7 +27,8 @@ from domain.roster import (
     teams_for_role,
 )
 
-MINE_SHOWN = 30
+MINE_PAGE = 10  # a page a phone shows without scrolling far, well under 4,096 characters
+MINE = "mine"
 INVITE = "inv"
 
 
@@ -40,6 +41,7 @@ def menu(language: str, staff: Staff, admin: bool) -> str:
             lines.append(t(language, "menu_quota"))
     if "history" in commands_for(staff, admin):
         lines.append(t(language, "menu_manager"))
+        lines.append(t(language, "menu_export"))
     if staff.has(Role.DEPT_HEAD):
         lines.append(t(language, "menu_dept_head"))
     if admin:
@@ -63,6 +65,19 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     body = menu(language, staff, admin) if staff else t(language, "menu_admin")
     await message.reply_text(t(language, "welcome", name=name) + "\n\n" + body)
     await set_menu_for(context.bot, user.id, staff, admin, language)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/help: in a group, what groups can do; in private, this person's commands."""
+    language, svc = lang(update, context), services(context)
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    if not is_private(update):
+        await message.reply_text(t(language, "help_group"))
+        return
+    staff = await current_staff(update, context)
+    admin = is_admin(user.id, staff, svc.admin_ids)
+    await message.reply_text(menu(language, staff, admin) if staff else t(language, "menu_admin"))
 
 
 async def _join(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
@@ -92,6 +107,22 @@ async def _join(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -
 
 
 async def mine(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/mine: one page of open registrations, each with its follow-up button; ◀ ▶ page on."""
+    await _mine_page(update, context, 0)
+
+
+async def mine_page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    try:
+        page = int(query.data.split(":")[2])
+    except (IndexError, ValueError):
+        page = 0
+    await _mine_page(update, context, page)
+
+
+async def _mine_page(update: Update, context: ContextTypes.DEFAULT_TYPE, page: int) -> None:
     language, svc = lang(update, context), services(context)
     message = update.effective_message
     assert message is not None
@@ -106,18 +137,32 @@ async def mine(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     held = await in_thread(load)
     if not held:
-        await message.reply_text(t(language, "mine_empty"))
-        return
-    lines = [t(language, "mine_header", count=len(held))]
-    lines += [render.held_line(language, i, h, svc.rules.zone) for i, h in enumerate(held[:MINE_SHOWN], 1)]
-    if len(held) > MINE_SHOWN:
-        lines.append(t(language, "mine_more", count=len(held) - MINE_SHOWN))
-    # One follow-up button per listed customer (the first eight; /follow pages through all).
-    buttons = [
-        [InlineKeyboardButton(f"{i}. {raw(language, 'follow_button')} {h.registration.customer_name}"[:60], callback_data=follow_up_dialog.start_data(h.registration.id))]
-        for i, h in enumerate(held[:8], 1)
-    ]
-    await message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(buttons))
+        text, keyboard = t(language, "mine_empty"), None
+    else:
+        pages = (len(held) + MINE_PAGE - 1) // MINE_PAGE
+        page = min(max(page, 0), pages - 1)
+        first = page * MINE_PAGE
+        shown = list(enumerate(held[first : first + MINE_PAGE], first + 1))
+        lines = [t(language, "mine_header", count=len(held))]
+        lines += [render.held_line(language, i, h, svc.rules.zone) for i, h in shown]
+        if pages > 1:
+            lines.append(t(language, "mine_page", page=page + 1, pages=pages))
+        rows = [
+            [InlineKeyboardButton(f"{i}. {raw(language, 'follow_button')} {h.registration.customer_name}"[:60], callback_data=follow_up_dialog.start_data(h.registration.id))]
+            for i, h in shown
+        ]
+        turns = []
+        if page > 0:
+            turns.append(InlineKeyboardButton(raw(language, "page_prev"), callback_data=f"{MINE}:p:{page - 1}"))
+        if page < pages - 1:
+            turns.append(InlineKeyboardButton(raw(language, "page_next"), callback_data=f"{MINE}:p:{page + 1}"))
+        if turns:
+            rows.append(turns)
+        text, keyboard = "\n".join(lines), InlineKeyboardMarkup(rows)
+    if update.callback_query is not None:
+        await update.callback_query.edit_message_text(text, reply_markup=keyboard)
+    else:
+        await message.reply_text(text, reply_markup=keyboard)
 
 
 async def quota(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -233,7 +278,9 @@ def _teams(svc: Any) -> list[Team]:
 def handlers() -> list[Any]:
     return [
         CommandHandler("start", start),
+        CommandHandler("help", help_command),
         CommandHandler("mine", mine),
+        CallbackQueryHandler(mine_page_button, pattern=rf"^{MINE}:p:"),
         CommandHandler("quota", quota),
         CommandHandler("invite", invite),
         CallbackQueryHandler(invite_button, pattern=rf"^{INVITE}:role:"),

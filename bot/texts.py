@@ -48,6 +48,30 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "请在与我的私聊中使用这个命令，群里不处理客户资料。",
         "en": "Please use this command in a private chat with me; customer details are not handled in groups.",
     },
+    # --- issue 10 items 1, 2: group help, the full workbook in private --------------------------
+    "cmd_help": {"zh": "帮助", "en": "Help"},
+    "cmd_export": {"zh": "团队跟踪表（完整）", "en": "Team tracking workbook (full)"},
+    "menu_export": {"zh": "/export 团队意向客户跟踪表（完整版）", "en": "/export the team's tracking workbook (full)"},
+    "help_group": {
+        "zh": "群里可用：\n/bindteam 本群接收团队日报\n/unbindteam 本群不再接收日报\n/help 帮助\n报备、跟进、查询请在与我的私聊中进行；群里不显示客户资料。",
+        "en": "In groups:\n/bindteam this group gets the team's daily summary\n/unbindteam stop the summary here\n/help this help\nFiling, follow-ups and look-ups happen in a private chat with me; no customer details are shown in groups.",
+    },
+    "workbook_private_button": {"zh": "📥 完整表格发我私聊", "en": "📥 Full workbook in private"},
+    "workbook_sent_private": {"zh": "完整表格已私聊发给你。", "en": "The full workbook is in your private chat."},
+    "workbook_not_entitled": {
+        "zh": "只有该团队的店长/主管、运营经理和部门负责人可以获取完整表格。",
+        "en": "Only the team's managers, ops managers and department heads may have the full workbook.",
+    },
+    "workbook_open_private_first": {
+        "zh": "请先在私聊中给我发送 /start，再点这个按钮。",
+        "en": "Please send me /start in a private chat first, then press this button again.",
+    },
+    "export_pick_team": {"zh": "要哪个团队的跟踪表？", "en": "Which team's workbook?"},
+    "export_caption": {
+        "zh": "《意向客户跟踪表》{team}（完整版，含电话和地址，请勿转发到群里）",
+        "en": "Tracking workbook of {team} (full: phones and addresses; do not forward it to groups)",
+    },
+    "export_no_teams": {"zh": "没有团队可导出。", "en": "There is no team to export."},
     "not_filer": {
         "zh": "只有导购和业务员可以报备客户。",
         "en": "Only store guides and field salespeople can file customers.",
@@ -127,10 +151,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "没看懂这个日期时间。请按 {example} 这样的格式输入（月-日 时:分）。",
         "en": "I could not read that date and time. Please type it like {example} (month-day hour:minute).",
     },
-    "future_time": {
-        "zh": "这个时间还没到。请输入已经过去的时间。",
-        "en": "That time has not come yet. Please give a time in the past.",
-    },
     "summary": {
         "zh": "请核对报备信息：\n\n姓名：{name}\n电话：{phone}\n地址：{address}\n需求：{needs}\n预计购买：{purchase}\n获得信息：{obtained}\n\n确认提交吗？",
         "en": "Please check the registration:\n\nName: {name}\nPhone: {phone}\nAddress: {address}\nNeeds: {needs}\nExpected purchase: {purchase}\nInformation obtained: {obtained}\n\nFile it?",
@@ -206,6 +226,38 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "获得信息的时间不能晚于现在。",
         "en": "The time the information was obtained cannot be in the future.",
     },
+    # --- issue 10 items 5 (input caps), 7 (typed dates and times), 13 (a phone as the address) ---
+    "address_is_phone": {
+        "zh": "这是电话号码，不是地址。请输入客户的详细地址（小区/街道和楼栋门牌）。",
+        "en": "That is a phone number, not an address. Please type the customer's detailed address (street or estate and building/door).",
+    },
+    "reason_too_short": {"zh": "请写明理由（至少两个字）。", "en": "Please give a reason (at least two characters)."},
+    "reason_too_long": {
+        "zh": "理由太长了（最多 {max} 个字），请简短些。",
+        "en": "That reason is too long (at most {max} characters); please keep it short.",
+    },
+    "team_name_empty": {"zh": "请输入团队名称。", "en": "A team needs a name."},
+    "team_name_too_long": {
+        "zh": "团队名称太长了（最多 {max} 个字）。",
+        "en": "That team name is too long (at most {max} characters).",
+    },
+    "staff_name_empty": {"zh": "请输入姓名。", "en": "A person needs a name."},
+    "staff_name_too_long": {
+        "zh": "姓名太长了（最多 {max} 个字）。",
+        "en": "That name is too long (at most {max} characters).",
+    },
+    "ask_obtained_time_today": {
+        "zh": "今天几点拿到的？请点选整点，或输入时间，如 9:30",
+        "en": "At what time today? Pick the hour, or type the time, e.g. 9:30",
+    },
+    "date_out_of_reach": {
+        "zh": "这个日期离今天太远了，请检查年份。年份可以不写，如 {example}",
+        "en": "That date is too far from today; please check the year. You may leave the year out, e.g. {example}",
+    },
+    "next_contact_past": {
+        "zh": "这个时间已经过去了。下次联系要安排在以后，请重新选择或输入。",
+        "en": "That time has passed. The next contact is in the future: pick or type it again.",
+    },
     # --- verdicts -----------------------------------------------------------------------------
     "accepted": {
         "zh": "✅ 报备成功！客户 {name}（{phone}）现由你跟进。",
@@ -261,7 +313,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "You hold no registrations right now. Send /new to file a customer.",
     },
     "mine_header": {"zh": "你的报备（{count} 个）：", "en": "Your registrations ({count}):"},
-    "mine_more": {"zh": "……还有 {count} 个未显示。", "en": "…and {count} more."},
+    "mine_page": {"zh": "第 {page}/{pages} 页", "en": "Page {page} of {pages}"},
+    "state_pending_review": {"zh": "待审核", "en": "pending review"},
     "state_active": {"zh": "跟进中", "en": "active"},
     "state_due": {"zh": "待跟进", "en": "follow-up due"},
     "state_lapsed": {"zh": "已超期未跟进", "en": "lapsed"},
@@ -331,7 +384,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "A short note (e.g. wants a 1.8 m mattress, will come at the weekend); you may skip it.",
     },
     "note_too_long": {"zh": "太长了（最多 {max} 个字），请简短些。", "en": "Too long (at most {max} characters); please keep it short."},
-    "follow_ask_next": {"zh": "下次计划什么时候联系？", "en": "When do you plan the next contact?"},
+    "follow_ask_next": {
+        "zh": "下次计划什么时候联系？请点选，或输入日期时间，如 {example}",
+        "en": "When do you plan the next contact? Pick one, or type the date and time, e.g. {example}",
+    },
     "next_1": {"zh": "明天", "en": "Tomorrow"},
     "next_3": {"zh": "3 天后", "en": "In 3 days"},
     "next_7": {"zh": "一周后", "en": "In a week"},
@@ -419,7 +475,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "请写明驳回理由（会告诉报备人）：",
         "en": "Give the reason for rejecting it (the filer will see it):",
     },
-    "review_reason_too_short": {"zh": "请写明理由（至少两个字）。", "en": "Please give a reason (at least two characters)."},
     "accepted_pending_review": {
         "zh": "ℹ️ 本店报备需主管审核：你的报备已占位，审核通过前请照常跟进。",
         "en": "ℹ️ Filings here are reviewed by a manager: yours holds its place; keep following up meanwhile.",
@@ -467,7 +522,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Please confirm: {what}\nCustomer: {name}\nFrom {from_} to {to}\nReason: {reason}",
     },
     "arb_done": {"zh": "✅ 裁决已记录：{what}，{name} → {to}。", "en": "✅ Decision recorded: {what}, {name} → {to}."},
-    "arb_reason_short": {"zh": "请写明理由（至少两个字）。", "en": "Please give a reason (at least two characters)."},
     # --- reminders (RULES §5) -------------------------------------------------------------------
     "reminder_follow_up": {
         "zh": "⏰ 跟进提醒：客户 <b>{name}</b>（{phone}）请在 {at} 前跟进（每 {every} 天至少跟进一次）。",
@@ -514,6 +568,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "❌ 报备未通过：这位客户是你的报备，于 {expired} 失效，{days} 天内不能重新报备。需要更多时间请用 /extend 申请延期。",
         "en": "❌ Not filed: this customer's registration of yours expired on {expired}; it cannot be re-filed within {days} days. Use /extend to ask for more time instead.",
     },
+    # --- issue 10 item 14: a deposit or deal recorded while review is pending is provisional -----
+    "provisional_credit": {"zh": "⏳ {state}，业绩暂定", "en": "⏳ {state}, credit provisional"},
 }
 
 _WEEKDAYS = {

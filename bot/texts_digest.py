@@ -35,6 +35,8 @@ DIGEST_TEXTS: dict[str, dict[str, str]] = {
     },
     "digest_amount": {"zh": "，¥{amount}", "en": ", ¥{amount}"},
     "digest_no_credit": {"zh": "（未记录）", "en": "(not recorded)"},
+    # issue 10 item 14: a deposit or deal recorded while review is pending (CreditLine.provisional)
+    "digest_provisional": {"zh": "（待审核，业绩暂定）", "en": " (pending review, provisional)"},
     "digest_due": {
         "zh": "<b>⏰ 待跟进 / 超期未跟进（按人）</b>",
         "en": "<b>⏰ Follow-ups due / lapsed, by person</b>",

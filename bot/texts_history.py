@@ -29,6 +29,8 @@ HISTORY_TEXTS: dict[str, dict[str, str]] = {
         "en": "#{id} {name} — held by {holder} ({team}), filed {filed}; now: <b>{state}</b>",
     },
     "history_challenging": {"zh": "（对 #{id} 的接手申请，尚未生效）", "en": " (challenging #{id}, not yet holding)"},
+    # issue 10 item 14: a deposit or deal recorded while review is pending
+    "history_provisional": {"zh": "（{state}，业绩暂定）", "en": " ({state}, credit provisional)"},
     "history_address": {"zh": "　地址：{address}", "en": "   Address: {address}"},
     "history_masked": {
         "zh": "　其他团队的客户，资料已隐藏",

@@ -9,16 +9,22 @@ does with the ones in between)."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dtm
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any
 
 from telegram import Update
+from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
+from telegram._utils.types import ODVInput, TimePeriod
+from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot.inbound_guard import InboundGuard
+from bot.outgoing import LeadBot
 from storage.persistence import DatabasePersistence
 from storage.update_ledger import UpdateLedger, current_update
 
@@ -27,15 +33,77 @@ log = logging.getLogger("leadbot.updates")
 RECORD_RETRY_FIRST_S = 0.5
 
 
+class PollingBot(LeadBot):
+    """PTB's bot, except that it reads each update of a polled batch on its own.
+
+    PTB reads a batch all or nothing: one update it cannot read (a kind or field newer than the
+    library, a malformed one) fails the whole batch, which it logs in full — customers' phones
+    and addresses — at CRITICAL, and the poller asks for the same batch again at once, hundreds of
+    times a second. Here an update that cannot be read is logged once, by its id, and stands in
+    the batch as an empty update of that id: the rest of the batch is handled, the offset moves
+    past it, and the roster gate lets the empty update through to nothing."""
+
+    __slots__ = ()
+
+    async def get_updates(
+        self,
+        offset: int | None = None,
+        limit: int | None = None,
+        timeout: TimePeriod | None = None,
+        allowed_updates: Sequence[str] | None = None,
+        *,
+        read_timeout: ODVInput[float] = DEFAULT_NONE,
+        write_timeout: ODVInput[float] = DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = DEFAULT_NONE,
+        api_kwargs: dict[str, Any] | None = None,
+    ) -> tuple[Update, ...]:
+        # What telegram.Bot.get_updates (PTB 22.8) sends, and the read timeout it allows the long
+        # poll; only the reading of the answer differs.
+        data: dict[str, Any] = {"timeout": timeout, "offset": offset, "limit": limit, "allowed_updates": allowed_updates}
+        base = self._request[0].read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
+        wait = timeout.total_seconds() if isinstance(timeout, dtm.timedelta) else (timeout or 0)
+        result = await self._post(
+            "getUpdates",
+            data,
+            read_timeout=(base or 0) + wait,
+            write_timeout=write_timeout,
+            connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
+            api_kwargs=api_kwargs,
+        )
+        updates = tuple(self._read(item) for item in result)
+        for update in updates:
+            self.insert_callback_data(update)
+        return updates
+
+    def _read(self, item: object) -> Update:
+        try:
+            return Update.de_json(item, self)  # type: ignore[arg-type]
+        except Exception as exc:  # neither the update nor the error's text is logged: they carry its data
+            update_id = item.get("update_id") if isinstance(item, dict) else None
+            if not isinstance(update_id, int):
+                # Nothing to move the offset past: the poller backs off (up to 30 s) and asks again.
+                raise TelegramError("Telegram sent an update without an id") from None
+            log.warning("update %d could not be read (%s): skipped", update_id, type(exc).__name__)
+            skipped = Update(update_id=update_id)
+            skipped.set_bot(self)
+            return skipped
+
+
 class InboxQueue(asyncio.Queue[object]):
     """The application's update queue; the updater (polling or webhook) puts into it."""
 
     def __init__(self, ledger: UpdateLedger, clock: Callable[[], datetime]) -> None:
         super().__init__()
         self.ledger, self.clock = ledger, clock
+        # Set by the assembly (bot.app): strangers and floods are turned away before the ledger.
+        self.guard: InboundGuard | None = None
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
+            if self.guard is not None and not await self.guard.admits(item):
+                return
             if not await self._record(item, self.ledger, self.clock):
                 log.info("update %d delivered again; it is already recorded", item.update_id)
                 return
@@ -104,3 +172,8 @@ class LedgeredApplication(Application[Any, Any, Any, Any, Any, Any]):
         if payloads:
             log.info("%d update(s) received before the last stop are handled now", len(payloads))
         return len(payloads)
+
+
+def guard_of(application: Application[Any, Any, Any, Any, Any, Any]) -> InboundGuard | None:
+    queue = application.update_queue
+    return queue.guard if isinstance(queue, InboxQueue) else None

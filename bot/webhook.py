@@ -23,27 +23,55 @@ from telegram.ext import Application
 log = logging.getLogger("leadbot.webhook")
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# Telegram's updates are a few kilobytes; a body over this is not one.
+MAX_BODY_BYTES = 1024 * 1024
+# A connection that sends nothing (or not all of its headers) for this long is closed; so is one
+# whose body takes longer than BODY_TIMEOUT_S to arrive.
+IDLE_TIMEOUT_S = 30.0
+BODY_TIMEOUT_S = 10.0
 
 
 def webhook_path(url: str) -> str:
     return urlsplit(url).path.rstrip("/") or "/"
 
 
+@tornado.web.stream_request_body
 class _UpdateHandler(tornado.web.RequestHandler):
+    """The body is streamed in, so nothing of it is read before the secret is checked, and no more
+    than MAX_BODY_BYTES of it is ever held (a wrong secret with a 90 MB body once took the
+    process to 746 MB)."""
+
     SUPPORTED_METHODS = ("POST",)  # type: ignore[assignment]
 
     def initialize(self, bot_application: Application[Any, Any, Any, Any, Any, Any], secret: str) -> None:
         self.bot_application = bot_application
         self.secret = secret
+        self._body = bytearray()
 
-    async def post(self) -> None:
+    async def prepare(self) -> None:
         given = self.request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.secret.encode()):
             log.warning("webhook request from %s without the right secret token: refused", self.request.remote_ip)
             self._answer(HTTPStatus.FORBIDDEN)
             return
         try:
-            data = json.loads(self.request.body)
+            announced = int(self.request.headers.get("Content-Length", "0"))
+        except ValueError:
+            announced = 0  # tornado itself refuses a Content-Length that is not a number
+        if announced > MAX_BODY_BYTES:
+            self._too_large()
+
+    def data_received(self, chunk: bytes) -> None:
+        if self._finished:
+            return
+        if len(self._body) + len(chunk) > MAX_BODY_BYTES:
+            self._too_large()
+            return
+        self._body += chunk
+
+    async def post(self) -> None:
+        try:
+            data = json.loads(self._body)
             if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
                 raise ValueError("not an update")
             update = Update.de_json(data, self.bot_application.bot)
@@ -51,15 +79,26 @@ class _UpdateHandler(tornado.web.RequestHandler):
             log.warning("webhook request with a body that is not an update (%s): refused", type(exc).__name__)
             self._answer(HTTPStatus.BAD_REQUEST)
             return
+        finally:
+            self._body = bytearray()
         await self.bot_application.update_queue.put(update)
         self._answer(HTTPStatus.OK)
 
+    def _too_large(self) -> None:
+        log.warning("webhook request from %s with a body over %d bytes: refused", self.request.remote_ip, MAX_BODY_BYTES)
+        self._body = bytearray()
+        self._answer(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+
     def _answer(self, status: HTTPStatus) -> None:
+        """Answering before the body is read makes tornado close the connection once the answer
+        is sent, instead of reading the rest of the body."""
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps({"ok": status == HTTPStatus.OK}))
 
     def log_exception(self, *args: Any) -> None:  # tornado's default logs the request
+        if isinstance(args[1] if len(args) > 1 else None, tornado.web.HTTPError):
+            return  # a wrong method (405) and the like: answered, and not an error of ours
         log.error("webhook request failed", exc_info=args[1] if len(args) > 1 else None)
 
 
@@ -93,6 +132,8 @@ class WebhookServer:
         path: str,
         secret: str,
         healthy: Callable[[], bool],
+        idle_timeout: float = IDLE_TIMEOUT_S,
+        body_timeout: float = BODY_TIMEOUT_S,
     ) -> None:
         web_app = _QuietApplication(
             [
@@ -100,7 +141,16 @@ class WebhookServer:
                 (r"/healthz", _HealthHandler, {"healthy": healthy}),
             ]
         )
-        self._server = tornado.httpserver.HTTPServer(web_app, xheaders=True)
+        # The server's own cap is only a backstop: the handler answers 413 at MAX_BODY_BYTES, and
+        # tornado would answer a bare 400 at its cap before the handler sees the excess.
+        self._server = tornado.httpserver.HTTPServer(
+            web_app,
+            xheaders=True,
+            idle_connection_timeout=idle_timeout,
+            body_timeout=body_timeout,
+            max_body_size=2 * MAX_BODY_BYTES,
+            max_header_size=16 * 1024,
+        )
 
     def start(self, listen: str, port: int) -> None:
         self._server.listen(port, address=listen)

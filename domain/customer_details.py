@@ -26,8 +26,17 @@ class Problem(StrEnum):
     ADDRESS_TOO_SHORT = "address_too_short"
     ADDRESS_TOO_LONG = "address_too_long"
     ADDRESS_ONLY_AREA = "address_only_area"
+    ADDRESS_IS_PHONE = "address_is_phone"
     NEEDS_TOO_LONG = "needs_too_long"
     OBTAINED_IN_FUTURE = "obtained_in_future"
+    # Free text besides the customer's details (domain.free_text).
+    NOTE_TOO_LONG = "note_too_long"
+    REASON_TOO_SHORT = "reason_too_short"
+    REASON_TOO_LONG = "reason_too_long"
+    TEAM_NAME_EMPTY = "team_name_empty"
+    TEAM_NAME_TOO_LONG = "team_name_too_long"
+    STAFF_NAME_EMPTY = "staff_name_empty"
+    STAFF_NAME_TOO_LONG = "staff_name_too_long"
 
 
 @dataclass(frozen=True)
@@ -100,10 +109,25 @@ def check_address(raw: str, rules: Rules) -> str | Invalid:
         return Invalid(Problem.ADDRESS_TOO_SHORT)
     if len(address) > rules.max_address_chars:
         return Invalid(Problem.ADDRESS_TOO_LONG)
+    if _is_phone(address, rules):
+        return Invalid(Problem.ADDRESS_IS_PHONE)
     rest = _NOT_WORD.sub("", _AREA_WORDS.sub("", _AREA_UNIT.sub("", address)))
     if len(rest) < 2:
         return Invalid(Problem.ADDRESS_ONLY_AREA)
     return address
+
+
+def _is_phone(address: str, rules: Rules) -> bool:
+    """A phone number typed where the address goes ("13800138000", "010-12345678 转 8"): what is
+    left without the phone numbers in it is too short to be an address."""
+    pieces, done = [], 0
+    for match in phonenumbers.PhoneNumberMatcher(address, rules.phone_region):
+        pieces.append(address[done : match.start])
+        done = match.end
+    if not pieces:
+        return False
+    rest = clean_text("".join(pieces) + address[done:])
+    return len(rest) < rules.min_address_chars
 
 
 def check_needs(raw: str | None, rules: Rules) -> str | None | Invalid:
@@ -131,6 +155,95 @@ def mask_phone(e164: str) -> str:
     if len(digits) <= 7:
         return digits[:2] + "*" * (len(digits) - 4) + digits[-2:]
     return digits[:3] + "****" + digits[-4:]
+
+
+# Where a phone may be written: a run of digit groups joined by what people type between them
+# (spaces, dashes, dots, brackets, slashes, full-width ones too), maybe after a + or a bracket.
+# Which stretch of a run is a phone is for phonenumbers' matcher to say, asked about each stretch
+# of whole groups: on a whole run it misses a spaced-out number next to another number or a date.
+_SEPARATOR = r"[\s\-‐‑‒–—―−－.．()（）/／~～]"
+_DIGIT_RUN = re.compile(rf"[+＋(（]*\d+(?:{_SEPARATOR}{{1,4}}[+＋]?\d+)*")
+# A run that goes on from another number (the minutes of 14:05, the rest of 12,800, the cents of
+# .00): its first group is a phone only on its own, never the start of a longer one.
+_GOES_ON = re.compile(r"\d[:,.]")
+_DIGIT_GROUP = re.compile(r"\d+")
+_OPENING = "+＋(（"
+# Every full Chinese number has at least 11 digits (a mobile, or a landline with its 0 and area
+# code); Telegram user ids have at most 10. A number in international form (+) may be shorter.
+_MIN_DIGITS, _MAX_DIGITS = 11, 17
+
+
+def mask_phones_in(text: str, region: str = "CN") -> str:
+    """`text` with every phone number in it masked as 138****5678 (RULES §2), however it is typed:
+    spaces, dots, dashes, brackets, +86 / 0086, full-width digits, glued to words.
+
+    Only valid numbers count, written with + or with at least 11 digits: Telegram ids, supergroup
+    ids, amounts, dates and times stay readable."""
+    if sum(ch.isdigit() for ch in text) < 7:
+        return text  # the short way for the usual needs or note: nothing could be a phone
+    pieces, done = [], 0
+    for run in _DIGIT_RUN.finditer(text):
+        goes_on = bool(_GOES_ON.fullmatch(text, max(0, run.start() - 2), run.start()))
+        for start, end, e164 in _phones_in_run(run.group(), region, goes_on):
+            pieces += [text[done : run.start() + start], mask_phone(e164)]
+            done = run.start() + end
+    return "".join(pieces) + text[done:] if pieces else text
+
+
+def _phones_in_run(run: str, region: str, goes_on: bool) -> list[tuple[int, int, str]]:
+    """The phones in one run of digit groups, left to right, each the shortest stretch of whole
+    groups (with a + or bracket before it) that the matcher takes, whole, for a valid number."""
+    groups = [(m.start(), m.end()) for m in _DIGIT_GROUP.finditer(run)]
+    found: list[tuple[int, int, str]] = []
+    first = 0
+    while first < len(groups):
+        start = groups[first][0]
+        while start > (groups[first - 1][1] if first else 0) and run[start - 1] in _OPENING:
+            start -= 1
+        phone = None
+        for last in range(first, len(groups)):
+            begin, end = start, groups[last][1]
+            while run[begin] in "(（" and _unclosed(run[begin:end]):
+                begin += 1  # "(13800138000)": the brackets are the text's
+            candidate = run[begin:end]
+            digits = sum(ch.isdigit() for ch in candidate)
+            if digits > _MAX_DIGITS or (goes_on and last > first == 0):
+                break
+            if digits < _MIN_DIGITS and candidate[0] not in "+＋":
+                continue
+            match = next(iter(phonenumbers.PhoneNumberMatcher(candidate, region, leniency=phonenumbers.Leniency.VALID)), None)
+            if match is not None and match.start == 0 and match.end == len(candidate) and _written_whole(candidate, match.number):
+                phone = (begin, end, phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164))
+                break
+        if phone is None:
+            first += 1
+        else:
+            found.append(phone)
+            first = last + 1
+    return found
+
+
+def _written_whole(written: str, number: phonenumbers.PhoneNumber) -> bool:
+    """Whether every digit written is the number's: its national number, after nothing but the
+    country code (+86, 0086) and the trunk 0, which a Chinese landline is never written without.
+    The matcher also takes a carrier-selection code (12345 13800138000) and a landline without
+    its 0 (5123456789 1): a Telegram id next to a time, an amount or another id."""
+    digits = _ascii_digits(written)
+    national, country = str(number.national_number), str(number.country_code)
+    prefix = digits[: len(digits) - len(national)]
+    if not digits.endswith(national) or prefix not in ("", "0", country, country + "0", "00" + country, "00" + country + "0"):
+        return False
+    if prefix.startswith("00") and not _ascii_digits(_DIGIT_GROUP.search(written).group()).startswith("00" + country):
+        return False  # 0086 is written in one piece; "00 86" is the cents of an amount and a number
+    return bool(prefix) or number.country_code != 86 or phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+
+
+def _ascii_digits(text: str) -> str:
+    return "".join(str(unicodedata.digit(ch)) for ch in text if ch.isdigit())
+
+
+def _unclosed(text: str) -> bool:
+    return sum(ch in "(（" for ch in text) > sum(ch in ")）" for ch in text)
 
 
 def mask_name(name: str) -> str:

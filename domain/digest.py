@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from domain.lifecycle import Deadline, Standing, standing_at
+from domain.lifecycle import CONTACT_KINDS, Deadline, Standing, standing_at
 from domain.model import Channel, EventKind, ExpectedPurchase, FollowUpKind, Registration, State, Team
 from domain.reminders import ReminderKind, deadlines
 from domain.rules import Rules
@@ -130,6 +130,7 @@ class CreditLine:
     recorded_by: str | None
     credited: str | None
     amount: Decimal | None
+    provisional: bool = False  # recorded while the registration awaits review: credit not confirmed yet
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,8 @@ def summarize(facts: DigestFacts, now: datetime, rules: Rules) -> TeamDigest:
     day = local_day(now, rules)
     start, end = day_bounds(day, rules.zone)
     events = sorted((e for e in facts.events if start <= e.at < end), key=lambda e: (e.at, e.registration.id))
-    follow_ups = [e for e in events if e.kind is EventKind.FOLLOW_UP]
+    # Follow-ups done are real contacts: a note is no follow-up (RULES §4).
+    follow_ups = [e for e in events if e.kind is EventKind.FOLLOW_UP and e.follow_up_kind in CONTACT_KINDS]
     current = [(r, standing_at(r, now, rules)) for r in facts.open_registrations if r.filed_at <= now]
     # Open challenges have no clock of their own to keep (RULES §4): the holder's is the one that counts.
     holding = [(r, s) for r, s in current if not s.challenging]
@@ -239,6 +241,7 @@ def summarize(facts: DigestFacts, now: datetime, rules: Rules) -> TeamDigest:
                 recorded_by=e.actor_name,
                 credited=e.credited_name,
                 amount=e.amount,
+                provisional=standing_at(e.registration, now, rules).provisional is not None,
             )
             for e in follow_ups
             if e.follow_up_kind in CREDIT_KINDS
@@ -271,8 +274,9 @@ def summarize(facts: DigestFacts, now: datetime, rules: Rules) -> TeamDigest:
 
 
 def _keeps_clock(standing: Standing) -> bool:
-    """Registrations whose follow-up and expiry clocks still run: not deposited, not expired."""
-    return standing.holds_customer and standing.state is not State.DEPOSIT
+    """Registrations whose follow-up and expiry clocks still run: not deposited (even
+    provisionally, awaiting review), not expired."""
+    return standing.holds_customer and standing.state is not State.DEPOSIT and standing.provisional is None
 
 
 def _line(r: Registration, at: datetime) -> CustomerLine:

@@ -171,10 +171,13 @@ def decide(
             if standing.state is not State.LAPSED or facts.has_open_challenge:
                 return Rejected(Reason.DUPLICATE, holder_name=claim.holder_name, held_since=claim.filed_at)
             challenge_of = claim
-        elif claim.holder_id == filer.id and standing.state is State.EXPIRED and claim.expires_at is not None:
-            # Re-filing one's own expired customer at once would make expiry meaningless.
-            if now - claim.expires_at < timedelta(days=rules.refile_cooldown_days):
-                return Rejected(Reason.REFILE_COOLDOWN, registration_id=claim.id, expired_at=claim.expires_at)
+    # Re-filing one's own expired customer at once would make expiry meaningless, whoever holds
+    # the customer now (RULES §4); someone holding it validly is named above instead, as the
+    # extension this rejection offers is no longer possible then.
+    own = facts.own_last
+    if own is not None and own.expires_at is not None and standing_at(own, now, rules).state is State.EXPIRED:
+        if now - own.expires_at < timedelta(days=rules.refile_cooldown_days):
+            return Rejected(Reason.REFILE_COOLDOWN, registration_id=own.id, expired_at=own.expires_at)
     if filer.has_quota and facts.quota_used >= rules.field_monthly_quota:
         return Rejected(Reason.QUOTA, quota_used=facts.quota_used, quota_limit=rules.field_monthly_quota)
     similar = tuple(c for c in facts.similar if is_similar(details.name, details.address, c, rules))
@@ -226,6 +229,7 @@ def _file(
     claim = uow.claim_for(customer_id)
     facts = FilingFacts(
         claim=claim,
+        own_last=uow.last_registration_held_by(filer.id, customer_id),
         has_open_challenge=bool(claim and uow.open_challenges_of(claim.id)),
         last_deal_at=uow.last_deal_at(customer_id),
         quota_used=uow.quota_used(filer.id, month_start, month_end) if filer.has_quota else 0,

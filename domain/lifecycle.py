@@ -6,8 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from domain.model import Channel, Closure, Registration, ReviewState, State
+from domain.model import Channel, Closure, FollowUpKind, Registration, ReviewState, State
 from domain.rules import Rules
+
+# RULES §4: a real contact resets the 3- and 10-day clocks; a note is kept in the history but
+# does not, or a claim could be held forever by typing notes.
+CONTACT_KINDS = frozenset(FollowUpKind) - {FollowUpKind.NOTE}
 
 
 class DeadlineKind(StrEnum):
@@ -27,6 +31,9 @@ class Standing:
     state: State
     deadline: Deadline | None
     challenging: bool = False  # an open lapse-takeover challenge: filed, but not (yet) the holder
+    # A deposit or deal recorded while review is pending: the state (DEPOSIT or WON) and credit
+    # it becomes on approval; until then the registration stays PENDING_REVIEW (RULES §3).
+    provisional: State | None = None
 
     @property
     def holds_customer(self) -> bool:
@@ -35,7 +42,8 @@ class Standing:
 
     @property
     def may_follow_up(self) -> bool:
-        return self.state in _HOLDING
+        # A provisional deal is done, like a won one: nothing more to record until the decision.
+        return self.state in _HOLDING and self.provisional is not State.WON
 
 
 _HOLDING = frozenset({State.PENDING_REVIEW, State.ACTIVE, State.DUE, State.LAPSED, State.DEPOSIT})
@@ -57,6 +65,10 @@ def standing_at(registration: Registration, now: datetime, rules: Rules) -> Stan
     if registration.closure is not None:
         return Standing(_CLOSED[registration.closure], None)
     if registration.deposit_at is not None and registration.deposit_at <= now:
+        # The order stops the clocks and the expiry; under review, it awaits the manager's decision.
+        if registration.review is ReviewState.PENDING:
+            done = State.WON if registration.deal_at is not None and registration.deal_at <= now else State.DEPOSIT
+            return Standing(State.PENDING_REVIEW, None, challenging, provisional=done)
         return Standing(State.DEPOSIT, None, challenging)
 
     expiry = registration.expires_at

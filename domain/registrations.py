@@ -15,8 +15,9 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, Protocol
 
-from domain.customer_details import clean_text
-from domain.lifecycle import Standing, standing_at
+from domain.customer_details import Invalid, Problem, clean_text
+from domain.free_text import check_note, check_reason
+from domain.lifecycle import CONTACT_KINDS, Standing, standing_at
 from domain.model import (
     TEAM_MANAGER_ROLES,
     Closure,
@@ -31,7 +32,6 @@ from domain.model import (
 )
 from domain.rules import Rules
 
-MAX_NOTE_CHARS = 500
 MAX_AMOUNT = Decimal("10000000")  # ¥10M: beyond any one furniture order; a typo
 CLOSING_KINDS = frozenset({FollowUpKind.DEAL, FollowUpKind.LOST})
 CREDIT_KINDS = frozenset({FollowUpKind.DEPOSIT, FollowUpKind.DEAL})
@@ -120,6 +120,11 @@ def _refuse(uow: LifecycleUnitOfWork, tid: int, action: str, reg_id: int | None,
     return Refused(refusal, state)
 
 
+def _reason_refusal(problem: Invalid) -> Refusal:
+    """domain.free_text's verdict on a reason, as the use cases' refusal."""
+    return Refusal.REASON_REQUIRED if problem.problem is Problem.REASON_TOO_SHORT else Refusal.NOTE_TOO_LONG
+
+
 def _locked(uow: LifecycleUnitOfWork, registration_id: int, now: datetime) -> Registration | None:
     """The registration, read after taking its customer's lock (so nothing changes under us)."""
     registration = uow.registration(registration_id)
@@ -166,8 +171,8 @@ def record_follow_up(
         standing = standing_at(registration, now, rules)
         if not standing.may_follow_up:
             return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.CLOSED, now, standing.state)
-        note = clean_text(note or "") or None
-        if note is not None and len(note) > MAX_NOTE_CHARS:
+        note = check_note(note, rules)
+        if isinstance(note, Invalid):
             return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOTE_TOO_LONG, now)
         if kind is FollowUpKind.DEAL and amount is None:
             return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.AMOUNT_REQUIRED, now)
@@ -178,7 +183,7 @@ def record_follow_up(
         if standing.challenging and kind in CREDIT_KINDS:
             registration, taken = _take_over(uow, registration, actor, now)
             notices.append(taken)
-        elif standing.state is State.LAPSED and not standing.challenging:
+        elif standing.state is State.LAPSED and not standing.challenging and kind in CONTACT_KINDS:
             notices += _drop_challenges(uow, registration, actor, now)
 
         updated = _apply(registration, kind, amount, actor, now)
@@ -192,8 +197,9 @@ def record_follow_up(
 
 
 def _apply(registration: Registration, kind: FollowUpKind, amount: Decimal | None, actor: Staff, now: datetime) -> Registration:
-    """What one follow-up changes; every kind resets the 3- and 10-day clocks."""
-    changes: dict[str, Any] = {"last_follow_up_at": now}
+    """What one follow-up changes; a real contact resets the 3- and 10-day clocks, a note does not."""
+    changes: dict[str, Any] = {"last_follow_up_at": now} if kind in CONTACT_KINDS else {}
+    pending = registration.review is ReviewState.PENDING
     if kind is FollowUpKind.MEASUREMENT and registration.measured_at is None:
         changes["measured_at"] = now
     if kind in CREDIT_KINDS:
@@ -204,9 +210,15 @@ def _apply(registration: Registration, kind: FollowUpKind, amount: Decimal | Non
         changes["deposit_amount"] = amount if amount is not None else registration.deposit_amount
     if kind is FollowUpKind.DEAL:
         changes.update(deal_at=now, deal_amount=amount, deposit_at=registration.deposit_at or now)
+    if kind is FollowUpKind.DEAL and pending:
+        # RULES §3: review cannot be skipped. The deal is recorded, its credit provisional; the
+        # registration stays open on the review list, and the approval closes it as won.
+        return replace(registration, **changes)
     if kind in CLOSING_KINDS:
         closure = Closure.WON if kind is FollowUpKind.DEAL else Closure.LOST
         changes.update(closure=closure, closed_at=now, closure_reason=kind.value, holds_claim=False)
+    if kind is FollowUpKind.LOST and pending:
+        changes["credited_to_id"] = None  # a provisional deposit's credit, never approved, ends with it
     return replace(registration, **changes)
 
 
@@ -266,11 +278,10 @@ def request_extension(
         if not registration.holds_claim or registration.closure is not None:
             refusal = Refusal.TAKEN if registration.closure is Closure.EXPIRED else Refusal.CLOSED
             return _refuse(uow, actor_telegram_id, action, registration_id, refusal, now)
-        reason = clean_text(reason)
-        if len(reason) < 2:
-            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.REASON_REQUIRED, now)
-        if len(reason) > MAX_NOTE_CHARS:
-            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOTE_TOO_LONG, now)
+        checked = check_reason(reason, rules)
+        if isinstance(checked, Invalid):
+            return _refuse(uow, actor_telegram_id, action, registration_id, _reason_refusal(checked), now)
+        reason = checked
         if uow.pending_extension(registration_id) is not None:
             return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.EXTENSION_PENDING, now)
         request_id = uow.add_extension_request(registration_id, actor.id, reason, now)
@@ -356,10 +367,17 @@ def decide_review(
         if registration.closure is not None:
             return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.CLOSED, now)
         reason = clean_text(reason or "") or None
-        if not approve and (reason is None or len(reason) < 2):
-            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.REASON_REQUIRED, now)
+        if not approve:
+            checked = check_reason(reason, rules)
+            if isinstance(checked, Invalid):
+                return _refuse(uow, actor_telegram_id, action, registration_id, _reason_refusal(checked), now)
         if approve:
             registration = replace(registration, review=ReviewState.APPROVED if registration.review else None, needs_review=False)
+            if registration.deal_at is not None:
+                # A deal recorded while pending (provisional) is confirmed: now it is won.
+                registration = replace(
+                    registration, closure=Closure.WON, closed_at=now, closure_reason=FollowUpKind.DEAL.value, holds_claim=False
+                )
             kind = EventKind.REVIEW_APPROVED
         else:
             registration = replace(
@@ -370,6 +388,7 @@ def decide_review(
                 closed_at=now,
                 closure_reason="review_rejected",
                 holds_claim=False,
+                credited_to_id=None,  # RULES §3: a rejection voids the registration with its credit
             )
             kind = EventKind.REVIEW_REJECTED
         uow.save_registration(registration)
@@ -408,11 +427,10 @@ def arbitrate(
         actor = uow.staff_by_telegram_id(actor_telegram_id)
         if actor is None or not actor.active or not actor.has(Role.DEPT_HEAD):
             return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOT_ENTITLED, now)
-        reason = clean_text(reason)
-        if len(reason) < 2:
-            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.REASON_REQUIRED, now)
-        if len(reason) > MAX_NOTE_CHARS:
-            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOTE_TOO_LONG, now)
+        checked = check_reason(reason, rules)
+        if isinstance(checked, Invalid):
+            return _refuse(uow, actor_telegram_id, action, registration_id, _reason_refusal(checked), now)
+        reason = checked
         registration = _locked(uow, registration_id, now)
         if registration is None:
             return _refuse(uow, actor_telegram_id, action, None, Refusal.NOT_FOUND, now)

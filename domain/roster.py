@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from domain.customer_details import Invalid
 from domain.filing import month_bounds
+from domain.free_text import check_staff_name, check_team_name
 from domain.lifecycle import Standing, standing_at
 from domain.model import TEAM_MANAGER_ROLES, Channel, Registration, Role, Staff, State, Team
 from domain.rules import Rules
@@ -166,10 +168,13 @@ class RosterAdminUnitOfWork(RosterUnitOfWork, Protocol):
     def deactivate_staff(self, telegram_id: int, now: datetime) -> bool: ...
 
 
-def add_team(uow: RosterAdminUnitOfWork, *, name: str, channel: Channel, region: str | None, now: datetime) -> Team:
-    name = name.strip()
-    if not name or len(name) > 80:
-        raise RosterRefusal("bad_team_name", "a team name has 1 to 80 characters")
+def add_team(
+    uow: RosterAdminUnitOfWork, *, name: str, channel: Channel, region: str | None, now: datetime, rules: Rules = Rules()
+) -> Team:
+    checked = check_team_name(name, rules)
+    if isinstance(checked, Invalid):
+        raise RosterRefusal(checked.problem.value, f"a team name has 1 to {rules.max_team_name_chars} characters")
+    name = checked
     if uow.team_by_name(name) is not None:
         raise RosterRefusal("team_exists", name)
     team = uow.add_team(name, channel, region, now)
@@ -186,10 +191,12 @@ def enrol(
     team_name: str | None,
     region: str | None,
     now: datetime,
+    rules: Rules = Rules(),
 ) -> Staff:
-    name = name.strip()
-    if not name or len(name) > 80:
-        raise RosterRefusal("bad_name", "a name has 1 to 80 characters")
+    checked = check_staff_name(name, rules)
+    if isinstance(checked, Invalid):
+        raise RosterRefusal(checked.problem.value, f"a name has 1 to {rules.max_staff_name_chars} characters")
+    name = checked
     if not roles:
         raise RosterRefusal("no_role")
     team = None

@@ -15,6 +15,12 @@ class Rules:
     max_name_chars: int = 40
     max_address_chars: int = 200
     max_needs_chars: int = 500
+    # What people type besides the customer's details: every message quoting it must still fit
+    # Telegram's 4,096 characters.
+    max_note_chars: int = 500
+    max_reason_chars: int = 500
+    max_team_name_chars: int = 80
+    max_staff_name_chars: int = 80
     filing_window_hours: int = 24
     resale_window_days: int = 365
     field_monthly_quota: int = 20

@@ -142,6 +142,12 @@ def day_events(session: Session, team_id: int, start: datetime, end: datetime) -
             col(RegistrationEventRow.at) >= start,
             col(RegistrationEventRow.at) < end,
             col(RegistrationEventRow.kind).in_([EventKind.FILED.value, EventKind.FOLLOW_UP.value]),
+            # A note is no follow-up done (RULES §4): it does not move last_activity_at either, so
+            # the filter above would keep only some of them.
+            sa.or_(
+                col(RegistrationEventRow.follow_up_kind).is_(None),
+                col(RegistrationEventRow.follow_up_kind) != FollowUpKind.NOTE.value,
+            ),
         )
         .order_by(col(RegistrationEventRow.at), col(RegistrationEventRow.id))
     ).all()

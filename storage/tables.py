@@ -158,7 +158,8 @@ class RegistrationRow(SQLModel, table=True):
     review: str | None = Field(default=None, max_length=10)  # domain.model.ReviewState
     closure_reason: str | None = Field(default=None, max_length=30)
     quota_exempt: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
-    # The later of filing and the last follow-up: where the 3- and 10-day clocks start.
+    # The later of filing and the last real-contact follow-up (a note does not count, RULES §4):
+    # where the 3- and 10-day clocks start.
     last_activity_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
 
 

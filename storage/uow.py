@@ -211,13 +211,29 @@ class SqlUnitOfWork:
         ).first()
         return _registration(*found) if found else None
 
+    def last_registration_held_by(self, staff_id: int, customer_id: int) -> Registration | None:
+        """The person's own last registration of the customer, whoever holds the customer now."""
+        found = self.session.exec(
+            _registrations()
+            .where(RegistrationRow.customer_id == customer_id, RegistrationRow.holder_id == staff_id)
+            .order_by(col(RegistrationRow.filed_at).desc(), col(RegistrationRow.id).desc())
+            .limit(1)
+        ).first()
+        return _registration(*found) if found else None
+
     def last_deal_at(self, customer_id: int) -> datetime | None:
+        """The customer's last deal on record: a won registration's. A deal still awaiting review,
+        or voided with its registration in review, is no sale (RULES §3)."""
         return self.session.execute(
-            sa.select(sa.func.max(RegistrationRow.deal_at)).where(col(RegistrationRow.customer_id) == customer_id)
+            sa.select(sa.func.max(RegistrationRow.deal_at)).where(
+                col(RegistrationRow.customer_id) == customer_id, col(RegistrationRow.closure) == Closure.WON.value
+            )
         ).scalar_one_or_none()
 
     def quota_used(self, filer_id: int, month_start: datetime, month_end: datetime) -> int:
-        """Registrations filed this month still using a slot: a deal frees its slot (RULES §3.6)."""
+        """Registrations filed this month still using a slot: a deal frees its slot (RULES §3.6).
+        Decision: a deal recorded while review is pending frees it only once approved (the
+        registration is closed as won then); else a fake deal under review would refill the month."""
         return int(
             self.session.execute(
                 sa.select(sa.func.count())

@@ -165,6 +165,8 @@ class FakeBotAPI(BaseRequest):
         self._commands: dict[tuple[str, str], list[JSON]] = {}
         self._file_counter = 0
         self.initialized = False
+        # Chats whose person blocked the bot: every send to them is answered 403, like Telegram.
+        self.blocked: set[ChatKey] = set()
 
     # -- BaseRequest ---------------------------------------------------------------------------
 
@@ -207,6 +209,9 @@ class FakeBotAPI(BaseRequest):
                 body["parameters"] = failure.parameters
             return failure.error_code, self._encode(body)
 
+        if endpoint.startswith("send") and params.get("chat_id") in self.blocked:
+            self.calls.append(Call(endpoint, params, files, status=403))
+            return 403, self._encode({"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"})
         try:
             result = self._answer(endpoint, params, files)
         except _ApiError as exc:  # e.g. strict_edits

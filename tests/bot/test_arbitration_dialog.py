@@ -72,3 +72,23 @@ async def test_only_the_department_head_arbitrates(chat: Chat) -> None:
     assert "按钮已过期" in chat.fake.calls_to("answerCallbackQuery")[-1].params["text"]
     with chat.roster.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(ActionAttemptRow)).scalar_one() == 0
+
+
+async def test_a_5000_character_reason_is_asked_again_and_nothing_is_decided(chat: Chat) -> None:
+    """Issue 10 item 5: the reason is capped (Rules.max_reason_chars), with a hint naming the cap."""
+    add_head(chat)
+    file_directly(chat, 101, "13800138000")
+    head = chat.user(HEAD)
+    h = chat.harness
+    await h.say(head, "/arbitrate")
+    await h.say(head, "13800138000")
+    await h.press(head, data_of(chat, HEAD, "王芳"))
+    await h.press(head, data_of(chat, HEAD, "转给其他同事"))
+    await h.press(head, data_of(chat, HEAD, "刘洋"))
+    await h.say(head, "因" * 5000)
+    hint = chat.fake.last_text(HEAD)
+    assert "理由太长了（最多 500 个字）" in hint and len(hint) < 200
+    await h.say(head, "客户先在刘洋处看样")
+    assert "从 王芳 到 刘洋" in chat.fake.last_text(HEAD)
+    with chat.roster.engine.connect() as conn:
+        assert conn.execute(sa.select(RegistrationRow.holder_id)).scalar_one() == chat.roster.guide.id

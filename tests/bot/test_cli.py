@@ -89,3 +89,82 @@ def test_run_without_a_token_exits_2(tmp_path) -> None:
     result = subprocess.run([sys.executable, "-m", "bot", "run"], env=env, capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 2 and result.stderr.startswith("LEADBOT_TELEGRAM_TOKEN:")
 
+
+
+# --- issue 10 items 5 and 7: absurd times, ids and texts: one sentence, never a traceback -------------
+
+
+def one_line(result) -> str:
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    return lines[0]
+
+
+FILE = ("file", "--staff", "11", "--name", "张三", "--phone", "13800138000", "--address", "北京市朝阳区建国路88号")
+
+
+@pytest.mark.parametrize(
+    ("obtained", "says"),
+    [
+        ("0001-01-01", "more than 100 years"),
+        ("0001-01-01T00:00:00+14:00", "more than 100 years"),
+        ("9999-12-31T23:59:59", "more than 100 years"),
+        ("9999-12-31T23:59:59-12:00", "more than 100 years"),
+        ("2999-01-01T10:00+08:00", "more than 100 years"),
+        ("2099-01-01T10:00+08:00", "has not come yet"),
+    ],
+)
+def test_absurd_or_future_obtained_at_exits_2_with_one_line(cli, obtained: str, says: str) -> None:
+    result = cli(*FILE, "--obtained-at", obtained)
+    assert result.exit_code == 2 and says in one_line(result) and "--obtained-at" in result.output
+
+
+@pytest.mark.parametrize("bad_id", ["99999999999999999999", "-1", "0", "9223372036854775808"])
+def test_absurd_ids_exit_2_with_one_line(cli, bad_id: str) -> None:
+    for args in (
+        ("file", "--staff", bad_id, *FILE[3:]),
+        ("registrations", "--staff", bad_id),
+        ("follow-up", "1", "--staff", bad_id, "--kind", "call"),
+        ("staff", "add", "--telegram-id", bad_id, "--name", "赵六", "--role", "guide", "--team", "朝阳店"),
+    ):
+        result = cli(*args)
+        assert result.exit_code == 2 and "not an id" in one_line(result), args
+    for args in (("follow-up", bad_id, "--staff", "11", "--kind", "call"), ("staff", "deactivate", bad_id)):
+        if bad_id.startswith("-"):
+            continue  # an argument "-1" reads as an option: click's own usage error
+        result = cli(*args)
+        assert result.exit_code == 2 and "not an id" in one_line(result), args
+
+
+def test_absurd_instants_and_days_elsewhere_exit_2(cli) -> None:
+    for args in (
+        ("registrations", "--at", "0001-01-01"),
+        ("registrations", "--at", "9999-12-31T23:59:59"),
+        ("digest", "--team", "朝阳店", "--date", "0001-01-01"),
+        ("export", "--team", "朝阳店", "--out", "x.xlsx", "--at", "0001-01-01T00:00"),
+        ("sweep", "--dry-run", "--at", "9999-12-31T23:59:59"),
+        ("follow-up", "1", "--staff", "11", "--kind", "call", "--next-contact", "0001-01-01"),
+    ):
+        result = cli(*args)
+        assert result.exit_code == 2 and "more than 100 years" in one_line(result), args
+
+
+def test_follow_up_note_capped_and_next_contact_ahead(cli) -> None:
+    filed = json.loads(cli(*FILE, "--json").stdout)["registration_id"]
+    past = cli("follow-up", str(filed), "--staff", "11", "--kind", "call", "--next-contact", "2020-01-01T10:00+08:00")
+    assert past.exit_code == 2 and "has passed" in one_line(past)
+    long = cli("follow-up", str(filed), "--staff", "11", "--kind", "call", "--note", "记" * 5000)
+    assert long.exit_code == 3 and "note_too_long (at most 500 characters)" in one_line(long)
+    ok = cli("follow-up", str(filed), "--staff", "11", "--kind", "call", "--note", "客户周末来店", "--next-contact", "2099-01-01T10:00")
+    assert ok.exit_code == 0, ok.output
+
+
+def test_5000_character_team_and_staff_names_are_refused_and_nothing_stored(cli) -> None:
+    team = cli("team", "add", "店" * 5000, "--channel", "store")
+    assert team.exit_code == 3 and "team_name_too_long" in one_line(team) and "1 to 80 characters" in team.output
+    staff = cli("staff", "add", "--telegram-id", "13", "--name", "王" * 5000, "--role", "guide", "--team", "朝阳店")
+    assert staff.exit_code == 3 and "staff_name_too_long" in one_line(staff) and "1 to 80 characters" in staff.output
+    assert "店" * 81 not in cli("team", "list").stdout
+    assert "13\t" not in cli("staff", "list").stdout

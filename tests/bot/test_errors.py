@@ -26,6 +26,7 @@ from telegram.ext import (
 
 from bot import errors
 from bot.app import build_application
+from bot.commands import GROUP_COMMANDS
 from bot.config import Settings
 from bot.logs import configure_logging
 from tests.bot.conftest import ADMIN_ID, Chat
@@ -173,9 +174,12 @@ async def test_no_admins_at_all_still_apologises_and_logs(engine, caplog: pytest
         assert {c.chat_id for c in chat.fake.calls_to("sendMessage")} == {GUIDE}
 
 
-async def test_a_group_gets_nothing_but_the_admins_hear_of_it(chat: Chat, caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_group_gets_nothing_but_the_admins_hear_of_it(
+    chat: Chat, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     caplog.set_level(logging.INFO)
     boom(chat)
+    monkeypatch.setattr("bot.app.GROUP_COMMANDS", GROUP_COMMANDS | {"boom"})  # a group command that fails
     guide = chat.user(GUIDE)
     before = len(chat.fake.calls_to("sendMessage"))
     await chat.harness.say(guide, "/boom", chat_type="supergroup", chat_id=DEFAULT_GROUP_ID)

@@ -293,3 +293,107 @@ async def test_new_in_a_group_is_refused_without_asking_anything(chat: Chat) -> 
     for command in ("/mine", "/quota", "/follow", "/history 13800138000", "/invite"):
         await chat.harness.send(chat.harness.factory.group_message(guide, command))
         assert "私聊" in chat.fake.sent_messages()[-1]["text"], command
+
+
+# --- issue 10 item 7: times typed at "when was the information obtained" ----------------------------
+
+
+def obtained_at(chat: Chat) -> str:
+    with chat.roster.engine.connect() as conn:
+        stored = conn.execute(sa.select(RegistrationRow.obtained_at)).scalar_one()
+    return stored.strftime("%Y-%m-%d %H:%M")  # UTC
+
+
+async def test_tomorrows_date_is_refused_and_asked_again_then_files(chat: Chat) -> None:
+    guide = chat.user(101)
+    h = chat.harness
+    await fill(chat, guide, obtained="更早")  # T0 is Tue 10 Nov 10:00 in Shanghai
+    for typed in ("11-11 9:00", "2026-11-11 9:00", "11-10 15:00", "11-10"):  # tomorrow; today, still to come
+        await h.say(guide, typed)
+        assert "获得信息的时间不能晚于现在" in chat.fake.texts(guide.id)[-2], typed
+        assert "哪天几点拿到的" in chat.fake.last_text(guide.id)
+    await h.say(guide, "11-9 15:00")
+    summary = chat.fake.last_text(guide.id)
+    assert "请核对" in summary and "11月9日（周一）15:00" in summary
+    await h.press(guide, data_of(chat, guide.id, "确认"))
+    assert "报备成功" in chat.fake.last_text(guide.id)
+    assert obtained_at(chat) == "2026-11-09 07:00"
+
+
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [
+        ("0001-01-01 00:00", "离今天太远"),
+        ("9999-12-31 23:59", "离今天太远"),
+        ("2026-02-30 10:00", "没看懂"),
+        ("13-01 10:00", "没看懂"),
+        ("11-09 99:00", "没看懂"),
+        ("99999999999999999999", "没看懂"),
+    ],
+)
+async def test_absurd_dates_get_a_hint_and_the_dialog_goes_on(chat: Chat, typed: str, hint: str) -> None:
+    guide = chat.user(101)
+    await fill(chat, guide, obtained="更早")
+    await chat.harness.say(guide, typed)
+    assert hint in chat.fake.last_text(guide.id)
+    await chat.harness.say(guide, "11-10 8:00")
+    await chat.harness.press(guide, data_of(chat, guide.id, "确认"))
+    assert "报备成功" in chat.fake.last_text(guide.id)
+
+
+async def test_earlier_today_asks_the_time_and_refuses_one_still_to_come(chat: Chat) -> None:
+    guide = chat.user(101)
+    h = chat.harness
+    await fill(chat, guide, obtained="今天早些时候")
+    assert "今天几点拿到的" in chat.fake.last_text(guide.id)
+    hours = [text for text, _ in chat.fake.buttons(guide.id)]
+    assert hours[0] == "0:00" and hours[-1] == "10:00"  # up to the current hour, no later
+    await h.say(guide, "11:30")
+    assert "获得信息的时间不能晚于现在" in chat.fake.texts(guide.id)[-2]
+    assert "今天几点拿到的" in chat.fake.last_text(guide.id)
+    await h.say(guide, "25:00")
+    assert "没看懂这个时间" in chat.fake.texts(guide.id)[-2]
+    await h.press(guide, data_of(chat, guide.id, "8:00"))
+    assert "11月10日（周二）08:00" in chat.fake.last_text(guide.id)
+    await h.press(guide, data_of(chat, guide.id, "确认"))
+    assert "报备成功" in chat.fake.last_text(guide.id)
+    assert obtained_at(chat) == "2026-11-10 00:00"  # 08:00 in Shanghai, not local midnight
+
+
+async def test_earlier_today_takes_a_typed_time(chat: Chat) -> None:
+    guide = chat.user(101)
+    await fill(chat, guide, obtained="今天早些时候")
+    await chat.harness.say(guide, "9点15")
+    await chat.harness.press(guide, data_of(chat, guide.id, "确认"))
+    assert obtained_at(chat) == "2026-11-10 01:15"
+
+
+# --- issue 10 items 5 and 13: needs capped; a phone is not an address --------------------------------
+
+
+async def test_a_phone_typed_as_the_address_is_refused_with_its_hint(chat: Chat) -> None:
+    guide = chat.user(101)
+    h = chat.harness
+    await h.say(guide, "/new")
+    await h.say(guide, "张三")
+    await h.say(guide, "13800138000")
+    for typed in ("13800138000", "+86 138 0013 8000", "010-12345678 转 8"):
+        await h.say(guide, typed)
+        assert "这是电话号码，不是地址" in chat.fake.last_text(guide.id)
+    await h.say(guide, ADDRESS)
+    assert "4/6" in chat.fake.last_text(guide.id)
+
+
+async def test_5000_characters_of_needs_are_asked_again(chat: Chat) -> None:
+    guide = chat.user(101)
+    h = chat.harness
+    await h.say(guide, "/new")
+    await h.say(guide, "张三")
+    await h.say(guide, "13800138000")
+    await h.say(guide, ADDRESS)
+    await h.say(guide, "床" * 5000)
+    hint = chat.fake.last_text(guide.id)
+    assert "最多 500 个字" in hint and len(hint) < 200
+    await h.say(guide, "1.8米床垫")
+    assert "5/6" in chat.fake.last_text(guide.id)
+    assert count(chat, RegistrationRow) == 0

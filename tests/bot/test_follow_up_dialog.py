@@ -174,3 +174,45 @@ async def test_starting_a_dialog_ends_the_one_left_open(chat: Chat) -> None:
     assert "已记录「📞 电话」" in chat.fake.last_text(guide.id)
     await h.say(guide, "13900139000")
     assert "没有进行中的操作" in chat.fake.last_text(guide.id)  # the abandoned filing is gone
+
+
+# --- issue 10 items 5 and 7: a capped note; a typed next contact lies ahead -------------------------
+
+
+async def test_a_5000_character_note_is_asked_again_and_nothing_is_stored(chat: Chat) -> None:
+    file_directly(chat, 101, "13800138000")
+    guide = chat.user(101)
+    h = chat.harness
+    await h.say(guide, "/follow")
+    await h.press(guide, data_of(chat, guide.id, "电话"))
+    before = events(chat)
+    await h.say(guide, "记" * 5000)
+    hint = chat.fake.last_text(guide.id)
+    assert "最多 500 个字" in hint and len(hint) < 200
+    assert events(chat) == before
+    await h.say(guide, "客户周末来店")
+    assert "下次计划什么时候联系" in chat.fake.last_text(guide.id)
+
+
+async def test_next_contact_typed_must_lie_ahead(chat: Chat) -> None:
+    file_directly(chat, 101, "13800138000")
+    guide = chat.user(101)
+    h = chat.harness
+    await h.say(guide, "/follow")  # T0 is Tue 10 Nov 10:00 in Shanghai
+    await h.press(guide, data_of(chat, guide.id, "电话"))
+    await h.press(guide, data_of(chat, guide.id, "跳过"))
+    await h.say(guide, "11-9 15:00")  # yesterday
+    assert "已经过去" in chat.fake.last_text(guide.id)
+    await h.say(guide, "11-10 9:00")  # earlier today
+    assert "已经过去" in chat.fake.last_text(guide.id)
+    await h.say(guide, "9999-12-31 23:59")
+    assert "离今天太远" in chat.fake.last_text(guide.id)
+    await h.say(guide, "13-45 99:00")
+    assert "没看懂" in chat.fake.last_text(guide.id)
+    await h.say(guide, "11-12 15:30")
+    assert "计划下次联系：11月12日（周四）15:30" in chat.fake.last_text(guide.id)
+    with chat.roster.engine.connect() as conn:
+        planned = conn.execute(
+            sa.select(RegistrationEventRow.next_contact_at).where(RegistrationEventRow.kind == "follow_up")
+        ).scalar_one()
+    assert planned.strftime("%m-%d %H:%M") == "11-12 07:30"  # stored in UTC

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,10 @@ import openpyxl
 import sqlalchemy as sa
 
 from bot.jobs import post_summaries
-from domain.model import Role
+from domain.filing import FilingRequest, file_registration
+from domain.model import FollowUpKind, Role
+from domain.registrations import record_follow_up
+from domain.rules import Rules
 from domain.roster import enrol
 from storage.tables import DeliveryRow
 from tests.bot.conftest import Chat
@@ -92,3 +96,57 @@ async def test_a_person_who_blocked_the_bot_shows_in_their_teams_summary(chat: C
     await post_summaries(chat.harness.app.bot, svc(chat), datetime(2026, 11, 12, 20, 30, tzinfo=SHANGHAI))
     summary = "\n".join(chat.fake.texts(GROUP if blocked == "王芳" else OPS))
     assert "提醒发不出去" in summary and blocked in summary
+
+
+# --- issue 10 item 2: phones typed into free text stay out of group copies -------------------------
+
+TYPED = ["138.0013.8000", "(010) 1234-5678"]  # the customer's husband's mobile, their landline
+HIDDEN = ["13800138000", "1012345678"]  # none of these digit runs, whatever the separators
+
+
+def digits_of(value: object) -> str:
+    return "".join(str(unicodedata.digit(ch)) for ch in str(value) if ch.isdigit())
+
+
+def workbook_cells(data: bytes) -> list[object]:
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    return [cell.value for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row if cell.value is not None]
+
+
+def leaks(values: list[object]) -> list[object]:
+    return [v for v in values if any(hidden in digits_of(v) for hidden in HIDDEN)]
+
+
+async def test_phones_in_needs_names_and_notes_are_masked_in_every_group_copy(chat: Chat) -> None:
+    await setup(chat)
+    needs = f"要沙发，她先生 {TYPED[0]}，家里座机 {TYPED[1]}"
+    for filer, phone in ((101, "13912345678"), (201, "13712345678")):  # the store, and a field team
+        filed = file_registration(
+            chat.roster.writer,
+            FilingRequest(filer, f"赵六 {TYPED[0]}", phone, "北京市朝阳区光华路1号院2栋301", needs=needs),
+            chat.clock.now,
+            Rules(),
+        )
+        record_follow_up(
+            chat.roster.writer, actor_telegram_id=filer, registration_id=filed.registration_id, kind=FollowUpKind.CALL,
+            note=f"换号了：{TYPED[0]}，座机 {TYPED[1]}", amount=None, next_contact_at=None,
+            now=chat.clock.now + timedelta(hours=1), rules=Rules(),
+        )
+    await post_summaries(chat.harness.app.bot, svc(chat), datetime(2026, 11, 10, 20, 30, tzinfo=SHANGHAI))
+
+    def documents(chat_id: int) -> list[bytes]:
+        return [next(iter(c.files.values()))[1] for c in chat.fake.calls_to("sendDocument") if c.params["chat_id"] == chat_id]
+
+    # The group, and marketing (copied on field teams, not entitled to their details): masked.
+    for chat_id in (GROUP, MARKETING):
+        texts = chat.fake.texts(chat_id)
+        assert texts and documents(chat_id)
+        assert leaks(texts) == []
+        assert any("赵六 138****8000" in text for text in texts)  # the typed name, its phone masked
+        cells = [cell for data in documents(chat_id) for cell in workbook_cells(data)]  # every cell of every sheet
+        assert leaks(cells) == []
+        assert "要沙发，她先生 138****8000，家里座机 101****5678" in cells
+    # The ops manager is entitled to every team's details: the private copy has them as typed.
+    ops_cells = [cell for data in documents(OPS) for cell in workbook_cells(data)]
+    assert needs in ops_cells and "13912345678" in ops_cells and f"赵六 {TYPED[0]}" in ops_cells
+    assert any(f"赵六 {TYPED[0]} 13912345678" in text for text in chat.fake.texts(OPS))

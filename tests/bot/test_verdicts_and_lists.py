@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from bot.texts import TEXTS
@@ -87,7 +88,7 @@ async def test_earlier_asks_the_date_and_refuses_the_future(chat: Chat) -> None:
     await chat.harness.say(guide, "tomorrow")
     assert "没看懂这个日期时间" in chat.fake.last_text(guide.id)
     await chat.harness.say(guide, "2026-11-11 09:00")
-    assert "还没到" in chat.fake.last_text(guide.id)
+    assert "不能晚于现在" in chat.fake.texts(guide.id)[-2] and "哪天几点" in chat.fake.last_text(guide.id)
     await chat.harness.say(guide, "11-05 14:00")
     assert "超过 24 小时" in await confirm(chat, guide)
 
@@ -216,7 +217,25 @@ async def test_start_sets_a_menu_scoped_to_the_persons_roles(chat: Chat) -> None
     await chat.harness.say(chat.user(101), "/start")
     await chat.harness.say(chat.user(HEAD, language="en"), "/start")
     scoped = {c.params["scope"]["chat_id"]: c.params["commands"] for c in chat.fake.calls_to("setMyCommands") if c.params["scope"]["type"] == "chat"}
-    assert [c["command"] for c in scoped[101]] == ["new", "follow", "mine", "cancel", "start"]
-    assert [c["command"] for c in scoped[HEAD]] == ["history", "arbitrate", "cancel", "start"]
-    assert scoped[HEAD][1]["description"] == "Arbitrate (department head)"
+    assert [c["command"] for c in scoped[101]] == ["new", "follow", "mine", "cancel", "help", "start"]
+    assert [c["command"] for c in scoped[HEAD]] == ["history", "export", "arbitrate", "cancel", "help", "start"]
+    assert scoped[HEAD][2]["description"] == "Arbitrate (department head)"
     assert "/arbitrate" in chat.fake.last_text(HEAD)
+
+
+@pytest.mark.parametrize("blocked", [301, 302])
+async def test_a_manager_who_blocked_the_bot_never_stops_the_others_or_the_filers_verdict(chat: Chat, blocked: int) -> None:
+    """Issue 10 item 11: every recipient is independent; the filer's dialog ends with its verdict."""
+    file_directly(chat, 101, "13800138000", name="张伟", address="北京市朝阳区建国路88号3栋1201")
+    chat.fake.blocked = {blocked}
+    sales = chat.user(201)
+    await fill(chat, sales, name="张伟", phone="13900139000", address="朝阳区建国路88号3栋1201室")
+    verdict = await confirm(chat, sales)
+    assert "报备成功" in verdict
+    other = 302 if blocked == 301 else 301
+    assert "可能撞单" in (chat.fake.last_text(other) or "")
+    assert [c.status for c in chat.fake.calls_to("sendMessage") if c.params["chat_id"] == blocked] == [403]
+    assert not chat.harness.errors
+    # The dialog is over: the next words are not read as an answer to anything.
+    await chat.harness.say(sales, "你好")
+    assert "没有进行中的操作" in chat.fake.last_text(sales.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import socket
 from functools import partial
 from collections.abc import AsyncIterator
@@ -142,3 +143,127 @@ async def test_healthz_says_unavailable_when_the_database_does_not_answer(chat: 
     finally:
         await server.stop()
     assert response.status_code == 503
+
+
+# --- limits (issue 10 item 8): the secret before the body, a capped body, timeouts, other methods ----
+
+
+async def _raw_request(port: int, head: str, body: bytes = b"", *, wait: float = 3.0) -> bytes:
+    """Send the head (and any part of a body) and read what the server answers, without ever
+    sending the rest: a server that waits for the whole body answers nothing within `wait`."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(head.replace("\n", "\r\n").encode() + b"\r\n" + body)
+        await writer.drain()
+        try:
+            return await asyncio.wait_for(reader.read(4096), timeout=wait)
+        except TimeoutError:
+            return b""
+    finally:
+        writer.close()
+
+
+def _head(length: int, secret: str | None) -> str:
+    lines = ["POST /telegram/hook HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
+             f"Content-Length: {length}"]
+    if secret is not None:
+        lines.append(f"{SECRET_HEADER}: {secret}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def buffered(monkeypatch) -> list[int]:
+    """How many body bytes the webhook handler holds after each piece it is given."""
+    from bot import webhook
+
+    sizes: list[int] = []
+    original = webhook._UpdateHandler.data_received
+
+    def spy(self, chunk: bytes) -> None:
+        original(self, chunk)
+        sizes.append(len(self._body))
+
+    monkeypatch.setattr(webhook._UpdateHandler, "data_received", spy)
+    return sizes
+
+
+@pytest.fixture
+async def port(chat: Chat) -> AsyncIterator[int]:
+    port = _free_port()
+    server = WebhookServer(chat.harness.app, path="/telegram/hook", secret=SECRET, healthy=lambda: True,
+                           idle_timeout=0.5, body_timeout=0.5)
+    server.start("127.0.0.1", port)
+    yield port
+    await server.stop()
+
+
+async def test_a_wrong_secret_is_refused_before_the_body_is_read(port, buffered) -> None:
+    # 90 MB announced, a little sent: the answer comes at once, and nothing of the body is kept.
+    answer = await _raw_request(port, _head(90 * 1024 * 1024, "wrong"), b"x" * 65536)
+    assert answer.startswith(b"HTTP/1.1 403")
+    assert buffered == []
+
+
+async def test_a_body_over_one_mebibyte_is_refused_with_413(port, buffered) -> None:
+    from bot.webhook import MAX_BODY_BYTES
+
+    answer = await _raw_request(port, _head(MAX_BODY_BYTES + 1, SECRET), b"{")
+    assert answer.startswith(b"HTTP/1.1 413")
+    assert buffered == []
+
+
+async def test_a_streamed_body_is_cut_at_the_cap_and_answered_413(port, buffered, chat: Chat) -> None:
+    from bot.webhook import MAX_BODY_BYTES
+
+    # No Content-Length: a chunked body of 3 MiB in all, sent until the server stops reading.
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    head = "POST /telegram/hook HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+    writer.write(f"{head}{SECRET_HEADER}: {SECRET}\r\n\r\n".encode())
+    try:
+        for _ in range(48):
+            writer.write(b"10000\r\n" + b" " * 65536 + b"\r\n")
+            await writer.drain()
+    except ConnectionError:
+        pass  # closed by the server once it had answered
+    answer = await asyncio.wait_for(reader.read(4096), timeout=3)
+    writer.close()
+    status = int(answer.split()[1]) if answer else None
+    assert status == 413
+    assert buffered and max(buffered) <= MAX_BODY_BYTES
+    assert _inbound(chat) == 0
+
+
+async def test_a_body_at_the_cap_is_still_read(port) -> None:
+    from bot.webhook import MAX_BODY_BYTES
+
+    body = b'{"update_id": 123}'.ljust(MAX_BODY_BYTES)
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+        response = await client.post("/telegram/hook", content=body, headers={SECRET_HEADER: SECRET})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "PATCH", "OPTIONS"])
+async def test_other_methods_get_405_without_a_traceback(hook, method, caplog) -> None:
+    client, _chat = hook
+    response = await client.request(method, "/telegram/hook")
+    assert response.status_code == 405
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "Traceback" not in caplog.text
+
+
+async def test_an_idle_connection_is_closed(port) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        assert await asyncio.wait_for(reader.read(), timeout=3) == b""  # closed by the server
+    finally:
+        writer.close()
+
+
+async def test_a_slow_body_is_cut_off(port) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(_head(1000, SECRET).replace("\n", "\r\n").encode() + b"\r\n" + b"{")
+        await writer.drain()
+        assert await asyncio.wait_for(reader.read(), timeout=3) == b""  # never answered, closed
+    finally:
+        writer.close()

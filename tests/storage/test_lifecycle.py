@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 
-from domain.filing import Accepted, FilingRequest, Reason, Rejected, file_registration
+from domain.filing import Accepted, FilingRequest, Reason, Rejected, file_registration, month_bounds
 from domain.model import Closure, FollowUpKind, ReviewState, Role, State
 from domain.registrations import (
     Arbitration,
@@ -23,6 +24,7 @@ from domain.registrations import (
 from domain.roster import enrol
 from domain.rules import Rules
 from storage.tables import ActionAttemptRow, RegistrationEventRow
+from storage.digest_queries import team_report
 from storage.uow import SqlUnitOfWork
 from tests.conftest import T0, Roster
 
@@ -35,10 +37,10 @@ def file(roster: Roster, tid: int, at=T0, phone="13800138000", rules=RULES):
     return file_registration(roster.writer, FilingRequest(tid, "张三", phone, ADDRESS), at, rules)
 
 
-def follow(roster: Roster, tid: int, reg_id: int, kind=FollowUpKind.CALL, at=T0, amount=None, note="打了电话"):
+def follow(roster: Roster, tid: int, reg_id: int, kind=FollowUpKind.CALL, at=T0, amount=None, note="打了电话", rules=RULES):
     return record_follow_up(
         roster.writer, actor_telegram_id=tid, registration_id=reg_id, kind=kind, note=note, amount=amount,
-        next_contact_at=None, now=at, rules=RULES,
+        next_contact_at=None, now=at, rules=rules,
     )
 
 
@@ -195,3 +197,130 @@ def test_arbitration_moves_a_registration_and_a_credit_with_a_reason(roster: Ros
     credit = arbitrate(roster.writer, actor_telegram_id=400, decision=Arbitration.CREDIT, to_telegram_id=101, reason="共同跟进，业绩归王芳", **kwargs)
     assert isinstance(credit, Done) and reg(roster, first.registration_id).credited_to_id == roster.guide.id
     assert events(roster, first.registration_id) == ["filed", "transferred", "follow_up", "credit_moved"]
+
+
+# --- issue 10 item 14: review must gate (RULES §3 optional review) ---------------------------------
+
+
+def pending_reviews(roster: Roster, team_id: int, at, rules: Rules) -> list[int]:
+    """The registrations on the team's review list (the daily summary's pending reviews)."""
+    with SqlUnitOfWork(roster.engine) as uow:
+        report = team_report(uow.session, team_id, at, rules)
+    assert report is not None
+    return [line.registration_id for line in report.digest.pending_reviews]
+
+
+def quota(roster: Roster, at) -> int:
+    with SqlUnitOfWork(roster.engine) as uow:
+        return uow.quota_used(roster.sales.id, *month_bounds(at, RULES))
+
+
+@pytest.mark.parametrize("approve", [True, False], ids=["approved", "rejected"])
+def test_a_deposit_and_a_deal_do_not_skip_review(roster: Roster, approve: bool) -> None:
+    rules = Rules(review_required=True)
+    filed = file(roster, 201, rules=rules)  # 李强, field: the quota is counted too
+    assert isinstance(filed, Accepted) and filed.pending_review
+    reg_id = filed.registration_id
+
+    deposit = follow(roster, 201, reg_id, FollowUpKind.DEPOSIT, at=T0 + DAY, amount=Decimal("2000"), rules=rules)
+    assert isinstance(deposit, Done)
+    assert (deposit.standing.state, deposit.standing.provisional) == (State.PENDING_REVIEW, State.DEPOSIT)
+    assert pending_reviews(roster, roster.field.id, T0 + DAY, rules) == [reg_id]
+
+    deal = follow(roster, 201, reg_id, FollowUpKind.DEAL, at=T0 + 2 * DAY, amount=Decimal("12800"), rules=rules)
+    assert isinstance(deal, Done)
+    assert (deal.standing.state, deal.standing.provisional) == (State.PENDING_REVIEW, State.WON)
+    stored = reg(roster, reg_id)
+    assert (stored.closure, stored.holds_claim, stored.review) == (None, True, ReviewState.PENDING)
+    assert (stored.deal_amount, stored.credited_to_id) == (Decimal("12800.00"), roster.sales.id)
+    assert pending_reviews(roster, roster.field.id, T0 + 2 * DAY, rules) == [reg_id]
+    # Decision: a provisional deal does not free its quota slot; approval does.
+    assert quota(roster, T0 + 2 * DAY) == 1
+    # The deal is done, awaiting approval: nothing more is recorded; nobody else may file the customer.
+    assert follow(roster, 201, reg_id, FollowUpKind.LOST, at=T0 + 2 * DAY, rules=rules) == Refused(Refusal.CLOSED, State.PENDING_REVIEW)
+    assert file(roster, 202, at=T0 + 2 * DAY, rules=rules).reason is Reason.DUPLICATE
+
+    decided = decide_review(
+        roster.writer, actor_telegram_id=302, registration_id=reg_id, approve=approve,
+        reason=None if approve else "资料不实", now=T0 + 3 * DAY, rules=rules,
+    )
+    assert isinstance(decided, Done)
+    after = reg(roster, reg_id)
+    assert pending_reviews(roster, roster.field.id, T0 + 3 * DAY, rules) == []
+    if approve:
+        assert (decided.standing.state, decided.standing.provisional) == (State.WON, None)
+        assert (after.closure, after.holds_claim, after.credited_to_id) == (Closure.WON, False, roster.sales.id)
+        assert quota(roster, T0 + 3 * DAY) == 0
+        assert file(roster, 202, at=T0 + 3 * DAY, rules=rules).reason is Reason.ALREADY_SOLD
+    else:
+        assert decided.standing.state is State.VOID
+        assert (after.closure, after.closure_reason, after.credited_to_id) == (Closure.VOID, "review_rejected", None)
+        assert quota(roster, T0 + 3 * DAY) == 1  # voided ones still count (RULES §3.6)
+        # The voided deal is no sale on record: the customer is free.
+        assert isinstance(file(roster, 202, at=T0 + 3 * DAY, rules=rules), Accepted)
+
+
+def test_a_deposit_approved_in_review_becomes_a_deposit(roster: Roster) -> None:
+    rules = Rules(review_required=True)
+    filed = file(roster, 101, rules=rules)
+    follow(roster, 101, filed.registration_id, FollowUpKind.DEPOSIT, at=T0 + DAY, amount=Decimal("500"), rules=rules)
+    approved = decide_review(
+        roster.writer, actor_telegram_id=301, registration_id=filed.registration_id, approve=True, reason=None,
+        now=T0 + 2 * DAY, rules=rules,
+    )
+    assert isinstance(approved, Done) and (approved.standing.state, approved.standing.provisional) == (State.DEPOSIT, None)
+    assert reg(roster, filed.registration_id).credited_to_id == roster.guide.id
+
+
+# --- issue 10 item 15: only real contact keeps a claim (RULES §4) -----------------------------------
+
+
+def test_a_note_keeps_no_claim(roster: Roster) -> None:
+    first = file(roster, 101)
+    reg_id = first.registration_id
+    noted = follow(roster, 101, reg_id, FollowUpKind.NOTE, at=T0 + 2 * DAY, note="客户说下周再看")
+    assert isinstance(noted, Done) and noted.standing.deadline.at == T0 + 3 * DAY  # unchanged
+    assert reg(roster, reg_id).last_follow_up_at is None
+    assert events(roster, reg_id) == ["filed", "follow_up"]  # kept in the history
+    # Notes every day do not keep it from lapsing: a colleague may challenge on day 10.
+    for day in range(3, 10):
+        follow(roster, 101, reg_id, FollowUpKind.NOTE, at=T0 + day * DAY)
+    challenge = file(roster, 102, at=T0 + 10 * DAY)
+    assert isinstance(challenge, Accepted) and challenge.challenge_of is not None
+    # A note on the lapsed registration neither restores it nor drops the challenge.
+    late_note = follow(roster, 101, reg_id, FollowUpKind.NOTE, at=T0 + 10 * DAY + timedelta(hours=1))
+    assert isinstance(late_note, Done) and late_note.standing.state is State.LAPSED and late_note.notices == ()
+    assert reg(roster, challenge.registration_id).closure is None
+    # A call does both.
+    called = follow(roster, 101, reg_id, FollowUpKind.CALL, at=T0 + 10 * DAY + timedelta(hours=2))
+    assert isinstance(called, Done) and called.standing.state is State.ACTIVE
+    assert called.standing.deadline.at == T0 + 13 * DAY + timedelta(hours=2)
+    assert [(n.to.telegram_id, n.what) for n in called.notices] == [(102, "challenge_dropped")]
+
+
+# --- issue 10 item 16: the refile cooldown looks at the filer's own last registration ----------------
+
+
+@pytest.mark.parametrize("colleague_claim", ["lost", "expired", "lapsed"])
+def test_refile_cooldown_whoever_holds_the_customer_now(roster: Roster, colleague_claim: str) -> None:
+    # A cooldown longer than a colleague's claim can last, so that it can end (or lapse) meanwhile.
+    rules = Rules(refile_cooldown_days=30) if colleague_claim != "lost" else RULES
+    mine = file(roster, 201, rules=rules)  # 李强, field: expires on day 15
+    colleague = 202 if colleague_claim != "lapsed" else 102  # 赵磊 (field) or 刘洋 (store, never expires)
+    theirs = file(roster, colleague, at=T0 + 15 * DAY, rules=rules)
+    assert isinstance(theirs, Accepted)
+    assert reg(roster, mine.registration_id).closure is Closure.EXPIRED
+    # While the colleague holds the customer, 李强 is told who holds it.
+    assert file(roster, 201, at=T0 + 16 * DAY, rules=rules).reason is Reason.DUPLICATE
+    at = {"lost": T0 + 17 * DAY, "expired": T0 + 30 * DAY, "lapsed": T0 + 25 * DAY}[colleague_claim]
+    if colleague_claim == "lost":
+        follow(roster, colleague, theirs.registration_id, FollowUpKind.LOST, at=T0 + 16 * DAY, rules=rules)
+
+    again = file(roster, 201, at=at, rules=rules)
+
+    assert isinstance(again, Rejected) and again.reason is Reason.REFILE_COOLDOWN
+    assert (again.registration_id, again.expired_at) == (mine.registration_id, T0 + 15 * DAY)
+    # Someone who never held the customer may file at once (a challenge, when the claim lapsed).
+    never_held = file(roster, 101, at=at, rules=rules)
+    assert isinstance(never_held, Accepted)
+    assert (never_held.challenge_of is not None) is (colleague_claim == "lapsed")

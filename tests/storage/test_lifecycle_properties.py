@@ -48,7 +48,7 @@ from hypothesis.stateful import (
 )
 
 from domain.filing import Accepted, Reason, Rejected, month_bounds
-from domain.lifecycle import standing_at
+from domain.lifecycle import CONTACT_KINDS, standing_at
 from domain.model import (
     Channel,
     Closure,
@@ -60,6 +60,7 @@ from domain.model import (
     State,
 )
 from domain.registrations import CREDIT_KINDS, Arbitration, Done, Refusal, Refused
+from domain.rules import Rules
 from storage.uow import SqlUnitOfWork
 from tests.conftest import T0
 from tests.storage.lifecycle_model import (
@@ -103,6 +104,8 @@ PROFILES = {
     "thorough": settings(max_examples=2000, stateful_step_count=40, **_COMMON),
 }
 PROFILE = PROFILES.get(os.environ.get("HYPOTHESIS_PROFILE", "ci"), PROFILES["ci"])
+# With review on, half as many histories in CI: most of the rules are the same as without.
+REVIEW_PROFILE = settings(PROFILE, max_examples=max(PROFILE.max_examples // 2, 1))
 
 SECOND = timedelta(seconds=1)
 LATER = (timedelta(0), SECOND, timedelta(hours=72), timedelta(days=10), timedelta(days=15), timedelta(days=22), timedelta(days=40))
@@ -117,7 +120,10 @@ DELTAS = st.one_of(
 ACTOR = st.sampled_from((None,) * len(ACTORS) + ACTORS)
 FILER = st.sampled_from(SALES * 3 + GUIDES * 2 + (STORE_MANAGER, DEPT_HEAD, STRANGER))
 KIND_AMOUNT = st.one_of(
-    st.tuples(st.sampled_from([FollowUpKind.CALL, FollowUpKind.MEASUREMENT, FollowUpKind.MESSAGE, FollowUpKind.LOST]), st.none()),
+    st.tuples(
+        st.sampled_from([FollowUpKind.CALL, FollowUpKind.MEASUREMENT, FollowUpKind.MESSAGE, FollowUpKind.LOST, FollowUpKind.NOTE]),
+        st.none(),
+    ),
     st.tuples(st.just(FollowUpKind.DEPOSIT), st.sampled_from([None, Decimal("2000")])),
     st.tuples(st.just(FollowUpKind.DEAL), st.sampled_from([Decimal("12800.50"), Decimal("3000"), None])),
     # Amounts where none belongs, or not positive.
@@ -130,6 +136,7 @@ RACE_MOVES = st.sampled_from([
     (FollowUpKind.DEPOSIT, None),
     (FollowUpKind.CALL, None),
     (FollowUpKind.MEASUREMENT, None),
+    (FollowUpKind.NOTE, None),  # not a real contact: the holder has not resumed
 ])
 REASONS = st.sampled_from(["客户出差，下周量尺", "客户先在他处看样", " ", "x"])
 
@@ -138,15 +145,15 @@ def _changed(before: dict[int, Registration], after: dict[int, Registration]) ->
     return {i for i in after if before.get(i) != after[i]}
 
 
-def _holders(regs: list[Registration], at: datetime) -> list[Registration]:
-    return [r for r in regs if standing_at(r, at, RULES).holds_customer]
+def _holders(regs: list[Registration], at: datetime, rules: Rules = RULES) -> list[Registration]:
+    return [r for r in regs if standing_at(r, at, rules).holds_customer]
 
 
-def _instants(regs: dict[int, Registration], now: datetime) -> list[datetime]:
+def _instants(regs: dict[int, Registration], now: datetime, rules: Rules = RULES) -> list[datetime]:
     """Now, a few later instants, and every registration's next deadline (and the instant before)."""
     instants = {now + d for d in LATER}
     for r in regs.values():
-        deadline = standing_at(r, now, RULES).deadline
+        deadline = standing_at(r, now, rules).deadline
         if deadline is not None:
             instants |= {deadline.at - SECOND, deadline.at}
         if r.expires_at is not None and r.expires_at >= now:
@@ -159,6 +166,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     base: Path
     template: Path
     cast: dict[int, Staff]  # telegram id → staff
+    policy: Rules = RULES  # the settings under test (`rules` is hypothesis's own name)
 
     registrations = Bundle("registrations")
     extension_requests = Bundle("extension_requests")
@@ -184,7 +192,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     def _run(self, op: Operation) -> tuple[Any, dict[int, Registration], dict[int, Registration]]:
         self.clean = False
         before, regs_before = snapshot(self.engine), self.regs
-        outcome = perform(self.engine, op)
+        outcome = perform(self.engine, op, self.policy)
         self.ops.append(op)
         self.outcomes.append(summary(outcome))
         after, regs_after = snapshot(self.engine), registrations(self.engine)
@@ -234,10 +242,10 @@ class LifecycleMachine(RuleBasedStateMachine):
         if isinstance(outcome, Done):
             stored = regs_after[outcome.registration.id]
             assert stored == outcome.registration, f"reported {outcome.registration} but stored {stored}"
-            assert standing_at(stored, self.now, RULES) == outcome.standing
+            assert standing_at(stored, self.now, self.policy) == outcome.standing
         if isinstance(outcome, Accepted):
             stored = regs_after[outcome.registration_id]
-            assert standing_at(stored, self.now, RULES).deadline == outcome.deadline
+            assert standing_at(stored, self.now, self.policy).deadline == outcome.deadline
 
     def _tid(self, actor: int | None, registration_id: int) -> int:
         """The acting telegram id: `None` stands for the registration's current holder."""
@@ -263,15 +271,15 @@ class LifecycleMachine(RuleBasedStateMachine):
         self.clean = False
         r = self.regs[registration]
         last = max(r.filed_at, r.last_follow_up_at or r.filed_at)
-        expiry = r.expires_at or (r.filed_at + RULES.field_expiry)
-        deadline = standing_at(r, self.now, RULES).deadline
+        expiry = r.expires_at or (r.filed_at + self.policy.field_expiry)
+        deadline = standing_at(r, self.now, self.policy).deadline
         target = {
             "next": deadline.at if deadline else None,
-            "due": last + RULES.follow_up_every,
-            "lapse": last + RULES.lapse_after,
+            "due": last + self.policy.follow_up_every,
+            "lapse": last + self.policy.lapse_after,
             "expiry": expiry,
-            "cooldown": expiry + timedelta(days=RULES.refile_cooldown_days),
-            "month": month_bounds(self.now, RULES)[1],
+            "cooldown": expiry + timedelta(days=self.policy.refile_cooldown_days),
+            "month": month_bounds(self.now, self.policy)[1],
         }[which]
         if target is not None and target + offset > self.now:
             self.now = target + offset
@@ -284,10 +292,11 @@ class LifecycleMachine(RuleBasedStateMachine):
             return ("rejected", Reason.NOT_STAFF)
         now, phone = self.now, CUSTOMERS[customer].phone
         mine = [r for r in regs.values() if r.phone == phone]
-        deals = [r.deal_at for r in mine if r.deal_at is not None]
-        if deals and now - max(deals) <= RULES.resale_window:
+        # A sale on record is a won registration's deal (one awaiting or voided in review is not).
+        deals = [r.deal_at for r in mine if r.deal_at is not None and r.closure is Closure.WON]
+        if deals and now - max(deals) <= self.policy.resale_window:
             return ("rejected", Reason.ALREADY_SOLD)
-        holders = _holders(mine, now)
+        holders = _holders(mine, now, self.policy)
         assert len(holders) <= 1
         challenge_of = None
         if holders:
@@ -295,19 +304,18 @@ class LifecycleMachine(RuleBasedStateMachine):
             if held.holder_id == filer.id:
                 return ("rejected", Reason.ALREADY_YOURS)
             open_challenge = any(r.is_open_challenge and r.challenge_of_id == held.id for r in mine)
-            if standing_at(held, now, RULES).state is not State.LAPSED or open_challenge:
+            if standing_at(held, now, self.policy).state is not State.LAPSED or open_challenge:
                 return ("rejected", Reason.DUPLICATE)
             challenge_of = held.id
-        else:
-            cooling = [
-                r for r in mine
-                if r.holds_claim and r.holder_id == filer.id and r.expires_at is not None
-                and standing_at(r, now, RULES).state is State.EXPIRED
-                and now - r.expires_at < timedelta(days=RULES.refile_cooldown_days)
-            ]
-            if cooling:
-                return ("rejected", Reason.REFILE_COOLDOWN)
-        if filer.has_quota and used >= RULES.field_monthly_quota:
+        # The refile cooldown looks at the filer's own last registration, whoever holds the customer now.
+        own = max((r for r in mine if r.holder_id == filer.id), key=lambda r: (r.filed_at, r.id), default=None)
+        if (
+            own is not None and own.expires_at is not None
+            and standing_at(own, now, self.policy).state is State.EXPIRED
+            and now - own.expires_at < timedelta(days=self.policy.refile_cooldown_days)
+        ):
+            return ("rejected", Reason.REFILE_COOLDOWN)
+        if filer.has_quota and used >= self.policy.field_monthly_quota:
             return ("rejected", Reason.QUOTA)
         return ("accepted", challenge_of)
 
@@ -320,7 +328,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         """One filing attempt, checked against RULES §3; the new registration's id if accepted."""
         filer = self.cast.get(tid)
         quota_filer = filer is not None and filer.has_quota
-        used = quota_used(self.engine, filer.id, self.now) if quota_filer else 0
+        used = quota_used(self.engine, filer.id, self.now, self.policy) if quota_filer else 0
         outcome, before, after = self._run(File(self.now, tid, customer, typed))
         expected = self._expected_filing(before, filer, customer, used)
         event(f"file: {summary(outcome)[0]} {getattr(outcome, 'reason', '') or ('challenge' if summary(outcome)[2] else '')}")
@@ -329,7 +337,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             assert expected == ("rejected", outcome.reason), f"expected {expected}, got {outcome.reason}"
             if outcome.reason is Reason.QUOTA:
                 # Property 3: refused for quota only when every slot of the month is used.
-                assert used == RULES.field_monthly_quota, f"quota rejection with {used} of {RULES.field_monthly_quota} used"
+                assert used == self.policy.field_monthly_quota, f"quota rejection with {used} of {self.policy.field_monthly_quota} used"
             return None
         assert isinstance(outcome, Accepted)
         assert expected == ("accepted", outcome.challenge_of.id if outcome.challenge_of else None), f"expected {expected}, got {summary(outcome)}"
@@ -350,10 +358,10 @@ class LifecycleMachine(RuleBasedStateMachine):
                     ended = after[r.id]
                     assert (ended.closure, ended.closure_reason, ended.quota_exempt) == (Closure.VOID, "original_released", True)
                     allowed.add(r.id)
-                    start, end = month_bounds(self.now, RULES)
+                    start, end = month_bounds(self.now, self.policy)
                     ended_own += r.filer_id == filer.id and start <= r.filed_at < end
         if quota_filer:
-            assert quota_used(self.engine, filer.id, self.now) == used + 1 - ended_own
+            assert quota_used(self.engine, filer.id, self.now, self.policy) == used + 1 - ended_own
         assert _changed(before, after) <= allowed, f"filing changed registrations {_changed(before, after) - allowed}"
         self.holder[new.id] = filer.id
         self.credit[new.id] = None
@@ -395,10 +403,10 @@ class LifecycleMachine(RuleBasedStateMachine):
         pre = self.regs.get(registration)
         freed_filer = None
         if kind is FollowUpKind.DEAL and pre is not None and pre.channel is Channel.FIELD:
-            start, end = month_bounds(self.now, RULES)
+            start, end = month_bounds(self.now, self.policy)
             if start <= pre.filed_at < end:
                 freed_filer = pre.filer_id
-                used = quota_used(self.engine, pre.filer_id, self.now)
+                used = quota_used(self.engine, pre.filer_id, self.now, self.policy)
 
         outcome, before, after = self._run(FollowUp(self.now, tid, registration, kind, amount))
 
@@ -409,7 +417,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             expected = ("refused", Refusal.NOT_FOUND.value, None)
         elif pre.holder_id != staff.id:
             expected = ("refused", Refusal.NOT_HOLDER.value, None)
-        elif not (pre_standing := standing_at(pre, self.now, RULES)).may_follow_up:
+        elif not (pre_standing := standing_at(pre, self.now, self.policy)).may_follow_up:
             expected = ("refused", Refusal.CLOSED.value, pre_standing.state)
         elif kind is FollowUpKind.DEAL and amount is None:
             expected = ("refused", Refusal.AMOUNT_REQUIRED.value, None)
@@ -422,9 +430,12 @@ class LifecycleMachine(RuleBasedStateMachine):
             event(f"follow-up refused: {outcome.refusal.value}")
             return
         assert pre is not None and staff is not None
-        pre_standing = standing_at(pre, self.now, RULES)
+        pre_standing = standing_at(pre, self.now, self.policy)
         post = after[registration]
-        assert post.last_follow_up_at == self.now, "every follow-up resets the clocks"
+        if kind in CONTACT_KINDS:
+            assert post.last_follow_up_at == self.now, "a real contact resets the clocks"
+        else:
+            assert post.last_follow_up_at == pre.last_follow_up_at, "a note resets no clock"
         allowed = {registration}
         if kind is FollowUpKind.MEASUREMENT and pre.measured_at is None:
             assert post.measured_at == self.now
@@ -435,8 +446,12 @@ class LifecycleMachine(RuleBasedStateMachine):
             assert staff.id == pre.holder_id
             assert pre_standing.holds_customer or pre.is_open_challenge, f"credit on a registration not holding: {pre_standing}"
             assert post.credited_to_id == staff.id
-            assert standing_at(post, self.now, RULES).holds_customer or post.closure is Closure.WON
+            assert standing_at(post, self.now, self.policy).holds_customer or post.closure is Closure.WON
             self.credit[registration] = staff.id
+            if pre.review is ReviewState.PENDING:
+                # RULES §3: recorded, provisional; the registration stays on the review list.
+                event(f"follow-up: provisional {kind.value}")
+                assert post.closure is None and standing_at(post, self.now, self.policy).state is State.PENDING_REVIEW
             if pre.is_open_challenge:
                 # The challenger's deposit/deal before the holder resumed: the original is void.
                 assert pre.challenge_of_id is not None
@@ -449,7 +464,7 @@ class LifecycleMachine(RuleBasedStateMachine):
                 assert (original.closure, original.closure_reason) == (Closure.VOID, "lapsed_takeover")
                 assert post.holds_claim or post.closure is Closure.WON
                 allowed.add(original.id)
-        if pre_standing.state is State.LAPSED and not pre_standing.challenging:
+        if pre_standing.state is State.LAPSED and not pre_standing.challenging and kind in CONTACT_KINDS:
             # The holder resumed first: the open challenges are dropped (holder_resumed).
             for r in before.values():
                 if r.is_open_challenge and r.challenge_of_id == registration:
@@ -458,16 +473,20 @@ class LifecycleMachine(RuleBasedStateMachine):
                     assert (dropped.closure, dropped.closure_reason, dropped.quota_exempt) == (Closure.VOID, "holder_resumed", True)
                     allowed.add(r.id)
         if kind is FollowUpKind.LOST:
-            assert post.closure is Closure.LOST and not standing_at(post, self.now, RULES).holds_customer
+            assert post.closure is Closure.LOST and not standing_at(post, self.now, self.policy).holds_customer
+            if pre.review is ReviewState.PENDING:
+                self.credit[registration] = None  # a provisional credit, never approved, ends with it
         if freed_filer is not None:
             # Property 3: a deal frees its slot at once (and dropped challenges free theirs).
             dropped_own = sum(
                 1 for i in allowed - {registration}
                 if after[i].closure_reason == "holder_resumed" and after[i].filer_id == freed_filer
-                and month_bounds(self.now, RULES)[0] <= after[i].filed_at < month_bounds(self.now, RULES)[1]
+                and month_bounds(self.now, self.policy)[0] <= after[i].filed_at < month_bounds(self.now, self.policy)[1]
             )
-            event("follow-up: deal freed a quota slot")
-            assert quota_used(self.engine, freed_filer, self.now) == used - 1 - dropped_own
+            # Decision: a deal awaiting review frees its slot only once approved.
+            freed = 0 if pre.review is ReviewState.PENDING else 1
+            event(f"follow-up: deal freed {freed} quota slot")
+            assert quota_used(self.engine, freed_filer, self.now, self.policy) == used - freed - dropped_own
         assert _changed(before, after) <= allowed, f"follow-up changed registrations {_changed(before, after) - allowed}"
 
     @precondition(lambda self: bool(self.open_ids))
@@ -519,7 +538,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         if approve:
             assert pre.expires_at is not None
             assert pre.closure is None and pre.holds_claim, "an extension revived a registration someone else has filed"
-            assert post.expires_at == max(pre.expires_at, self.now) + timedelta(days=RULES.extension_days)
+            assert post.expires_at == max(pre.expires_at, self.now) + timedelta(days=self.policy.extension_days)
             assert _changed(before, after) <= {reg_id}
         else:
             assert after == before
@@ -541,9 +560,14 @@ class LifecycleMachine(RuleBasedStateMachine):
         pre, post = before[registration], after[registration]
         assert pre.closure is None and (pre.needs_review or pre.review is ReviewState.PENDING)
         if approve:
-            assert not post.needs_review and post.closure is None
+            # A deal recorded while pending is won once approved; anything else stays open.
+            won = pre.review is ReviewState.PENDING and pre.deal_at is not None
+            assert not post.needs_review and post.closure is (Closure.WON if won else None)
+            assert post.credited_to_id == pre.credited_to_id
         else:
             assert (post.closure, post.closure_reason, post.holds_claim) == (Closure.VOID, "review_rejected", False)
+            assert post.credited_to_id is None, "a rejection voids the credit with the registration"
+            self.credit[registration] = None
         ended = {r.id for r in before.values() if r.is_open_challenge and r.challenge_of_id == registration and not approve}
         for i in ended:
             assert (after[i].closure, after[i].closure_reason) == (Closure.VOID, "original_released")
@@ -589,12 +613,12 @@ class LifecycleMachine(RuleBasedStateMachine):
         for r in regs.values():
             by_customer.setdefault(r.customer_id, []).append(r)
         # Property 1: at most one valid holder per customer, now and later (nothing else happening).
-        for at in _instants(regs, self.now):
+        for at in _instants(regs, self.now, self.policy):
             for mine in by_customer.values():
-                holders = _holders(mine, at)
+                holders = _holders(mine, at, self.policy)
                 assert len(holders) <= 1, (
                     f"{len(holders)} registrations hold customer {mine[0].phone} at {at}: "
-                    + "; ".join(f"#{h.id} {standing_at(h, at, RULES)}" for h in holders)
+                    + "; ".join(f"#{h.id} {standing_at(h, at, self.policy)}" for h in holders)
                 )
         # Property 2 (and arbitration): holders and credits are what the model says.
         for reg_id, r in regs.items():
@@ -610,9 +634,9 @@ class LifecycleMachine(RuleBasedStateMachine):
         # Property 3: the quota count is RULES §3.6's, and never above the quota.
         for tid in SALES:
             staff_id = self.cast[tid].id
-            used = quota_used(self.engine, staff_id, self.now)
-            assert used == expected_quota_used(regs, staff_id, self.now), f"{tid}: quota_used {used}"
-            assert used <= RULES.field_monthly_quota, f"{tid}: {used} slots used of {RULES.field_monthly_quota}"
+            used = quota_used(self.engine, staff_id, self.now, self.policy)
+            assert used == expected_quota_used(regs, staff_id, self.now, self.policy), f"{tid}: quota_used {used}"
+            assert used <= self.policy.field_monthly_quota, f"{tid}: {used} slots used of {self.policy.field_monthly_quota}"
         self.open_ids = [i for i, r in regs.items() if r.closure is None]
         self.open_challenges = [(i, r.challenge_of_id) for i, r in regs.items() if r.is_open_challenge and r.challenge_of_id]
         self.clean = True
@@ -629,14 +653,14 @@ class LifecycleMachine(RuleBasedStateMachine):
         """Property 4: the same operations in a second fresh database give the same history."""
         engine = fresh_engine(self.template, self.dir, "replay.db")
         try:
-            outcomes = [summary(perform(engine, op)) for op in self.ops]
+            outcomes = [summary(perform(engine, op, self.policy)) for op in self.ops]
             assert outcomes == self.outcomes, "replay gave different outcomes"
             first, second = registrations(self.engine), registrations(engine)
             assert first.keys() == second.keys()
-            instants = sorted({op.at for op in self.ops} | set(_instants(first, self.now)))
+            instants = sorted({op.at for op in self.ops} | set(_instants(first, self.now, self.policy)))
             for at in instants:
                 for reg_id in first:
-                    a, b = standing_at(first[reg_id], at, RULES), standing_at(second[reg_id], at, RULES)
+                    a, b = standing_at(first[reg_id], at, self.policy), standing_at(second[reg_id], at, self.policy)
                     assert a == b, f"#{reg_id} at {at}: {a} vs replayed {b}"
             assert first == second, "replay stored different registrations"
             assert snapshot(engine) == snapshot(self.engine), "replay stored different rows"
@@ -660,6 +684,19 @@ def test_lifecycle_properties(template: tuple[Path, Path, dict[int, Staff]]) -> 
     assert {s.telegram_id for s in cast.values() if s.has(Role.SALESPERSON)} == set(SALES)
     LifecycleMachine.base, LifecycleMachine.template, LifecycleMachine.cast = base, path, cast
     run_state_machine_as_test(LifecycleMachine, settings=PROFILE)
+
+
+class ReviewedLifecycleMachine(LifecycleMachine):
+    """The same histories with manager review on (RULES §3): every filing starts pending review."""
+
+    policy = Rules(field_monthly_quota=3, review_required=True)
+
+
+def test_lifecycle_properties_with_review(template: tuple[Path, Path, dict[int, Staff]]) -> None:
+    """Issue 10 item 14: with review on, deposits and deals are provisional until approved."""
+    base, path, cast = template
+    ReviewedLifecycleMachine.base, ReviewedLifecycleMachine.template, ReviewedLifecycleMachine.cast = base, path, cast
+    run_state_machine_as_test(ReviewedLifecycleMachine, settings=REVIEW_PROFILE)
 
 
 # --- regressions: minimal histories the machine found ------------------------------------------------

@@ -17,6 +17,7 @@ from domain.customer_details import (
     mask_phone,
     normalize_phone,
 )
+from domain.free_text import check_note, check_reason, check_staff_name, check_team_name
 from domain.rules import Rules
 
 RULES = Rules()
@@ -136,3 +137,61 @@ def test_masks() -> None:
     assert mask_name("张") == "张*"
     assert display_phone("+8613800138000") == "13800138000"
     assert display_phone("+861012345678") == "010 1234 5678"
+
+
+# --- issue 10 item 13: a phone number is not an address ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["13800138000", "+86 138 0013 8000", "010-12345678 转 8", "(010) 1234-5678", "138.0013.8000", "电话 13800138000",
+     "0086 138 0013 8000"],
+)
+def test_a_phone_typed_as_the_address_is_refused(typed: str) -> None:
+    assert check_address(typed, RULES) == Invalid(Problem.ADDRESS_IS_PHONE)
+
+
+@pytest.mark.parametrize("address", ["朝阳区建国路88号3栋1201 13800138000", "望京西园三区311楼1201室", "建国路88号院12345678室"])
+def test_an_address_with_numbers_or_a_phone_besides_it_is_still_an_address(address: str) -> None:
+    assert check_address(address, RULES) == address
+
+
+# --- issue 10 item 5: caps on free text, from Rules -----------------------------------------------
+
+
+def test_notes_are_optional_and_capped() -> None:
+    assert check_note(None, RULES) is None and check_note("  ", RULES) is None
+    assert check_note(" 量了 尺 ", RULES) == "量了 尺"
+    assert check_note("x" * 500, RULES) == "x" * 500
+    assert check_note("x" * 501, RULES) == Invalid(Problem.NOTE_TOO_LONG)
+    assert check_note("x" * 5000, Rules(max_note_chars=6000)) == "x" * 5000
+
+
+def test_reasons_are_required_and_capped() -> None:
+    assert check_reason(None, RULES) == Invalid(Problem.REASON_TOO_SHORT)
+    assert check_reason(" 好 ", RULES) == Invalid(Problem.REASON_TOO_SHORT)
+    assert check_reason("重复报备", RULES) == "重复报备"
+    assert check_reason("理" * 4096, RULES) == Invalid(Problem.REASON_TOO_LONG)
+    assert check_reason("理" * 30, Rules(max_reason_chars=20)) == Invalid(Problem.REASON_TOO_LONG)
+
+
+def test_team_and_staff_names_are_capped() -> None:
+    assert check_team_name(" 朝阳店 ", RULES) == "朝阳店"
+    assert check_team_name(" ", RULES) == Invalid(Problem.TEAM_NAME_EMPTY)
+    assert check_team_name("店" * 81, RULES) == Invalid(Problem.TEAM_NAME_TOO_LONG)
+    assert check_staff_name("王芳", RULES) == "王芳"
+    assert check_staff_name("\x00", RULES) == Invalid(Problem.STAFF_NAME_EMPTY)
+    assert check_staff_name("王" * 81, RULES) == Invalid(Problem.STAFF_NAME_TOO_LONG)
+
+
+def test_every_problem_has_a_hint_naming_its_limit_in_both_languages() -> None:
+    from bot.render import problem_hint
+
+    rules = Rules(max_note_chars=321, max_reason_chars=322, max_team_name_chars=33, max_staff_name_chars=34)
+    limits = {Problem.NOTE_TOO_LONG: "321", Problem.REASON_TOO_LONG: "322", Problem.TEAM_NAME_TOO_LONG: "33",
+              Problem.STAFF_NAME_TOO_LONG: "34"}
+    for problem in Problem:
+        for language in ("zh", "en"):
+            hint = problem_hint(language, Invalid(problem), rules)
+            assert hint and "{" not in hint
+            assert limits.get(problem, "") in hint

@@ -102,7 +102,8 @@ def test_follow_ups_count_by_person_and_credit_deposits_and_deals() -> None:
                 followed(b, NOW - 4 * H),
                 followed(b, NOW - 3 * H, kind=FollowUpKind.DEPOSIT, amount=Decimal("2000.00"), credited="刘洋"),
                 followed(c, NOW - 2 * H, kind=FollowUpKind.DEAL, amount=Decimal("12800.00"), credited="王芳"),
-                DayEvent(a, NOW - H, EventKind.FOLLOW_UP, None, None, FollowUpKind.NOTE),  # no actor on record
+                DayEvent(a, NOW - H, EventKind.FOLLOW_UP, None, None, FollowUpKind.CALL),  # no actor on record
+                followed(a, NOW - H, kind=FollowUpKind.NOTE),  # a note is no follow-up done (RULES §4)
             ]
         ),
         NOW,

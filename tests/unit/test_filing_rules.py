@@ -20,7 +20,7 @@ from domain.filing import (
     is_similar,
     month_bounds,
 )
-from domain.model import Channel, FilingFacts, Registration, Role, SimilarCustomer, Staff
+from domain.model import Channel, Closure, FilingFacts, Registration, Role, SimilarCustomer, Staff
 from domain.rules import Rules
 
 RULES = Rules()
@@ -124,3 +124,56 @@ def test_month_bounds_are_the_local_calendar_month() -> None:
     assert end.astimezone(UTC) == datetime(2026, 12, 31, 16, 0, tzinfo=UTC)
     start, _ = month_bounds(datetime(2026, 2, 15, tzinfo=UTC), replace(RULES, timezone="UTC"))
     assert start == datetime(2026, 2, 1, tzinfo=start.tzinfo)
+
+
+# --- issue 10 item 16: the refile cooldown looks at the filer's own last registration ----------------
+
+COLLEAGUE = Staff(3, 202, "赵磊", frozenset({Role.SALESPERSON}), 3, "北京", True, Channel.FIELD)
+
+
+def own_expired(holder: Staff, expired_ago: timedelta) -> Registration:
+    """The filer's field registration that expired `expired_ago`, released when a colleague filed."""
+    expires_at = NOW - expired_ago
+    return replace(
+        claim(holder, expires_at - RULES.field_expiry, Channel.FIELD),
+        id=7, expires_at=expires_at, closure=Closure.EXPIRED, closed_at=expires_at, holds_claim=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "now_held_by",
+    ["nobody", "a colleague whose claim expired too", "a colleague whose claim lapsed"],
+)
+def test_refile_cooldown_whoever_holds_the_customer_now(now_held_by: str) -> None:
+    rules = replace(RULES, refile_cooldown_days=30)  # long enough for a colleague's claim to end meanwhile
+    mine = own_expired(SALES, timedelta(days=20))
+    current = {
+        "nobody": None,
+        "a colleague whose claim expired too": claim(COLLEAGUE, NOW - timedelta(days=16), Channel.FIELD),
+        "a colleague whose claim lapsed": claim(GUIDE, NOW - timedelta(days=11)),
+    }[now_held_by]
+    facts = FilingFacts(claim=current, own_last=mine)
+    assert decide(SALES, DETAILS, facts, NOW, rules) == Rejected(
+        Reason.REFILE_COOLDOWN, registration_id=mine.id, expired_at=mine.expires_at
+    )
+    # Someone who never held the customer may file at once (or challenge the lapsed claim).
+    never_held = GUIDE if now_held_by != "a colleague whose claim lapsed" else COLLEAGUE
+    challenge_of = current if now_held_by == "a colleague whose claim lapsed" else None
+    assert decide(never_held, DETAILS, FilingFacts(claim=current), NOW, rules) == Admission(challenge_of=challenge_of)
+
+
+def test_refile_cooldown_ends_after_its_days_and_ignores_other_endings() -> None:
+    mine = own_expired(SALES, timedelta(days=7))
+    assert decide(SALES, DETAILS, FilingFacts(own_last=mine), NOW, RULES) == Admission()
+    just = own_expired(SALES, timedelta(days=7) - timedelta(seconds=1))
+    assert decide(SALES, DETAILS, FilingFacts(own_last=just), NOW, RULES).reason is Reason.REFILE_COOLDOWN  # type: ignore[union-attr]
+    # Lost or voided (not expired): no cooldown.
+    lost = replace(just, closure=Closure.LOST)
+    assert decide(SALES, DETAILS, FilingFacts(own_last=lost), NOW, RULES) == Admission()
+
+
+def test_a_colleague_holding_the_customer_is_named_even_within_the_cooldown() -> None:
+    held = claim(COLLEAGUE, NOW - timedelta(days=1), Channel.FIELD)
+    facts = FilingFacts(claim=held, own_last=own_expired(SALES, timedelta(days=2)))
+    verdict = decide(SALES, DETAILS, facts, NOW, RULES)
+    assert isinstance(verdict, Rejected) and verdict.reason is Reason.DUPLICATE and verdict.holder_name == "赵磊"

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.lifecycle import DeadlineKind, standing_at
-from domain.model import Channel, Closure, Registration, State
+from domain.lifecycle import CONTACT_KINDS, DeadlineKind, standing_at
+from domain.model import Channel, Closure, FollowUpKind, Registration, ReviewState, State
 from domain.rules import Rules
 
 RULES = Rules()
@@ -106,3 +106,43 @@ def test_state_is_a_function_of_history_and_time(channel, follow_up, measured, e
         assert first.deadline.at > now
     if first.state is State.EXPIRED:
         assert channel is Channel.FIELD and not first.holds_customer
+
+
+# --- issue 10 item 14: review must gate (RULES §3 optional review) ---------------------------------
+
+
+def test_a_deposit_on_a_pending_registration_is_provisional_and_stays_pending() -> None:
+    pending = registration(Channel.FIELD, review=ReviewState.PENDING, deposit_at=FILED + timedelta(days=1), credited_to_id=1)
+    standing = standing_at(pending, FILED + timedelta(days=2), RULES)
+    assert (standing.state, standing.provisional, standing.deadline) == (State.PENDING_REVIEW, State.DEPOSIT, None)
+    assert standing.holds_customer and standing.may_follow_up
+    # No expiry while the (provisional) order stands, as for an approved deposit.
+    assert standing_at(pending, FILED + timedelta(days=90), RULES).state is State.PENDING_REVIEW
+    # Approved, it is a plain deposit; its credit is no longer provisional.
+    approved = standing_at(replace(pending, review=ReviewState.APPROVED), FILED + timedelta(days=2), RULES)
+    assert (approved.state, approved.provisional) == (State.DEPOSIT, None)
+
+
+def test_a_deal_on_a_pending_registration_is_provisional_and_closes_nothing() -> None:
+    pending = registration(
+        review=ReviewState.PENDING, deposit_at=FILED + timedelta(days=1), deal_at=FILED + timedelta(days=1), credited_to_id=1
+    )
+    standing = standing_at(pending, FILED + timedelta(days=2), RULES)
+    assert (standing.state, standing.provisional) == (State.PENDING_REVIEW, State.WON)
+    # It keeps its customer until a manager decides, but the deal is done: nothing more to record.
+    assert standing.holds_customer and not standing.may_follow_up
+    assert standing_at(pending, FILED, RULES).provisional is None  # before the deposit/deal was recorded
+
+
+def test_a_pending_registration_without_money_has_no_provisional_credit() -> None:
+    standing = standing_at(registration(review=ReviewState.PENDING), FILED + timedelta(days=1), RULES)
+    assert (standing.state, standing.provisional) == (State.PENDING_REVIEW, None)
+    assert standing.deadline is not None and standing.deadline.kind is DeadlineKind.FOLLOW_UP
+
+
+# --- issue 10 item 15: only real contact keeps a claim (RULES §4) -----------------------------------
+
+
+def test_only_real_contact_resets_the_clocks() -> None:
+    assert FollowUpKind.NOTE not in CONTACT_KINDS
+    assert CONTACT_KINDS == frozenset(FollowUpKind) - {FollowUpKind.NOTE}

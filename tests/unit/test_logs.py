@@ -162,3 +162,75 @@ def test_level_and_quiet_httpx(capsys: pytest.CaptureFixture[str]) -> None:
 def test_an_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="text.*json"):
         configure_logging("xml")
+
+
+# --- issue 10 item 3: every format of a phone, and no raw update at any level ----------------------
+
+from telegram import Update  # noqa: E402
+
+from tests.phone_formats import NOT_PHONES as NOT_PHONE_TEXTS  # noqa: E402
+from tests.phone_formats import PHONES as PHONE_FORMATS  # noqa: E402
+
+ADDRESS = "北京市朝阳区建国路88号3栋1201"
+RAW_UPDATE = {
+    "update_id": 7001,
+    "message": {"message_id": 5, "date": 0, "chat": {"id": 101, "type": "private"},
+                "from": {"id": 101, "is_bot": False, "first_name": "王芳"}, "text": f"13800138000 {ADDRESS}"},
+}
+
+
+@pytest.mark.parametrize(("typed", "digits", "masked"), PHONE_FORMATS)
+def test_every_format_of_a_phone_is_masked(typed: str, digits: str, masked: str) -> None:
+    assert redact(f"customer {typed} called") == f"customer {masked} called"
+
+
+@pytest.mark.parametrize("text", NOT_PHONE_TEXTS)
+def test_ids_amounts_and_times_stay_readable(text: str) -> None:
+    assert redact(f"{text} | {text}") == f"{text} | {text}"
+
+
+def raw_update_logged_as(kind: str) -> tuple[str, tuple[object, ...]]:
+    """The ways code (ours or a library's) could put a raw update into a log record."""
+    update = Update.de_json(RAW_UPDATE, None)
+    return {
+        "dict": ("Processing update %s", (RAW_UPDATE,)),  # a single mapping argument
+        "batch": ("Error while parsing updates! Received data was %r", ([RAW_UPDATE, RAW_UPDATE],)),
+        "object": ("Processing update %s", (update,)),
+        "json text": ('Can not load invalid JSON data: "%s"', (json.dumps(RAW_UPDATE, ensure_ascii=False),)),
+        "repr text": ("received %s and %s", (str(update), 3)),
+        "bytes": ("body %r", (json.dumps(RAW_UPDATE).encode(),)),
+        "in the message": (f"received {RAW_UPDATE}", ()),
+        "parameters": ("Calling Bot API endpoint `%s` with parameters `%s`", ("sendMessage", {"chat_id": 101, "text": ADDRESS})),
+    }[kind]
+
+
+KINDS = ["dict", "batch", "object", "json text", "repr text", "bytes", "in the message", "parameters"]
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("level", [logging.DEBUG, logging.CRITICAL])
+def test_a_raw_update_is_never_logged(kind: str, level: int, log_format: str, capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging(log_format, logging.DEBUG)
+    message, args = raw_update_logged_as(kind)
+    logging.getLogger("telegram.ext.Application").log(level, message, *args)
+    err = capsys.readouterr().err
+    assert err.strip() and ADDRESS not in err and "建国路" not in err and "13800138000" not in err
+    if kind not in ("bytes", "parameters"):
+        assert "7001" in err  # the update id is what the log keeps
+
+
+def test_numbers_and_plain_arguments_are_left_alone(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("text")
+    logging.getLogger("telegram.Bot").info("Getting updates: %s, %d, %s", [7001, 7002], 5, None)
+    assert capsys.readouterr().err.rstrip().endswith("telegram.Bot: Getting updates: [7001, 7002], 5, None")
+
+
+def test_structured_records_and_extra_fields_lose_their_content(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("json")
+    logging.getLogger("leadbot").info({"event": "filed", "customer": {"phone": "138.0013.8000", "address": ADDRESS}},
+                                      extra={"update": RAW_UPDATE, "note": "(010) 1234-5678", "count": 3})
+    (line,) = json_lines(capsys.readouterr().err)
+    dumped = json.dumps(line, ensure_ascii=False)
+    assert line["event"] == "filed" and line["count"] == 3 and line["note"] == "101****5678"
+    assert "7001" in str(line["update"]) and "建国路" not in dumped and "0013" not in dumped

@@ -52,3 +52,15 @@ def test_a_malformed_value_names_its_variable(monkeypatch: pytest.MonkeyPatch, n
         load_settings()
     message = str(error.value)
     assert message.startswith(name + ":") and "\n" not in message
+
+
+def test_length_caps_are_settings_that_reach_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 10 item 5: every free-text cap is a setting; none can exceed what a message holds."""
+    caps = ("NAME", "ADDRESS", "NEEDS", "NOTE", "REASON", "TEAM_NAME", "STAFF_NAME")
+    for number, cap in enumerate(caps):
+        monkeypatch.setenv(f"LEADBOT_MAX_{cap}_CHARS", str(30 + number))
+    rules = load_settings().rules
+    assert [getattr(rules, f"max_{cap.lower()}_chars") for cap in caps] == list(range(30, 30 + len(caps)))
+    monkeypatch.setenv("LEADBOT_MAX_REASON_CHARS", "5000")
+    with pytest.raises(SettingsError, match="LEADBOT_MAX_REASON_CHARS"):
+        load_settings()

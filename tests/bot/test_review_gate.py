@@ -1,0 +1,34 @@
+"""Issue 10 item 14: a deposit recorded while review is pending shows as provisional credit."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from domain.filing import Accepted, FilingRequest, file_registration
+from domain.model import FollowUpKind
+from domain.registrations import Done, record_follow_up
+from tests.bot.conftest import Chat
+from tests.bot.test_history import ADDRESS, DEPT_HEAD, PHONE, h, look_up  # noqa: F401  (h: the fixture)
+
+
+async def test_mine_and_history_mark_a_deposit_awaiting_review_as_provisional(h: Chat) -> None:
+    svc = h.harness.app.bot_data["services"]
+    svc.rules = replace(svc.rules, review_required=True)
+    now = h.clock.now
+    filed = file_registration(h.roster.writer, FilingRequest(101, "张三", PHONE, ADDRESS), now, svc.rules)
+    assert isinstance(filed, Accepted) and filed.pending_review
+    deposit = record_follow_up(
+        h.roster.writer, actor_telegram_id=101, registration_id=filed.registration_id, kind=FollowUpKind.DEPOSIT,
+        note=None, amount=Decimal("2000"), next_contact_at=None, now=now, rules=svc.rules,
+    )
+    assert isinstance(deposit, Done)
+
+    await h.harness.say(h.user(101), "/mine")
+    assert "— 待审核，⏳ 已下定，业绩暂定" in h.fake.last_text(101)
+    await h.harness.say(h.user(101, "en"), "/mine")
+    assert "— pending review, ⏳ deposit paid, credit provisional" in h.fake.last_text(101)
+
+    assert "当前：<b>待审核</b>（已下定，业绩暂定）" in "\n".join(await look_up(h, DEPT_HEAD))
+    english = "\n".join(await look_up(h, DEPT_HEAD, language="en"))
+    assert "now: <b>pending review</b> (deposit paid, credit provisional)" in english

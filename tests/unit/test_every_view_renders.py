@@ -1,0 +1,123 @@
+"""Every state, event kind, follow-up kind, reason and refusal renders through every view, in both
+languages (issue 10 item 6: /mine and /follow crashed on `state_pending_review`)."""
+
+from __future__ import annotations
+
+import ast
+import itertools
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot import history_handlers, notify, render, texts, texts_digest, texts_history
+from bot.digest_render import tracking_workbook
+from domain.customer_details import Invalid, Problem
+from domain.digest import TrackingRow
+from domain.filing import Accepted, CustomerDetails, Reason, Rejected
+from domain.history import AttemptKind, Entry, RegistrationView, Timeline
+from domain.lifecycle import Deadline, DeadlineKind, Standing
+from domain.model import Channel, EventKind, FollowUpKind, Notice, Registration, Role, Staff, State
+from domain.registrations import Refusal, Refused
+from domain.roster import Held
+from domain.rules import Rules
+
+ZONE = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
+RULES = Rules()
+LANGUAGES = texts.LANGUAGES
+DEADLINES = [None, *(Deadline(kind, NOW + timedelta(days=1)) for kind in DeadlineKind)]
+REGISTRATION = Registration(
+    id=7, customer_id=1, phone="+8613800138000", customer_name="张三", address="北京市朝阳区建国路88号", holder_id=1,
+    holder_name="王芳", team_id=1, channel=Channel.FIELD, filed_at=NOW, needs="床垫", expires_at=NOW + timedelta(days=15),
+)
+STAFF = Staff(id=1, telegram_id=101, name="王芳", roles=frozenset({Role.GUIDE}), team_id=1, region=None, active=True)
+
+
+def standings() -> list[Standing]:
+    found = []
+    for state, deadline, challenging in itertools.product(State, DEADLINES, (False, True)):
+        found.append(Standing(state, deadline, challenging))
+    found += [Standing(State.PENDING_REVIEW, None, provisional=p) for p in (State.DEPOSIT, State.WON)]
+    return found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_state_in_mine_follow_refusals_and_history(language: str) -> None:
+    for standing in standings():
+        line = render.held_line(language, 1, Held(REGISTRATION, standing), ZONE)
+        assert "张三" in line and "{" not in line
+        assert texts.raw(language, f"state_{standing.state.value}") in line
+        for refusal in Refusal:
+            assert "{" not in render.refusal(language, Refused(refusal, standing.state))
+        view = RegistrationView(7, "张三", "北京市朝阳区", "王芳", "朝阳店", NOW, standing, 3 if standing.challenging else None, masked=False)
+        timeline = Timeline("+8613800138000", (view, view.__class__(**{**view.__dict__, "masked": True})), ())
+        for part in history_handlers.split_message(history_handlers.timeline_text(language, timeline, ZONE)):
+            assert "{" not in part
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_event_attempt_kind_and_reason_in_the_history(language: str) -> None:
+    entries = []
+    for kind, masked in itertools.product([*EventKind, *AttemptKind], (False, True)):
+        for follow_up in [None, *FollowUpKind] if kind is EventKind.FOLLOW_UP else [None]:
+            for reason in [None, *Reason] if kind is AttemptKind.REJECTED else [None]:
+                entries.append(Entry(
+                    NOW, kind, "王芳" if follow_up else None, 7, masked, customer_name="张三", reason=reason.value if reason else None,
+                    other="刘洋", follow_up_kind=follow_up, amount=Decimal("1000"), written="说明", next_contact_at=NOW, until=NOW,
+                ))
+    text = history_handlers.timeline_text(language, Timeline("+8613800138000", (), tuple(entries)), ZONE)
+    assert "{" not in text and len(text.splitlines()) >= len(entries)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_verdict_and_problem(language: str) -> None:
+    deadline = Deadline(DeadlineKind.FOLLOW_UP, NOW)
+    for reason in Reason:
+        problems = tuple(Invalid(p, 5) for p in Problem) if reason is Reason.INCOMPLETE else ()
+        rejected = Rejected(reason, problems, holder_name="刘洋", held_since=NOW, registration_id=7, deadline=deadline,
+                            quota_used=20, quota_limit=20, obtained_at=NOW, expired_at=NOW)
+        assert "{" not in render.verdict(language, rejected, RULES)
+    for needs_review, pending in itertools.product((False, True), repeat=2):
+        details = CustomerDetails("张三", "+8613800138000", "北京市朝阳区建国路88号", "床垫")
+        accepted = Accepted(7, NOW, deadline, needs_review=needs_review, pending_review=pending, details=details)
+        assert "{" not in render.verdict(language, accepted, RULES, holder_of_similar="刘洋")
+    for problem in Problem:
+        assert render.problem_hint(language, Invalid(problem, 5), RULES)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_notice(language: str) -> None:
+    svc = SimpleNamespace(settings=SimpleNamespace(default_language=language), rules=RULES)
+    whats = {key.removeprefix("notice_") for key in texts.TEXTS if key.startswith("notice_")}
+    assert {"challenged", "taken_over", "challenge_dropped", "review_approved", "review_rejected"} <= whats
+    for what in whats:
+        text = notify.notice_text(Notice(STAFF, what, REGISTRATION, STAFF), svc, reason="原因")  # type: ignore[arg-type]
+        assert "张三" in text or "13800138000" in text or "{" not in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_state_in_the_tracking_workbook(language: str) -> None:
+    rows = [
+        TrackingRow(i, "张三", "+8613800138000", "北京市朝阳区建国路88号", None, None, "王芳", NOW, None, standing.state,
+                    standing.challenging, standing.deadline)
+        for i, standing in enumerate(standings())
+    ]
+    for masked in (False, True):
+        assert tracking_workbook(rows, language, ZONE, "朝阳店", NOW.date(), mask_phones=masked)
+
+
+@pytest.mark.parametrize("module", [texts, texts_history, texts_digest])
+def test_every_text_is_complete_in_both_languages_and_defined_once(module: object) -> None:
+    source = Path(module.__file__).read_text(encoding="utf-8")  # type: ignore[attr-defined]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Dict) and node.keys and all(isinstance(k, ast.Constant) for k in node.keys):
+            keys = [k.value for k in node.keys]  # type: ignore[union-attr]
+            duplicates = {k for k in keys if keys.count(k) > 1}
+            assert not duplicates, f"defined twice in {module.__name__}: {duplicates}"  # type: ignore[attr-defined]
+    for key, versions in texts.TEXTS.items():
+        assert set(versions) == set(LANGUAGES), key
+        assert all(versions.values()), key
