@@ -27,7 +27,7 @@ from bot.texts import raw, t, when
 from domain.customer_details import Invalid, display_phone
 from domain.free_text import check_reason
 from domain.model import Channel, Notice, Registration, Staff
-from domain.registrations import Done, decide_extension, decide_review, request_extension
+from domain.registrations import Done, check_review, decide_extension, decide_review, request_extension
 from domain.roster import my_registrations
 
 EXTEND = "ex"
@@ -179,7 +179,7 @@ async def extension_decision(update: Update, context: ContextTypes.DEFAULT_TYPE)
         )
     )
     if not isinstance(outcome, Done):
-        await query.answer(raw(language, f"refused_{outcome.refusal.value}", state=""), show_alert=True)
+        await query.answer(render.refusal_alert(language, outcome), show_alert=True)
         return
     await query.answer()
     actor = await current_staff(update, context)
@@ -226,12 +226,20 @@ async def review_approve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def review_reject(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Rejecting needs a reason: ask for it, then decide."""
-    query = update.callback_query
-    assert query is not None
+    """Rejecting needs a reason: ask for it — once it is clear this person may reject it, and
+    that nobody decided it meanwhile — then decide."""
+    language, svc, user, query = lang(update, context), services(context), update.effective_user, update.callback_query
+    assert query is not None and user is not None
+    registration_id = int(_last(update))
+    refused = await in_thread(
+        lambda: check_review(svc.writer, actor_telegram_id=user.id, registration_id=registration_id, now=svc.clock(), rules=svc.rules)
+    )
+    if refused is not None:
+        await query.answer(render.refusal_alert(language, refused), show_alert=True)
+        return ConversationHandler.END
     await query.answer()
     context.user_data["reject"] = {  # type: ignore[index]
-        "registration_id": int(_last(update)),
+        "registration_id": registration_id,
         "message_id": query.message.message_id if query.message else None,
         "text": query.message.text_html if query.message else "",  # type: ignore[union-attr]
     }
@@ -272,7 +280,7 @@ async def _decide_review(
     )
     query = update.callback_query
     if not isinstance(outcome, Done):
-        text = raw(language, f"refused_{outcome.refusal.value}", state="")
+        text = render.refusal_alert(language, outcome)
         if query:
             await query.answer(text, show_alert=True)
         else:

@@ -117,6 +117,7 @@ def render_digest(
                         credited=c.credited or raw(lang, "digest_no_credit"),
                         at=at(c.at),
                     )
+                    + (t(lang, "digest_provisional") if c.provisional else "")
                     for c in digest.credits
                 ]
             )

@@ -118,3 +118,9 @@ def _e(text: str) -> str:
 def refusal(lang: str, refused: Refused) -> str:
     state = t(lang, f"state_{refused.state.value}") if refused.state else ""
     return t(lang, f"refused_{refused.refusal.value}", state=state)
+
+
+def refusal_alert(lang: str, refused: Refused) -> str:
+    """The same, as a button's pop-up (plain text, no markup)."""
+    state = raw(lang, f"state_{refused.state.value}") if refused.state else ""
+    return raw(lang, f"refused_{refused.refusal.value}", state=state)

@@ -426,7 +426,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "refused_reason_required": {"zh": "❌ 必须写明理由。", "en": "❌ A reason is required."},
     "refused_no_credit": {"zh": "❌ 这条报备还没有下定或成交，没有业绩可以调整。", "en": "❌ This registration has no deposit or deal whose credit could move."},
     "refused_bad_target": {"zh": "❌ 只能转给在职的导购或业务员。", "en": "❌ It can only go to an active store guide or field salesperson."},
-    "refused_not_pending": {"zh": "❌ 这条报备没有待审核的内容。", "en": "❌ Nothing on this registration waits for review."},
+    "refused_not_pending": {
+        "zh": "❌ 这条报备已经审核过了（当前：{state}），无需再处理。",
+        "en": "❌ This registration has been reviewed already (now: {state}); nothing is left to decide.",
+    },
     "follow_cancelled": {"zh": "已取消，没有记录任何跟进。", "en": "Cancelled; nothing was recorded."},
     "use_buttons_above": {"zh": "请用上面的按钮选择，或发送 /cancel 取消。", "en": "Please use the buttons above, or send /cancel."},
     # --- extensions, reviews, arbitration -------------------------------------------------------

@@ -337,6 +337,42 @@ def may_review(actor: Staff, registration: Registration, other_team_id: int | No
     return bool(actor.roles & TEAM_MANAGER_ROLES) and actor.team_id in {registration.team_id, other_team_id}
 
 
+def _review_refusal(
+    uow: LifecycleUnitOfWork, actor: Staff | None, registration: Registration | None, now: datetime, rules: Rules
+) -> Refused | None:
+    """Why this person may not decide this review now (None: they may)."""
+    if actor is None:
+        return Refused(Refusal.NOT_ENTITLED)
+    if registration is None:
+        return Refused(Refusal.NOT_FOUND)
+    other_team = None
+    if registration.similar_to_id is not None:
+        similar = uow.registration(registration.similar_to_id)
+        other_team = similar.team_id if similar else None
+    if not may_review(actor, registration, other_team):
+        return Refused(Refusal.NOT_ENTITLED)
+    state = standing_at(registration, now, rules).state
+    if registration.review is not ReviewState.PENDING and not registration.needs_review:
+        return Refused(Refusal.NOT_PENDING, state)
+    if registration.closure is not None:
+        return Refused(Refusal.CLOSED, state)
+    return None
+
+
+def check_review(
+    unit_of_work: UnitOfWorkFactory, *, actor_telegram_id: int, registration_id: int, now: datetime, rules: Rules
+) -> Refused | None:
+    """Whether this person may decide this review now — asked before they are asked for a
+    rejection reason, so nobody types a reason for a decision that is not theirs or is taken."""
+    with unit_of_work() as uow:
+        actor = uow.staff_by_telegram_id(actor_telegram_id)
+        registration = uow.registration(registration_id) if actor is not None else None
+        refused = _review_refusal(uow, actor, registration, now, rules)
+        if refused is None:
+            return None
+        return _refuse(uow, actor_telegram_id, "review", registration and registration.id, refused.refusal, now, refused.state)
+
+
 def decide_review(
     unit_of_work: UnitOfWorkFactory,
     *,
@@ -351,21 +387,11 @@ def decide_review(
     action = "review"
     with unit_of_work() as uow:
         actor = uow.staff_by_telegram_id(actor_telegram_id)
-        if actor is None:
-            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOT_ENTITLED, now)
-        registration = _locked(uow, registration_id, now)
-        if registration is None:
-            return _refuse(uow, actor_telegram_id, action, None, Refusal.NOT_FOUND, now)
-        other_team = None
-        if registration.similar_to_id is not None:
-            similar = uow.registration(registration.similar_to_id)
-            other_team = similar.team_id if similar else None
-        if not may_review(actor, registration, other_team):
-            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOT_ENTITLED, now)
-        if registration.review is not ReviewState.PENDING and not registration.needs_review:
-            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOT_PENDING, now)
-        if registration.closure is not None:
-            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.CLOSED, now)
+        registration = _locked(uow, registration_id, now) if actor is not None else None
+        refused = _review_refusal(uow, actor, registration, now, rules)
+        if refused is not None:
+            return _refuse(uow, actor_telegram_id, action, registration and registration.id, refused.refusal, now, refused.state)
+        assert registration is not None
         reason = clean_text(reason or "") or None
         if not approve:
             checked = check_reason(reason, rules)

@@ -173,3 +173,26 @@ async def test_a_5000_character_extension_reason_is_asked_again_and_nothing_is_s
                             .where(RegistrationEventRow.kind == "extension_requested")).scalar_one() == 0
     await chat.harness.say(chat.user(201), "客户装修延期")
     assert "延期申请已提交" in chat.fake.last_text(201)
+
+
+async def test_reject_asks_for_no_reason_from_someone_who_may_not_or_once_it_is_decided(chat: Chat) -> None:
+    """Issue 10 item 12: authorization before input; a stale button says what happened first."""
+    svc = chat.harness.app.bot_data["services"]
+    svc.rules = replace(svc.rules, review_required=True)
+    guide = chat.user(101)
+    await fill(chat, guide)
+    await confirm(chat, guide)
+    reject, approve = data_of(chat, 301, "驳回"), data_of(chat, 301, "批准")
+    supervisor = chat.user(302)  # another team's manager, pressing a forwarded button
+    await chat.harness.press(supervisor, reject, message_id=50)
+    assert "无权" in chat.fake.calls_to("answerCallbackQuery")[-1].params["text"]
+    assert chat.fake.sent_messages(302) == []  # no question asked
+    await chat.harness.say(supervisor, "资料不实，驳回")  # and nothing read as a reason
+    await chat.harness.press(chat.user(301), approve)
+    before = len(chat.fake.sent_messages(301))
+    await chat.harness.press(chat.user(301), reject)  # the same message's other button, now stale
+    alert = chat.fake.calls_to("answerCallbackQuery")[-1].params["text"]
+    assert "已经审核过了" in alert and "跟进中" in alert
+    assert chat.fake.sent_messages(301)[before:] == []
+    with chat.roster.engine.connect() as conn:
+        assert conn.execute(sa.select(RegistrationRow.closure, RegistrationRow.review)).one() == (None, "approved")

@@ -32,3 +32,14 @@ async def test_mine_and_history_mark_a_deposit_awaiting_review_as_provisional(h:
     assert "当前：<b>待审核</b>（已下定，业绩暂定）" in "\n".join(await look_up(h, DEPT_HEAD))
     english = "\n".join(await look_up(h, DEPT_HEAD, language="en"))
     assert "now: <b>pending review</b> (deposit paid, credit provisional)" in english
+
+    from bot.digest_render import render_digest
+    from storage.digest_queries import team_report
+
+    with h.roster.engine.connect() as conn:
+        from sqlalchemy.orm import Session
+
+        report = team_report(Session(bind=conn), h.roster.store.id, now, svc.rules)
+    assert report is not None
+    summary = "\n".join(render_digest(report.digest, "zh", svc.rules.zone, mask_phones=True))
+    assert "（待审核，业绩暂定）" in summary
