@@ -7,6 +7,8 @@ no spelling reaches a private handler from a group."""
 
 from __future__ import annotations
 
+import re
+
 from telegram import Message, MessageEntity
 
 # Commands a group chat may use; every other command is private-only, wherever it is typed.
@@ -27,6 +29,16 @@ def command_of(message: Message | None, bot_username: str | None) -> str | None:
     if addressee and (bot_username is None or addressee.lower() != bot_username.lower()):
         return None
     return name.lower()
+
+
+# A record id in callback data: positive and within a 64-bit integer, so a forged button with an
+# absurd id falls to "this button has expired" instead of overflowing the database's integer.
+ID = r"[1-9]\d{0,17}"
+
+
+def parse_id(text: str | None) -> int | None:
+    """A record id from callback data or a command argument; None for anything else."""
+    return int(text) if text is not None and re.fullmatch(ID, text) else None
 
 
 def is_group_button(data: str | None) -> bool:

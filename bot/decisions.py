@@ -20,6 +20,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot import render
+from bot.commands import ID
 from bot.common import current_staff, in_thread, lang
 from bot.notify import deliver, send_notices
 from bot.services import Services, services
@@ -320,10 +321,10 @@ def handlers() -> list[Any]:
         ConversationHandler(
             entry_points=[
                 CommandHandler("extend", extend),
-                CallbackQueryHandler(extend_from_button, pattern=rf"^{EXTEND}:go:\d+$"),
+                CallbackQueryHandler(extend_from_button, pattern=rf"^{EXTEND}:go:{ID}$"),
             ],
             states={
-                Step.PICK: [CallbackQueryHandler(extend_pick, pattern=rf"^{EXTEND}:[0-9a-f]{{6}}:\d+$")],
+                Step.PICK: [CallbackQueryHandler(extend_pick, pattern=rf"^{EXTEND}:[0-9a-f]{{6}}:{ID}$")],
                 Step.REASON: [MessageHandler(text, extend_reason)],
             },
             fallbacks=[CommandHandler("cancel", cancel)],
@@ -332,13 +333,13 @@ def handlers() -> list[Any]:
             name="extend",
         ),
         ConversationHandler(
-            entry_points=[CallbackQueryHandler(review_reject, pattern=rf"^{REVIEW}:no:\d+$")],
+            entry_points=[CallbackQueryHandler(review_reject, pattern=rf"^{REVIEW}:no:{ID}$")],
             states={Step.REJECT_REASON: [MessageHandler(text, reject_reason)]},
             fallbacks=[CommandHandler("cancel", cancel)],
             allow_reentry=True,
             persistent=True,
             name="review_reject",
         ),
-        CallbackQueryHandler(review_approve, pattern=rf"^{REVIEW}:ok:\d+$"),
-        CallbackQueryHandler(extension_decision, pattern=rf"^{DECIDE_EXTENSION}:(ok|no):\d+$"),
+        CallbackQueryHandler(review_approve, pattern=rf"^{REVIEW}:ok:{ID}$"),
+        CallbackQueryHandler(extension_decision, pattern=rf"^{DECIDE_EXTENSION}:(ok|no):{ID}$"),
     ]

@@ -19,6 +19,7 @@ from telegram.ext import (
 )
 
 from bot import render
+from bot.commands import ID
 from bot.common import current_staff, in_thread, lang
 from bot.dialogs import ButtonDialog
 from bot.notify import send_notices
@@ -366,7 +367,7 @@ def conversation() -> ConversationHandler[Any]:
         name="follow_up",
         entry_points=[
             CommandHandler("follow", start),
-            CallbackQueryHandler(start_from_button, pattern=rf"^{PREFIX}:go:\d+$"),
+            CallbackQueryHandler(start_from_button, pattern=rf"^{PREFIX}:go:{ID}$"),
         ],
         states={
             Step.PICK: [_buttons("pick", "page", "cancel"), MessageHandler(other, use_buttons)],

@@ -8,6 +8,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot.commands import ID
 from bot.common import in_thread, lang
 from bot.services import services
 from bot.texts import raw, t
@@ -101,6 +102,6 @@ def handlers() -> list[Any]:
     return [
         CommandHandler("bindteam", bindteam),
         CommandHandler("unbindteam", unbindteam),
-        CallbackQueryHandler(bind_button, pattern=rf"^{BIND}:\d+$"),
+        CallbackQueryHandler(bind_button, pattern=rf"^{BIND}:{ID}$"),
         MessageHandler(filters.StatusUpdate.MIGRATE, migrated),
     ]

@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import follow_up_dialog, render
+from bot.commands import parse_id
 from bot.common import current_staff, in_thread, is_private, lang
 from bot.menus import commands_for, set_menu_for
 from bot.services import services
@@ -115,10 +116,7 @@ async def mine_page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     query = update.callback_query
     assert query is not None and query.data is not None
     await query.answer()
-    try:
-        page = int(query.data.split(":")[2])
-    except (IndexError, ValueError):
-        page = 0
+    page = (parse_id(query.data.split(":")[2]) or 1) - 1 if query.data.count(":") == 2 else 0
     await _mine_page(update, context, page)
 
 
@@ -153,9 +151,9 @@ async def _mine_page(update: Update, context: ContextTypes.DEFAULT_TYPE, page: i
         ]
         turns = []
         if page > 0:
-            turns.append(InlineKeyboardButton(raw(language, "page_prev"), callback_data=f"{MINE}:p:{page - 1}"))
+            turns.append(InlineKeyboardButton(raw(language, "page_prev"), callback_data=f"{MINE}:p:{page}"))
         if page < pages - 1:
-            turns.append(InlineKeyboardButton(raw(language, "page_next"), callback_data=f"{MINE}:p:{page + 1}"))
+            turns.append(InlineKeyboardButton(raw(language, "page_next"), callback_data=f"{MINE}:p:{page + 2}"))
         if turns:
             rows.append(turns)
         text, keyboard = "\n".join(lines), InlineKeyboardMarkup(rows)
@@ -218,7 +216,9 @@ async def invite_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     parts = query.data.split(":")
     try:
         role = Role(parts[2])
-        team_id = int(parts[3]) if len(parts) > 3 else None
+        team_id = parse_id(parts[3]) if len(parts) > 3 else None
+        if len(parts) > 3 and team_id is None:
+            raise ValueError("not a team id")
     except (IndexError, ValueError):
         await query.answer(raw(language, "stale_button"), show_alert=True)
         return

@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.commands import parse_id
 from bot.common import current_staff, in_thread, is_private, lang
 from bot.digest_render import tracking_workbook
 from bot.services import Services, services
@@ -63,9 +64,8 @@ async def _send_full_workbook(update: Update, context: ContextTypes.DEFAULT_TYPE
 async def workbook_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language, query = lang(update, context), update.callback_query
     assert query is not None and query.data is not None
-    try:
-        team_id = int(query.data.split(":")[1])
-    except (IndexError, ValueError):
+    team_id = parse_id(query.data.split(":")[1])
+    if team_id is None:
         await query.answer(raw(language, "stale_button"), show_alert=True)
         return
     refusal = await _send_full_workbook(update, context, team_id)

@@ -178,3 +178,18 @@ def workbook_text(data: bytes) -> str:
 
 def document(call) -> bytes:
     return next(iter(call.files.values()))[1]
+
+
+async def test_forged_buttons_with_absurd_ids_get_a_clear_answer(chat: Chat) -> None:
+    """Issue 10 item 7: absurd ids in callback data never reach the database as an overflow."""
+    huge, negative = "9" * 30, "-1"
+    await chat.harness.say(chat.user(101), "/mine")
+    for person, data in itertools.product((101, 301, ADMIN_ID), [
+        f"fu:go:{huge}", f"ex:go:{huge}", f"rv:ok:{huge}", f"rv:no:{huge}", f"exd:ok:{huge}", f"exd:no:{negative}",
+        f"wb:{huge}", f"wb:{negative}", f"mine:p:{huge}", f"inv:role:guide:{huge}", f"ex:abcdef:{huge}", "fu:go:0",
+    ]):
+        await chat.harness.send(chat.harness.factory.callback(chat.user(person), data, message_id=1, chat_id=person))
+        answer = chat.fake.calls_to("answerCallbackQuery")[-1].params
+        assert answer.get("text") or data.startswith("mine:"), (person, data)
+    await chat.harness.send(chat.harness.factory.callback(chat.user(301), f"bind:{huge}", message_id=1, chat_id=GROUP))
+    assert not chat.harness.errors
