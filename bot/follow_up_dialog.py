@@ -28,7 +28,7 @@ from bot.services import Services, services
 from bot.texts import raw, t, when
 from domain.customer_details import Invalid
 from domain.free_text import check_note
-from domain.model import FollowUpKind
+from domain.model import FollowUpKind, State
 from domain.registrations import Done, Refusal, parse_amount, record_follow_up
 from domain.roster import Held, my_registrations
 
@@ -84,7 +84,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return ConversationHandler.END
     DIALOG.new_draft(context)
     if len(held) == 1:
-        _draft(context).update(registration_id=held[0].registration.id, name=held[0].registration.customer_name)
+        _draft(context).update(registration_id=held[0].registration.id, name=held[0].registration.customer_name,
+                               pending_review=held[0].standing.state is State.PENDING_REVIEW)
         return await _ask_kind(update, context, in_place=False)
     text, keyboard = _page(context, language, held, 0)
     await message.reply_text(text, reply_markup=keyboard)
@@ -102,7 +103,8 @@ async def start_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await query.answer(raw(language, "refused_not_holder"), show_alert=True)
         return ConversationHandler.END
     await query.answer()
-    DIALOG.new_draft(context, registration_id=chosen.registration.id, name=chosen.registration.customer_name)
+    DIALOG.new_draft(context, registration_id=chosen.registration.id, name=chosen.registration.customer_name,
+                     pending_review=chosen.standing.state is State.PENDING_REVIEW)
     return await _ask_kind(update, context, in_place=False)
 
 
@@ -153,7 +155,8 @@ async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[s
     if chosen is None:  # closed or moved meanwhile
         await _show(update, t(lang(update, context), "refused_not_holder"), None, True)
         return ConversationHandler.END
-    _draft(context).update(registration_id=chosen.registration.id, name=chosen.registration.customer_name)
+    _draft(context).update(registration_id=chosen.registration.id, name=chosen.registration.customer_name,
+                           pending_review=chosen.standing.state is State.PENDING_REVIEW)
     return await _ask_kind(update, context, in_place=True)
 
 
@@ -287,7 +290,8 @@ async def _ask_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         name=draft["name"],
         kind=raw(language, f"kind_{kind}"),
         amount=raw(language, "amount_suffix", amount=draft["amount"]) if draft.get("amount") else "",
-        warning=raw(language, f"warning_{kind}"),
+        # Under review a deposit or deal is provisional: the credit is not theirs until approved.
+        warning=raw(language, f"warning_{kind}_pending" if draft.get("pending_review") and kind != "lost" else f"warning_{kind}"),
     )
     keyboard = InlineKeyboardMarkup(
         [[_button(context, raw(language, "confirm"), "confirm"), _button(context, raw(language, "cancel"), "cancel")]]

@@ -408,6 +408,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "amount_suffix": {"zh": "，金额 ¥{amount}", "en": ", amount ¥{amount}"},
     "warning_deal": {"zh": "成交后报备关闭，业绩记入你名下。", "en": "The registration closes and the credit is yours."},
     "warning_deposit": {"zh": "下定后业绩记入你名下，不再失效。", "en": "The credit is yours and the registration no longer expires."},
+    "warning_deal_pending": {
+        "zh": "这条报备待主管审核：成交先记为暂定，审核通过后才关闭报备、业绩记入你名下；驳回则作废。",
+        "en": "This registration awaits review: the deal is provisional; on approval it closes and the credit is yours, on rejection it is void.",
+    },
+    "warning_deposit_pending": {
+        "zh": "这条报备待主管审核：下定先记为暂定，审核通过后业绩才记入你名下；驳回则作废。",
+        "en": "This registration awaits review: the deposit is provisional; the credit is yours only once it is approved, and void if rejected.",
+    },
     "warning_lost": {"zh": "标记流失后客户将释放给其他同事。", "en": "The customer becomes free for colleagues."},
     "follow_saved": {"zh": "✅ 已记录「{kind}」：{name}。\n当前状态：{state}。", "en": "✅ Recorded “{kind}” for {name}.\nState now: {state}."},
     "follow_next_contact": {"zh": "计划下次联系：{at}", "en": "Next contact planned: {at}"},

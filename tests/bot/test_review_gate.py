@@ -9,6 +9,7 @@ from domain.filing import Accepted, FilingRequest, file_registration
 from domain.model import FollowUpKind
 from domain.registrations import Done, record_follow_up
 from tests.bot.conftest import Chat
+from tests.bot.test_filing_dialog import data_of
 from tests.bot.test_history import ADDRESS, DEPT_HEAD, PHONE, h, look_up  # noqa: F401  (h: the fixture)
 
 
@@ -43,3 +44,17 @@ async def test_mine_and_history_mark_a_deposit_awaiting_review_as_provisional(h:
     assert report is not None
     summary = "\n".join(render_digest(report.digest, "zh", svc.rules.zone, mask_phones=True))
     assert "（待审核，业绩暂定）" in summary
+
+
+async def test_a_deposit_under_review_is_confirmed_as_provisional(h: Chat) -> None:
+    svc = h.harness.app.bot_data["services"]
+    svc.rules = replace(svc.rules, review_required=True)
+    filed = file_registration(h.roster.writer, FilingRequest(101, "张三", PHONE, ADDRESS), h.clock.now, svc.rules)
+    assert isinstance(filed, Accepted)
+    guide = h.user(101)
+    await h.harness.say(guide, "/follow")
+    await h.harness.press(guide, data_of(h, 101, "下定"))
+    await h.harness.press(guide, data_of(h, 101, "跳过"))
+    await h.harness.press(guide, data_of(h, 101, "暂不安排"))
+    await h.harness.say(guide, "2000")
+    assert "暂定" in h.fake.last_text(101) and "审核通过后" in h.fake.last_text(101)
