@@ -13,6 +13,8 @@ from typing import Any
 from telegram.constants import MessageLimit, ParseMode
 from telegram.ext import ExtBot
 
+from domain.customer_details import mask_phones_in
+
 MESSAGE_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4,096
 CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH  # 1,024
 ELLIPSIS = "…"
@@ -60,14 +62,23 @@ def fit_text(text: str, limit: int = MESSAGE_LIMIT, *, html: bool = True) -> str
     return "".join(kept) + ELLIPSIS + "".join(f"</{tag}>" for tag in reversed(open_tags))
 
 
+def is_group_chat(chat_id: object) -> bool:
+    """Telegram gives groups, supergroups and channels negative ids; people positive ones."""
+    return isinstance(chat_id, int) and chat_id < 0
+
+
 class LeadBot(ExtBot[Any]):
-    """PTB's bot with every outgoing text and caption fitted to Telegram's limits."""
+    """PTB's bot with every outgoing text and caption fitted to Telegram's limits, and — the
+    net under every view that renders for a group (RULES §2) — every phone in a text or caption
+    to a group chat masked, whoever typed it into what."""
 
     __slots__ = ()
 
     async def _do_post(self, endpoint: str, data: dict[str, Any], **kwargs: Any) -> Any:
         field = _TEXT_ENDPOINTS.get(endpoint) or ("caption" if endpoint in _CAPTION_ENDPOINTS else None)
         if field is not None and isinstance(data.get(field), str):
+            if is_group_chat(data.get("chat_id")):
+                data[field] = mask_phones_in(data[field])
             limit = MESSAGE_LIMIT if field == "text" else CAPTION_LIMIT
             data[field] = fit_text(data[field], limit, html=data.get("parse_mode") == ParseMode.HTML)
         return await super()._do_post(endpoint, data, **kwargs)

@@ -121,9 +121,9 @@ def _is_phone(address: str, rules: Rules) -> bool:
     """A phone number typed where the address goes ("13800138000", "010-12345678 转 8"): what is
     left without the phone numbers in it is too short to be an address."""
     pieces, done = [], 0
-    for match in phonenumbers.PhoneNumberMatcher(address, rules.phone_region):
-        pieces.append(address[done : match.start])
-        done = match.end
+    for start, end, _ in phones_in(address, rules.phone_region):
+        pieces.append(address[done:start])
+        done = end
     if not pieces:
         return False
     rest = clean_text("".join(pieces) + address[done:])
@@ -179,15 +179,23 @@ def mask_phones_in(text: str, region: str = "CN") -> str:
 
     Only valid numbers count, written with + or with at least 11 digits: Telegram ids, supergroup
     ids, amounts, dates and times stay readable."""
-    if sum(ch.isdigit() for ch in text) < 7:
-        return text  # the short way for the usual needs or note: nothing could be a phone
     pieces, done = [], 0
+    for start, end, e164 in phones_in(text, region):
+        pieces += [text[done:start], mask_phone(e164)]
+        done = end
+    return "".join(pieces) + text[done:] if pieces else text
+
+
+def phones_in(text: str, region: str = "CN") -> list[tuple[int, int, str]]:
+    """Where phone numbers are written in `text`: (start, end, E.164) of each, left to right."""
+    if sum(ch.isdigit() for ch in text) < 7:
+        return []  # the short way for the usual needs or note: nothing could be a phone
+    found = []
     for run in _DIGIT_RUN.finditer(text):
         goes_on = bool(_GOES_ON.fullmatch(text, max(0, run.start() - 2), run.start()))
         for start, end, e164 in _phones_in_run(run.group(), region, goes_on):
-            pieces += [text[done : run.start() + start], mask_phone(e164)]
-            done = run.start() + end
-    return "".join(pieces) + text[done:] if pieces else text
+            found.append((run.start() + start, run.start() + end, e164))
+    return found
 
 
 def _phones_in_run(run: str, region: str, goes_on: bool) -> list[tuple[int, int, str]]:

@@ -39,3 +39,15 @@ async def test_mine_pages_through_many_registrations_with_buttons(chat: Chat) ->
     await chat.harness.press(guide, "mine:p:99")  # a forged page: the last one
     assert "第 3/3 页" in chat.fake.last_text(101)
     assert not chat.harness.errors
+
+
+async def test_every_text_to_a_group_has_its_phones_masked(chat: Chat) -> None:
+    """Issue 10 item 2: whatever view renders for a group, a phone typed into it is masked."""
+    bot = chat.harness.app.bot
+    await bot.send_message(-100123, "团队 朝阳店 138.0013.8000 / (010) 1234-5678 联系")
+    await bot.send_document(-100123, b"x", filename="a.txt", caption="电话 +86 (138) 0013 8000")
+    await bot.send_message(101, "你的客户 13800138000")  # a person's own private chat: as written
+    group_text = chat.fake.calls_to("sendMessage")[-2].params["text"]
+    assert "0013.8000" not in group_text and "1234-5678" not in group_text and "138****8000" in group_text
+    assert "0013 8000" not in chat.fake.calls_to("sendDocument")[-1].params["caption"]
+    assert "13800138000" in chat.fake.calls_to("sendMessage")[-1].params["text"]
