@@ -14,6 +14,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,6 +26,7 @@ from bot.cli import app as cli_app
 from bot.logs import configure_logging
 from domain.customer_details import Invalid, normalize_phone
 from domain.rules import Rules
+from storage.migrate import upgrade
 from tests.bot.conftest import ADMIN_ID, Chat
 from tests.bot.test_filing_dialog import ADDRESS, data_of
 from tests.bot.test_webhook import _post, hook  # noqa: F401 - hook is a fixture
@@ -69,6 +71,14 @@ class Logs:
             digits = digits_of(line)
             assert MOBILE_DIGITS not in digits and LANDLINE_DIGITS not in digits, line
             assert ADDRESS_WORD not in line, line
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """What is logged does not depend on the database: these run on SQLite only."""
+    url = f"sqlite:///{tmp_path}/leadbot.db"
+    upgrade(url)
+    return url
 
 
 @pytest.fixture(params=FORMATS)
