@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,11 +42,21 @@ def pg_url() -> Iterator[str]:
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        # Tests do not need commits to survive a crash of the server: not waiting for the WAL to
+        # reach the disk makes the PostgreSQL half of the suite several times faster.
+        conn.exec_driver_sql(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     upgrade(url)
     yield url
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("template") / "leadbot.db"
+    upgrade(f"sqlite:///{path}")
+    return str(path)
 
 
 def _truncate(engine: Engine) -> None:
@@ -57,9 +68,10 @@ def _truncate(engine: Engine) -> None:
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[str]:
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path}/leadbot.db"
-        upgrade(url)
-        yield url
+        # A copy of a database migrated once per run: running every migration for each test
+        # cost more than most tests.
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), f"{tmp_path}/leadbot.db")
+        yield f"sqlite:///{tmp_path}/leadbot.db"
         return
     url = request.getfixturevalue("pg_url")
     engine = make_engine(url)
