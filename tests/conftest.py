@@ -134,11 +134,3 @@ def make_roster(engine: Engine) -> Roster:
 def roster(engine: Engine) -> Roster:
     return make_roster(engine)
 
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under xdist (scripts/test), the tests that start real processes run one after another on
-    one worker: their timing checks (a stop within 10 s, a takeover within 15 s) assume no other
-    process test competes with them; the rest spread over the other workers."""
-    for item in items:
-        if item.get_closest_marker("process") is not None:
-            item.add_marker(pytest.mark.xdist_group("process"))

@@ -193,3 +193,16 @@ async def test_forged_buttons_with_absurd_ids_get_a_clear_answer(chat: Chat) -> 
         assert answer.get("text") or data.startswith("mine:"), (person, data)
     await chat.harness.send(chat.harness.factory.callback(chat.user(301), f"bind:{huge}", message_id=1, chat_id=GROUP))
     assert not chat.harness.errors
+
+
+async def test_in_private_every_spelling_reaches_its_command(chat: Chat) -> None:
+    bot_username = chat.harness.factory.bot_user["username"]
+    guide = chat.user(101)
+    for text in ("/mine", "/MINE", "/Mine", f"/mine@{bot_username}", f"/MINE@{bot_username.upper()}"):
+        await chat.harness.say(guide, text)
+        assert "没有" in chat.fake.last_text(101) and "报备" in chat.fake.last_text(101), text  # mine_empty
+    await chat.harness.say(guide, "/New")
+    assert "1/" in chat.fake.last_text(101)  # the filing dialog's first step
+    await chat.harness.say(guide, "/Cancel")
+    await chat.harness.say(guide, "/mine@other_bot")  # addressed to another bot: not ours
+    assert "没有进行中的操作" in chat.fake.last_text(101)

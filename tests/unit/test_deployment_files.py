@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).parents[2]
 SETTINGS = set(re.findall(r"^(LEADBOT_[A-Z0-9_]+)=", (ROOT / ".env.example").read_text(encoding="utf-8"), re.MULTILINE))
 # The test runner's variable (scripts/test), not a setting of the bot.
-NOT_SETTINGS = {"LEADBOT_TEST_DATABASE_URL"}
+NOT_SETTINGS = {"LEADBOT_TEST_DATABASE_URL", "LEADBOT_TEST_WORKERS"}
 
 
 # --- Dockerfile ------------------------------------------------------------------------------
