@@ -84,12 +84,8 @@ def rejection(lang: str, outcome: Rejected, rules: Rules) -> str:
             return t(lang, "rejected_late", obtained=when(lang, outcome.obtained_at, zone), hours=rules.filing_window_hours)
         case Reason.REFILE_COOLDOWN:
             assert outcome.expired_at is not None
-            return t(
-                lang,
-                "rejected_refile_cooldown",
-                expired=when(lang, outcome.expired_at, zone),
-                days=rules.refile_cooldown_days,
-            )
+            text = t(lang, "rejected_refile_cooldown", expired=when(lang, outcome.expired_at, zone), days=rules.refile_cooldown_days)
+            return text + t(lang, "refile_cooldown_extend") if outcome.may_extend else text
         case Reason.ALREADY_SOLD:
             return t(lang, "rejected_already_sold")
         case Reason.INCOMPLETE:

@@ -576,9 +576,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "ℹ️ {other} has followed up {name}, so your takeover challenge is dropped (holder resumed). It does not count against your monthly quota.",
     },
     "rejected_refile_cooldown": {
-        "zh": "❌ 报备未通过：这位客户是你的报备，于 {expired} 失效，{days} 天内不能重新报备。需要更多时间请用 /extend 申请延期。",
-        "en": "❌ Not filed: this customer's registration of yours expired on {expired}; it cannot be re-filed within {days} days. Use /extend to ask for more time instead.",
+        "zh": "❌ 报备未通过：这位客户是你的报备，于 {expired} 失效，{days} 天内不能重新报备。",
+        "en": "❌ Not filed: this customer's registration of yours expired on {expired}; it cannot be re-filed within {days} days.",
     },
+    "refile_cooldown_extend": {"zh": "需要更多时间请用 /extend 申请延期。", "en": " Use /extend to ask for more time instead."},
     # --- issue 10 item 14: a deposit or deal recorded while review is pending is provisional -----
     "provisional_credit": {"zh": "⏳ {state}，业绩暂定", "en": "⏳ {state}, credit provisional"},
 }

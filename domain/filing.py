@@ -98,6 +98,7 @@ class Rejected:
     quota_limit: int = 0
     obtained_at: datetime | None = None
     expired_at: datetime | None = None  # refile_cooldown: when the filer's own claim expired
+    may_extend: bool = False  # refile_cooldown: the filer's expired claim can still be extended
 
 
 FilingOutcome = Accepted | Rejected
@@ -177,7 +178,9 @@ def decide(
     own = facts.own_last
     if own is not None and own.expires_at is not None and standing_at(own, now, rules).state is State.EXPIRED:
         if now - own.expires_at < timedelta(days=rules.refile_cooldown_days):
-            return Rejected(Reason.REFILE_COOLDOWN, registration_id=own.id, expired_at=own.expires_at)
+            # Released (a colleague filed the customer since): no extension can bring it back.
+            return Rejected(Reason.REFILE_COOLDOWN, registration_id=own.id, expired_at=own.expires_at,
+                            may_extend=own.closure is None)
     if filer.has_quota and facts.quota_used >= rules.field_monthly_quota:
         return Rejected(Reason.QUOTA, quota_used=facts.quota_used, quota_limit=rules.field_monthly_quota)
     similar = tuple(c for c in facts.similar if is_similar(details.name, details.address, c, rules))

@@ -177,3 +177,15 @@ def test_a_colleague_holding_the_customer_is_named_even_within_the_cooldown() ->
     facts = FilingFacts(claim=held, own_last=own_expired(SALES, timedelta(days=2)))
     verdict = decide(SALES, DETAILS, facts, NOW, RULES)
     assert isinstance(verdict, Rejected) and verdict.reason is Reason.DUPLICATE and verdict.holder_name == "赵磊"
+
+
+def test_the_refile_cooldown_offers_an_extension_only_while_one_is_possible() -> None:
+    released = own_expired(SALES, timedelta(days=2))  # a colleague filed the customer since
+    unreleased = replace(released, closure=None, closed_at=None, holds_claim=True)
+    assert decide(SALES, DETAILS, FilingFacts(own_last=unreleased), NOW, RULES).may_extend  # type: ignore[union-attr]
+    verdict = decide(SALES, DETAILS, FilingFacts(own_last=released), NOW, RULES)
+    assert isinstance(verdict, Rejected) and verdict.reason is Reason.REFILE_COOLDOWN and not verdict.may_extend
+    from bot.render import verdict as render_verdict
+
+    assert "/extend" not in render_verdict("zh", verdict, RULES)
+    assert "/extend" in render_verdict("zh", replace(verdict, may_extend=True), RULES)
