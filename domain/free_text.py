@@ -29,18 +29,17 @@ def check_reason(raw: str | None, rules: Rules) -> str | Invalid:
 
 
 def check_team_name(raw: str, rules: Rules) -> str | Invalid:
-    name = clean_text(raw)
-    if not name:
-        return Invalid(Problem.TEAM_NAME_EMPTY)
-    if len(name) > rules.max_team_name_chars:
-        return Invalid(Problem.TEAM_NAME_TOO_LONG)
-    return name
+    return _required(raw, rules.max_team_name_chars, Problem.TEAM_NAME_EMPTY, Problem.TEAM_NAME_TOO_LONG)
 
 
 def check_staff_name(raw: str, rules: Rules) -> str | Invalid:
-    name = clean_text(raw)
-    if not name:
-        return Invalid(Problem.STAFF_NAME_EMPTY)
-    if len(name) > rules.max_staff_name_chars:
-        return Invalid(Problem.STAFF_NAME_TOO_LONG)
-    return name
+    return _required(raw, rules.max_staff_name_chars, Problem.STAFF_NAME_EMPTY, Problem.STAFF_NAME_TOO_LONG)
+
+
+def _required(raw: str, cap: int, empty: Problem, too_long: Problem) -> str | Invalid:
+    text = clean_text(raw)
+    if not text:
+        return Invalid(empty)
+    if len(text) > cap:
+        return Invalid(too_long)
+    return text
