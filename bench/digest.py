@@ -42,18 +42,18 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import sqlalchemy as sa  # noqa: E402
-from sqlalchemy.engine import Engine, make_url  # noqa: E402
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine, make_url
 
-from bench.filing import random_address, random_name, seeded_phone  # noqa: E402
-from bot.digest_render import render_digest, tracking_workbook  # noqa: E402
-from domain.customer_details import address_key, name_key  # noqa: E402
-from domain.filing import ADDRESS_PREFIX_CHARS  # noqa: E402
-from domain.rules import Rules  # noqa: E402
-from storage.db import make_engine, normalize_url  # noqa: E402
-from storage.digest_queries import TeamReport, team_report  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
-from storage.uow import SqlUnitOfWork  # noqa: E402
+from bench.filing import random_address, random_name, seeded_phone
+from bot.digest_render import render_digest, tracking_workbook
+from domain.customer_details import address_key, name_key
+from domain.filing import ADDRESS_PREFIX_CHARS
+from domain.rules import Rules
+from storage.db import make_engine, normalize_url
+from storage.digest_queries import TeamReport, team_report
+from storage.migrate import upgrade
+from storage.uow import SqlUnitOfWork
 
 NOW = datetime(2026, 11, 20, 12, 30, tzinfo=UTC)  # 20:30 in Shanghai, when summaries go out
 SEED = 20261120
@@ -75,7 +75,9 @@ REGISTRATION_COLUMNS = (
     "expires_at, quota_exempt, last_activity_at"
 )
 EVENT_COLUMNS = "id, registration_id, at, actor_id, kind, follow_up_kind, note, amount"
-ATTEMPT_COLUMNS = "id, at, telegram_id, staff_id, phone, customer_name, outcome, reason, registration_id, source"
+ATTEMPT_COLUMNS = (
+    "id, at, telegram_id, staff_id, phone, customer_name, outcome, reason, registration_id, source"
+)
 EXTENSION_COLUMNS = "id, registration_id, requested_by, reason, requested_at"
 
 
@@ -85,7 +87,14 @@ class Rows:
     def __init__(self, open_count: int, others: int) -> None:
         self.rnd = random.Random(SEED)
         self.teams = [
-            (t, f"业务{t}部" if field else f"门店{t}", "field" if field else "store", "北京", "zh", NOW - 3 * HISTORY)
+            (
+                t,
+                f"业务{t}部" if field else f"门店{t}",
+                "field" if field else "store",
+                "北京",
+                "zh",
+                NOW - 3 * HISTORY,
+            )
             for t, field in ((t, self._field(t)) for t in range(1, TEAMS + 1))
         ]
         self.staff: list[tuple[Any, ...]] = []
@@ -93,7 +102,9 @@ class Rows:
             for _ in range(TEAM_STAFF if t == TEAM_ID else OTHER_STAFF):
                 s = len(self.staff) + 1
                 role = "salesperson" if self._field(t) else "guide"
-                self.staff.append((s, 10_000_000 + s, random_name(self.rnd), role, t, None, True, NOW - 2 * HISTORY))
+                self.staff.append(
+                    (s, 10_000_000 + s, random_name(self.rnd), role, t, None, True, NOW - 2 * HISTORY)
+                )
         self.by_team: dict[int, list[tuple[Any, ...]]] = {}
         for person in self.staff:
             self.by_team.setdefault(person[4], []).append(person)
@@ -140,22 +151,68 @@ class Rows:
         self.customers.append((i, phone, filed_at))
         self.registrations.append(
             (
-                i, i, staff_id, staff_id, team, "field" if field else "store", name, name_key(name), address,
-                address_key(address)[:ADDRESS_PREFIX_CHARS], rnd.choice([None, "床垫", "沙发和餐桌", "全屋定制"]),
-                rnd.choice([None, "week", "month", "quarter", "later", "unknown"]), filed_at, filed_at, follow_up,
-                measured, deposit, deal, not closed, closure, closed_at, needs_review, max(1, i - 1) if needs_review else None,
-                deposit_amount, deal_amount, credited, filed_at + RULES.field_expiry if field else None, False,
+                i,
+                i,
+                staff_id,
+                staff_id,
+                team,
+                "field" if field else "store",
+                name,
+                name_key(name),
+                address,
+                address_key(address)[:ADDRESS_PREFIX_CHARS],
+                rnd.choice([None, "床垫", "沙发和餐桌", "全屋定制"]),
+                rnd.choice([None, "week", "month", "quarter", "later", "unknown"]),
+                filed_at,
+                filed_at,
+                follow_up,
+                measured,
+                deposit,
+                deal,
+                not closed,
+                closure,
+                closed_at,
+                needs_review,
+                max(1, i - 1) if needs_review else None,
+                deposit_amount,
+                deal_amount,
+                credited,
+                filed_at + RULES.field_expiry if field else None,
+                False,
                 max(filed_at, follow_up or filed_at),
             )
         )
-        self.attempts.append((len(self.attempts) + 1, filed_at, telegram_id, staff_id, phone, name, "accepted", None, i, "chat"))
+        self.attempts.append(
+            (
+                len(self.attempts) + 1,
+                filed_at,
+                telegram_id,
+                staff_id,
+                phone,
+                name,
+                "accepted",
+                None,
+                i,
+                "chat",
+            )
+        )
         self._event(i, filed_at, staff_id, "filed", None, None)
         if follow_up is not None:
-            kind = "deal" if deal else "deposit" if deposit == follow_up else rnd.choice(["call", "message", "store_visit"])
+            kind = (
+                "deal"
+                if deal
+                else "deposit"
+                if deposit == follow_up
+                else rnd.choice(["call", "message", "store_visit"])
+            )
             self._event(i, follow_up, staff_id, "follow_up", kind, deal_amount if deal else deposit_amount)
 
-    def _event(self, registration: int, at: datetime, actor: int, kind: str, follow_up_kind: str | None, amount: Any) -> None:
-        self.events.append((len(self.events) + 1, registration, at, actor, kind, follow_up_kind, None, amount))
+    def _event(
+        self, registration: int, at: datetime, actor: int, kind: str, follow_up_kind: str | None, amount: Any
+    ) -> None:
+        self.events.append(
+            (len(self.events) + 1, registration, at, actor, kind, follow_up_kind, None, amount)
+        )
 
     def _day_of_the_team(self) -> None:
         """The team's rejected duplicates today, other teams' too, and pending extension requests."""
@@ -167,8 +224,18 @@ class Rows:
                 held = rnd.choice(self.registrations)
                 at = day_start + (NOW - day_start) * rnd.random()
                 self.attempts.append(
-                    (len(self.attempts) + 1, at, person[1], person[0], self.customers[held[1] - 1][1], held[6],
-                     "rejected", "duplicate", None, "chat")
+                    (
+                        len(self.attempts) + 1,
+                        at,
+                        person[1],
+                        person[0],
+                        self.customers[held[1] - 1][1],
+                        held[6],
+                        "rejected",
+                        "duplicate",
+                        None,
+                        "chat",
+                    )
                 )
         team_open = [r for r in self.registrations if r[4] == TEAM_ID and r[18]]
         for r in rnd.sample(team_open, 20):
@@ -203,13 +270,16 @@ def seed(engine: Engine, rows: Rows) -> None:
             if engine.dialect.name == "sqlite":
                 marks = ", ".join("?" * len(columns.split(",")))
                 cursor.executemany(
-                    f"INSERT INTO {table} ({columns}) VALUES ({marks})", [tuple(map(_sqlite_value, row)) for row in values]
+                    f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+                    [tuple(map(_sqlite_value, row)) for row in values],
                 )
             else:
                 with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                     for row in values:
                         copy.write_row(row)
-                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                )
         cursor.close()
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -220,7 +290,9 @@ def explain(engine: Engine) -> None:
     """Print each query of team_report with the plan lines that say how the tables are reached."""
     statements: list[tuple[str, Any]] = []
 
-    def capture(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
+    def capture(
+        conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+    ) -> None:
         if statement.lstrip().upper().startswith("SELECT"):
             statements.append((statement, parameters))
 
@@ -251,6 +323,7 @@ STEPS = ("read", "render", "workbook")
 
 def run(engine: Engine, runs: int) -> Iterator[tuple[dict[str, tuple[float, float]], int, int, int]]:
     """Per run: {step: (wall ms, CPU ms)}, open rows, messages, workbook bytes; the first run is a warm-up."""
+
     def read() -> TeamReport:
         with SqlUnitOfWork(engine) as uow:
             found = team_report(uow.session, TEAM_ID, NOW, RULES)
@@ -261,7 +334,14 @@ def run(engine: Engine, runs: int) -> Iterator[tuple[dict[str, tuple[float, floa
         *read_ms, report = timed(read)
         *render_ms, messages = timed(partial(render_digest, report.digest, report.language, RULES.zone))
         *book_ms, data = timed(
-            partial(tracking_workbook, report.rows, report.language, RULES.zone, report.team.name, report.digest.day)
+            partial(
+                tracking_workbook,
+                report.rows,
+                report.language,
+                RULES.zone,
+                report.team.name,
+                report.digest.day,
+            )
         )
         steps = dict(zip(STEPS, (tuple(read_ms), tuple(render_ms), tuple(book_ms)), strict=True))
         yield steps, len(report.rows), len(messages), len(data)
@@ -279,8 +359,11 @@ def main() -> None:
 
     started = time.perf_counter()
     rows = Rows(args.open, args.others)
-    print(f"# generated {len(rows.registrations):,} registrations, {len(rows.events):,} events, "
-          f"{len(rows.attempts):,} filing attempts in {time.perf_counter() - started:.1f} s", flush=True)
+    print(
+        f"# generated {len(rows.registrations):,} registrations, {len(rows.events):,} events, "
+        f"{len(rows.attempts):,} filing attempts in {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
 
     urls: list[tuple[str, str]] = []
     temp = tempfile.TemporaryDirectory(prefix="leadbot-bench-digest-")
@@ -292,7 +375,12 @@ def main() -> None:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
             conn.exec_driver_sql(f'CREATE DATABASE "{BENCH_DB}"')
-        urls.append(("postgresql", make_url(normalize_url(args.pg)).set(database=BENCH_DB).render_as_string(hide_password=False)))
+        urls.append(
+            (
+                "postgresql",
+                make_url(normalize_url(args.pg)).set(database=BENCH_DB).render_as_string(hide_password=False),
+            )
+        )
 
     table = []
     try:
@@ -307,9 +395,13 @@ def main() -> None:
             results = list(run(engine, args.runs))[1:]
             engine.dispose()
             _, open_rows, messages, size = results[0]
-            print(f"# {backend}: {open_rows:,} open registrations, {messages} messages, workbook {size / 1024:,.0f} KiB")
+            print(
+                f"# {backend}: {open_rows:,} open registrations, {messages} messages, workbook {size / 1024:,.0f} KiB"
+            )
             for step in (*STEPS, "total"):
-                walls = [sum(r[0][s][0] for s in STEPS) if step == "total" else r[0][step][0] for r in results]
+                walls = [
+                    sum(r[0][s][0] for s in STEPS) if step == "total" else r[0][step][0] for r in results
+                ]
                 cpus = [sum(r[0][s][1] for s in STEPS) if step == "total" else r[0][step][1] for r in results]
                 table.append((backend, step, statistics.median(walls), max(walls), statistics.median(cpus)))
     finally:
@@ -322,7 +414,9 @@ def main() -> None:
     print()
     print(f"{'backend':<11} {'step':<9} {'median ms':>10} {'max ms':>8} {'median CPU ms':>14}")
     for backend, step, median, top, cpu in table:
-        verdict = f"  {'ok' if median < 2000 else 'MISSED'} (target: median < 2000 ms)" if step == "total" else ""
+        verdict = (
+            f"  {'ok' if median < 2000 else 'MISSED'} (target: median < 2000 ms)" if step == "total" else ""
+        )
         print(f"{backend:<11} {step:<9} {median:>10.0f} {top:>8.0f} {cpu:>14.0f}{verdict}")
 
 

@@ -43,15 +43,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import sqlalchemy as sa  # noqa: E402
-from sqlalchemy.engine import Engine, make_url  # noqa: E402
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine, make_url
 
-from domain.customer_details import address_key, name_key, normalize_phone  # noqa: E402
-from domain.filing import ADDRESS_PREFIX_CHARS, Accepted, FilingRequest, Rejected, file_registration  # noqa: E402
-from domain.rules import Rules  # noqa: E402
-from storage.db import make_engine, normalize_url  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
-from storage.uow import SqlUnitOfWork  # noqa: E402
+from domain.customer_details import address_key, name_key, normalize_phone
+from domain.filing import ADDRESS_PREFIX_CHARS, Accepted, FilingRequest, Rejected, file_registration
+from domain.rules import Rules
+from storage.db import make_engine, normalize_url
+from storage.migrate import upgrade
+from storage.uow import SqlUnitOfWork
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai; filings run from here on
 SEED = 20261120
@@ -74,19 +74,91 @@ GIVEN = (
     "健俊帆帅旭翔林欣怡佳雨晨子涵轩博瑞嘉乐心悦思琪梓萱一诺安然雅婷晓东海亮飞鑫龙成"
 )
 DISTRICTS = [
-    "北京市朝阳区", "北京市海淀区", "北京市丰台区", "北京市东城区", "北京市西城区", "北京市通州区", "北京市昌平区",
-    "北京市大兴区", "上海市浦东新区", "上海市徐汇区", "上海市闵行区", "上海市静安区", "上海市长宁区", "上海市杨浦区",
-    "广州市天河区", "广州市越秀区", "广州市海珠区", "广州市白云区", "深圳市南山区", "深圳市福田区", "深圳市宝安区",
-    "深圳市龙岗区", "杭州市西湖区", "杭州市上城区", "杭州市余杭区", "成都市武侯区", "成都市锦江区", "成都市高新区",
-    "南京市鼓楼区", "南京市玄武区", "武汉市洪山区", "武汉市江汉区", "西安市雁塔区", "西安市碑林区", "天津市和平区",
-    "天津市南开区", "重庆市渝中区", "重庆市江北区", "苏州市姑苏区", "苏州市工业园区",
+    "北京市朝阳区",
+    "北京市海淀区",
+    "北京市丰台区",
+    "北京市东城区",
+    "北京市西城区",
+    "北京市通州区",
+    "北京市昌平区",
+    "北京市大兴区",
+    "上海市浦东新区",
+    "上海市徐汇区",
+    "上海市闵行区",
+    "上海市静安区",
+    "上海市长宁区",
+    "上海市杨浦区",
+    "广州市天河区",
+    "广州市越秀区",
+    "广州市海珠区",
+    "广州市白云区",
+    "深圳市南山区",
+    "深圳市福田区",
+    "深圳市宝安区",
+    "深圳市龙岗区",
+    "杭州市西湖区",
+    "杭州市上城区",
+    "杭州市余杭区",
+    "成都市武侯区",
+    "成都市锦江区",
+    "成都市高新区",
+    "南京市鼓楼区",
+    "南京市玄武区",
+    "武汉市洪山区",
+    "武汉市江汉区",
+    "西安市雁塔区",
+    "西安市碑林区",
+    "天津市和平区",
+    "天津市南开区",
+    "重庆市渝中区",
+    "重庆市江北区",
+    "苏州市姑苏区",
+    "苏州市工业园区",
 ]
 ROADS = [
-    "建国路", "人民路", "解放路", "中山路", "和平路", "长江路", "黄河路", "泰山路", "华山路", "文化路", "学府路",
-    "科技路", "滨江大道", "世纪大道", "金融街", "光华路", "朝阳北路", "望京街", "南京东路", "淮海中路",
-    "天府大道", "珠江新城", "深南大道", "延安路", "体育路", "青年路", "幸福路", "花园路", "东风路", "胜利路",
+    "建国路",
+    "人民路",
+    "解放路",
+    "中山路",
+    "和平路",
+    "长江路",
+    "黄河路",
+    "泰山路",
+    "华山路",
+    "文化路",
+    "学府路",
+    "科技路",
+    "滨江大道",
+    "世纪大道",
+    "金融街",
+    "光华路",
+    "朝阳北路",
+    "望京街",
+    "南京东路",
+    "淮海中路",
+    "天府大道",
+    "珠江新城",
+    "深南大道",
+    "延安路",
+    "体育路",
+    "青年路",
+    "幸福路",
+    "花园路",
+    "东风路",
+    "胜利路",
 ]
-COMMUNITIES = ["", "", "阳光小区", "世纪花园", "锦绣家园", "万科城", "碧桂园", "保利花园", "绿地公馆", "华润城"]
+COMMUNITIES = [
+    "",
+    "",
+    "阳光小区",
+    "世纪花园",
+    "锦绣家园",
+    "万科城",
+    "碧桂园",
+    "保利花园",
+    "绿地公馆",
+    "华润城",
+]
 
 
 def _zipf(n: int, s: float = 0.9) -> list[float]:
@@ -132,7 +204,16 @@ def _staff_rows() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     for t in range(1, TEAMS + 1):
         field = t % 3 == 0
         name = f"业务{t}部" if field else f"门店{t}"
-        teams.append((t, name, "field" if field else "store", DISTRICTS[t % len(DISTRICTS)][:3], "zh", NOW - HISTORY * 3))
+        teams.append(
+            (
+                t,
+                name,
+                "field" if field else "store",
+                DISTRICTS[t % len(DISTRICTS)][:3],
+                "zh",
+                NOW - HISTORY * 3,
+            )
+        )
     rnd = random.Random(SEED)
     staff = []
     for s in range(1, STAFF + 1):
@@ -142,7 +223,9 @@ def _staff_rows() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     return teams, staff
 
 
-def _registration_rows(count: int, staff: list[tuple[Any, ...]], held: list[tuple[str, int]]) -> Iterator[tuple[Any, ...]]:
+def _registration_rows(
+    count: int, staff: list[tuple[Any, ...]], held: list[tuple[str, int]]
+) -> Iterator[tuple[Any, ...]]:
     """(customer row, registration row) pairs, streamed; fills `held` as it goes."""
     rnd = random.Random(SEED + count)
     channel_of_team = {t: ("field" if t % 3 == 0 else "store") for t in range(1, TEAMS + 1)}
@@ -171,14 +254,36 @@ def _registration_rows(count: int, staff: list[tuple[Any, ...]], held: list[tupl
                 held.append((phone, telegram_id))
         else:
             closure = rnd.choices(["won", "lost", "void", "expired"], [30, 40, 10, 20])[0]
-            closed = min(filed_at + timedelta(days=rnd.randint(0, 20), hours=rnd.randint(0, 23)), NOW - timedelta(minutes=1))
+            closed = min(
+                filed_at + timedelta(days=rnd.randint(0, 20), hours=rnd.randint(0, 23)),
+                NOW - timedelta(minutes=1),
+            )
             deal = closed if closure == "won" else None
         customer = (i, phone, filed_at)
         registration = (
-            i, i, filer_id, filer_id, team_id, channel, name, name_key(name), address,
-            address_key(address)[:ADDRESS_PREFIX_CHARS], rnd.choice([None, "床垫", "沙发和餐桌", "全屋定制"]),
-            rnd.choice([None, "week", "month", "quarter", "later", "unknown"]), obtained_at, filed_at, follow_up,
-            measured, deposit, deal, holds, closure, closed, False, None,
+            i,
+            i,
+            filer_id,
+            filer_id,
+            team_id,
+            channel,
+            name,
+            name_key(name),
+            address,
+            address_key(address)[:ADDRESS_PREFIX_CHARS],
+            rnd.choice([None, "床垫", "沙发和餐桌", "全屋定制"]),
+            rnd.choice([None, "week", "month", "quarter", "later", "unknown"]),
+            obtained_at,
+            filed_at,
+            follow_up,
+            measured,
+            deposit,
+            deal,
+            holds,
+            closure,
+            closed,
+            False,
+            None,
             filed_at + field_expiry if channel == "field" else None,  # expires_at, as initial_expiry sets it
             max(filed_at, follow_up or filed_at),  # last_activity_at, as add/save_registration keep it
         )
@@ -238,7 +343,9 @@ def seed(engine: Engine, count: int) -> Seeded:
             put("registration", REGISTRATION_COLUMNS, [r for _, r in batch])
         if engine.dialect.name == "postgresql":
             for table in ("team", "staff", "customer", "registration"):
-                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                )
         cursor.close()
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -283,9 +390,21 @@ def workload(seeded: Seeded, filings: int, duplicates: int, field: int) -> list[
 
     work: list[tuple[str, FilingRequest]] = []
     for _ in range(WARM_UP + filings):
-        work.append(("new, guide", FilingRequest(rnd.choice(seeded.guides), random_name(rnd), new_phone(), random_address(rnd))))
+        work.append(
+            (
+                "new, guide",
+                FilingRequest(rnd.choice(seeded.guides), random_name(rnd), new_phone(), random_address(rnd)),
+            )
+        )
     for _ in range(field):
-        work.append(("new, field", FilingRequest(rnd.choice(seeded.salespeople), random_name(rnd), new_phone(), random_address(rnd))))
+        work.append(
+            (
+                "new, field",
+                FilingRequest(
+                    rnd.choice(seeded.salespeople), random_name(rnd), new_phone(), random_address(rnd)
+                ),
+            )
+        )
     rules = Rules()
     typable = [(phone, holder) for phone, holder in seeded.held if normalize_phone(phone[3:], rules) == phone]
     for phone, holder in rnd.sample(typable, min(duplicates, len(typable))):
@@ -391,9 +510,13 @@ def main() -> None:
     parser.add_argument("--pg", metavar="URL", help="a PostgreSQL server (any database on it) to bench too")
     parser.add_argument("--no-sqlite", action="store_true", help="skip SQLite")
     parser.add_argument("--filings", type=int, default=300, help="timed new filings by store guides")
-    parser.add_argument("--duplicates", type=int, default=50, help="timed filings of phones someone else holds")
+    parser.add_argument(
+        "--duplicates", type=int, default=50, help="timed filings of phones someone else holds"
+    )
     parser.add_argument("--field", type=int, default=50, help="timed new filings by field salespeople")
-    parser.add_argument("--no-freeze", action="store_true", help="do not gc.freeze() the bench's own heap before timing")
+    parser.add_argument(
+        "--no-freeze", action="store_true", help="do not gc.freeze() the bench's own heap before timing"
+    )
     args = parser.parse_args()
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
 
@@ -423,27 +546,45 @@ def main() -> None:
                 engine.dispose()
                 verdicts = Counter(t.verdict for t in timed)
                 load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
-                print(f"# {backend.name} {size:,}: seeded in {seeding:.1f} s; {len(timed)} timed filings in "
-                      f"{running:.1f} s: {dict(verdicts)}; load average {load}", flush=True)
+                print(
+                    f"# {backend.name} {size:,}: seeded in {seeding:.1f} s; {len(timed)} timed filings in "
+                    f"{running:.1f} s: {dict(verdicts)}; load average {load}",
+                    flush=True,
+                )
                 for kind in ("all", "new, guide", "duplicate", "new, field"):
                     mine = [t for t in timed if kind == "all" or t.kind == kind]
                     if mine:
                         ms = [t.ms for t in mine]
                         commits = [t.commit_ms for t in mine]
                         rest = [t.ms - t.commit_ms for t in mine]
-                        table.append((backend.name, size, kind, len(ms), statistics.median(ms), p99(ms), max(ms),
-                                      p99(commits), p99(rest)))
+                        table.append(
+                            (
+                                backend.name,
+                                size,
+                                kind,
+                                len(ms),
+                                statistics.median(ms),
+                                p99(ms),
+                                max(ms),
+                                p99(commits),
+                                p99(rest),
+                            )
+                        )
                 backend.drop()
     finally:
         for backend in backends:
             backend.close()
 
     print()
-    print(f"{'backend':<11} {'existing':>10}  {'filings':<11} {'n':>4} {'median ms':>10} {'p99 ms':>8} {'max ms':>8}"
-          f"   {'p99 of: commit':>14} {'the rest':>8}")
+    print(
+        f"{'backend':<11} {'existing':>10}  {'filings':<11} {'n':>4} {'median ms':>10} {'p99 ms':>8} {'max ms':>8}"
+        f"   {'p99 of: commit':>14} {'the rest':>8}"
+    )
     for name, size, kind, n, median, high, top, commit_high, rest_high in table:
-        print(f"{name:<11} {size:>10,}  {kind:<11} {n:>4} {median:>10.2f} {high:>8.2f} {top:>8.2f}"
-              f"   {commit_high:>14.2f} {rest_high:>8.2f}")
+        print(
+            f"{name:<11} {size:>10,}  {kind:<11} {n:>4} {median:>10.2f} {high:>8.2f} {top:>8.2f}"
+            f"   {commit_high:>14.2f} {rest_high:>8.2f}"
+        )
     if len(sizes) > 1:
         small, large = min(sizes), max(sizes)
         print()
@@ -452,10 +593,15 @@ def main() -> None:
         for backend in backends:
             for kind in ("all", "new, guide", "duplicate", "new, field"):
                 if (backend.name, small, kind) in rows and (backend.name, large, kind) in rows:
-                    high_small, high_large = rows[(backend.name, small, kind)], rows[(backend.name, large, kind)]
+                    high_small, high_large = (
+                        rows[(backend.name, small, kind)],
+                        rows[(backend.name, large, kind)],
+                    )
                     ok = high_large < 10 and high_large <= 2 * high_small
-                    print(f"  {backend.name:<11} {kind:<11} {high_large / high_small:6.2f}x  "
-                          f"({high_small:.2f} -> {high_large:.2f} ms)  {'ok' if ok else 'MISSED'}")
+                    print(
+                        f"  {backend.name:<11} {kind:<11} {high_large / high_small:6.2f}x  "
+                        f"({high_small:.2f} -> {high_large:.2f} ms)  {'ok' if ok else 'MISSED'}"
+                    )
 
 
 if __name__ == "__main__":

@@ -28,17 +28,17 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa
 
-from bot.app import build_application  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.updates import InboxQueue  # noqa: E402
-from storage.db import make_engine  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
-from storage.tables import InboundUpdateRow  # noqa: E402
-from tests.bot.conftest import Clock  # noqa: E402
-from tests.conftest import T0, make_roster  # noqa: E402
-from tests.fakebot import BotHarness, FakeBotAPI, TgUser, UpdateFactory  # noqa: E402
+from bot.app import build_application
+from bot.config import Settings
+from bot.updates import InboxQueue
+from storage.db import make_engine
+from storage.migrate import upgrade
+from storage.tables import InboundUpdateRow
+from tests.bot.conftest import Clock
+from tests.conftest import T0, make_roster
+from tests.fakebot import BotHarness, FakeBotAPI, TgUser, UpdateFactory
 
 GUIDE = TgUser(101, "王芳")
 STRANGER_BASE = 50_000
@@ -60,9 +60,15 @@ class TelegramFake(FakeBotAPI):
             self.pending.popleft()
         return [self.pending[i] for i in range(min(100, len(self.pending)))]
 
-    async def do_request(self, url: str, method: str, request_data: Any = None, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+    async def do_request(
+        self, url: str, method: str, request_data: Any = None, *args: Any, **kwargs: Any
+    ) -> tuple[int, bytes]:
         answer = await super().do_request(url, method, request_data, *args, **kwargs)
-        if url.endswith("/sendMessage") and request_data and request_data.parameters.get("chat_id") == GUIDE.id:
+        if (
+            url.endswith("/sendMessage")
+            and request_data
+            and request_data.parameters.get("chat_id") == GUIDE.id
+        ):
             self.answered_at.append(time.perf_counter())
         return answer
 
@@ -108,20 +114,30 @@ async def _run(url: str, *, seconds: float, rate: int, strangers: int, guarded: 
             inbox.task_done()
     with engine.connect() as conn:
         written = conn.execute(
-            sa.select(sa.func.count()).select_from(InboundUpdateRow).where(InboundUpdateRow.update_id.in_(stranger_ids))
+            sa.select(sa.func.count())
+            .select_from(InboundUpdateRow)
+            .where(InboundUpdateRow.update_id.in_(stranger_ids))
         ).scalar_one()
     engine.dispose()
     stranger_chats = set(range(STRANGER_BASE, STRANGER_BASE + strangers))
     refusals = sum(1 for call in fake.calls_to("sendMessage") if call.chat_id in stranger_chats)
     latencies = [answered - asked for asked, answered in zip(asked_at, fake.answered_at)]
-    return {"sent": sent, "written": written, "refusals": refusals, "asked": len(asked_at), "latencies": latencies}
+    return {
+        "sent": sent,
+        "written": written,
+        "refusals": refusals,
+        "asked": len(asked_at),
+        "latencies": latencies,
+    }
 
 
 def _report(name: str, result: dict[str, Any]) -> str:
     lat = result["latencies"]
-    figures = (f"median {statistics.median(lat):6.3f} s  max {max(lat):6.3f} s" if lat else "no answer")
-    return (f"{name:<26} strangers' messages {result['sent']:>5}  ledger rows for them {result['written']:>5}  "
-            f"refusals {result['refusals']:>4}  /mine answered {len(lat):>2}/{result['asked']:<2}  {figures}")
+    figures = f"median {statistics.median(lat):6.3f} s  max {max(lat):6.3f} s" if lat else "no answer"
+    return (
+        f"{name:<26} strangers' messages {result['sent']:>5}  ledger rows for them {result['written']:>5}  "
+        f"refusals {result['refusals']:>4}  /mine answered {len(lat):>2}/{result['asked']:<2}  {figures}"
+    )
 
 
 def main() -> None:
@@ -129,7 +145,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rate", type=int, default=300, help="stranger messages per second")
     parser.add_argument("--strangers", type=int, default=10, help="accounts the flood comes from")
-    parser.add_argument("--baseline-seconds", type=float, default=3.0, help="the run without the guard (0: none)")
+    parser.add_argument(
+        "--baseline-seconds", type=float, default=3.0, help="the run without the guard (0: none)"
+    )
     args = parser.parse_args()
     logging.disable(logging.CRITICAL)  # a line per throttled stranger is not the figure wanted here
     with tempfile.TemporaryDirectory() as directory:
@@ -137,10 +155,19 @@ def main() -> None:
         upgrade(url)
         make_roster(make_engine(url))
         if args.baseline_seconds:
-            result = asyncio.run(_run(url, seconds=args.baseline_seconds, rate=args.rate, strangers=args.strangers,
-                                      guarded=False))
+            result = asyncio.run(
+                _run(
+                    url,
+                    seconds=args.baseline_seconds,
+                    rate=args.rate,
+                    strangers=args.strangers,
+                    guarded=False,
+                )
+            )
             print(_report(f"without the guard ({args.baseline_seconds:g} s)", result))
-        result = asyncio.run(_run(url, seconds=args.seconds, rate=args.rate, strangers=args.strangers, guarded=True))
+        result = asyncio.run(
+            _run(url, seconds=args.seconds, rate=args.rate, strangers=args.strangers, guarded=True)
+        )
         print(_report(f"with the guard ({args.seconds:g} s)", result))
 
 

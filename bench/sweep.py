@@ -21,13 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from filing import NOW, Backend, PostgresBackend, SqliteBackend, seed  # noqa: E402
+from filing import NOW, Backend, PostgresBackend, SqliteBackend, seed
 
-from domain.reminders import plan_reminders  # noqa: E402
-from domain.rules import Rules  # noqa: E402
-from storage.db import make_engine  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
-from storage.uow import SqlUnitOfWork  # noqa: E402
+from domain.reminders import plan_reminders
+from domain.rules import Rules
+from storage.db import make_engine
+from storage.migrate import upgrade
+from storage.uow import SqlUnitOfWork
 
 
 def main() -> None:
@@ -49,17 +49,25 @@ def main() -> None:
                 engine = make_engine(url)
                 seed(engine, size)
                 with engine.begin() as conn:  # the clocks' start, as the storage keeps it
-                    conn.exec_driver_sql("UPDATE registration SET last_activity_at = COALESCE(last_follow_up_at, filed_at)")
+                    conn.exec_driver_sql(
+                        "UPDATE registration SET last_activity_at = COALESCE(last_follow_up_at, filed_at)"
+                    )
                     if engine.dialect.name == "postgresql":
                         conn.exec_driver_sql("ANALYZE registration")
                 with engine.connect() as conn:
-                    open_count = conn.exec_driver_sql("SELECT count(*) FROM registration WHERE closure IS NULL").scalar_one()
+                    open_count = conn.exec_driver_sql(
+                        "SELECT count(*) FROM registration WHERE closure IS NULL"
+                    ).scalar_one()
 
                 def writer() -> SqlUnitOfWork:
                     return SqlUnitOfWork(engine, write=True)
 
                 timings = {}
-                for label, at, dry in (("dry", NOW, True), ("cold", NOW, False), ("steady", NOW + timedelta(minutes=1), False)):
+                for label, at, dry in (
+                    ("dry", NOW, True),
+                    ("cold", NOW, False),
+                    ("steady", NOW + timedelta(minutes=1), False),
+                ):
                     started = time.perf_counter()
                     found = plan_reminders(writer, at, rules, dry_run=dry)
                     timings[label] = (time.perf_counter() - started, len(found))
@@ -67,7 +75,10 @@ def main() -> None:
                 backend.drop()
                 for label, (seconds, count) in timings.items():
                     rows.append((backend.name, size, open_count, label, count, seconds))
-                    print(f"# {backend.name} {size:,} ({open_count:,} open): {label} sweep {seconds * 1000:.0f} ms, {count} reminders", flush=True)
+                    print(
+                        f"# {backend.name} {size:,} ({open_count:,} open): {label} sweep {seconds * 1000:.0f} ms, {count} reminders",
+                        flush=True,
+                    )
     finally:
         for backend in backends:
             backend.close()

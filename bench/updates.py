@@ -25,16 +25,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import sqlalchemy as sa  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
-from bot.app import build_application  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from storage.db import make_engine, normalize_url  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
-from tests.bot.conftest import Clock  # noqa: E402
-from tests.conftest import T0, make_roster  # noqa: E402
-from tests.fakebot import BotHarness, FakeBotAPI, TgUser  # noqa: E402
+from bot.app import build_application
+from bot.config import Settings
+from storage.db import make_engine, normalize_url
+from storage.migrate import upgrade
+from tests.bot.conftest import Clock
+from tests.conftest import T0, make_roster
+from tests.fakebot import BotHarness, FakeBotAPI, TgUser
 
 BENCH_DB = "leadbot_bench_updates"
 
@@ -105,7 +105,11 @@ def main() -> None:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
             conn.exec_driver_sql(f'CREATE DATABASE "{BENCH_DB}"')
         try:
-            bench("PostgreSQL", make_url(normalize_url(args.pg)).set(database=BENCH_DB).render_as_string(False), args.dialogs)
+            bench(
+                "PostgreSQL",
+                make_url(normalize_url(args.pg)).set(database=BENCH_DB).render_as_string(False),
+                args.dialogs,
+            )
         finally:
             with admin.connect() as conn:
                 conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')

@@ -15,8 +15,8 @@ from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
-    ApplicationHandlerStop,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -28,12 +28,23 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import arbitration_dialog, decisions, errors, group_handlers, jobs, filing_dialog, follow_up_dialog, history_handlers, roster_handlers, workbook_handlers
+from bot import (
+    arbitration_dialog,
+    decisions,
+    errors,
+    filing_dialog,
+    follow_up_dialog,
+    group_handlers,
+    history_handlers,
+    jobs,
+    roster_handlers,
+    workbook_handlers,
+)
 from bot.commands import GROUP_COMMANDS, command_of, is_group_button
 from bot.common import current_staff, in_thread, is_private, lang
 from bot.config import Settings
-from bot.services import Services, services, utc_now
 from bot.inbound_guard import guard_for, is_invite_link
+from bot.services import Services, services, utc_now
 from bot.texts import LANGUAGES, language_of, raw, t
 from bot.updates import InboxQueue, LedgeredApplication, PollingBot, guard_of
 from storage.persistence import DatabasePersistence
@@ -104,7 +115,9 @@ def build_application(
     application.add_error_handler(errors.on_error)
     if settings.sweep_interval_seconds and application.job_queue is not None:
         # The database says what is due; this job only asks it every minute (DESIGN: scheduling).
-        application.job_queue.run_repeating(jobs.sweep_job, interval=settings.sweep_interval_seconds, first=5, name="sweep")
+        application.job_queue.run_repeating(
+            jobs.sweep_job, interval=settings.sweep_interval_seconds, first=5, name="sweep"
+        )
     return application
 
 
@@ -120,7 +133,9 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
         commands = [BotCommand(c, raw(language, f"cmd_{c}")) for c in _MENU]
         code = None if language == settings.default_language else language
         try:
-            await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats(), language_code=code)
+            await application.bot.set_my_commands(
+                commands, scope=BotCommandScopeAllPrivateChats(), language_code=code
+            )
         except TelegramError as exc:  # the menu is a convenience; the bot works without it
             log.warning("could not set the command menu: %s", exc)
 
@@ -166,7 +181,9 @@ async def _refuse_stranger(update: Update, language: str) -> None:
         await update.message.reply_text(t(language, "stranger"))
 
 
-def _refuser(application: LedgeredApplication[Any, Any, Any, Any, Any, Any], settings: Settings) -> Callable[[Update], None]:
+def _refuser(
+    application: LedgeredApplication[Any, Any, Any, Any, Any, Any], settings: Settings
+) -> Callable[[Update], None]:
     """The inbound guard's refusal: sent beside the update queue, never behind it."""
 
     async def refuse(update: Update, language: str) -> None:
@@ -194,7 +211,12 @@ async def _group_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             raise ApplicationHandlerStop
         return
     message = update.effective_message
-    if message is None or update.my_chat_member is not None or message.migrate_to_chat_id or message.migrate_from_chat_id:
+    if (
+        message is None
+        or update.my_chat_member is not None
+        or message.migrate_to_chat_id
+        or message.migrate_from_chat_id
+    ):
         return
     command = command_of(message, context.bot.username)
     if command in GROUP_COMMANDS:
@@ -202,6 +224,7 @@ async def _group_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if command is not None:
         await message.reply_text(t(lang(update, context), "private_only"))
     raise ApplicationHandlerStop
+
 
 # Which dialog each opening command or button starts (ConversationHandler names).
 _DIALOG_OPENERS = {

@@ -94,7 +94,9 @@ async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[s
     if registration is None:
         await update.callback_query.edit_message_text(t(language, "refused_not_found"))
         return ConversationHandler.END
-    _draft(context).update(registration_id=registration.id, name=registration.customer_name, holder=registration.holder_name)
+    _draft(context).update(
+        registration_id=registration.id, name=registration.customer_name, holder=registration.holder_name
+    )
     rows = []
     if registration.holds_claim and registration.closure is None:
         rows.append([_button(context, raw(language, "arb_transfer"), "action", Arbitration.TRANSFER.value)])
@@ -104,7 +106,13 @@ async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[s
         await update.callback_query.edit_message_text(t(language, "arb_nothing"))
         return ConversationHandler.END
     state = raw(language, f"state_{standing_at(registration, svc.clock(), svc.rules).state.value}")
-    text = t(language, "arb_ask_action", name=registration.customer_name, holder=registration.holder_name, state=state)
+    text = t(
+        language,
+        "arb_ask_action",
+        name=registration.customer_name,
+        holder=registration.holder_name,
+        state=state,
+    )
     await update.callback_query.edit_message_text(text, reply_markup=InlineKeyboardMarkup(rows))
     return Step.ACTION
 
@@ -123,7 +131,9 @@ async def _targets(update: Update, context: ContextTypes.DEFAULT_TYPE, args: lis
 
     people = await in_thread(load)
     page = int(args[0]) if args and args[0].isdigit() else 0
-    rows = [[_button(context, s.name, "to", str(s.telegram_id))] for s in people[page * PAGE : (page + 1) * PAGE]]
+    rows = [
+        [_button(context, s.name, "to", str(s.telegram_id))] for s in people[page * PAGE : (page + 1) * PAGE]
+    ]
     nav = []
     if page > 0:
         nav.append(_button(context, raw(language, "page_prev"), "people", str(page - 1)))
@@ -132,7 +142,9 @@ async def _targets(update: Update, context: ContextTypes.DEFAULT_TYPE, args: lis
     if nav:
         rows.append(nav)
     assert update.callback_query is not None
-    await update.callback_query.edit_message_text(t(language, "arb_ask_target"), reply_markup=InlineKeyboardMarkup(rows))
+    await update.callback_query.edit_message_text(
+        t(language, "arb_ask_target"), reply_markup=InlineKeyboardMarkup(rows)
+    )
     return Step.TARGET
 
 
@@ -160,9 +172,22 @@ async def got_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     draft = _draft(context)
     draft["reason"] = reason
     what = raw(language, f"arb_{draft['decision']}")
-    text = t(language, "arb_confirm", what=what, name=draft["name"], from_=draft["holder"], to=draft["to_name"], reason=reason)
+    text = t(
+        language,
+        "arb_confirm",
+        what=what,
+        name=draft["name"],
+        from_=draft["holder"],
+        to=draft["to_name"],
+        reason=reason,
+    )
     keyboard = InlineKeyboardMarkup(
-        [[_button(context, raw(language, "confirm"), "confirm"), _button(context, raw(language, "cancel"), "cancel")]]
+        [
+            [
+                _button(context, raw(language, "confirm"), "confirm"),
+                _button(context, raw(language, "cancel"), "cancel"),
+            ]
+        ]
     )
     await message.reply_text(text, reply_markup=keyboard)
     return Step.CONFIRM
@@ -188,7 +213,9 @@ async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: li
         await update.callback_query.edit_message_text(render.refusal(language, outcome))
         return ConversationHandler.END
     what = raw(language, f"arb_{draft['decision']}")
-    await update.callback_query.edit_message_text(t(language, "arb_done", what=what, name=draft["name"], to=draft["to_name"]))
+    await update.callback_query.edit_message_text(
+        t(language, "arb_done", what=what, name=draft["name"], to=draft["to_name"])
+    )
     await send_notices(context, outcome.notices, svc, reason=draft["reason"])
     return ConversationHandler.END
 

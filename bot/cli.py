@@ -39,7 +39,9 @@ EXIT_USAGE = 2
 EXIT_REFUSED = 3
 EXIT_UNAVAILABLE = 1
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="leadbot: customer registrations (报备) for sales staff")
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="leadbot: customer registrations (报备) for sales staff"
+)
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 team_app = typer.Typer(no_args_is_help=True, help="Teams: stores and field sales groups.")
 staff_app = typer.Typer(no_args_is_help=True, help="The roster of people who may use the bot.")
@@ -103,7 +105,9 @@ def _id(value: int, option: str) -> int:
 
 @app.command()
 def run(
-    webhook: Annotated[bool, typer.Option("--webhook", help="take updates on LEADBOT_WEBHOOK_URL instead of polling")] = False,
+    webhook: Annotated[
+        bool, typer.Option("--webhook", help="take updates on LEADBOT_WEBHOOK_URL instead of polling")
+    ] = False,
 ) -> None:
     """Start the bot: long polling, or a webhook. With several servers on one database, one is
     active and the others wait to take over. Needs LEADBOT_TELEGRAM_TOKEN."""
@@ -111,9 +115,14 @@ def run(
     if not settings.telegram_token:
         _fail("LEADBOT_TELEGRAM_TOKEN: missing; set it to the token @BotFather gave you", EXIT_USAGE)
     if webhook and not settings.webhook_url:
-        _fail("LEADBOT_WEBHOOK_URL: missing; --webhook needs the public HTTPS URL Telegram posts to", EXIT_USAGE)
+        _fail(
+            "LEADBOT_WEBHOOK_URL: missing; --webhook needs the public HTTPS URL Telegram posts to", EXIT_USAGE
+        )
     if webhook and not settings.webhook_secret:
-        _fail("LEADBOT_WEBHOOK_SECRET: missing; --webhook needs a secret token (1-256 of A-Z a-z 0-9 _ -)", EXIT_USAGE)
+        _fail(
+            "LEADBOT_WEBHOOK_SECRET: missing; --webhook needs a secret token (1-256 of A-Z a-z 0-9 _ -)",
+            EXIT_USAGE,
+        )
     import asyncio
 
     from bot.logs import configure_logging
@@ -159,7 +168,12 @@ def team_add(
     with SqlUnitOfWork(_engine(settings), write=True) as uow:
         try:
             team = add_team(
-                uow, name=name, channel=Channel(channel.value), region=region, now=utc_now(), rules=settings.rules
+                uow,
+                name=name,
+                channel=Channel(channel.value),
+                region=region,
+                now=utc_now(),
+                rules=settings.rules,
             )
         except RosterRefusal as exc:
             _fail(str(exc), EXIT_REFUSED)
@@ -210,7 +224,9 @@ def staff_list() -> None:
         for s in uow.all_staff():
             status = "active" if s.active else "deactivated"
             roles = ",".join(sorted(r.value for r in s.roles))
-            typer.echo(f"{s.telegram_id}\t{s.name}\t{roles}\t{teams.get(s.team_id, '') if s.team_id else ''}\t{status}")
+            typer.echo(
+                f"{s.telegram_id}\t{s.name}\t{roles}\t{teams.get(s.team_id, '') if s.team_id else ''}\t{status}"
+            )
 
 
 @staff_app.command("deactivate")
@@ -269,7 +285,9 @@ def file_command(
     elif accepted:
         assert outcome.details is not None
         review = " (needs review: possible duplicate)" if outcome.needs_review else ""
-        typer.echo(f"accepted: registration {outcome.registration_id}, {mask_phone(outcome.details.phone)}{review}")
+        typer.echo(
+            f"accepted: registration {outcome.registration_id}, {mask_phone(outcome.details.phone)}{review}"
+        )
     else:
         detail = "; ".join(problem_hint("en", p, settings.rules) for p in outcome.problems)
         typer.echo(f"rejected: {outcome.reason.value}" + (f" ({detail})" if detail else ""))
@@ -281,7 +299,9 @@ def file_command(
 def registrations_command(
     team: Annotated[str | None, typer.Option(help="only this team (its name)")] = None,
     staff: Annotated[int | None, typer.Option("--staff", help="only this holder (Telegram user id)")] = None,
-    at: Annotated[str | None, typer.Option(help="ISO 8601 instant for states and deadlines; default now")] = None,
+    at: Annotated[
+        str | None, typer.Option(help="ISO 8601 instant for states and deadlines; default now")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print as JSON")] = False,
 ) -> None:
     """Open registrations (and open challenges) with their state and next deadline at that instant.
@@ -315,10 +335,24 @@ def registrations_command(
     zone = settings.rules.zone
     for held in listing:
         r, standing = held.registration, held.standing
-        state = standing.state.value + (f" (challenging #{r.challenge_of_id})" if standing.challenging else "")
-        deadline = f"{standing.deadline.kind.value} {_local(standing.deadline.at, zone)}" if standing.deadline else ""
-        fields = [str(r.id), mask_phone(r.phone), r.customer_name, r.holder_name, teams.get(r.team_id, "?"),
-                  _local(r.filed_at, zone), state, deadline]
+        state = standing.state.value + (
+            f" (challenging #{r.challenge_of_id})" if standing.challenging else ""
+        )
+        deadline = (
+            f"{standing.deadline.kind.value} {_local(standing.deadline.at, zone)}"
+            if standing.deadline
+            else ""
+        )
+        fields = [
+            str(r.id),
+            mask_phone(r.phone),
+            r.customer_name,
+            r.holder_name,
+            teams.get(r.team_id, "?"),
+            _local(r.filed_at, zone),
+            state,
+            deadline,
+        ]
         typer.echo("\t".join(fields))
 
 
@@ -344,7 +378,9 @@ def _local(at: datetime, zone: ZoneInfo) -> str:
 
 @app.command("follow-up")
 def follow_up_command(
-    registration_id: Annotated[int, typer.Argument(help="the registration's id (see `leadbot registrations`)")],
+    registration_id: Annotated[
+        int, typer.Argument(help="the registration's id (see `leadbot registrations`)")
+    ],
     staff: Annotated[int, typer.Option("--staff", help="the holder's Telegram user id")],
     kind: Annotated[FollowUpKind, typer.Option(help="what happened")],
     note: Annotated[str | None, typer.Option()] = None,
@@ -402,7 +438,9 @@ def follow_up_command(
         )
         return
     next_due = f", {deadline.kind.value} by {_local(deadline.at, settings.rules.zone)}" if deadline else ""
-    typer.echo(f"done: registration {registration_id}, {kind.value} recorded; state {outcome.standing.state.value}{next_due}")
+    typer.echo(
+        f"done: registration {registration_id}, {kind.value} recorded; state {outcome.standing.state.value}{next_due}"
+    )
     for notice in notices:
         typer.echo(f"tell {notice['name']} ({notice['telegram_id']}): {notice['what']}")
 
@@ -410,11 +448,12 @@ def follow_up_command(
 @app.command("sweep")
 def sweep_command(
     at: Annotated[str | None, typer.Option(help="ISO 8601 instant; default now")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="show what would be sent; record nothing")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="show what would be sent; record nothing")
+    ] = False,
 ) -> None:
     """Run one reminder sweep for an instant and print what it sends (needs the token unless --dry-run)."""
     import asyncio
-
 
     from bot.jobs import sweep
     from bot.services import Services
@@ -427,7 +466,9 @@ def sweep_command(
     services = Services(settings, _engine(settings))
     rules = settings.rules
     if in_quiet_hours(now, rules):
-        typer.echo(f"quiet hours: reminders wait until {next_working_time(now, rules).astimezone(rules.zone):%Y-%m-%d %H:%M}")
+        typer.echo(
+            f"quiet hours: reminders wait until {next_working_time(now, rules).astimezone(rules.zone):%Y-%m-%d %H:%M}"
+        )
         return
     bot = _bot(settings, settings.telegram_token or "0:dry-run")
 
@@ -461,7 +502,9 @@ def _team_report(settings: Settings, team: str, now: datetime) -> TeamReport:
 
 
 def _write_workbook(report: TeamReport, settings: Settings, out: Path) -> None:
-    data = tracking_workbook(report.rows, report.language, settings.rules.zone, report.team.name, report.digest.day)
+    data = tracking_workbook(
+        report.rows, report.language, settings.rules.zone, report.team.name, report.digest.day
+    )
     out.write_bytes(data)
 
 
@@ -469,7 +512,9 @@ def _write_workbook(report: TeamReport, settings: Settings, out: Path) -> None:
 def export_command(
     team: Annotated[str, typer.Option(help="the team's name")],
     out: Annotated[Path, typer.Option(help="the .xlsx file to write", dir_okay=False)],
-    at: Annotated[str | None, typer.Option(help="ISO 8601 instant for states and deadlines; default now")] = None,
+    at: Annotated[
+        str | None, typer.Option(help="ISO 8601 instant for states and deadlines; default now")
+    ] = None,
 ) -> None:
     """Write the team's 《意向客户跟踪表》 (.xlsx) in the team's language.
 
@@ -484,9 +529,15 @@ def export_command(
 @app.command("digest")
 def digest_command(
     team: Annotated[str, typer.Option(help="the team's name")],
-    day: Annotated[str | None, typer.Option("--date", help="the local day, YYYY-MM-DD; default today")] = None,
-    out: Annotated[Path | None, typer.Option(help="also write the tracking workbook (.xlsx) here", dir_okay=False)] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="print only; send nothing, record nothing")] = False,
+    day: Annotated[
+        str | None, typer.Option("--date", help="the local day, YYYY-MM-DD; default today")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="also write the tracking workbook (.xlsx) here", dir_okay=False)
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="print only; send nothing, record nothing")
+    ] = False,
 ) -> None:
     """Print the team's daily summary as the group chat reads it (phones masked, tags stripped) and,
     for today without --dry-run, post it now to its recipients: the bound group, ops and marketing
@@ -524,7 +575,6 @@ def digest_command(
 
 def _post_now(settings: Settings, team_id: int, now: datetime) -> None:
     import asyncio
-
 
     from bot.jobs import post_summaries
     from bot.services import Services

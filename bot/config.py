@@ -14,7 +14,9 @@ from domain.rules import Rules
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="LEADBOT_", env_file=".env", extra="ignore", env_ignore_empty=True)
+    model_config = SettingsConfigDict(
+        env_prefix="LEADBOT_", env_file=".env", extra="ignore", env_ignore_empty=True
+    )
 
     telegram_token: str | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
@@ -77,6 +79,7 @@ class Settings(BaseSettings):
         except ValueError as exc:
             raise ValueError(f"a time of day like 20:30, not {value!r}") from exc
         return value
+
     similar_name_score: int = Field(default=80, ge=0, le=100)
     similar_address_score: int = Field(default=85, ge=0, le=100)
 

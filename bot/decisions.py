@@ -55,7 +55,11 @@ async def extend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     def load() -> list[Registration]:
         with svc.uow() as uow:
             held = my_registrations(uow, staff, svc.clock(), svc.rules)
-        return [h.registration for h in held if h.registration.channel is Channel.FIELD and h.registration.expires_at]
+        return [
+            h.registration
+            for h in held
+            if h.registration.channel is Channel.FIELD and h.registration.expires_at
+        ]
 
     field = await in_thread(load)
     if not field:
@@ -105,12 +109,22 @@ async def _ask_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, regist
     registration = await in_thread(load)
     user = update.effective_user
     staff = await current_staff(update, context)
-    if registration is None or registration.expires_at is None or staff is None or registration.holder_id != staff.id:
+    if (
+        registration is None
+        or registration.expires_at is None
+        or staff is None
+        or registration.holder_id != staff.id
+    ):
         assert user is not None
         await query.message.reply_text(t(language, "refused_not_holder"))  # type: ignore[union-attr]
         return ConversationHandler.END
     draft["registration_id"] = registration.id
-    text = t(language, "extend_ask_reason", name=registration.customer_name, expiry=when(language, registration.expires_at, svc.rules.zone))
+    text = t(
+        language,
+        "extend_ask_reason",
+        name=registration.customer_name,
+        expiry=when(language, registration.expires_at, svc.rules.zone),
+    )
     assert query.message is not None
     await query.message.reply_text(text)  # type: ignore[union-attr]
     return Step.REASON
@@ -144,7 +158,9 @@ async def extend_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     return ConversationHandler.END
 
 
-async def _ask_head(context: ContextTypes.DEFAULT_TYPE, svc: Services, head: Staff, outcome: Done, staff: Staff | None) -> None:
+async def _ask_head(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, head: Staff, outcome: Done, staff: Staff | None
+) -> None:
     language = head.language or svc.settings.default_language
     r = outcome.registration
     assert r.expires_at is not None and staff is not None
@@ -161,8 +177,12 @@ async def _ask_head(context: ContextTypes.DEFAULT_TYPE, svc: Services, head: Sta
     keyboard = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(raw(language, "approve"), callback_data=f"{DECIDE_EXTENSION}:ok:{request_id}"),
-                InlineKeyboardButton(raw(language, "decline"), callback_data=f"{DECIDE_EXTENSION}:no:{request_id}"),
+                InlineKeyboardButton(
+                    raw(language, "approve"), callback_data=f"{DECIDE_EXTENSION}:ok:{request_id}"
+                ),
+                InlineKeyboardButton(
+                    raw(language, "decline"), callback_data=f"{DECIDE_EXTENSION}:no:{request_id}"
+                ),
             ]
         ]
     )
@@ -176,7 +196,12 @@ async def extension_decision(update: Update, context: ContextTypes.DEFAULT_TYPE)
     _, verdict, request_id = query.data.split(":")
     outcome = await in_thread(
         lambda: decide_extension(
-            svc.writer, actor_telegram_id=user.id, request_id=int(request_id), approve=verdict == "ok", now=svc.clock(), rules=svc.rules
+            svc.writer,
+            actor_telegram_id=user.id,
+            request_id=int(request_id),
+            approve=verdict == "ok",
+            now=svc.clock(),
+            rules=svc.rules,
         )
     )
     if not isinstance(outcome, Done):
@@ -184,7 +209,11 @@ async def extension_decision(update: Update, context: ContextTypes.DEFAULT_TYPE)
         return
     await query.answer()
     actor = await current_staff(update, context)
-    decided = t(language, "decided_approved" if verdict == "ok" else "decided_declined", by=actor.name if actor else "")
+    decided = t(
+        language,
+        "decided_approved" if verdict == "ok" else "decided_declined",
+        by=actor.name if actor else "",
+    )
     await query.edit_message_text(f"{query.message.text_html if query.message else ''}\n\n{decided}")  # type: ignore[union-attr]
     await send_notices(context, outcome.notices, svc)
 
@@ -229,11 +258,22 @@ async def review_approve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def review_reject(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Rejecting needs a reason: ask for it — once it is clear this person may reject it, and
     that nobody decided it meanwhile — then decide."""
-    language, svc, user, query = lang(update, context), services(context), update.effective_user, update.callback_query
+    language, svc, user, query = (
+        lang(update, context),
+        services(context),
+        update.effective_user,
+        update.callback_query,
+    )
     assert query is not None and user is not None
     registration_id = int(_last(update))
     refused = await in_thread(
-        lambda: check_review(svc.writer, actor_telegram_id=user.id, registration_id=registration_id, now=svc.clock(), rules=svc.rules)
+        lambda: check_review(
+            svc.writer,
+            actor_telegram_id=user.id,
+            registration_id=registration_id,
+            now=svc.clock(),
+            rules=svc.rules,
+        )
     )
     if refused is not None:
         await query.answer(render.refusal_alert(language, refused), show_alert=True)
@@ -259,7 +299,9 @@ async def reject_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
         await message.reply_text(render.problem_hint(lang(update, context), reason, svc.rules))
         return Step.REJECT_REASON
     pending = context.user_data.pop("reject")  # type: ignore[union-attr]
-    await _decide_review(update, context, pending["registration_id"], approve=False, reason=reason, pressed=pending)
+    await _decide_review(
+        update, context, pending["registration_id"], approve=False, reason=reason, pressed=pending
+    )
     return ConversationHandler.END
 
 
@@ -276,7 +318,13 @@ async def _decide_review(
     assert user is not None
     outcome = await in_thread(
         lambda: decide_review(
-            svc.writer, actor_telegram_id=user.id, registration_id=registration_id, approve=approve, reason=reason, now=svc.clock(), rules=svc.rules
+            svc.writer,
+            actor_telegram_id=user.id,
+            registration_id=registration_id,
+            approve=approve,
+            reason=reason,
+            now=svc.clock(),
+            rules=svc.rules,
         )
     )
     query = update.callback_query
@@ -290,13 +338,19 @@ async def _decide_review(
         return
     actor = await current_staff(update, context)
     by = actor.name if actor else ""
-    decided = t(language, "decided_approved", by=by) if approve else t(language, "decided_rejected", by=by, reason=reason)
+    decided = (
+        t(language, "decided_approved", by=by)
+        if approve
+        else t(language, "decided_rejected", by=by, reason=reason)
+    )
     if query:
         await query.answer()
         await query.edit_message_text(f"{query.message.text_html if query.message else ''}\n\n{decided}")  # type: ignore[union-attr]
     elif pressed and pressed.get("message_id") and update.effective_chat:
         await context.bot.edit_message_text(
-            f"{pressed['text']}\n\n{decided}", chat_id=update.effective_chat.id, message_id=pressed["message_id"]
+            f"{pressed['text']}\n\n{decided}",
+            chat_id=update.effective_chat.id,
+            message_id=pressed["message_id"],
         )
     await send_notices(context, outcome.notices, svc, reason=reason)
 

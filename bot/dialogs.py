@@ -18,6 +18,7 @@ from bot.texts import raw, t
 
 Action = Callable[[Update, ContextTypes.DEFAULT_TYPE, list[str]], Awaitable[int]]
 
+
 class ButtonDialog:
     def __init__(self, prefix: str, draft_key: str, cancelled_text: str, cancel_markup: Any = None) -> None:
         self.prefix, self.draft_key, self.cancelled_text = prefix, draft_key, cancelled_text
@@ -33,7 +34,9 @@ class ButtonDialog:
         return context.user_data[self.draft_key]  # type: ignore[index,no-any-return]
 
     def button(self, context: ContextTypes.DEFAULT_TYPE, label: str, *parts: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(label[:60], callback_data=":".join([self.prefix, self.draft(context)["nonce"], *parts]))
+        return InlineKeyboardButton(
+            label[:60], callback_data=":".join([self.prefix, self.draft(context)["nonce"], *parts])
+        )
 
     def on(self, *actions: str) -> CallbackQueryHandler[Any, Any]:
         """The buttons a step accepts; any other of this dialog's buttons falls to `stale`."""
@@ -53,23 +56,32 @@ class ButtonDialog:
     async def cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         context.user_data.pop(self.draft_key, None)  # type: ignore[union-attr]
         assert update.effective_message is not None
-        await update.effective_message.reply_text(t(lang(update, context), self.cancelled_text), reply_markup=self.cancel_markup)
+        await update.effective_message.reply_text(
+            t(lang(update, context), self.cancelled_text), reply_markup=self.cancel_markup
+        )
         return ConversationHandler.END
 
-    async def cancel_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
+    async def cancel_button(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]
+    ) -> int:
         context.user_data.pop(self.draft_key, None)  # type: ignore[union-attr]
         assert update.callback_query is not None
         await update.callback_query.edit_message_text(t(lang(update, context), self.cancelled_text))
         return ConversationHandler.END
 
-    def conversation(self, *, name: str, entry_points: list[Any], states: dict[object, list[Any]]) -> ConversationHandler[Any]:
+    def conversation(
+        self, *, name: str, entry_points: list[Any], states: dict[object, list[Any]]
+    ) -> ConversationHandler[Any]:
         """The dialog as PTB declares it: /cancel and stale buttons handled in every step."""
         # Buttons are tracked per user, not per message: the nonce does the per-dialog check.
         warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
         return ConversationHandler(
             entry_points=entry_points,
             states=states,
-            fallbacks=[CommandHandler("cancel", self.cancel), CallbackQueryHandler(stale, pattern=rf"^{self.prefix}:")],
+            fallbacks=[
+                CommandHandler("cancel", self.cancel),
+                CallbackQueryHandler(stale, pattern=rf"^{self.prefix}:"),
+            ],
             allow_reentry=True,
             persistent=True,  # the step survives a restart (storage.persistence)
             name=name,

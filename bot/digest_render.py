@@ -19,7 +19,6 @@ and addresses left out. Its rows are written through bot.xlsx: what people typed
 from __future__ import annotations
 
 import html
-
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -74,11 +73,20 @@ def render_digest(
             shown.append(t(lang, "digest_more", count=len(lines) - list_limit))
         return shown
 
-    def customers(key: str, items: Sequence[CustomerLine], **extra: Callable[[CustomerLine], str]) -> list[str]:
+    def customers(
+        key: str, items: Sequence[CustomerLine], **extra: Callable[[CustomerLine], str]
+    ) -> list[str]:
         return listed(
             [
-                t(lang, key, holder=i.holder, customer=i.customer_name, phone=phone(i.phone), at=at(i.at),
-                  **{name: make(i) for name, make in extra.items()})
+                t(
+                    lang,
+                    key,
+                    holder=i.holder,
+                    customer=i.customer_name,
+                    phone=phone(i.phone),
+                    at=at(i.at),
+                    **{name: make(i) for name, make in extra.items()},
+                )
                 for i in items
             ]
         )
@@ -97,7 +105,12 @@ def render_digest(
             t(lang, "digest_follow_ups", count=digest.follow_ups),
             listed(
                 [
-                    t(lang, "digest_follow_up_line", name=p.name or raw(lang, "digest_unknown_staff"), count=p.count)
+                    t(
+                        lang,
+                        "digest_follow_up_line",
+                        name=p.name or raw(lang, "digest_unknown_staff"),
+                        count=p.count,
+                    )
                     for p in digest.follow_ups_by_person
                 ]
             )
@@ -113,7 +126,9 @@ def render_digest(
                         kind=raw(lang, f"kind_{c.kind.value}"),
                         customer=c.customer_name,
                         phone=phone(c.phone),
-                        amount=raw(lang, "digest_amount", amount=_yuan(c.amount)) if c.amount is not None else "",
+                        amount=raw(lang, "digest_amount", amount=_yuan(c.amount))
+                        if c.amount is not None
+                        else "",
                         credited=c.credited or raw(lang, "digest_no_credit"),
                         at=at(c.at),
                     )
@@ -127,15 +142,32 @@ def render_digest(
     attention = [
         _Section(
             t(lang, "digest_due"),
-            listed([t(lang, "digest_due_line", name=p.name, due=p.due, lapsed=p.lapsed) for p in digest.due_by_person]),
+            listed(
+                [
+                    t(lang, "digest_due_line", name=p.name, due=p.due, lapsed=p.lapsed)
+                    for p in digest.due_by_person
+                ]
+            ),
         ),
         _Section(
-            t(lang, "digest_about_to_lapse", hours=digest.lapse_warning_hours, count=len(digest.about_to_lapse)),
+            t(
+                lang,
+                "digest_about_to_lapse",
+                hours=digest.lapse_warning_hours,
+                count=len(digest.about_to_lapse),
+            ),
             customers("digest_deadline_line", digest.about_to_lapse, deadline=deadline("deadline_lapse")),
         ),
-        _Section(t(lang, "digest_lapsed", count=len(digest.lapsed)), customers("digest_lapsed_line", digest.lapsed)),
         _Section(
-            t(lang, "digest_about_to_expire", hours=digest.expiry_warning_hours, count=len(digest.about_to_expire)),
+            t(lang, "digest_lapsed", count=len(digest.lapsed)), customers("digest_lapsed_line", digest.lapsed)
+        ),
+        _Section(
+            t(
+                lang,
+                "digest_about_to_expire",
+                hours=digest.expiry_warning_hours,
+                count=len(digest.about_to_expire),
+            ),
             customers("digest_deadline_line", digest.about_to_expire, deadline=deadline("deadline_expiry")),
         ),
         _Section(
@@ -197,7 +229,12 @@ def render_digest(
             ),
         ),
     ]
-    attention.append(_Section(t(lang, "digest_unreachable", count=len(digest.unreachable)), listed([html.escape(name, quote=False) for name in digest.unreachable])))
+    attention.append(
+        _Section(
+            t(lang, "digest_unreachable", count=len(digest.unreachable)),
+            listed([html.escape(name, quote=False) for name in digest.unreachable]),
+        )
+    )
     sections += [s for s in attention if s.lines] or [_Section(t(lang, "digest_all_clear"), [])]
     if digest.quota:
         sections.append(
@@ -214,8 +251,12 @@ def render_digest(
         )
     if mask_phones:
         # Names are typed by people too, and may hold a phone number, as needs and notes do (RULES §2).
-        sections = [_Section(mask_phones_in(s.header), [mask_phones_in(line) for line in s.lines]) for s in sections]
-    return _split_messages(sections, lambda header: raw(lang, "digest_continued", header=header), message_limit)
+        sections = [
+            _Section(mask_phones_in(s.header), [mask_phones_in(line) for line in s.lines]) for s in sections
+        ]
+    return _split_messages(
+        sections, lambda header: raw(lang, "digest_continued", header=header), message_limit
+    )
 
 
 def _yuan(amount: Decimal) -> str:
@@ -227,7 +268,9 @@ def _size(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def _split_messages(sections: Sequence[_Section], continued: Callable[[str], str], limit: int = MESSAGE_LIMIT) -> list[str]:
+def _split_messages(
+    sections: Sequence[_Section], continued: Callable[[str], str], limit: int = MESSAGE_LIMIT
+) -> list[str]:
     """Pack sections into messages of at most `limit`, splitting only between lines.
 
     A blank line separates sections. A section starts a new message when its header and first
@@ -288,7 +331,13 @@ _MIN_WIDTH, _MAX_WIDTH = 8, 60
 
 
 def tracking_workbook(
-    rows: Sequence[TrackingRow], language: str, zone: ZoneInfo, team_name: str, day: date, *, mask_phones: bool = False
+    rows: Sequence[TrackingRow],
+    language: str,
+    zone: ZoneInfo,
+    team_name: str,
+    day: date,
+    *,
+    mask_phones: bool = False,
 ) -> bytes:
     """《意向客户跟踪表》: one row per open registration, times as Excel datetimes in local time."""
     labels = _Labels(language)
@@ -300,8 +349,14 @@ def tracking_workbook(
     workbook.properties.title = raw(language, "digest_workbook_title", team=team_name, date=day.isoformat())
     sheet = workbook.create_sheet(raw(language, "digest_sheet_title"))
     for index, header in enumerate(headers):
-        width = _DATE_WIDTH if index in _DATE_COLUMNS else max([_width(header), *(_width(v[index]) for v in values)])
-        sheet.column_dimensions[get_column_letter(index + 1)].width = min(_MAX_WIDTH, max(_MIN_WIDTH, width + 2))
+        width = (
+            _DATE_WIDTH
+            if index in _DATE_COLUMNS
+            else max([_width(header), *(_width(v[index]) for v in values)])
+        )
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(
+            _MAX_WIDTH, max(_MIN_WIDTH, width + 2)
+        )
     sheet.freeze_panes = "A2"
 
     bold = Font(bold=True)
@@ -341,7 +396,11 @@ class _Labels:
 
 
 def _row_values(row: TrackingRow, label: _Labels, zone: ZoneInfo, mask_phones: bool) -> list[Any]:
-    state = label("digest_state_pending_review") if row.state is State.PENDING_REVIEW else label(f"state_{row.state.value}")
+    state = (
+        label("digest_state_pending_review")
+        if row.state is State.PENDING_REVIEW
+        else label(f"state_{row.state.value}")
+    )
     if row.challenging:
         state = label("digest_challenging", state)
     typed = mask_phones_in if mask_phones else _as_typed  # names and needs may hold a phone number

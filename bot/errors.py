@@ -53,7 +53,10 @@ class Where:
             return cls(kind="job", job=getattr(job, "name", None))
         if not isinstance(update, Update):
             return cls(kind=type(update).__name__)
-        kind = next((str(kind) for kind in Update.ALL_TYPES if getattr(update, str(kind), None) is not None), "unknown")
+        kind = next(
+            (str(kind) for kind in Update.ALL_TYPES if getattr(update, str(kind), None) is not None),
+            "unknown",
+        )
         user, chat = update.effective_user, update.effective_chat
         return cls(
             kind=kind,
@@ -91,7 +94,13 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
     if where.chat_type == "private" and where.chat_id is not None and not isinstance(error, Forbidden):
         # Forbidden: they blocked the bot, so telling them would only fail again.
-        await _send(context, where.chat_id, t(_user_language(update, context), "error", error_id=error_id), error_id, "the user")
+        await _send(
+            context,
+            where.chat_id,
+            t(_user_language(update, context), "error", error_id=error_id),
+            error_id,
+            "the user",
+        )
     await _tell_admins(context, error_id, where, error)
 
 
@@ -102,7 +111,11 @@ async def _tell_admins(
         settings = services(context).settings
     except Exception:  # noqa: BLE001 - an application without our services: the log has it all
         return
-    chats = [settings.admin_chat_id] if settings.admin_chat_id is not None else list(dict.fromkeys(settings.admin_ids))
+    chats = (
+        [settings.admin_chat_id]
+        if settings.admin_chat_id is not None
+        else list(dict.fromkeys(settings.admin_ids))
+    )
     if not chats:
         return
     report = admin_report(settings.default_language, error_id, where, error)
@@ -166,7 +179,9 @@ def _user_language(update: object, context: ContextTypes.DEFAULT_TYPE) -> str:
         return "zh"
 
 
-async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, error_id: str, whom: str) -> None:
+async def _send(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, error_id: str, whom: str
+) -> None:
     """Send once; a failure (blocked, network, anything) is a warning, never a new error."""
     try:
         await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)

@@ -122,10 +122,14 @@ async def _ask(step: Step, update: Update, context: ContextTypes.DEFAULT_TYPE) -
         )
     elif step is Step.NEEDS:
         await message.reply_text(
-            t(language, "ask_needs"), reply_markup=InlineKeyboardMarkup([[DIALOG.button(context, raw(language, "skip"), "skip")]])
+            t(language, "ask_needs"),
+            reply_markup=InlineKeyboardMarkup([[DIALOG.button(context, raw(language, "skip"), "skip")]]),
         )
     elif step is Step.PURCHASE:
-        rows = [[DIALOG.button(context, raw(language, f"purchase_{p.value}"), "purchase", p.value)] for p in ExpectedPurchase]
+        rows = [
+            [DIALOG.button(context, raw(language, f"purchase_{p.value}"), "purchase", p.value)]
+            for p in ExpectedPurchase
+        ]
         await message.reply_text(t(language, "ask_purchase"), reply_markup=InlineKeyboardMarkup(rows))
     elif step is Step.OBTAINED:
         rows = [
@@ -133,7 +137,8 @@ async def _ask(step: Step, update: Update, context: ContextTypes.DEFAULT_TYPE) -
             for c in ("now", "today", "yesterday", "earlier")
         ]
         await message.reply_text(
-            t(language, "ask_obtained", hours=svc.rules.filing_window_hours), reply_markup=InlineKeyboardMarkup(rows)
+            t(language, "ask_obtained", hours=svc.rules.filing_window_hours),
+            reply_markup=InlineKeyboardMarkup(rows),
         )
     elif step is Step.NAME:
         await message.reply_text(t(language, "ask_name"))
@@ -149,7 +154,9 @@ async def _after_answer(next_step: Step, update: Update, context: ContextTypes.D
 
 async def _hint(update: Update, context: ContextTypes.DEFAULT_TYPE, problem: Invalid, step: Step) -> int:
     assert update.effective_message is not None
-    await update.effective_message.reply_text(render.problem_hint(lang(update, context), problem, services(context).rules))
+    await update.effective_message.reply_text(
+        render.problem_hint(lang(update, context), problem, services(context).rules)
+    )
     return step
 
 
@@ -247,7 +254,9 @@ async def _ask_obtained_time(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if mode == "today":
         # The last hours up to now, on the hour; any other minute can be typed.
         hour = now.astimezone(svc.rules.zone).hour
-        buttons = [DIALOG.button(context, f"{h}:00", "hour", str(h)) for h in range(max(0, hour - 11), hour + 1)]
+        buttons = [
+            DIALOG.button(context, f"{h}:00", "hour", str(h)) for h in range(max(0, hour - 11), hour + 1)
+        ]
         keyboard = InlineKeyboardMarkup([buttons[i : i + 4] for i in range(0, len(buttons), 4)])
     assert update.effective_message is not None
     await update.effective_message.reply_text(
@@ -280,7 +289,10 @@ async def _summary(update: Update, context: ContextTypes.DEFAULT_TYPE, *, in_pla
     keyboard = InlineKeyboardMarkup(
         [
             [DIALOG.button(context, raw(language, "confirm"), "confirm")],
-            [DIALOG.button(context, raw(language, "edit"), "edit"), DIALOG.button(context, raw(language, "cancel"), "cancel")],
+            [
+                DIALOG.button(context, raw(language, "edit"), "edit"),
+                DIALOG.button(context, raw(language, "cancel"), "cancel"),
+            ],
         ]
     )
     assert update.effective_message is not None
@@ -360,7 +372,9 @@ async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: li
     keyboard = None
     if isinstance(outcome, Rejected) and outcome.reason is Reason.ALREADY_YOURS and outcome.registration_id:
         keyboard = InlineKeyboardMarkup([[follow_up_dialog.start_button(language, outcome.registration_id)]])
-    await update.effective_message.reply_text(text + "\n\n" + t(language, "start_again"), reply_markup=keyboard)
+    await update.effective_message.reply_text(
+        text + "\n\n" + t(language, "start_again"), reply_markup=keyboard
+    )
     for notice in notices:
         await _tell_manager(context, notice, outcome, svc)
     if isinstance(outcome, Accepted):
@@ -389,7 +403,9 @@ async def _tell_manager(
     )
     # The managers settle it here: keep the new filing, or void it.
     keyboard = decisions.review_keyboard(language, accepted.registration_id, possible_duplicate=True)
-    await deliver(context.bot, notice.manager.telegram_id, text, what="possible-duplicate notice", reply_markup=keyboard)
+    await deliver(
+        context.bot, notice.manager.telegram_id, text, what="possible-duplicate notice", reply_markup=keyboard
+    )
 
 
 async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
@@ -472,8 +488,15 @@ def conversation() -> ConversationHandler[Any]:
                 MessageHandler(text | filters.CONTACT, got_phone),
                 MessageHandler(other, _ask_again(Step.PHONE)),
             ],
-            Step.ADDRESS: [MessageHandler(text, got_address), MessageHandler(other, _ask_again(Step.ADDRESS))],
-            Step.NEEDS: [_buttons("skip"), MessageHandler(text, got_needs), MessageHandler(other, _ask_again(Step.NEEDS))],
+            Step.ADDRESS: [
+                MessageHandler(text, got_address),
+                MessageHandler(other, _ask_again(Step.ADDRESS)),
+            ],
+            Step.NEEDS: [
+                _buttons("skip"),
+                MessageHandler(text, got_needs),
+                MessageHandler(other, _ask_again(Step.NEEDS)),
+            ],
             Step.PURCHASE: [_buttons("purchase"), MessageHandler(text | other, _use_buttons(Step.PURCHASE))],
             Step.OBTAINED: [_buttons("obtained"), MessageHandler(text | other, _use_buttons(Step.OBTAINED))],
             Step.OBTAINED_TIME: [
@@ -481,7 +504,13 @@ def conversation() -> ConversationHandler[Any]:
                 MessageHandler(text, got_obtained_time),
                 MessageHandler(other, _ask_obtained_time),
             ],
-            Step.CONFIRM: [_buttons("confirm", "edit", "cancel"), MessageHandler(text | other, _use_buttons(Step.CONFIRM))],
-            Step.EDIT: [_buttons("field", "back", "cancel"), MessageHandler(text | other, _use_buttons(Step.EDIT))],
+            Step.CONFIRM: [
+                _buttons("confirm", "edit", "cancel"),
+                MessageHandler(text | other, _use_buttons(Step.CONFIRM)),
+            ],
+            Step.EDIT: [
+                _buttons("field", "back", "cancel"),
+                MessageHandler(text | other, _use_buttons(Step.EDIT)),
+            ],
         },
     )

@@ -84,8 +84,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return ConversationHandler.END
     DIALOG.new_draft(context)
     if len(held) == 1:
-        _draft(context).update(registration_id=held[0].registration.id, name=held[0].registration.customer_name,
-                               pending_review=held[0].standing.state is State.PENDING_REVIEW)
+        _draft(context).update(
+            registration_id=held[0].registration.id,
+            name=held[0].registration.customer_name,
+            pending_review=held[0].standing.state is State.PENDING_REVIEW,
+        )
         return await _ask_kind(update, context, in_place=False)
     text, keyboard = _page(context, language, held, 0)
     await message.reply_text(text, reply_markup=keyboard)
@@ -103,12 +106,18 @@ async def start_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await query.answer(raw(language, "refused_not_holder"), show_alert=True)
         return ConversationHandler.END
     await query.answer()
-    DIALOG.new_draft(context, registration_id=chosen.registration.id, name=chosen.registration.customer_name,
-                     pending_review=chosen.standing.state is State.PENDING_REVIEW)
+    DIALOG.new_draft(
+        context,
+        registration_id=chosen.registration.id,
+        name=chosen.registration.customer_name,
+        pending_review=chosen.standing.state is State.PENDING_REVIEW,
+    )
     return await _ask_kind(update, context, in_place=False)
 
 
-def _page(context: ContextTypes.DEFAULT_TYPE, language: str, held: list[Held], page: int) -> tuple[str, InlineKeyboardMarkup]:
+def _page(
+    context: ContextTypes.DEFAULT_TYPE, language: str, held: list[Held], page: int
+) -> tuple[str, InlineKeyboardMarkup]:
     pages = max(1, -(-len(held) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     rows = []
@@ -155,8 +164,11 @@ async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[s
     if chosen is None:  # closed or moved meanwhile
         await _show(update, t(lang(update, context), "refused_not_holder"), None, True)
         return ConversationHandler.END
-    _draft(context).update(registration_id=chosen.registration.id, name=chosen.registration.customer_name,
-                           pending_review=chosen.standing.state is State.PENDING_REVIEW)
+    _draft(context).update(
+        registration_id=chosen.registration.id,
+        name=chosen.registration.customer_name,
+        pending_review=chosen.standing.state is State.PENDING_REVIEW,
+    )
     return await _ask_kind(update, context, in_place=True)
 
 
@@ -177,7 +189,9 @@ async def _kind(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[s
     _draft(context)["kind"] = kind.value
     assert update.callback_query is not None
     label = raw(language, f"kind_{kind.value}")
-    await update.callback_query.edit_message_text(t(language, "follow_ask_kind", name=_draft(context)["name"]) + f" <b>{label}</b>")
+    await update.callback_query.edit_message_text(
+        t(language, "follow_ask_kind", name=_draft(context)["name"]) + f" <b>{label}</b>"
+    )
     skip = InlineKeyboardMarkup([[_button(context, raw(language, "skip"), "skipnote")]])
     await _show(update, t(language, "follow_ask_note"), skip, False)
     return Step.NOTE
@@ -291,10 +305,20 @@ async def _ask_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         kind=raw(language, f"kind_{kind}"),
         amount=raw(language, "amount_suffix", amount=draft["amount"]) if draft.get("amount") else "",
         # Under review a deposit or deal is provisional: the credit is not theirs until approved.
-        warning=raw(language, f"warning_{kind}_pending" if draft.get("pending_review") and kind != "lost" else f"warning_{kind}"),
+        warning=raw(
+            language,
+            f"warning_{kind}_pending"
+            if draft.get("pending_review") and kind != "lost"
+            else f"warning_{kind}",
+        ),
     )
     keyboard = InlineKeyboardMarkup(
-        [[_button(context, raw(language, "confirm"), "confirm"), _button(context, raw(language, "cancel"), "cancel")]]
+        [
+            [
+                _button(context, raw(language, "confirm"), "confirm"),
+                _button(context, raw(language, "cancel"), "cancel"),
+            ]
+        ]
     )
     await _show(update, text, keyboard, False)
     return Step.CONFIRM
@@ -376,9 +400,17 @@ def conversation() -> ConversationHandler[Any]:
         states={
             Step.PICK: [_buttons("pick", "page", "cancel"), MessageHandler(other, use_buttons)],
             Step.KIND: [_buttons("kind", "cancel"), MessageHandler(other, use_buttons)],
-            Step.NOTE: [_buttons("skipnote"), MessageHandler(text, got_note), MessageHandler(other, use_buttons)],
+            Step.NOTE: [
+                _buttons("skipnote"),
+                MessageHandler(text, got_note),
+                MessageHandler(other, use_buttons),
+            ],
             Step.NEXT: [_buttons("next"), MessageHandler(text, got_next), MessageHandler(other, use_buttons)],
-            Step.AMOUNT: [_buttons("skipamount"), MessageHandler(text, got_amount), MessageHandler(other, use_buttons)],
+            Step.AMOUNT: [
+                _buttons("skipamount"),
+                MessageHandler(text, got_amount),
+                MessageHandler(other, use_buttons),
+            ],
             Step.CONFIRM: [_buttons("confirm", "cancel"), MessageHandler(other, use_buttons)],
         },
     )

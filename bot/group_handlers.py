@@ -50,7 +50,14 @@ async def bind_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
     def bind() -> Team | None:
         with svc.writer() as uow:
-            return bind_team_chat(uow, telegram_id=user.id, team_id=team_id, chat_id=chat.id, now=svc.clock(), admin_ids=svc.admin_ids)
+            return bind_team_chat(
+                uow,
+                telegram_id=user.id,
+                team_id=team_id,
+                chat_id=chat.id,
+                now=svc.clock(),
+                admin_ids=svc.admin_ids,
+            )
 
     team = await in_thread(bind)
     if team is None:  # someone else in the group pressed it, or the team is gone

@@ -51,7 +51,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def got_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     message = update.effective_message
     assert message is not None
-    return await _look_up(update, context, message.contact.phone_number if message.contact else (message.text or ""))
+    return await _look_up(
+        update, context, message.contact.phone_number if message.contact else (message.text or "")
+    )
 
 
 async def _look_up(update: Update, context: ContextTypes.DEFAULT_TYPE, typed: str) -> int:
@@ -61,7 +63,9 @@ async def _look_up(update: Update, context: ContextTypes.DEFAULT_TYPE, typed: st
 
     def load() -> Timeline | Refused | Invalid:
         with svc.uow() as uow:
-            return customer_history(uow, actor_telegram_id=user.id, phone=typed, now=svc.clock(), rules=svc.rules)
+            return customer_history(
+                uow, actor_telegram_id=user.id, phone=typed, now=svc.clock(), rules=svc.rules
+            )
 
     found = await in_thread(load)
     if isinstance(found, Invalid):
@@ -123,9 +127,15 @@ def _registration_lines(language: str, view: RegistrationView, zone: ZoneInfo) -
     if standing.provisional is not None:
         line += t(language, "history_provisional", state=raw(language, f"state_{standing.provisional.value}"))
     if standing.deadline is not None:
-        deadline = t(language, f"deadline_{standing.deadline.kind.value}", at=when(language, standing.deadline.at, zone))
+        deadline = t(
+            language,
+            f"deadline_{standing.deadline.kind.value}",
+            at=when(language, standing.deadline.at, zone),
+        )
         line += _separator(language) + deadline
-    detail = t(language, "history_masked") if view.masked else t(language, "history_address", address=view.address)
+    detail = (
+        t(language, "history_masked") if view.masked else t(language, "history_address", address=view.address)
+    )
     return [line, detail]
 
 
@@ -191,7 +201,10 @@ def handlers() -> list[Any]:
         ConversationHandler(
             entry_points=[CommandHandler("history", start)],
             states={
-                Step.PHONE: [MessageHandler(text | filters.CONTACT, got_phone), MessageHandler(other, ask_again)],
+                Step.PHONE: [
+                    MessageHandler(text | filters.CONTACT, got_phone),
+                    MessageHandler(other, ask_again),
+                ],
             },
             fallbacks=[CommandHandler("cancel", cancel)],
             allow_reentry=True,

@@ -78,8 +78,13 @@ class RateCap:
             return True
         current[1] += 1
         if current[1] == self.limit + 1:
-            log.warning("user %d sent more than %d updates in %g s: the rest of them are dropped for up to %g s",
-                        user_id, self.limit, self.window, self.window - (now - current[0]))
+            log.warning(
+                "user %d sent more than %d updates in %g s: the rest of them are dropped for up to %g s",
+                user_id,
+                self.limit,
+                self.window,
+                self.window - (now - current[0]),
+            )
         return current[1] <= self.limit
 
 
@@ -101,8 +106,10 @@ class RosterCache:
                 try:
                     self._ids = await asyncio.to_thread(self._load)
                 except Exception as exc:
-                    log.warning("could not read the roster (%s): every sender is let through until it can be read",
-                                type(exc).__name__)
+                    log.warning(
+                        "could not read the roster (%s): every sender is let through until it can be read",
+                        type(exc).__name__,
+                    )
                     self._ids = None
                 self._read_at = now
         return self._ids
@@ -151,7 +158,9 @@ class InboundGuard:
         ids = await self.roster.ids(now)
         if ids is None or user.id in ids:
             return True
-        refusing = (update.message is not None or update.callback_query is not None) and self._may_refuse(user.id, now)
+        refusing = (update.message is not None or update.callback_query is not None) and self._may_refuse(
+            user.id, now
+        )
         if refusing or self._invited.within(user.id, now):
             # Enrolled since the roster was read (an invitation here, or the CLI elsewhere)?
             try:

@@ -42,8 +42,17 @@ def reminder_message(outgoing: Outgoing, svc: Services) -> tuple[str, InlineKeyb
     )
     if reminder.kind is ReminderKind.EXPIRY:
         buttons = [
-            [InlineKeyboardButton(raw(language, "record_measurement"), callback_data=follow_up_dialog.start_data(registration.id))],
-            [InlineKeyboardButton(raw(language, "ask_extension_button"), callback_data=f"ex:go:{registration.id}")],
+            [
+                InlineKeyboardButton(
+                    raw(language, "record_measurement"),
+                    callback_data=follow_up_dialog.start_data(registration.id),
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    raw(language, "ask_extension_button"), callback_data=f"ex:go:{registration.id}"
+                )
+            ],
         ]
     else:
         buttons = [[follow_up_dialog.start_button(language, registration.id)]]
@@ -63,7 +72,9 @@ async def deliver(bot: Bot, svc: Services, outgoing: Outgoing, now: datetime) ->
     return status
 
 
-async def _attempt(send: Callable[[], Awaitable[None]], svc: Services, delivery_id: int | None, attempts: int, now: datetime) -> str:
+async def _attempt(
+    send: Callable[[], Awaitable[None]], svc: Services, delivery_id: int | None, attempts: int, now: datetime
+) -> str:
     """Run one send and record its result in the delivery log: sent, pending (retry with backoff,
     or after Telegram's retry_after), or undeliverable (blocked, chat gone) for good."""
     status, retry_at, error = "sent", None, None
@@ -98,7 +109,12 @@ def _seconds(value: Any) -> timedelta:
 
 
 async def deliver_summary(
-    bot: Bot, svc: Services, outgoing: SummaryOutgoing, now: datetime, report: TeamReport, workbooks: dict[str, bytes]
+    bot: Bot,
+    svc: Services,
+    outgoing: SummaryOutgoing,
+    now: datetime,
+    report: TeamReport,
+    workbooks: dict[str, bytes],
 ) -> str:
     """A team's summary (split under Telegram's 4,096 characters) and its tracking workbook;
     `workbooks` keeps the team's workbook per language and masking, built once for all its
@@ -110,11 +126,18 @@ async def deliver_summary(
     if variant not in workbooks:
         workbooks[variant] = await in_thread(
             lambda: tracking_workbook(
-                report.rows, language, svc.rules.zone, report.team.name, outgoing.day, mask_phones=recipient.mask_phones
+                report.rows,
+                language,
+                svc.rules.zone,
+                report.team.name,
+                outgoing.day,
+                mask_phones=recipient.mask_phones,
             )
         )
     workbook = workbooks[variant]
-    filename = raw(language, "digest_workbook_title", team=report.team.name, date=outgoing.day.isoformat()) + ".xlsx"
+    filename = (
+        raw(language, "digest_workbook_title", team=report.team.name, date=outgoing.day.isoformat()) + ".xlsx"
+    )
 
     async def send() -> None:
         for text in texts:
@@ -146,7 +169,13 @@ async def post_summaries(
     digest_time = time.fromisoformat(svc.settings.digest_time)
     planned = await in_thread(
         lambda: plan_summaries(
-            svc.writer, now, svc.rules, digest_time=digest_time, mask_groups=svc.settings.digest_mask_phones, dry_run=dry_run, only_team=only_team
+            svc.writer,
+            now,
+            svc.rules,
+            digest_time=digest_time,
+            mask_groups=svc.settings.digest_mask_phones,
+            dry_run=dry_run,
+            only_team=only_team,
         )
     )
     if dry_run:
@@ -158,13 +187,20 @@ async def post_summaries(
         report = await in_thread(lambda: _report(svc, team_id, now))
         workbooks: dict[str, bytes] = {}
         for outgoing in (o for o in planned if o.recipient.team.id == team_id):
-            status = await deliver_summary(bot, svc, outgoing, now, report, workbooks) if report else "dropped"
+            status = (
+                await deliver_summary(bot, svc, outgoing, now, report, workbooks) if report else "dropped"
+            )
             results.append((outgoing, status))
     return results
 
 
 async def sweep(
-    bot: Bot, svc: Services, now: datetime, *, dry_run: bool = False, going_on: Callable[[], bool] = lambda: True
+    bot: Bot,
+    svc: Services,
+    now: datetime,
+    *,
+    dry_run: bool = False,
+    going_on: Callable[[], bool] = lambda: True,
 ) -> list[tuple[Outgoing, str]]:
     """One pass: plan (record) what is due at `now`, then deliver it — until `going_on` says the
     bot is stopping (SIGTERM must not wait for a long catch-up); the rest goes out after the
@@ -184,12 +220,21 @@ async def sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every minute: reminders due now, and today's summaries once the digest time has come."""
     svc: Services = context.bot_data["services"]
     now = svc.clock()
+
     def going_on() -> bool:
         return context.application.running
 
     results = await sweep(context.bot, svc, now, going_on=going_on)
     if results:
-        log.info("reminder sweep: %d sent, %d not", sum(s == "sent" for _, s in results), sum(s != "sent" for _, s in results))
+        log.info(
+            "reminder sweep: %d sent, %d not",
+            sum(s == "sent" for _, s in results),
+            sum(s != "sent" for _, s in results),
+        )
     summaries = await post_summaries(context.bot, svc, now, going_on=going_on)
     if summaries:
-        log.info("summaries: %d sent, %d not", sum(s == "sent" for _, s in summaries), sum(s != "sent" for _, s in summaries))
+        log.info(
+            "summaries: %d sent, %d not",
+            sum(s == "sent" for _, s in summaries),
+            sum(s != "sent" for _, s in summaries),
+        )

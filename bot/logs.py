@@ -53,7 +53,9 @@ def without_content(value: object) -> object:
     kind and update ids; numbers, and containers of nothing but numbers, as they are."""
     if isinstance(value, str):
         ids = [a or b for a, b in _UPDATE_ID_RE.findall(value)]
-        return f"<{len(value)} characters of update data, update ids {', '.join(ids)}>" if ids else redact(value)
+        return (
+            f"<{len(value)} characters of update data, update ids {', '.join(ids)}>" if ids else redact(value)
+        )
     if isinstance(value, bytes | bytearray | memoryview):
         return f"<{len(value)} bytes>"
     if isinstance(value, TelegramObject):
@@ -62,7 +64,9 @@ def without_content(value: object) -> object:
         if not _holds_content(value):
             return value
         ids = sorted(set(_update_ids(value)))
-        return f"<{type(value).__name__} of {len(value)} items" + (f", update ids {', '.join(map(str, ids))}>" if ids else ">")
+        return f"<{type(value).__name__} of {len(value)} items" + (
+            f", update ids {', '.join(map(str, ids))}>" if ids else ">"
+        )
     return value if value is None or isinstance(value, int | float) else redact(str(value))
 
 
@@ -87,7 +91,11 @@ def _update_ids(value: object) -> list[int]:
 
 
 def _described(value: TelegramObject) -> str:
-    ids = [f"{name} {getattr(value, name)}" for name in ("update_id", "message_id", "id") if isinstance(getattr(value, name, None), int | str)]
+    ids = [
+        f"{name} {getattr(value, name)}"
+        for name in ("update_id", "message_id", "id")
+        if isinstance(getattr(value, name, None), int | str)
+    ]
     return " ".join([type(value).__name__, *ids])
 
 

@@ -32,7 +32,9 @@ def notice_text(notice: Notice, svc: Services, reason: str | None = None) -> str
     )
 
 
-async def deliver(bot: Bot, chat_id: int, text: str, *, what: str, reply_markup: InlineKeyboardMarkup | None = None) -> bool:
+async def deliver(
+    bot: Bot, chat_id: int, text: str, *, what: str, reply_markup: InlineKeyboardMarkup | None = None
+) -> bool:
     """One recipient's message. A recipient who blocked the bot or never opened it fails alone:
     the others are still told, and the dialog that caused the message still ends normally."""
     try:
@@ -51,4 +53,6 @@ async def send_notices(
     reason: str | None = None,
 ) -> None:
     for notice in notices:
-        await deliver(context.bot, notice.to.telegram_id, notice_text(notice, svc, reason), what=f"{notice.what} notice")
+        await deliver(
+            context.bot, notice.to.telegram_id, notice_text(notice, svc, reason), what=f"{notice.what} notice"
+        )

@@ -20,7 +20,14 @@ CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH  # 1,024
 ELLIPSIS = "…"
 
 _TEXT_ENDPOINTS = {"sendMessage": "text", "editMessageText": "text"}
-_CAPTION_ENDPOINTS = {"sendDocument", "sendPhoto", "sendVideo", "sendAudio", "sendVoice", "editMessageCaption"}
+_CAPTION_ENDPOINTS = {
+    "sendDocument",
+    "sendPhoto",
+    "sendVideo",
+    "sendAudio",
+    "sendVoice",
+    "editMessageCaption",
+}
 # A tag, an entity, or one character: what Telegram's HTML parser sees.
 _HTML_TOKEN = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>|&#?\w+;|.", re.DOTALL)
 

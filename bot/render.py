@@ -5,13 +5,13 @@ from __future__ import annotations
 import html
 from zoneinfo import ZoneInfo
 
+from bot.texts import raw, t, when
 from domain.customer_details import Invalid, display_phone, mask_name
 from domain.filing import Accepted, FilingOutcome, Reason, Rejected
 from domain.lifecycle import Deadline, DeadlineKind
 from domain.registrations import Refused
-from domain.rules import Rules
 from domain.roster import Held
-from bot.texts import raw, t, when
+from domain.rules import Rules
 
 _LIMITS = {
     "name_too_long": "max_name_chars",
@@ -54,11 +54,23 @@ def verdict(lang: str, outcome: FilingOutcome, rules: Rules, *, holder_of_simila
             lines.append(t(lang, "accepted_pending_review"))
         if outcome.challenge_of is not None:
             lines.append(
-                t(lang, "accepted_challenge", holder=outcome.challenge_of.holder_name, days=rules.lapse_after_days)
+                t(
+                    lang,
+                    "accepted_challenge",
+                    holder=outcome.challenge_of.holder_name,
+                    days=rules.lapse_after_days,
+                )
             )
         if outcome.needs_review and outcome.similar:
             similar = outcome.similar[0]
-            lines.append(t(lang, "needs_review_filer", holder=holder_of_similar or "?", other=mask_name(similar.customer_name)))
+            lines.append(
+                t(
+                    lang,
+                    "needs_review_filer",
+                    holder=holder_of_similar or "?",
+                    other=mask_name(similar.customer_name),
+                )
+            )
         return "\n".join(line for line in lines if line)
     return rejection(lang, outcome, rules)
 
@@ -68,7 +80,12 @@ def rejection(lang: str, outcome: Rejected, rules: Rules) -> str:
     match outcome.reason:
         case Reason.DUPLICATE:
             assert outcome.held_since is not None
-            return t(lang, "rejected_duplicate", holder=outcome.holder_name, since=when(lang, outcome.held_since, zone))
+            return t(
+                lang,
+                "rejected_duplicate",
+                holder=outcome.holder_name,
+                since=when(lang, outcome.held_since, zone),
+            )
         case Reason.ALREADY_YOURS:
             assert outcome.held_since is not None
             return t(
@@ -81,10 +98,20 @@ def rejection(lang: str, outcome: Rejected, rules: Rules) -> str:
             return t(lang, "rejected_quota", used=outcome.quota_used, limit=outcome.quota_limit)
         case Reason.LATE:
             assert outcome.obtained_at is not None
-            return t(lang, "rejected_late", obtained=when(lang, outcome.obtained_at, zone), hours=rules.filing_window_hours)
+            return t(
+                lang,
+                "rejected_late",
+                obtained=when(lang, outcome.obtained_at, zone),
+                hours=rules.filing_window_hours,
+            )
         case Reason.REFILE_COOLDOWN:
             assert outcome.expired_at is not None
-            text = t(lang, "rejected_refile_cooldown", expired=when(lang, outcome.expired_at, zone), days=rules.refile_cooldown_days)
+            text = t(
+                lang,
+                "rejected_refile_cooldown",
+                expired=when(lang, outcome.expired_at, zone),
+                days=rules.refile_cooldown_days,
+            )
             return text + t(lang, "refile_cooldown_extend") if outcome.may_extend else text
         case Reason.ALREADY_SOLD:
             return t(lang, "rejected_already_sold")
@@ -102,7 +129,9 @@ def held_line(lang: str, number: int, held: Held, zone: ZoneInfo) -> str:
     if standing.provisional is not None:
         parts.append(t(lang, "provisional_credit", state=raw(lang, f"state_{standing.provisional.value}")))
     if standing.deadline is not None:
-        parts.append(t(lang, f"deadline_{standing.deadline.kind.value}", at=when(lang, standing.deadline.at, zone)))
+        parts.append(
+            t(lang, f"deadline_{standing.deadline.kind.value}", at=when(lang, standing.deadline.at, zone))
+        )
     line = "，".join(parts) if lang == "zh" else ", ".join(parts)
     return line + (t(lang, "review_flag") if r.needs_review else "")
 

@@ -88,7 +88,9 @@ async def _join(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -
 
     def redeem() -> Enrolled | None:
         with svc.writer() as uow:
-            return redeem_invite(uow, code=code, telegram_id=user.id, name=user.full_name[:80], now=svc.clock())
+            return redeem_invite(
+                uow, code=code, telegram_id=user.id, name=user.full_name[:80], now=svc.clock()
+            )
 
     enrolled = await in_thread(redeem)
     if enrolled is None:
@@ -146,14 +148,21 @@ async def _mine_page(update: Update, context: ContextTypes.DEFAULT_TYPE, page: i
         if pages > 1:
             lines.append(t(language, "mine_page", page=page + 1, pages=pages))
         rows = [
-            [InlineKeyboardButton(f"{i}. {raw(language, 'follow_button')} {h.registration.customer_name}"[:60], callback_data=follow_up_dialog.start_data(h.registration.id))]
+            [
+                InlineKeyboardButton(
+                    f"{i}. {raw(language, 'follow_button')} {h.registration.customer_name}"[:60],
+                    callback_data=follow_up_dialog.start_data(h.registration.id),
+                )
+            ]
             for i, h in shown
         ]
         turns = []
         if page > 0:
             turns.append(InlineKeyboardButton(raw(language, "page_prev"), callback_data=f"{MINE}:p:{page}"))
         if page < pages - 1:
-            turns.append(InlineKeyboardButton(raw(language, "page_next"), callback_data=f"{MINE}:p:{page + 2}"))
+            turns.append(
+                InlineKeyboardButton(raw(language, "page_next"), callback_data=f"{MINE}:p:{page + 2}")
+            )
         if turns:
             rows.append(turns)
         text, keyboard = "\n".join(lines), InlineKeyboardMarkup(rows)
@@ -183,7 +192,9 @@ async def quota(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if status is None:
         await message.reply_text(t(language, "quota_store"))
     else:
-        await message.reply_text(t(language, "quota_status", used=status.used, limit=status.limit, left=status.left))
+        await message.reply_text(
+            t(language, "quota_status", used=status.used, limit=status.limit, left=status.left)
+        )
 
 
 # --- /invite: role → team → one-time link ------------------------------------------------------
@@ -200,9 +211,14 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message is not None
     if not await _admin(update, context):
-        await message.reply_text(t(language, "not_admin") if await current_staff(update, context) else t(language, "stranger"))
+        await message.reply_text(
+            t(language, "not_admin") if await current_staff(update, context) else t(language, "stranger")
+        )
         return
-    rows = [[InlineKeyboardButton(raw(language, f"role_{r.value}"), callback_data=f"{INVITE}:role:{r.value}")] for r in Role]
+    rows = [
+        [InlineKeyboardButton(raw(language, f"role_{r.value}"), callback_data=f"{INVITE}:role:{r.value}")]
+        for r in Role
+    ]
     await message.reply_text(t(language, "ask_invite_role"), reply_markup=InlineKeyboardMarkup(rows))
 
 
@@ -229,7 +245,8 @@ async def invite_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             await query.edit_message_text(t(language, "no_teams"))
             return
         rows = [
-            [InlineKeyboardButton(team.name, callback_data=f"{INVITE}:role:{role.value}:{team.id}")] for team in teams
+            [InlineKeyboardButton(team.name, callback_data=f"{INVITE}:role:{role.value}:{team.id}")]
+            for team in teams
         ]
         await query.edit_message_text(t(language, "ask_invite_team"), reply_markup=InlineKeyboardMarkup(rows))
         return

@@ -54,7 +54,9 @@ def _stopping(stop: asyncio.Event, signum: int) -> Callable[[], None]:
     return handler
 
 
-async def _active(settings: Settings, engine: Engine, stop: asyncio.Event, lock: Lock, *, webhook: bool) -> int:
+async def _active(
+    settings: Settings, engine: Engine, stop: asyncio.Event, lock: Lock, *, webhook: bool
+) -> int:
     run_id = uuid.uuid4().hex
     application = build_application(settings, engine, run_id=run_id)
     ledger = application.ledger
@@ -66,7 +68,9 @@ async def _active(settings: Settings, engine: Engine, stop: asyncio.Event, lock:
         await asyncio.to_thread(ledger.forget_before, cutoff)
 
     if application.job_queue is not None:
-        application.job_queue.run_repeating(forget_handled_updates, interval=3600, first=60, name="forget-updates")
+        application.job_queue.run_repeating(
+            forget_handled_updates, interval=3600, first=60, name="forget-updates"
+        )
     server: WebhookServer | None = None
     async with application:  # initialize … shutdown
         if application.post_init:
@@ -77,7 +81,9 @@ async def _active(settings: Settings, engine: Engine, stop: asyncio.Event, lock:
             server = await _start_webhook(application, settings, engine)
         else:
             assert application.updater is not None
-            await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, error_callback=_PollErrors())
+            await application.updater.start_polling(
+                allowed_updates=ALLOWED_UPDATES, error_callback=_PollErrors()
+            )
         log.info("leadbot is running (%s)", "webhook" if webhook else "polling")
         lost = asyncio.create_task(leadership.watch(lock, settings.standby_check_seconds))
         stopped = asyncio.create_task(stop.wait())
@@ -96,7 +102,9 @@ async def _active(settings: Settings, engine: Engine, stop: asyncio.Event, lock:
     return EXIT_LOST_LOCK if lost_lock else 0
 
 
-async def _start_webhook(application: LedgeredApplication, settings: Settings, engine: Engine) -> WebhookServer:
+async def _start_webhook(
+    application: LedgeredApplication, settings: Settings, engine: Engine
+) -> WebhookServer:
     assert settings.webhook_url and settings.webhook_secret
     server = WebhookServer(
         application,
@@ -125,7 +133,9 @@ class _PollErrors:
         if isinstance(error, Conflict):
             if now - self._said_at > 60:
                 self._said_at = now
-                log.error("Telegram says another process is polling with this bot's token (409 Conflict); "
-                          "backing off — run a second server as a standby on the same database instead")
+                log.error(
+                    "Telegram says another process is polling with this bot's token (409 Conflict); "
+                    "backing off — run a second server as a standby on the same database instead"
+                )
             return
         log.warning("polling Telegram failed (%s: %s); retrying", type(error).__name__, error)

@@ -33,7 +33,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "menu_quota": {"zh": "/quota 本月报备额度", "en": "/quota this month's quota"},
     "menu_admin": {"zh": "/invite 邀请同事加入", "en": "/invite invite a colleague"},
     "menu_manager": {"zh": "/history 查客户完整记录", "en": "/history a customer's full record"},
-    "menu_dept_head": {"zh": "/arbitrate 裁决报备或业绩归属", "en": "/arbitrate decide who holds a customer or a credit"},
+    "menu_dept_head": {
+        "zh": "/arbitrate 裁决报备或业绩归属",
+        "en": "/arbitrate decide who holds a customer or a credit",
+    },
     "menu_none": {
         "zh": "你目前没有可用的报备功能（未分配导购/业务员角色或团队）。如有疑问请联系管理员。",
         "en": "You have no filing role or team yet. Please ask an admin if this is wrong.",
@@ -51,13 +54,19 @@ TEXTS: dict[str, dict[str, str]] = {
     # --- issue 10 items 1, 2: group help, the full workbook in private --------------------------
     "cmd_help": {"zh": "帮助", "en": "Help"},
     "cmd_export": {"zh": "团队跟踪表（完整）", "en": "Team tracking workbook (full)"},
-    "menu_export": {"zh": "/export 团队意向客户跟踪表（完整版）", "en": "/export the team's tracking workbook (full)"},
+    "menu_export": {
+        "zh": "/export 团队意向客户跟踪表（完整版）",
+        "en": "/export the team's tracking workbook (full)",
+    },
     "help_group": {
         "zh": "群里可用：\n/bindteam 本群接收团队日报\n/unbindteam 本群不再接收日报\n/help 帮助\n报备、跟进、查询请在与我的私聊中进行；群里不显示客户资料。",
         "en": "In groups:\n/bindteam this group gets the team's daily summary\n/unbindteam stop the summary here\n/help this help\nFiling, follow-ups and look-ups happen in a private chat with me; no customer details are shown in groups.",
     },
     "workbook_private_button": {"zh": "📥 完整表格发我私聊", "en": "📥 Full workbook in private"},
-    "workbook_sent_private": {"zh": "完整表格已私聊发给你。", "en": "The full workbook is in your private chat."},
+    "workbook_sent_private": {
+        "zh": "完整表格已私聊发给你。",
+        "en": "The full workbook is in your private chat.",
+    },
     "workbook_not_entitled": {
         "zh": "只有该团队的店长/主管、运营经理和部门负责人可以获取完整表格。",
         "en": "Only the team's managers, ops managers and department heads may have the full workbook.",
@@ -121,7 +130,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "<b>4/6</b> What does the customer need? (e.g. 1.8 m mattress, sofa) You may skip this.",
     },
     "skip": {"zh": "跳过", "en": "Skip"},
-    "ask_purchase": {"zh": "<b>5/6</b> 预计什么时候购买？", "en": "<b>5/6</b> When does the customer expect to buy?"},
+    "ask_purchase": {
+        "zh": "<b>5/6</b> 预计什么时候购买？",
+        "en": "<b>5/6</b> When does the customer expect to buy?",
+    },
     "purchase_week": {"zh": "一周内", "en": "Within a week"},
     "purchase_month": {"zh": "一个月内", "en": "Within a month"},
     "purchase_quarter": {"zh": "1–3 个月", "en": "1–3 months"},
@@ -231,7 +243,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "这是电话号码，不是地址。请输入客户的详细地址（小区/街道和楼栋门牌）。",
         "en": "That is a phone number, not an address. Please type the customer's detailed address (street or estate and building/door).",
     },
-    "reason_too_short": {"zh": "请写明理由（至少两个字）。", "en": "Please give a reason (at least two characters)."},
+    "reason_too_short": {
+        "zh": "请写明理由（至少两个字）。",
+        "en": "Please give a reason (at least two characters).",
+    },
     "reason_too_long": {
         "zh": "理由太长了（最多 {max} 个字），请简短些。",
         "en": "That reason is too long (at most {max} characters); please keep it short.",
@@ -265,7 +280,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "next_follow_up": {"zh": "请在 {at} 前完成首次跟进。", "en": "Follow up by {at}."},
     "next_follow_up_again": {"zh": "请在 {at} 前再次跟进。", "en": "Follow up again by {at}."},
-    "next_lapse": {"zh": "请在 {at} 前跟进，否则报备失去保护。", "en": "Follow up by {at} or the claim loses its protection."},
+    "next_lapse": {
+        "zh": "请在 {at} 前跟进，否则报备失去保护。",
+        "en": "Follow up by {at} or the claim loses its protection.",
+    },
     "next_expiry": {
         "zh": "业务报备须在 {at} 前上门量尺或下定，否则自动失效。",
         "en": "Measure on site or take a deposit by {at}, or the registration expires.",
@@ -359,16 +377,25 @@ TEXTS: dict[str, dict[str, str]] = {
     # --- follow-ups (/follow) ----------------------------------------------------------------
     "cmd_follow": {"zh": "记录跟进", "en": "Record a follow-up"},
     "cmd_extend": {"zh": "申请延期", "en": "Ask for an extension"},
-    "menu_follow": {"zh": "/follow 记录跟进\n/extend 业务报备申请延期", "en": "/follow record a follow-up\n/extend ask for more time (field)"},
+    "menu_follow": {
+        "zh": "/follow 记录跟进\n/extend 业务报备申请延期",
+        "en": "/follow record a follow-up\n/extend ask for more time (field)",
+    },
     "follow_button": {"zh": "✍️ 跟进", "en": "✍️ Follow up"},
     "follow_pick": {
         "zh": "📝 记录跟进（随时发送 /cancel 取消）\n\n选择客户：",
         "en": "📝 Record a follow-up (send /cancel at any time to stop)\n\nWhich customer?",
     },
-    "follow_none": {"zh": "你目前没有可以跟进的报备。", "en": "You have no registration to follow up right now."},
+    "follow_none": {
+        "zh": "你目前没有可以跟进的报备。",
+        "en": "You have no registration to follow up right now.",
+    },
     "page_prev": {"zh": "⬅️ 上一页", "en": "⬅️ Previous"},
     "page_next": {"zh": "下一页 ➡️", "en": "Next ➡️"},
-    "follow_ask_kind": {"zh": "<b>{name}</b>：这次跟进是什么？", "en": "<b>{name}</b>: what kind of follow-up?"},
+    "follow_ask_kind": {
+        "zh": "<b>{name}</b>：这次跟进是什么？",
+        "en": "<b>{name}</b>: what kind of follow-up?",
+    },
     "kind_call": {"zh": "📞 电话", "en": "📞 Call"},
     "kind_message": {"zh": "💬 微信/短信", "en": "💬 Message"},
     "kind_store_visit": {"zh": "🏬 到店", "en": "🏬 Store visit"},
@@ -383,7 +410,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "简单记一句（如：客户想看 1.8 米床垫，周末来店），可跳过。",
         "en": "A short note (e.g. wants a 1.8 m mattress, will come at the weekend); you may skip it.",
     },
-    "note_too_long": {"zh": "太长了（最多 {max} 个字），请简短些。", "en": "Too long (at most {max} characters); please keep it short."},
+    "note_too_long": {
+        "zh": "太长了（最多 {max} 个字），请简短些。",
+        "en": "Too long (at most {max} characters); please keep it short.",
+    },
     "follow_ask_next": {
         "zh": "下次计划什么时候联系？请点选，或输入日期时间，如 {example}",
         "en": "When do you plan the next contact? Pick one, or type the date and time, e.g. {example}",
@@ -406,8 +436,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Please confirm: record “{kind}” for <b>{name}</b>{amount}.\n{warning}",
     },
     "amount_suffix": {"zh": "，金额 ¥{amount}", "en": ", amount ¥{amount}"},
-    "warning_deal": {"zh": "成交后报备关闭，业绩记入你名下。", "en": "The registration closes and the credit is yours."},
-    "warning_deposit": {"zh": "下定后业绩记入你名下，不再失效。", "en": "The credit is yours and the registration no longer expires."},
+    "warning_deal": {
+        "zh": "成交后报备关闭，业绩记入你名下。",
+        "en": "The registration closes and the credit is yours.",
+    },
+    "warning_deposit": {
+        "zh": "下定后业绩记入你名下，不再失效。",
+        "en": "The credit is yours and the registration no longer expires.",
+    },
     "warning_deal_pending": {
         "zh": "这条报备待主管审核：成交先记为暂定，审核通过后才关闭报备、业绩记入你名下；驳回则作废。",
         "en": "This registration awaits review: the deal is provisional; on approval it closes and the credit is yours, on rejection it is void.",
@@ -416,30 +452,63 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "这条报备待主管审核：下定先记为暂定，审核通过后业绩才记入你名下；驳回则作废。",
         "en": "This registration awaits review: the deposit is provisional; the credit is yours only once it is approved, and void if rejected.",
     },
-    "warning_lost": {"zh": "标记流失后客户将释放给其他同事。", "en": "The customer becomes free for colleagues."},
-    "follow_saved": {"zh": "✅ 已记录「{kind}」：{name}。\n当前状态：{state}。", "en": "✅ Recorded “{kind}” for {name}.\nState now: {state}."},
+    "warning_lost": {
+        "zh": "标记流失后客户将释放给其他同事。",
+        "en": "The customer becomes free for colleagues.",
+    },
+    "follow_saved": {
+        "zh": "✅ 已记录「{kind}」：{name}。\n当前状态：{state}。",
+        "en": "✅ Recorded “{kind}” for {name}.\nState now: {state}.",
+    },
     "follow_next_contact": {"zh": "计划下次联系：{at}", "en": "Next contact planned: {at}"},
-    "refused_not_holder": {"zh": "❌ 这不是你的报备，只有有效报备人可以记录跟进。", "en": "❌ This is not your registration; only its valid holder can record on it."},
+    "refused_not_holder": {
+        "zh": "❌ 这不是你的报备，只有有效报备人可以记录跟进。",
+        "en": "❌ This is not your registration; only its valid holder can record on it.",
+    },
     "refused_not_found": {"zh": "❌ 找不到这条报备。", "en": "❌ That registration does not exist."},
-    "refused_closed": {"zh": "❌ 这条报备已{state}，不能再记录。", "en": "❌ This registration is {state} now; nothing can be recorded on it."},
+    "refused_closed": {
+        "zh": "❌ 这条报备已{state}，不能再记录。",
+        "en": "❌ This registration is {state} now; nothing can be recorded on it.",
+    },
     "refused_bad_amount": {"zh": "❌ 金额不对。", "en": "❌ That amount is not right."},
     "refused_amount_required": {"zh": "❌ 成交必须填写金额。", "en": "❌ A deal needs its amount."},
     "refused_note_too_long": {"zh": "❌ 文字太长了。", "en": "❌ That text is too long."},
     "refused_not_staff": {"zh": "❌ 你目前没有权限。", "en": "❌ You are not allowed to do this."},
-    "refused_not_field": {"zh": "❌ 只有业务报备有 15 天失效期，门店报备无需延期。", "en": "❌ Only field registrations expire; store registrations need no extension."},
-    "refused_extension_pending": {"zh": "❌ 已有一个延期申请在等待部门负责人处理。", "en": "❌ An extension request is already waiting for the department head."},
-    "refused_taken": {"zh": "❌ 这位客户已由其他同事报备，不能再延期。", "en": "❌ A colleague has filed this customer since; it can no longer be extended."},
+    "refused_not_field": {
+        "zh": "❌ 只有业务报备有 15 天失效期，门店报备无需延期。",
+        "en": "❌ Only field registrations expire; store registrations need no extension.",
+    },
+    "refused_extension_pending": {
+        "zh": "❌ 已有一个延期申请在等待部门负责人处理。",
+        "en": "❌ An extension request is already waiting for the department head.",
+    },
+    "refused_taken": {
+        "zh": "❌ 这位客户已由其他同事报备，不能再延期。",
+        "en": "❌ A colleague has filed this customer since; it can no longer be extended.",
+    },
     "refused_not_entitled": {"zh": "❌ 你无权做这个决定。", "en": "❌ You are not entitled to decide this."},
-    "refused_already_decided": {"zh": "❌ 这个申请已经处理过了。", "en": "❌ This request was already decided."},
+    "refused_already_decided": {
+        "zh": "❌ 这个申请已经处理过了。",
+        "en": "❌ This request was already decided.",
+    },
     "refused_reason_required": {"zh": "❌ 必须写明理由。", "en": "❌ A reason is required."},
-    "refused_no_credit": {"zh": "❌ 这条报备还没有下定或成交，没有业绩可以调整。", "en": "❌ This registration has no deposit or deal whose credit could move."},
-    "refused_bad_target": {"zh": "❌ 只能转给在职的导购或业务员。", "en": "❌ It can only go to an active store guide or field salesperson."},
+    "refused_no_credit": {
+        "zh": "❌ 这条报备还没有下定或成交，没有业绩可以调整。",
+        "en": "❌ This registration has no deposit or deal whose credit could move.",
+    },
+    "refused_bad_target": {
+        "zh": "❌ 只能转给在职的导购或业务员。",
+        "en": "❌ It can only go to an active store guide or field salesperson.",
+    },
     "refused_not_pending": {
         "zh": "❌ 这条报备已经审核过了（当前：{state}），无需再处理。",
         "en": "❌ This registration has been reviewed already (now: {state}); nothing is left to decide.",
     },
     "follow_cancelled": {"zh": "已取消，没有记录任何跟进。", "en": "Cancelled; nothing was recorded."},
-    "use_buttons_above": {"zh": "请用上面的按钮选择，或发送 /cancel 取消。", "en": "Please use the buttons above, or send /cancel."},
+    "use_buttons_above": {
+        "zh": "请用上面的按钮选择，或发送 /cancel 取消。",
+        "en": "Please use the buttons above, or send /cancel.",
+    },
     # --- extensions, reviews, arbitration -------------------------------------------------------
     "extend_pick": {"zh": "选择要申请延期的业务报备：", "en": "Which field registration needs more time?"},
     "extend_none": {
@@ -522,17 +591,29 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "arb_none": {"zh": "这个号码没有报备记录。", "en": "There is no registration for this number."},
     "arb_pick": {"zh": "选择要裁决的报备：", "en": "Which registration?"},
-    "arb_ask_action": {"zh": "<b>{name}</b>，报备人 {holder}，{state}。裁决什么？", "en": "<b>{name}</b>, held by {holder}, {state}. What do you decide?"},
+    "arb_ask_action": {
+        "zh": "<b>{name}</b>，报备人 {holder}，{state}。裁决什么？",
+        "en": "<b>{name}</b>, held by {holder}, {state}. What do you decide?",
+    },
     "arb_transfer": {"zh": "转给其他同事跟进", "en": "Move it to another colleague"},
     "arb_credit": {"zh": "调整业绩归属", "en": "Move the credit"},
-    "arb_nothing": {"zh": "这条报备已关闭且没有业绩，无可裁决。", "en": "This registration is closed and has no credit; nothing to decide."},
+    "arb_nothing": {
+        "zh": "这条报备已关闭且没有业绩，无可裁决。",
+        "en": "This registration is closed and has no credit; nothing to decide.",
+    },
     "arb_ask_target": {"zh": "转给谁？", "en": "To whom?"},
-    "arb_ask_reason": {"zh": "裁决理由？（必填，会告诉相关同事）", "en": "The reason? (required; the people concerned will see it)"},
+    "arb_ask_reason": {
+        "zh": "裁决理由？（必填，会告诉相关同事）",
+        "en": "The reason? (required; the people concerned will see it)",
+    },
     "arb_confirm": {
         "zh": "请确认裁决：{what}\n客户：{name}\n从 {from_} 到 {to}\n理由：{reason}",
         "en": "Please confirm: {what}\nCustomer: {name}\nFrom {from_} to {to}\nReason: {reason}",
     },
-    "arb_done": {"zh": "✅ 裁决已记录：{what}，{name} → {to}。", "en": "✅ Decision recorded: {what}, {name} → {to}."},
+    "arb_done": {
+        "zh": "✅ 裁决已记录：{what}，{name} → {to}。",
+        "en": "✅ Decision recorded: {what}, {name} → {to}.",
+    },
     # --- reminders (RULES §5) -------------------------------------------------------------------
     "reminder_follow_up": {
         "zh": "⏰ 跟进提醒：客户 <b>{name}</b>（{phone}）请在 {at} 前跟进（每 {every} 天至少跟进一次）。",
@@ -549,15 +630,30 @@ TEXTS: dict[str, dict[str, str]] = {
     "record_measurement": {"zh": "📐 记录量尺/下定", "en": "📐 Record measurement/deposit"},
     "ask_extension_button": {"zh": "🕒 申请延期", "en": "🕒 Ask for an extension"},
     # --- group chats ----------------------------------------------------------------------------
-    "bind_group_only": {"zh": "请在经理群里发送这个命令。", "en": "Send this command in the managers' group chat."},
+    "bind_group_only": {
+        "zh": "请在经理群里发送这个命令。",
+        "en": "Send this command in the managers' group chat.",
+    },
     "bind_not_allowed": {
         "zh": "只有该团队的店长/主管或管理员可以绑定群。",
         "en": "Only the team's store manager or supervisor, or an admin, can bind a group.",
     },
-    "bind_pick": {"zh": "这个群接收哪个团队的每日日报？", "en": "Which team's daily summary should this group receive?"},
-    "bind_done": {"zh": "✅ 本群将每天 {time} 收到「{team}」的日报。", "en": "✅ This group will get {team}'s daily summary at {time}."},
-    "unbind_done": {"zh": "✅ 本群不再接收日报：{teams}", "en": "✅ This group no longer gets the summary of: {teams}"},
-    "unbind_nothing": {"zh": "本群没有绑定团队，或你无权解绑。", "en": "No team is bound here, or you may not unbind it."},
+    "bind_pick": {
+        "zh": "这个群接收哪个团队的每日日报？",
+        "en": "Which team's daily summary should this group receive?",
+    },
+    "bind_done": {
+        "zh": "✅ 本群将每天 {time} 收到「{team}」的日报。",
+        "en": "✅ This group will get {team}'s daily summary at {time}.",
+    },
+    "unbind_done": {
+        "zh": "✅ 本群不再接收日报：{teams}",
+        "en": "✅ This group no longer gets the summary of: {teams}",
+    },
+    "unbind_nothing": {
+        "zh": "本群没有绑定团队，或你无权解绑。",
+        "en": "No team is bound here, or you may not unbind it.",
+    },
     # --- takeover and other news the bot brings unasked ---------------------------------------------
     "accepted_challenge": {
         "zh": "⚠️ {holder} 的这条报备已超过 {days} 天未跟进。你的报备作为“接手申请”受理：如果你在 {holder} 跟进之前记录下定或成交，客户归你；如果 {holder} 先跟进，你的申请作废。",
@@ -579,7 +675,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "❌ 报备未通过：这位客户是你的报备，于 {expired} 失效，{days} 天内不能重新报备。",
         "en": "❌ Not filed: this customer's registration of yours expired on {expired}; it cannot be re-filed within {days} days.",
     },
-    "refile_cooldown_extend": {"zh": "需要更多时间请用 /extend 申请延期。", "en": " Use /extend to ask for more time instead."},
+    "refile_cooldown_extend": {
+        "zh": "需要更多时间请用 /extend 申请延期。",
+        "en": " Use /extend to ask for more time instead.",
+    },
     # --- issue 10 item 14: a deposit or deal recorded while review is pending is provisional -----
     "provisional_credit": {"zh": "⏳ {state}，业绩暂定", "en": "⏳ {state}, credit provisional"},
 }
@@ -621,6 +720,8 @@ def language_of(telegram_language: str | None, default: str) -> str:
 
 
 from bot.texts_history import HISTORY_TEXTS  # noqa: E402
+
 TEXTS.update(HISTORY_TEXTS)
 from bot.texts_digest import DIGEST_TEXTS  # noqa: E402
+
 TEXTS.update(DIGEST_TEXTS)

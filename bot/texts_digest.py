@@ -20,15 +20,24 @@ DIGEST_TEXTS: dict[str, dict[str, str]] = {
         "en": "   …and {count} more: see the tracking sheet",
     },
     "digest_all_clear": {"zh": "✅ 没有待处理的事项。", "en": "✅ Nothing needs attention."},
-    "digest_new": {"zh": "<b>🆕 今日新报备（{count}）</b>", "en": "<b>🆕 New registrations today ({count})</b>"},
+    "digest_new": {
+        "zh": "<b>🆕 今日新报备（{count}）</b>",
+        "en": "<b>🆕 New registrations today ({count})</b>",
+    },
     "digest_new_line": {
         "zh": "• {holder}：{customer} {phone}，{at}",
         "en": "• {holder}: {customer} {phone}, {at}",
     },
-    "digest_follow_ups": {"zh": "<b>📞 今日跟进（{count}）</b>", "en": "<b>📞 Follow-ups today ({count})</b>"},
+    "digest_follow_ups": {
+        "zh": "<b>📞 今日跟进（{count}）</b>",
+        "en": "<b>📞 Follow-ups today ({count})</b>",
+    },
     "digest_follow_up_line": {"zh": "• {name}：{count} 次", "en": "• {name}: {count}"},
     "digest_unknown_staff": {"zh": "非在册人员", "en": "someone not on the roster"},
-    "digest_credits": {"zh": "<b>💰 今日下定 / 成交（{count}）</b>", "en": "<b>💰 Deposits and deals today ({count})</b>"},
+    "digest_credits": {
+        "zh": "<b>💰 今日下定 / 成交（{count}）</b>",
+        "en": "<b>💰 Deposits and deals today ({count})</b>",
+    },
     "digest_credit_line": {
         "zh": "• {kind}：{customer} {phone}{amount}，业绩归 <b>{credited}</b>，{at}",
         "en": "• {kind}: {customer} {phone}{amount}, credited to <b>{credited}</b>, {at}",
@@ -87,7 +96,10 @@ DIGEST_TEXTS: dict[str, dict[str, str]] = {
         "zh": "• {holder}：{customer} {phone}，{at} 报备，与 {other} 的客户相似",
         "en": "• {holder}: {customer} {phone}, filed {at}, resembles a customer of {other}",
     },
-    "digest_pending_reviews": {"zh": "<b>📝 待审核的报备（{count}）</b>", "en": "<b>📝 Filings awaiting review ({count})</b>"},
+    "digest_pending_reviews": {
+        "zh": "<b>📝 待审核的报备（{count}）</b>",
+        "en": "<b>📝 Filings awaiting review ({count})</b>",
+    },
     "digest_pending_review_line": {
         "zh": "• {holder}：{customer} {phone}，{at} 报备",
         "en": "• {holder}: {customer} {phone}, filed {at}",
@@ -122,7 +134,10 @@ DIGEST_TEXTS: dict[str, dict[str, str]] = {
     "digest_challenging": {"zh": "{state}（接手申请）", "en": "{state} (takeover challenge)"},
     "digest_deadline_follow_up": {"zh": "跟进", "en": "follow up"},
     "digest_deadline_lapse": {"zh": "跟进，否则失去保护", "en": "follow up or lose protection"},
-    "digest_deadline_expiry": {"zh": "量尺或下定，否则失效", "en": "measure or take a deposit, or it expires"},
+    "digest_deadline_expiry": {
+        "zh": "量尺或下定，否则失效",
+        "en": "measure or take a deposit, or it expires",
+    },
     "digest_unreachable": {
         "zh": "📵 提醒发不出去（已屏蔽机器人，请当面提醒）：{count} 人",
         "en": "📵 Reminders could not reach (they blocked the bot; tell them in person): {count}",

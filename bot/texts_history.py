@@ -28,7 +28,10 @@ HISTORY_TEXTS: dict[str, dict[str, str]] = {
         "zh": "#{id} {name} — 报备人 {holder}（{team}），{filed} 报备；当前：<b>{state}</b>",
         "en": "#{id} {name} — held by {holder} ({team}), filed {filed}; now: <b>{state}</b>",
     },
-    "history_challenging": {"zh": "（对 #{id} 的接手申请，尚未生效）", "en": " (challenging #{id}, not yet holding)"},
+    "history_challenging": {
+        "zh": "（对 #{id} 的接手申请，尚未生效）",
+        "en": " (challenging #{id}, not yet holding)",
+    },
     # issue 10 item 14: a deposit or deal recorded while review is pending
     "history_provisional": {"zh": "（{state}，业绩暂定）", "en": " ({state}, credit provisional)"},
     "history_address": {"zh": "　地址：{address}", "en": "   Address: {address}"},
@@ -81,7 +84,10 @@ HISTORY_TEXTS: dict[str, dict[str, str]] = {
     },
     "history_entry_extension_declined": {"zh": "不批准 #{id} 延期", "en": "declined extending #{id}"},
     "history_entry_review_approved": {"zh": "审核 #{id}：确认有效", "en": "review of #{id}: kept"},
-    "history_entry_review_rejected": {"zh": "审核 #{id}：驳回，报备作废", "en": "review of #{id}: rejected, void"},
+    "history_entry_review_rejected": {
+        "zh": "审核 #{id}：驳回，报备作废",
+        "en": "review of #{id}: rejected, void",
+    },
     "history_entry_transferred": {
         "zh": "仲裁：#{id} 改由 {other} 持有",
         "en": "arbitration: #{id} moved to {other}",
@@ -95,8 +101,14 @@ HISTORY_TEXTS: dict[str, dict[str, str]] = {
     "history_reason_incomplete": {"zh": "资料不完整", "en": "incomplete details"},
     "history_reason_late": {"zh": "超过报备时限", "en": "filed after the filing window"},
     "history_reason_already_sold": {"zh": "客户已成交", "en": "customer had already bought"},
-    "history_reason_duplicate": {"zh": "已由他人报备（先报先保）", "en": "already held by a colleague (first come, first protected)"},
+    "history_reason_duplicate": {
+        "zh": "已由他人报备（先报先保）",
+        "en": "already held by a colleague (first come, first protected)",
+    },
     "history_reason_already_yours": {"zh": "已在本人名下", "en": "already theirs"},
     "history_reason_quota": {"zh": "本月额度已用完", "en": "monthly quota used up"},
-    "history_reason_refile_cooldown": {"zh": "失效后冷却期内重新报备", "en": "re-filed own expired customer too soon"},
+    "history_reason_refile_cooldown": {
+        "zh": "失效后冷却期内重新报备",
+        "en": "re-filed own expired customer too soon",
+    },
 }

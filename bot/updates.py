@@ -60,7 +60,12 @@ class PollingBot(LeadBot):
     ) -> tuple[Update, ...]:
         # What telegram.Bot.get_updates (PTB 22.8) sends, and the read timeout it allows the long
         # poll; only the reading of the answer differs.
-        data: dict[str, Any] = {"timeout": timeout, "offset": offset, "limit": limit, "allowed_updates": allowed_updates}
+        data: dict[str, Any] = {
+            "timeout": timeout,
+            "offset": offset,
+            "limit": limit,
+            "allowed_updates": allowed_updates,
+        }
         base = self._request[0].read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
         wait = timeout.total_seconds() if isinstance(timeout, dtm.timedelta) else (timeout or 0)
         result = await self._post(
@@ -119,8 +124,12 @@ class InboxQueue(asyncio.Queue[object]):
             try:
                 return await asyncio.to_thread(ledger.record, update.update_id, update.to_json(), clock())
             except Exception as exc:
-                log.warning("could not record update %d (%s): the database may be down; trying again in %g s",
-                            update.update_id, type(exc).__name__, delay)
+                log.warning(
+                    "could not record update %d (%s): the database may be down; trying again in %g s",
+                    update.update_id,
+                    type(exc).__name__,
+                    delay,
+                )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30)
 
@@ -161,10 +170,15 @@ class LedgeredApplication(Application[Any, Any, Any, Any, Any, Any]):
 
     async def replay_unfinished(self) -> int:
         """Handle what an earlier run received but never began (it crashed or was killed)."""
-        assert self.ledger is not None and self.clock is not None and isinstance(self.update_queue, InboxQueue)
+        assert (
+            self.ledger is not None and self.clock is not None and isinstance(self.update_queue, InboxQueue)
+        )
         for update_id in await asyncio.to_thread(self.ledger.close_interrupted, self.clock()):
-            log.warning("update %d was being handled when the last process stopped; it is not redone, "
-                        "since part of it may have been done (the person can repeat it)", update_id)
+            log.warning(
+                "update %d was being handled when the last process stopped; it is not redone, "
+                "since part of it may have been done (the person can repeat it)",
+                update_id,
+            )
         payloads = await asyncio.to_thread(self.ledger.unfinished)
         for payload in payloads:
             update = Update.de_json(json.loads(payload), self.bot)

@@ -51,7 +51,9 @@ class _UpdateHandler(tornado.web.RequestHandler):
     async def prepare(self) -> None:
         given = self.request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.secret.encode()):
-            log.warning("webhook request from %s without the right secret token: refused", self.request.remote_ip)
+            log.warning(
+                "webhook request from %s without the right secret token: refused", self.request.remote_ip
+            )
             self._answer(HTTPStatus.FORBIDDEN)
             return
         try:
@@ -85,7 +87,11 @@ class _UpdateHandler(tornado.web.RequestHandler):
         self._answer(HTTPStatus.OK)
 
     def _too_large(self) -> None:
-        log.warning("webhook request from %s with a body over %d bytes: refused", self.request.remote_ip, MAX_BODY_BYTES)
+        log.warning(
+            "webhook request from %s with a body over %d bytes: refused",
+            self.request.remote_ip,
+            MAX_BODY_BYTES,
+        )
         self._body = bytearray()
         self._answer(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
 
@@ -137,7 +143,11 @@ class WebhookServer:
     ) -> None:
         web_app = _QuietApplication(
             [
-                (rf"{path.rstrip('/')}/?" if path != "/" else r"/", _UpdateHandler, {"bot_application": application, "secret": secret}),
+                (
+                    rf"{path.rstrip('/')}/?" if path != "/" else r"/",
+                    _UpdateHandler,
+                    {"bot_application": application, "secret": secret},
+                ),
                 (r"/healthz", _HealthHandler, {"healthy": healthy}),
             ]
         )

@@ -25,7 +25,13 @@ WORKBOOK = "wb"
 def private_workbook_button(language: str, team_id: int) -> InlineKeyboardMarkup:
     """Under a group's summary: the full workbook, sent privately to whoever may have it."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(raw(language, "workbook_private_button"), callback_data=f"{WORKBOOK}:{team_id}")]]
+        [
+            [
+                InlineKeyboardButton(
+                    raw(language, "workbook_private_button"), callback_data=f"{WORKBOOK}:{team_id}"
+                )
+            ]
+        ]
     )
 
 
@@ -35,7 +41,9 @@ def _full_workbook(svc: Services, team_id: int, language: str) -> tuple[TeamRepo
         report = team_report(uow.session, team_id, now, svc.rules)
     if report is None:
         return None
-    data = tracking_workbook(report.rows, language, svc.rules.zone, report.team.name, report.digest.day, mask_phones=False)
+    data = tracking_workbook(
+        report.rows, language, svc.rules.zone, report.team.name, report.digest.day, mask_phones=False
+    )
     return report, data
 
 
@@ -51,7 +59,10 @@ async def _send_full_workbook(update: Update, context: ContextTypes.DEFAULT_TYPE
     if built is None:  # the team is gone
         return "export_no_teams"
     report, data = built
-    filename = raw(language, "digest_workbook_title", team=report.team.name, date=report.digest.day.isoformat()) + ".xlsx"
+    filename = (
+        raw(language, "digest_workbook_title", team=report.team.name, date=report.digest.day.isoformat())
+        + ".xlsx"
+    )
     try:
         await context.bot.send_document(
             user.id, data, filename=filename, caption=t(language, "export_caption", team=report.team.name)

@@ -28,7 +28,9 @@ def append_row(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> None:
 
 def _safe(sheet: WriteOnlyWorksheet, value: Any) -> Any:
     if isinstance(value, Cell):
-        if isinstance(value.value, str) and (value.data_type == "f" or value.value.startswith(FORMULA_STARTS)):
+        if isinstance(value.value, str) and (
+            value.data_type == "f" or value.value.startswith(FORMULA_STARTS)
+        ):
             _as_text(value)
         return value
     if not isinstance(value, str):

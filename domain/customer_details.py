@@ -219,9 +219,23 @@ def _phones_in_run(run: str, region: str, goes_on: bool) -> list[tuple[int, int,
                 break
             if digits < _MIN_DIGITS and candidate[0] not in "+＋":
                 continue
-            match = next(iter(phonenumbers.PhoneNumberMatcher(candidate, region, leniency=phonenumbers.Leniency.VALID)), None)
-            if match is not None and match.start == 0 and match.end == len(candidate) and _written_whole(candidate, match.number):
-                phone = (begin, end, phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164))
+            match = next(
+                iter(
+                    phonenumbers.PhoneNumberMatcher(candidate, region, leniency=phonenumbers.Leniency.VALID)
+                ),
+                None,
+            )
+            if (
+                match is not None
+                and match.start == 0
+                and match.end == len(candidate)
+                and _written_whole(candidate, match.number)
+            ):
+                phone = (
+                    begin,
+                    end,
+                    phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164),
+                )
                 break
         if phone is None:
             first += 1
@@ -239,11 +253,24 @@ def _written_whole(written: str, number: phonenumbers.PhoneNumber) -> bool:
     digits = _ascii_digits(written)
     national, country = str(number.national_number), str(number.country_code)
     prefix = digits[: len(digits) - len(national)]
-    if not digits.endswith(national) or prefix not in ("", "0", country, country + "0", "00" + country, "00" + country + "0"):
+    if not digits.endswith(national) or prefix not in (
+        "",
+        "0",
+        country,
+        country + "0",
+        "00" + country,
+        "00" + country + "0",
+    ):
         return False
-    if prefix.startswith("00") and not _ascii_digits(_DIGIT_GROUP.search(written).group()).startswith("00" + country):
+    if prefix.startswith("00") and not _ascii_digits(_DIGIT_GROUP.search(written).group()).startswith(
+        "00" + country
+    ):
         return False  # 0086 is written in one piece; "00 86" is the cents of an amount and a number
-    return bool(prefix) or number.country_code != 86 or phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+    return (
+        bool(prefix)
+        or number.country_code != 86
+        or phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+    )
 
 
 def _ascii_digits(text: str) -> str:

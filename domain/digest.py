@@ -225,7 +225,9 @@ def summarize(facts: DigestFacts, now: datetime, rules: Rules) -> TeamDigest:
         follow_ups=len(follow_ups),
         follow_ups_by_person=tuple(
             PersonCount(name, count)
-            for (name, _), count in sorted(by_person.items(), key=lambda item: (-item[1], item[0][0], item[0][1] or 0))
+            for (name, _), count in sorted(
+                by_person.items(), key=lambda item: (-item[1], item[0][0], item[0][1] or 0)
+            )
         ),
         due_by_person=tuple(PersonDue(names[who], due[who], overdue[who]) for who in people),
         about_to_lapse=_by_time(about_to_lapse),
@@ -246,7 +248,9 @@ def summarize(facts: DigestFacts, now: datetime, rules: Rules) -> TeamDigest:
             for e in follow_ups
             if e.follow_up_kind in CREDIT_KINDS
         ),
-        rejected_duplicates=tuple(sorted((c for c in facts.rejected_duplicates if start <= c.at < end), key=lambda c: c.at)),
+        rejected_duplicates=tuple(
+            sorted((c for c in facts.rejected_duplicates if start <= c.at < end), key=lambda c: c.at)
+        ),
         possible_duplicates=tuple(
             PossibleDuplicate(_line(r, r.filed_at), facts.similar_holders.get(r.id))
             for r in sorted(open_now, key=_filing_order)

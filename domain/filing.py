@@ -165,7 +165,10 @@ def decide(
         claim, standing = facts.claim, standing_at(facts.claim, now, rules)
         if standing.holds_customer and claim.holder_id == filer.id:
             return Rejected(
-                Reason.ALREADY_YOURS, registration_id=claim.id, held_since=claim.filed_at, deadline=standing.deadline
+                Reason.ALREADY_YOURS,
+                registration_id=claim.id,
+                held_since=claim.filed_at,
+                deadline=standing.deadline,
             )
         if standing.holds_customer:
             # RULES §4: a lapsed claim may be challenged by one colleague; otherwise first come wins.
@@ -179,8 +182,12 @@ def decide(
     if own is not None and own.expires_at is not None and standing_at(own, now, rules).state is State.EXPIRED:
         if now - own.expires_at < timedelta(days=rules.refile_cooldown_days):
             # Released (a colleague filed the customer since): no extension can bring it back.
-            return Rejected(Reason.REFILE_COOLDOWN, registration_id=own.id, expired_at=own.expires_at,
-                            may_extend=own.closure is None)
+            return Rejected(
+                Reason.REFILE_COOLDOWN,
+                registration_id=own.id,
+                expired_at=own.expires_at,
+                may_extend=own.closure is None,
+            )
     if filer.has_quota and facts.quota_used >= rules.field_monthly_quota:
         return Rejected(Reason.QUOTA, quota_used=facts.quota_used, quota_limit=rules.field_monthly_quota)
     similar = tuple(c for c in facts.similar if is_similar(details.name, details.address, c, rules))
@@ -274,7 +281,10 @@ def _file(
         assert holder is not None
         notices.append(Notice(holder, "challenged", challenge_of, filer))
     if registration.review is ReviewState.PENDING:
-        notices += [Notice(m, "review_request", registration, filer) for m in uow.team_managers({registration.team_id})]
+        notices += [
+            Notice(m, "review_request", registration, filer)
+            for m in uow.team_managers({registration.team_id})
+        ]
     return Accepted(
         registration_id=registration_id,
         filed_at=now,
@@ -306,7 +316,9 @@ class ReviewNotice:
     similar: SimilarCustomer
 
 
-def possible_duplicate_notices(directory: StaffDirectory, filer_id: int, accepted: Accepted) -> list[ReviewNotice]:
+def possible_duplicate_notices(
+    directory: StaffDirectory, filer_id: int, accepted: Accepted
+) -> list[ReviewNotice]:
     """RULES §3.7: the holder's manager and the filer's manager are told."""
     if not accepted.needs_review or not accepted.similar:
         return []

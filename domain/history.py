@@ -184,7 +184,9 @@ def customer_history(
     return Timeline(e164, views, entries)
 
 
-def _view(r: Registration, team_names: dict[int, str], scope: Scope, now: datetime, rules: Rules) -> RegistrationView:
+def _view(
+    r: Registration, team_names: dict[int, str], scope: Scope, now: datetime, rules: Rules
+) -> RegistrationView:
     masked = not scope.covers(r.team_id)
     return RegistrationView(
         id=r.id,

@@ -67,7 +67,11 @@ def standing_at(registration: Registration, now: datetime, rules: Rules) -> Stan
     if registration.deposit_at is not None and registration.deposit_at <= now:
         # The order stops the clocks and the expiry; under review, it awaits the manager's decision.
         if registration.review is ReviewState.PENDING:
-            done = State.WON if registration.deal_at is not None and registration.deal_at <= now else State.DEPOSIT
+            done = (
+                State.WON
+                if registration.deal_at is not None and registration.deal_at <= now
+                else State.DEPOSIT
+            )
             return Standing(State.PENDING_REVIEW, None, challenging, provisional=done)
         return Standing(State.DEPOSIT, None, challenging)
 

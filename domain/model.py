@@ -184,7 +184,9 @@ class FilingFacts:
     """What the database knows that the filing checks need, read under the filing lock."""
 
     claim: Registration | None = None
-    own_last: Registration | None = None  # the filer's own last registration of the customer (refile cooldown)
+    own_last: Registration | None = (
+        None  # the filer's own last registration of the customer (refile cooldown)
+    )
     has_open_challenge: bool = False
     last_deal_at: datetime | None = None
     quota_used: int = 0

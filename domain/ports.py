@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
-from domain.model import Closure, EventKind, ExpectedPurchase, Registration, ReviewState, SimilarCustomer, Staff, Team
+from domain.model import (
+    Closure,
+    EventKind,
+    ExpectedPurchase,
+    Registration,
+    ReviewState,
+    SimilarCustomer,
+    Staff,
+    Team,
+)
 
 
 class FilingUnitOfWork(Protocol):
@@ -28,7 +37,9 @@ class FilingUnitOfWork(Protocol):
     def last_registration_held_by(self, staff_id: int, customer_id: int) -> Registration | None: ...
     def registration(self, registration_id: int) -> Registration | None: ...
     def open_challenges_of(self, registration_id: int) -> list[Registration]: ...
-    def add_event(self, registration_id: int, at: datetime, actor_id: int | None, kind: EventKind, **detail: Any) -> None: ...
+    def add_event(
+        self, registration_id: int, at: datetime, actor_id: int | None, kind: EventKind, **detail: Any
+    ) -> None: ...
     def last_deal_at(self, customer_id: int) -> datetime | None: ...
     def quota_used(self, filer_id: int, month_start: datetime, month_end: datetime) -> int: ...
     def similar_open(self, customer_id: int, name_key: str, address_prefix: str) -> list[SimilarCustomer]: ...

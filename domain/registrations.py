@@ -86,14 +86,27 @@ class LifecycleUnitOfWork(Protocol):
     def lock_customer(self, phone: str, now: datetime) -> int: ...
     def open_challenges_of(self, registration_id: int) -> list[Registration]: ...
     def save_registration(self, registration: Registration) -> None: ...
-    def add_event(self, registration_id: int, at: datetime, actor_id: int | None, kind: EventKind, **detail: Any) -> None: ...
+    def add_event(
+        self, registration_id: int, at: datetime, actor_id: int | None, kind: EventKind, **detail: Any
+    ) -> None: ...
     def log_action(
-        self, *, at: datetime, telegram_id: int, action: str, registration_id: int | None, outcome: str, reason: str | None
+        self,
+        *,
+        at: datetime,
+        telegram_id: int,
+        action: str,
+        registration_id: int | None,
+        outcome: str,
+        reason: str | None,
     ) -> None: ...
     def pending_extension(self, registration_id: int) -> int | None: ...
-    def add_extension_request(self, registration_id: int, staff_id: int, reason: str, at: datetime) -> int: ...
+    def add_extension_request(
+        self, registration_id: int, staff_id: int, reason: str, at: datetime
+    ) -> int: ...
     def extension_request(self, request_id: int) -> tuple[int, bool | None] | None: ...
-    def decide_extension_request(self, request_id: int, staff_id: int, approved: bool, at: datetime) -> None: ...
+    def decide_extension_request(
+        self, request_id: int, staff_id: int, approved: bool, at: datetime
+    ) -> None: ...
 
 
 UnitOfWorkFactory = Callable[[], LifecycleUnitOfWork]
@@ -108,14 +121,33 @@ def parse_amount(raw: str | None) -> Decimal | None | Refusal:
         amount = Decimal(text)
     except InvalidOperation:
         return Refusal.BAD_AMOUNT
-    if not amount.is_finite() or amount <= 0 or amount > MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
+    if (
+        not amount.is_finite()
+        or amount <= 0
+        or amount > MAX_AMOUNT
+        or amount != amount.quantize(Decimal("0.01"))
+    ):
         return Refusal.BAD_AMOUNT
     return amount.quantize(Decimal("0.01"))
 
 
-def _refuse(uow: LifecycleUnitOfWork, tid: int, action: str, reg_id: int | None, refusal: Refusal, now: datetime,
-            state: State | None = None) -> Refused:
-    uow.log_action(at=now, telegram_id=tid, action=action, registration_id=reg_id, outcome="refused", reason=refusal.value)
+def _refuse(
+    uow: LifecycleUnitOfWork,
+    tid: int,
+    action: str,
+    reg_id: int | None,
+    refusal: Refusal,
+    now: datetime,
+    state: State | None = None,
+) -> Refused:
+    uow.log_action(
+        at=now,
+        telegram_id=tid,
+        action=action,
+        registration_id=reg_id,
+        outcome="refused",
+        reason=refusal.value,
+    )
     uow.commit()
     return Refused(refusal, state)
 
@@ -170,7 +202,9 @@ def record_follow_up(
         actor, registration = found
         standing = standing_at(registration, now, rules)
         if not standing.may_follow_up:
-            return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.CLOSED, now, standing.state)
+            return _refuse(
+                uow, actor_telegram_id, action, registration_id, Refusal.CLOSED, now, standing.state
+            )
         note = check_note(note, rules)
         if isinstance(note, Invalid):
             return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOTE_TOO_LONG, now)
@@ -189,14 +223,22 @@ def record_follow_up(
         updated = _apply(registration, kind, amount, actor, now)
         uow.save_registration(updated)
         uow.add_event(
-            registration.id, now, actor.id, EventKind.FOLLOW_UP,
-            follow_up_kind=kind.value, note=note, amount=amount, next_contact_at=next_contact_at,
+            registration.id,
+            now,
+            actor.id,
+            EventKind.FOLLOW_UP,
+            follow_up_kind=kind.value,
+            note=note,
+            amount=amount,
+            next_contact_at=next_contact_at,
         )
         uow.commit()
         return Done(updated, standing_at(updated, now, rules), tuple(notices))
 
 
-def _apply(registration: Registration, kind: FollowUpKind, amount: Decimal | None, actor: Staff, now: datetime) -> Registration:
+def _apply(
+    registration: Registration, kind: FollowUpKind, amount: Decimal | None, actor: Staff, now: datetime
+) -> Registration:
     """What one follow-up changes; a real contact resets the 3- and 10-day clocks, a note does not."""
     changes: dict[str, Any] = {"last_follow_up_at": now} if kind in CONTACT_KINDS else {}
     pending = registration.review is ReviewState.PENDING
@@ -222,31 +264,47 @@ def _apply(registration: Registration, kind: FollowUpKind, amount: Decimal | Non
     return replace(registration, **changes)
 
 
-def _take_over(uow: LifecycleUnitOfWork, challenge: Registration, actor: Staff, now: datetime) -> tuple[Registration, Notice]:
+def _take_over(
+    uow: LifecycleUnitOfWork, challenge: Registration, actor: Staff, now: datetime
+) -> tuple[Registration, Notice]:
     """RULES §4: the challenger's deposit or deal before the holder resumed voids the original."""
     assert challenge.challenge_of_id is not None
     original = uow.registration(challenge.challenge_of_id)
     assert original is not None
-    voided = replace(original, closure=Closure.VOID, closed_at=now, closure_reason="lapsed_takeover", holds_claim=False)
+    voided = replace(
+        original, closure=Closure.VOID, closed_at=now, closure_reason="lapsed_takeover", holds_claim=False
+    )
     uow.save_registration(voided)
-    uow.add_event(original.id, now, actor.id, EventKind.TAKEN_OVER, reason="lapsed_takeover", other_staff_id=actor.id)
+    uow.add_event(
+        original.id, now, actor.id, EventKind.TAKEN_OVER, reason="lapsed_takeover", other_staff_id=actor.id
+    )
     uow.add_event(challenge.id, now, actor.id, EventKind.TOOK_OVER, other_staff_id=original.holder_id)
     holder = uow.staff_by_id(original.holder_id)
     assert holder is not None
     return replace(challenge, holds_claim=True), Notice(holder, "taken_over", voided, actor)
 
 
-def void_open_challenges(uow: LifecycleUnitOfWork, original: Registration, actor_id: int | None, now: datetime) -> None:
+def void_open_challenges(
+    uow: LifecycleUnitOfWork, original: Registration, actor_id: int | None, now: datetime
+) -> None:
     """A challenge lives only while the registration it challenges is lapsed: when that one is
     released (expired) or voided, the customer is free, and the challenge ends with it. The
     challenger may file the customer anew at once."""
     for challenge in uow.open_challenges_of(original.id):
-        ended = replace(challenge, closure=Closure.VOID, closed_at=now, closure_reason="original_released", quota_exempt=True)
+        ended = replace(
+            challenge,
+            closure=Closure.VOID,
+            closed_at=now,
+            closure_reason="original_released",
+            quota_exempt=True,
+        )
         uow.save_registration(ended)
         uow.add_event(challenge.id, now, actor_id, EventKind.CHALLENGE_DROPPED, reason="original_released")
 
 
-def _drop_challenges(uow: LifecycleUnitOfWork, registration: Registration, holder: Staff, now: datetime) -> list[Notice]:
+def _drop_challenges(
+    uow: LifecycleUnitOfWork, registration: Registration, holder: Staff, now: datetime
+) -> list[Notice]:
     """RULES §4: the holder followed up first, so open challenges are dropped (holder_resumed)."""
     notices = []
     for challenge in uow.open_challenges_of(registration.id):
@@ -265,7 +323,13 @@ def _drop_challenges(uow: LifecycleUnitOfWork, registration: Registration, holde
 
 
 def request_extension(
-    unit_of_work: UnitOfWorkFactory, *, actor_telegram_id: int, registration_id: int, reason: str, now: datetime, rules: Rules
+    unit_of_work: UnitOfWorkFactory,
+    *,
+    actor_telegram_id: int,
+    registration_id: int,
+    reason: str,
+    now: datetime,
+    rules: Rules,
 ) -> Outcome:
     action = "extension_request"
     with unit_of_work() as uow:
@@ -287,12 +351,25 @@ def request_extension(
         request_id = uow.add_extension_request(registration_id, actor.id, reason, now)
         uow.add_event(registration_id, now, actor.id, EventKind.EXTENSION_REQUESTED, reason=reason)
         uow.commit()
-        heads = tuple(Notice(h, "extension_requested", registration, actor) for h in uow.staff_with_role(Role.DEPT_HEAD))
-        return Done(registration, standing_at(registration, now, rules), heads, {"request_id": request_id, "reason": reason})
+        heads = tuple(
+            Notice(h, "extension_requested", registration, actor) for h in uow.staff_with_role(Role.DEPT_HEAD)
+        )
+        return Done(
+            registration,
+            standing_at(registration, now, rules),
+            heads,
+            {"request_id": request_id, "reason": reason},
+        )
 
 
 def decide_extension(
-    unit_of_work: UnitOfWorkFactory, *, actor_telegram_id: int, request_id: int, approve: bool, now: datetime, rules: Rules
+    unit_of_work: UnitOfWorkFactory,
+    *,
+    actor_telegram_id: int,
+    request_id: int,
+    approve: bool,
+    now: datetime,
+    rules: Rules,
 ) -> Outcome:
     """The department head's decision: new expiry = the later of (expiry, now) + extension days."""
     action = "extension_decision"
@@ -323,7 +400,9 @@ def decide_extension(
         holder = uow.staff_by_id(registration.holder_id)
         assert holder is not None
         what = "extension_approved" if approve else "extension_declined"
-        return Done(registration, standing_at(registration, now, rules), (Notice(holder, what, registration, actor),))
+        return Done(
+            registration, standing_at(registration, now, rules), (Notice(holder, what, registration, actor),)
+        )
 
 
 # --- manager review (RULES §3 optional review, §3.7 possible duplicates) ----------------------------
@@ -338,7 +417,11 @@ def may_review(actor: Staff, registration: Registration, other_team_id: int | No
 
 
 def _review_refusal(
-    uow: LifecycleUnitOfWork, actor: Staff | None, registration: Registration | None, now: datetime, rules: Rules
+    uow: LifecycleUnitOfWork,
+    actor: Staff | None,
+    registration: Registration | None,
+    now: datetime,
+    rules: Rules,
 ) -> Refused | None:
     """Why this person may not decide this review now (None: they may)."""
     if actor is None:
@@ -360,7 +443,12 @@ def _review_refusal(
 
 
 def check_review(
-    unit_of_work: UnitOfWorkFactory, *, actor_telegram_id: int, registration_id: int, now: datetime, rules: Rules
+    unit_of_work: UnitOfWorkFactory,
+    *,
+    actor_telegram_id: int,
+    registration_id: int,
+    now: datetime,
+    rules: Rules,
 ) -> Refused | None:
     """Whether this person may decide this review now — asked before they are asked for a
     rejection reason, so nobody types a reason for a decision that is not theirs or is taken."""
@@ -370,7 +458,15 @@ def check_review(
         refused = _review_refusal(uow, actor, registration, now, rules)
         if refused is None:
             return None
-        return _refuse(uow, actor_telegram_id, "review", registration and registration.id, refused.refusal, now, refused.state)
+        return _refuse(
+            uow,
+            actor_telegram_id,
+            "review",
+            registration and registration.id,
+            refused.refusal,
+            now,
+            refused.state,
+        )
 
 
 def decide_review(
@@ -390,7 +486,15 @@ def decide_review(
         registration = _locked(uow, registration_id, now) if actor is not None else None
         refused = _review_refusal(uow, actor, registration, now, rules)
         if refused is not None:
-            return _refuse(uow, actor_telegram_id, action, registration and registration.id, refused.refusal, now, refused.state)
+            return _refuse(
+                uow,
+                actor_telegram_id,
+                action,
+                registration and registration.id,
+                refused.refusal,
+                now,
+                refused.state,
+            )
         assert registration is not None
         reason = clean_text(reason or "") or None
         if not approve:
@@ -398,11 +502,17 @@ def decide_review(
             if isinstance(checked, Invalid):
                 return _refuse(uow, actor_telegram_id, action, registration_id, _reason_refusal(checked), now)
         if approve:
-            registration = replace(registration, review=ReviewState.APPROVED if registration.review else None, needs_review=False)
+            registration = replace(
+                registration, review=ReviewState.APPROVED if registration.review else None, needs_review=False
+            )
             if registration.deal_at is not None:
                 # A deal recorded while pending (provisional) is confirmed: now it is won.
                 registration = replace(
-                    registration, closure=Closure.WON, closed_at=now, closure_reason=FollowUpKind.DEAL.value, holds_claim=False
+                    registration,
+                    closure=Closure.WON,
+                    closed_at=now,
+                    closure_reason=FollowUpKind.DEAL.value,
+                    holds_claim=False,
                 )
             kind = EventKind.REVIEW_APPROVED
         else:
@@ -425,7 +535,12 @@ def decide_review(
         filer = uow.staff_by_id(registration.holder_id)
         assert filer is not None
         what = "review_approved" if approve else "review_rejected"
-        return Done(registration, standing_at(registration, now, rules), (Notice(filer, what, registration, actor),), {"reason": reason})
+        return Done(
+            registration,
+            standing_at(registration, now, rules),
+            (Notice(filer, what, registration, actor),),
+            {"reason": reason},
+        )
 
 
 # --- arbitration (RULES §4, [3.3.2]) ----------------------------------------------------------------
@@ -470,7 +585,9 @@ def arbitrate(
             previous = uow.staff_by_id(registration.holder_id)
             # The customer follows the new holder into their team (their manager sees it there).
             assert target.team_id is not None
-            registration = replace(registration, holder_id=target.id, holder_name=target.name, team_id=target.team_id)
+            registration = replace(
+                registration, holder_id=target.id, holder_name=target.name, team_id=target.team_id
+            )
             kind = EventKind.TRANSFERRED
         else:
             if registration.credited_to_id is None:

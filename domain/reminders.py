@@ -33,9 +33,14 @@ class Reminder:
 def deadlines(registration: Registration, rules: Rules) -> dict[ReminderKind, datetime]:
     """The instants each reminder warns about, from the registration's history."""
     last = max(registration.filed_at, registration.last_follow_up_at or registration.filed_at)
-    found = {ReminderKind.FOLLOW_UP: last + rules.follow_up_every, ReminderKind.LAPSE: last + rules.lapse_after}
+    found = {
+        ReminderKind.FOLLOW_UP: last + rules.follow_up_every,
+        ReminderKind.LAPSE: last + rules.lapse_after,
+    }
     expiry = registration.expires_at
-    secured = registration.measured_at is not None and expiry is not None and registration.measured_at < expiry
+    secured = (
+        registration.measured_at is not None and expiry is not None and registration.measured_at < expiry
+    )
     if expiry is not None and not secured and registration.deposit_at is None:
         found[ReminderKind.EXPIRY] = expiry
     return found
@@ -81,7 +86,9 @@ def next_working_time(now: datetime, rules: Rules) -> datetime:
     if not in_quiet_hours(now, rules):
         return now
     local = now.astimezone(rules.zone)
-    candidate = local.replace(hour=rules.quiet_end.hour, minute=rules.quiet_end.minute, second=0, microsecond=0)
+    candidate = local.replace(
+        hour=rules.quiet_end.hour, minute=rules.quiet_end.minute, second=0, microsecond=0
+    )
     if candidate <= local:
         candidate += timedelta(days=1)
     return candidate
@@ -122,9 +129,17 @@ class SweepUnitOfWork(Protocol):
         now: datetime,
         lease_until: datetime,
     ) -> int | None: ...
-    def claim_retries(self, now: datetime, lease_until: datetime, limit: int, kinds: set[str]) -> list[Any]: ...
+    def claim_retries(
+        self, now: datetime, lease_until: datetime, limit: int, kinds: set[str]
+    ) -> list[Any]: ...
     def mark_delivery(
-        self, delivery_id: int, *, status: str, now: datetime, retry_at: datetime | None = None, error: str | None = None
+        self,
+        delivery_id: int,
+        *,
+        status: str,
+        now: datetime,
+        retry_at: datetime | None = None,
+        error: str | None = None,
     ) -> None: ...
 
 
@@ -132,14 +147,20 @@ def delivery_key(reminder: Reminder) -> str:
     return f"reminder:{reminder.registration.id}:{reminder.kind.value}:{reminder.deadline.astimezone(UTC):%Y%m%dT%H%M%S}"
 
 
-def plan_reminders(unit_of_work: Callable[[], SweepUnitOfWork], now: datetime, rules: Rules, *, dry_run: bool = False) -> list[Outgoing]:
+def plan_reminders(
+    unit_of_work: Callable[[], SweepUnitOfWork], now: datetime, rules: Rules, *, dry_run: bool = False
+) -> list[Outgoing]:
     """RULES §5: every reminder due at `now` that nobody has recorded yet, recorded (claimed)
     before it is sent; plus earlier ones whose sending failed or was interrupted. Quiet hours
     hold everything back until the next working hour."""
     if in_quiet_hours(now, rules):
         return []
     with unit_of_work() as uow:
-        due = [r for registration in uow.reminder_candidates(now, rules) for r in due_reminders(registration, now, rules)]
+        due = [
+            r
+            for registration in uow.reminder_candidates(now, rules)
+            for r in due_reminders(registration, now, rules)
+        ]
         known = uow.known_delivery_keys({delivery_key(r) for r in due})
         outgoing = []
         holders: dict[int, Staff | None] = {}
@@ -179,8 +200,17 @@ def _retries(uow: SweepUnitOfWork, now: datetime, rules: Rules) -> list[Outgoing
     for delivery in uow.claim_retries(now, now + LEASE, RETRY_BATCH, {k.value for k in ReminderKind}):
         registration = uow.registration(delivery.registration_id)
         holder = uow.staff_by_id(delivery.staff_id)
-        reminder = Reminder(registration, ReminderKind(delivery.kind), delivery.deadline_at) if registration else None
-        if reminder is None or holder is None or not holder.active or reminder not in due_reminders(registration, now, rules):
+        reminder = (
+            Reminder(registration, ReminderKind(delivery.kind), delivery.deadline_at)
+            if registration
+            else None
+        )
+        if (
+            reminder is None
+            or holder is None
+            or not holder.active
+            or reminder not in due_reminders(registration, now, rules)
+        ):
             uow.mark_delivery(delivery.id, status="dropped", now=now, error="no longer due")
             continue
         outgoing.append(Outgoing(delivery.id, reminder, holder, delivery.attempts))

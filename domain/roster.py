@@ -24,7 +24,14 @@ class RosterUnitOfWork(Protocol):
     def staff_by_telegram_id(self, telegram_id: int) -> Staff | None: ...
     def team_by_id(self, team_id: int) -> Team | None: ...
     def add_invite(
-        self, *, code: str, role: Role, team_id: int | None, created_by: int, now: datetime, expires_at: datetime
+        self,
+        *,
+        code: str,
+        role: Role,
+        team_id: int | None,
+        created_by: int,
+        now: datetime,
+        expires_at: datetime,
     ) -> None: ...
     def take_invite(self, code: str, used_by: int, now: datetime) -> object | None: ...
     def upsert_staff(
@@ -76,12 +83,16 @@ def create_invite(
         if not teams_for_role(role, [team]):
             raise RosterRefusal("wrong_channel", f"{role.value} cannot join {team.name}")
     expires_at = now + valid_for
-    uow.add_invite(code=code, role=role, team_id=team_id, created_by=created_by, now=now, expires_at=expires_at)
+    uow.add_invite(
+        code=code, role=role, team_id=team_id, created_by=created_by, now=now, expires_at=expires_at
+    )
     uow.commit()
     return expires_at
 
 
-def redeem_invite(uow: RosterUnitOfWork, *, code: str, telegram_id: int, name: str, now: datetime) -> Enrolled | None:
+def redeem_invite(
+    uow: RosterUnitOfWork, *, code: str, telegram_id: int, name: str, now: datetime
+) -> Enrolled | None:
     """Whoever opens a valid one-time link joins the roster with the invite's role and team."""
     invite = uow.take_invite(code, telegram_id, now)
     if invite is None:
@@ -169,11 +180,19 @@ class RosterAdminUnitOfWork(RosterUnitOfWork, Protocol):
 
 
 def add_team(
-    uow: RosterAdminUnitOfWork, *, name: str, channel: Channel, region: str | None, now: datetime, rules: Rules = Rules()
+    uow: RosterAdminUnitOfWork,
+    *,
+    name: str,
+    channel: Channel,
+    region: str | None,
+    now: datetime,
+    rules: Rules = Rules(),
 ) -> Team:
     checked = check_team_name(name, rules)
     if isinstance(checked, Invalid):
-        raise RosterRefusal(checked.problem.value, f"a team name has 1 to {rules.max_team_name_chars} characters")
+        raise RosterRefusal(
+            checked.problem.value, f"a team name has 1 to {rules.max_team_name_chars} characters"
+        )
     name = checked
     if uow.team_by_name(name) is not None:
         raise RosterRefusal("team_exists", name)
@@ -209,7 +228,10 @@ def enrol(
     for role in roles:
         channel = _CHANNEL_OF_ROLE.get(role)
         if channel is not None and team is not None and team.channel is not channel:
-            raise RosterRefusal("wrong_channel", f"{role.value} needs a {channel.value} team, {team.name} is {team.channel.value}")
+            raise RosterRefusal(
+                "wrong_channel",
+                f"{role.value} needs a {channel.value} team, {team.name} is {team.channel.value}",
+            )
     staff = uow.upsert_staff(
         telegram_id=telegram_id,
         name=name,
@@ -247,7 +269,13 @@ def bindable_teams(uow: BindingUnitOfWork, telegram_id: int, admin_ids: frozense
 
 
 def bind_team_chat(
-    uow: BindingUnitOfWork, *, telegram_id: int, team_id: int, chat_id: int, now: datetime, admin_ids: frozenset[int]
+    uow: BindingUnitOfWork,
+    *,
+    telegram_id: int,
+    team_id: int,
+    chat_id: int,
+    now: datetime,
+    admin_ids: frozenset[int],
 ) -> Team | None:
     team = next((t for t in bindable_teams(uow, telegram_id, admin_ids) if t.id == team_id), None)
     if team is None:
@@ -257,7 +285,9 @@ def bind_team_chat(
     return team
 
 
-def unbind_team_chat(uow: BindingUnitOfWork, *, telegram_id: int, chat_id: int, admin_ids: frozenset[int]) -> list[Team] | None:
+def unbind_team_chat(
+    uow: BindingUnitOfWork, *, telegram_id: int, chat_id: int, admin_ids: frozenset[int]
+) -> list[Team] | None:
     """Unbind every team of this chat, if the person may bind each of them; None if not allowed."""
     bound = uow.teams_of_chat(chat_id)
     allowed = {t.id for t in bindable_teams(uow, telegram_id, admin_ids)}

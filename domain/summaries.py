@@ -39,11 +39,23 @@ class SummaryUnitOfWork(Protocol):
     def staff_with_role(self, role: Role) -> list[Staff]: ...
     def known_delivery_keys(self, keys: set[str]) -> set[str]: ...
     def record_delivery(self, **fields: Any) -> int | None: ...
-    def claim_retries(self, now: datetime, lease_until: datetime, limit: int, kinds: set[str]) -> list[Any]: ...
-    def mark_delivery(self, delivery_id: int, *, status: str, now: datetime, retry_at: datetime | None = None, error: str | None = None) -> None: ...
+    def claim_retries(
+        self, now: datetime, lease_until: datetime, limit: int, kinds: set[str]
+    ) -> list[Any]: ...
+    def mark_delivery(
+        self,
+        delivery_id: int,
+        *,
+        status: str,
+        now: datetime,
+        retry_at: datetime | None = None,
+        error: str | None = None,
+    ) -> None: ...
 
 
-def recipients(teams: list[Team], team_chats: dict[int, int], ops: list[Staff], marketing: list[Staff], mask_groups: bool) -> list[Recipient]:
+def recipients(
+    teams: list[Team], team_chats: dict[int, int], ops: list[Staff], marketing: list[Staff], mask_groups: bool
+) -> list[Recipient]:
     """The team's group; every ops manager gets all teams; marketing managers the field teams."""
     found = []
     for team in teams:
@@ -52,7 +64,9 @@ def recipients(teams: list[Team], team_chats: dict[int, int], ops: list[Staff], 
         found += [Recipient(team, person.telegram_id, person, False) for person in ops]
         if team.channel is Channel.FIELD:
             # Copied on field summaries [3.1.2], but not a manager of the team: phones masked.
-            found += [Recipient(team, person.telegram_id, person, True) for person in marketing if person not in ops]
+            found += [
+                Recipient(team, person.telegram_id, person, True) for person in marketing if person not in ops
+            ]
     return found
 
 
@@ -78,7 +92,11 @@ def plan_summaries(
     with unit_of_work() as uow:
         teams = [t for t in uow.teams() if only_team is None or t.id == only_team]
         everyone = recipients(
-            teams, uow.team_chats(), uow.staff_with_role(Role.OPS_MANAGER), uow.staff_with_role(Role.MARKETING_MANAGER), mask_groups
+            teams,
+            uow.team_chats(),
+            uow.staff_with_role(Role.OPS_MANAGER),
+            uow.staff_with_role(Role.MARKETING_MANAGER),
+            mask_groups,
         )
         known = uow.known_delivery_keys({summary_key(r.team.id, day, r.chat_id) for r in everyone})
         outgoing = []
@@ -108,7 +126,9 @@ def plan_summaries(
     return outgoing
 
 
-def _retries(uow: SummaryUnitOfWork, now: datetime, rules: Rules, everyone: list[Recipient]) -> list[SummaryOutgoing]:
+def _retries(
+    uow: SummaryUnitOfWork, now: datetime, rules: Rules, everyone: list[Recipient]
+) -> list[SummaryOutgoing]:
     """Summaries recorded but not confirmed sent: resent the same day, dropped the next."""
     by_key = {summary_key(r.team.id, now.astimezone(rules.zone).date(), r.chat_id): r for r in everyone}
     outgoing = []

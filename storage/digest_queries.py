@@ -47,8 +47,8 @@ from domain.filing import Reason, month_bounds
 from domain.model import Channel, Closure, EventKind, FollowUpKind, Registration, Role, Team
 from domain.rules import Rules
 from storage.tables import (
-    DeliveryRow,
     CustomerRow,
+    DeliveryRow,
     ExtensionRequestRow,
     FilingAttemptRow,
     RegistrationEventRow,
@@ -82,7 +82,9 @@ def team_report(session: Session, team_id: int, now: datetime, rules: Rules) -> 
         return None
     facts = digest_facts(session, row, now, rules)
     digest = summarize(facts, now, rules)
-    return TeamReport(row.language or DEFAULT_LANGUAGE, digest, tracking_rows(facts.open_registrations, now, rules))
+    return TeamReport(
+        row.language or DEFAULT_LANGUAGE, digest, tracking_rows(facts.open_registrations, now, rules)
+    )
 
 
 def digest_facts(session: Session, team: TeamRow, now: datetime, rules: Rules) -> DigestFacts:
@@ -166,7 +168,9 @@ def day_events(session: Session, team_id: int, start: datetime, end: datetime) -
     ]
 
 
-def rejected_duplicates(session: Session, team_id: int, start: datetime, end: datetime) -> list[RejectedDuplicate]:
+def rejected_duplicates(
+    session: Session, team_id: int, start: datetime, end: datetime
+) -> list[RejectedDuplicate]:
     """Filings by the team's people in [start, end) rejected as duplicates, with who held the
     customer then: of the customer's registrations filed by that moment and not yet closed, the
     first filed (first registered, first protected; a challenge is always filed later)."""
@@ -179,7 +183,10 @@ def rejected_duplicates(session: Session, team_id: int, start: datetime, end: da
         .where(
             col(CustomerRow.phone) == col(FilingAttemptRow.phone),
             col(RegistrationRow.filed_at) <= col(FilingAttemptRow.at),
-            sa.or_(col(RegistrationRow.closed_at).is_(None), col(RegistrationRow.closed_at) > col(FilingAttemptRow.at)),
+            sa.or_(
+                col(RegistrationRow.closed_at).is_(None),
+                col(RegistrationRow.closed_at) > col(FilingAttemptRow.at),
+            ),
         )
         .order_by(col(RegistrationRow.filed_at), col(RegistrationRow.id))
         .limit(1)
@@ -241,7 +248,9 @@ def pending_extensions(session: Session, team_id: int) -> list[PendingExtension]
     ]
 
 
-def quota_counts(session: Session, team_id: int, month_start: datetime, month_end: datetime) -> list[QuotaCount]:
+def quota_counts(
+    session: Session, team_id: int, month_start: datetime, month_end: datetime
+) -> list[QuotaCount]:
     """Each active field salesperson of the team and their registrations using a slot this month,
     counted as SqlUnitOfWork.quota_used counts them: a deal frees its slot, exempt ones never took one."""
     using_slot = sa.and_(
@@ -259,7 +268,11 @@ def quota_counts(session: Session, team_id: int, month_start: datetime, month_en
         .group_by(col(StaffRow.id), col(StaffRow.name), col(StaffRow.roles))
     ).all()
     # Roles are a comma-separated column: the salesperson test is exact in Python, not a LIKE.
-    return [QuotaCount(name, int(used)) for name, roles, used in rows if Role.SALESPERSON.value in roles.split(",")]
+    return [
+        QuotaCount(name, int(used))
+        for name, roles, used in rows
+        if Role.SALESPERSON.value in roles.split(",")
+    ]
 
 
 def similar_holders(session: Session, similar_to: dict[int, int]) -> dict[int, str]:

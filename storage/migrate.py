@@ -45,9 +45,16 @@ def connect(url: str, attempts: int) -> Engine:
             first_line = next(iter(str(exc).strip().splitlines()), "")
             reason = f"{type(exc).__name__}: {first_line}"
             if attempt == attempts:
-                raise DatabaseUnreachable(f"the database is not reachable after {attempts} attempt(s): {reason}") from exc
+                raise DatabaseUnreachable(
+                    f"the database is not reachable after {attempts} attempt(s): {reason}"
+                ) from exc
             delay = min(2 ** (attempt - 1), 30)
-            log.warning("the database is not reachable (attempt %d of %d: %s); trying again in %d s",
-                        attempt, attempts, reason, delay)
+            log.warning(
+                "the database is not reachable (attempt %d of %d: %s); trying again in %d s",
+                attempt,
+                attempts,
+                reason,
+                delay,
+            )
             time.sleep(delay)
     raise AssertionError("attempts is at least 1")

@@ -64,7 +64,9 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
     # -- writing, after every update that changed something --------------------------------------
 
     async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
-        self._pending[(USER_DATA, str(user_id))] = json.dumps(data, ensure_ascii=False, sort_keys=True) if data else None
+        self._pending[(USER_DATA, str(user_id))] = (
+            json.dumps(data, ensure_ascii=False, sort_keys=True) if data else None
+        )
 
     async def drop_user_data(self, user_id: int) -> None:
         self._pending[(USER_DATA, str(user_id))] = None

@@ -29,7 +29,9 @@ class AdvisoryLock:
     def try_acquire(self) -> bool:
         connection = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         try:
-            held = bool(connection.execute(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": self._key}).scalar())
+            held = bool(
+                connection.execute(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": self._key}).scalar()
+            )
         except Exception:
             connection.close()
             raise
@@ -64,7 +66,7 @@ class FileLock:
         self._file: IO[bytes] | None = None
 
     def try_acquire(self) -> bool:
-        handle = open(self._path, "ab")  # noqa: SIM115 — held open for as long as the lock is
+        handle = open(self._path, "ab")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -27,7 +27,6 @@ from domain.model import (
 )
 from domain.rules import Rules
 from storage.db import WRITE, insert_for
-from storage.update_ledger import current_update, mark_committed
 from storage.tables import (
     ActionAttemptRow,
     CustomerRow,
@@ -41,6 +40,7 @@ from storage.tables import (
     TeamChatRow,
     TeamRow,
 )
+from storage.update_ledger import current_update, mark_committed
 
 SIMILAR_CANDIDATES_LIMIT = 200
 
@@ -165,11 +165,23 @@ class SqlUnitOfWork:
         return True
 
     def add_invite(
-        self, *, code: str, role: Role, team_id: int | None, created_by: int, now: datetime, expires_at: datetime
+        self,
+        *,
+        code: str,
+        role: Role,
+        team_id: int | None,
+        created_by: int,
+        now: datetime,
+        expires_at: datetime,
     ) -> None:
         self.session.add(
             InviteRow(
-                code=code, role=role.value, team_id=team_id, created_by=created_by, created_at=now, expires_at=expires_at
+                code=code,
+                role=role.value,
+                team_id=team_id,
+                created_by=created_by,
+                created_at=now,
+                expires_at=expires_at,
             )
         )
 
@@ -193,7 +205,9 @@ class SqlUnitOfWork:
     def lock_customer(self, phone: str, now: datetime) -> int:
         insert = insert_for(self._dialect)
         self.session.execute(
-            insert(CustomerRow).values(phone=phone, created_at=now).on_conflict_do_nothing(index_elements=["phone"])
+            insert(CustomerRow)
+            .values(phone=phone, created_at=now)
+            .on_conflict_do_nothing(index_elements=["phone"])
         )
         # On PostgreSQL the row lock queues concurrent filings of this phone; on SQLite the
         # write transaction (BEGIN IMMEDIATE) already serializes every filing.
@@ -207,7 +221,9 @@ class SqlUnitOfWork:
 
     def claim_for(self, customer_id: int) -> Registration | None:
         found = self.session.exec(
-            _registrations().where(RegistrationRow.customer_id == customer_id, col(RegistrationRow.holds_claim))
+            _registrations().where(
+                RegistrationRow.customer_id == customer_id, col(RegistrationRow.holds_claim)
+            )
         ).first()
         return _registration(*found) if found else None
 
@@ -226,7 +242,8 @@ class SqlUnitOfWork:
         or voided with its registration in review, is no sale (RULES §3)."""
         return self.session.execute(
             sa.select(sa.func.max(RegistrationRow.deal_at)).where(
-                col(RegistrationRow.customer_id) == customer_id, col(RegistrationRow.closure) == Closure.WON.value
+                col(RegistrationRow.customer_id) == customer_id,
+                col(RegistrationRow.closure) == Closure.WON.value,
             )
         ).scalar_one_or_none()
 
@@ -242,7 +259,10 @@ class SqlUnitOfWork:
                     col(RegistrationRow.filer_id) == filer_id,
                     col(RegistrationRow.filed_at) >= month_start,
                     col(RegistrationRow.filed_at) < month_end,
-                    sa.or_(col(RegistrationRow.closure).is_(None), col(RegistrationRow.closure) != Closure.WON.value),
+                    sa.or_(
+                        col(RegistrationRow.closure).is_(None),
+                        col(RegistrationRow.closure) != Closure.WON.value,
+                    ),
                     sa.not_(col(RegistrationRow.quota_exempt)),
                 )
             ).scalar_one()
@@ -252,7 +272,10 @@ class SqlUnitOfWork:
         """The newest holding registrations with the same name, and those at the same address
         prefix, under other phones: two ordered index scans, each cut at the limit."""
         found: dict[int, SimilarCustomer] = {}
-        for same in (col(RegistrationRow.name_key) == name_key, col(RegistrationRow.address_prefix) == address_prefix):
+        for same in (
+            col(RegistrationRow.name_key) == name_key,
+            col(RegistrationRow.address_prefix) == address_prefix,
+        ):
             rows = self.session.execute(
                 sa.select(
                     RegistrationRow.id,
@@ -261,7 +284,9 @@ class SqlUnitOfWork:
                     RegistrationRow.customer_name,
                     RegistrationRow.address,
                 )
-                .where(col(RegistrationRow.holds_claim), same, col(RegistrationRow.customer_id) != customer_id)
+                .where(
+                    col(RegistrationRow.holds_claim), same, col(RegistrationRow.customer_id) != customer_id
+                )
                 .order_by(col(RegistrationRow.filed_at).desc())
                 .limit(SIMILAR_CANDIDATES_LIMIT)
             ).all()
@@ -345,7 +370,9 @@ class SqlUnitOfWork:
                 holder_id=registration.holder_id,
                 team_id=registration.team_id,
                 last_follow_up_at=registration.last_follow_up_at,
-                last_activity_at=max(registration.filed_at, registration.last_follow_up_at or registration.filed_at),
+                last_activity_at=max(
+                    registration.filed_at, registration.last_follow_up_at or registration.filed_at
+                ),
                 measured_at=registration.measured_at,
                 deposit_at=registration.deposit_at,
                 deal_at=registration.deal_at,
@@ -363,15 +390,33 @@ class SqlUnitOfWork:
             )
         )
 
-    def add_event(self, registration_id: int, at: datetime, actor_id: int | None, kind: EventKind, **detail: Any) -> None:
-        self.session.add(RegistrationEventRow(registration_id=registration_id, at=at, actor_id=actor_id, kind=kind.value, **detail))
+    def add_event(
+        self, registration_id: int, at: datetime, actor_id: int | None, kind: EventKind, **detail: Any
+    ) -> None:
+        self.session.add(
+            RegistrationEventRow(
+                registration_id=registration_id, at=at, actor_id=actor_id, kind=kind.value, **detail
+            )
+        )
 
     def log_action(
-        self, *, at: datetime, telegram_id: int, action: str, registration_id: int | None, outcome: str, reason: str | None
+        self,
+        *,
+        at: datetime,
+        telegram_id: int,
+        action: str,
+        registration_id: int | None,
+        outcome: str,
+        reason: str | None,
     ) -> None:
         self.session.add(
             ActionAttemptRow(
-                at=at, telegram_id=telegram_id, action=action, registration_id=registration_id, outcome=outcome, reason=reason
+                at=at,
+                telegram_id=telegram_id,
+                action=action,
+                registration_id=registration_id,
+                outcome=outcome,
+                reason=reason,
             )
         )
 
@@ -381,12 +426,15 @@ class SqlUnitOfWork:
     def pending_extension(self, registration_id: int) -> int | None:
         return self.session.execute(
             sa.select(ExtensionRequestRow.id).where(
-                col(ExtensionRequestRow.registration_id) == registration_id, col(ExtensionRequestRow.approved).is_(None)
+                col(ExtensionRequestRow.registration_id) == registration_id,
+                col(ExtensionRequestRow.approved).is_(None),
             )
         ).scalar_one_or_none()
 
     def add_extension_request(self, registration_id: int, staff_id: int, reason: str, at: datetime) -> int:
-        row = ExtensionRequestRow(registration_id=registration_id, requested_by=staff_id, reason=reason, requested_at=at)
+        row = ExtensionRequestRow(
+            registration_id=registration_id, requested_by=staff_id, reason=reason, requested_at=at
+        )
         self.session.add(row)
         self.session.flush()
         assert row.id is not None
@@ -482,16 +530,19 @@ class SqlUnitOfWork:
             for e, actor_name, other_name in rows
         ]
 
-    def registrations_listing(self, *, team_id: int | None, holder_id: int | None, filed_by: datetime) -> list[Registration]:
+    def registrations_listing(
+        self, *, team_id: int | None, holder_id: int | None, filed_by: datetime
+    ) -> list[Registration]:
         """Registrations not closed (those holding a customer and open challenges) filed by then."""
-        query = _registrations().where(col(RegistrationRow.closure).is_(None), col(RegistrationRow.filed_at) <= filed_by)
+        query = _registrations().where(
+            col(RegistrationRow.closure).is_(None), col(RegistrationRow.filed_at) <= filed_by
+        )
         if team_id is not None:
             query = query.where(RegistrationRow.team_id == team_id)
         if holder_id is not None:
             query = query.where(RegistrationRow.holder_id == holder_id)
         rows = self.session.exec(query.order_by(col(RegistrationRow.filed_at), col(RegistrationRow.id))).all()
         return [_registration(*r) for r in rows]
-
 
     # --- reminders and summaries sent unasked (domain.reminders) -------------------------
 
@@ -502,7 +553,9 @@ class SqlUnitOfWork:
 
         def not_reminded(kind: str, same_deadline: Any) -> Any:
             return ~sa.exists().where(
-                col(DeliveryRow.registration_id) == col(RegistrationRow.id), col(DeliveryRow.kind) == kind, same_deadline
+                col(DeliveryRow.registration_id) == col(RegistrationRow.id),
+                col(DeliveryRow.kind) == kind,
+                same_deadline,
             )
 
         # A follow-up/lapse deadline moves only with the last activity: a reminder recorded since
@@ -551,7 +604,11 @@ class SqlUnitOfWork:
         ordered = sorted(keys)
         for start in range(0, len(ordered), 500):  # stay under the databases' parameter limits
             chunk = ordered[start : start + 500]
-            known.update(self.session.execute(sa.select(DeliveryRow.key).where(col(DeliveryRow.key).in_(chunk))).scalars())
+            known.update(
+                self.session.execute(
+                    sa.select(DeliveryRow.key).where(col(DeliveryRow.key).in_(chunk))
+                ).scalars()
+            )
         return known
 
     def record_delivery(
@@ -589,19 +646,25 @@ class SqlUnitOfWork:
         ).scalar_one_or_none()
         return int(delivery_id) if delivery_id is not None else None
 
-    def claim_retries(self, now: datetime, lease_until: datetime, limit: int, kinds: set[str]) -> list[DeliveryRow]:
+    def claim_retries(
+        self, now: datetime, lease_until: datetime, limit: int, kinds: set[str]
+    ) -> list[DeliveryRow]:
         """Pending deliveries of these kinds whose lease ran out (a crash, a failed send): each
         claimed by one process only, through a conditional update."""
-        candidates = self.session.execute(
-            sa.select(DeliveryRow.id)
-            .where(
-                col(DeliveryRow.status) == "pending",
-                col(DeliveryRow.next_attempt_at) <= now,
-                col(DeliveryRow.kind).in_(sorted(kinds)),
+        candidates = (
+            self.session.execute(
+                sa.select(DeliveryRow.id)
+                .where(
+                    col(DeliveryRow.status) == "pending",
+                    col(DeliveryRow.next_attempt_at) <= now,
+                    col(DeliveryRow.kind).in_(sorted(kinds)),
+                )
+                .order_by(col(DeliveryRow.next_attempt_at))
+                .limit(limit)
             )
-            .order_by(col(DeliveryRow.next_attempt_at))
-            .limit(limit)
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         claimed = []
         for delivery_id in candidates:
             result = self.session.execute(
@@ -620,7 +683,13 @@ class SqlUnitOfWork:
         return list(self.session.exec(select(DeliveryRow).where(col(DeliveryRow.id).in_(claimed))))
 
     def mark_delivery(
-        self, delivery_id: int, *, status: str, now: datetime, retry_at: datetime | None = None, error: str | None = None
+        self,
+        delivery_id: int,
+        *,
+        status: str,
+        now: datetime,
+        retry_at: datetime | None = None,
+        error: str | None = None,
     ) -> None:
         self.session.execute(
             sa.update(DeliveryRow)
@@ -637,27 +706,40 @@ class SqlUnitOfWork:
     # --- group chats bound to teams ----------------------------------------------------------
 
     def bind_team(self, team_id: int, chat_id: int, by: int, now: datetime) -> None:
-        row = self.session.get(TeamChatRow, team_id) or TeamChatRow(team_id=team_id, chat_id=chat_id, bound_by=by, bound_at=now)
+        row = self.session.get(TeamChatRow, team_id) or TeamChatRow(
+            team_id=team_id, chat_id=chat_id, bound_by=by, bound_at=now
+        )
         row.chat_id, row.bound_by, row.bound_at = chat_id, by, now
         self.session.add(row)
 
     def unbind_chat(self, chat_id: int) -> list[int]:
-        team_ids = list(self.session.execute(sa.select(TeamChatRow.team_id).where(col(TeamChatRow.chat_id) == chat_id)).scalars())
+        team_ids = list(
+            self.session.execute(
+                sa.select(TeamChatRow.team_id).where(col(TeamChatRow.chat_id) == chat_id)
+            ).scalars()
+        )
         self.session.execute(sa.delete(TeamChatRow).where(col(TeamChatRow.chat_id) == chat_id))
         return team_ids
 
     def teams_of_chat(self, chat_id: int) -> list[Team]:
         rows = self.session.exec(
-            select(TeamRow).join(TeamChatRow, col(TeamChatRow.team_id) == col(TeamRow.id)).where(TeamChatRow.chat_id == chat_id)
+            select(TeamRow)
+            .join(TeamChatRow, col(TeamChatRow.team_id) == col(TeamRow.id))
+            .where(TeamChatRow.chat_id == chat_id)
         ).all()
         return [_team(r) for r in rows]
 
     def team_chats(self) -> dict[int, int]:
-        return {team_id: chat_id for team_id, chat_id in self.session.execute(sa.select(TeamChatRow.team_id, TeamChatRow.chat_id))}
+        return {
+            team_id: chat_id
+            for team_id, chat_id in self.session.execute(sa.select(TeamChatRow.team_id, TeamChatRow.chat_id))
+        }
 
     def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         """Telegram turned a group into a supergroup: its bindings follow the new id."""
-        self.session.execute(sa.update(TeamChatRow).where(col(TeamChatRow.chat_id) == old_chat_id).values(chat_id=new_chat_id))
+        self.session.execute(
+            sa.update(TeamChatRow).where(col(TeamChatRow.chat_id) == old_chat_id).values(chat_id=new_chat_id)
+        )
 
 
 def _registrations() -> Any:

@@ -30,7 +30,9 @@ current_update: ContextVar[int | None] = ContextVar("current_update", default=No
 
 def mark_committed(connection: sa.Connection, update_id: int) -> None:
     connection.execute(
-        sa.update(_table).where(_table.c.update_id == update_id, _table.c.status == HANDLING).values(status=COMMITTED)
+        sa.update(_table)
+        .where(_table.c.update_id == update_id, _table.c.status == HANDLING)
+        .values(status=COMMITTED)
     )
 
 
@@ -48,7 +50,11 @@ class UpdateLedger:
             with self._writer() as connection, connection.begin():
                 connection.execute(
                     sa.insert(_table).values(
-                        update_id=update_id, status=RECEIVED, run_id=self.run_id, payload=payload, received_at=now
+                        update_id=update_id,
+                        status=RECEIVED,
+                        run_id=self.run_id,
+                        payload=payload,
+                        received_at=now,
                     )
                 )
         except IntegrityError:
@@ -60,19 +66,25 @@ class UpdateLedger:
         with self._writer() as connection, connection.begin():
             fresh = connection.execute(
                 insert_for(connection.dialect.name)(_table)
-                .values(update_id=update_id, status=HANDLING, run_id=self.run_id, payload=payload, received_at=now)
+                .values(
+                    update_id=update_id, status=HANDLING, run_id=self.run_id, payload=payload, received_at=now
+                )
                 .on_conflict_do_nothing(index_elements=["update_id"])
                 .returning(_table.c.update_id)
             ).first()
             if fresh is not None:  # the usual case, in one statement
                 return True
             row = connection.execute(
-                sa.select(_table.c.status, _table.c.run_id).where(_table.c.update_id == update_id).with_for_update()
+                sa.select(_table.c.status, _table.c.run_id)
+                .where(_table.c.update_id == update_id)
+                .with_for_update()
             ).one()
             if row.status != RECEIVED and not (row.status == HANDLING and row.run_id != self.run_id):
                 return False
             connection.execute(
-                sa.update(_table).where(_table.c.update_id == update_id).values(status=HANDLING, run_id=self.run_id)
+                sa.update(_table)
+                .where(_table.c.update_id == update_id)
+                .values(status=HANDLING, run_id=self.run_id)
             )
             return True
 
@@ -80,7 +92,9 @@ class UpdateLedger:
     def finish(connection: sa.Connection, update_id: int, now: datetime) -> None:
         """In the transaction that saves the dialog state the update left."""
         connection.execute(
-            sa.update(_table).where(_table.c.update_id == update_id).values(status=DONE, payload=None, done_at=now)
+            sa.update(_table)
+            .where(_table.c.update_id == update_id)
+            .values(status=DONE, payload=None, done_at=now)
         )
 
     def unfinished(self) -> list[str]:
@@ -88,7 +102,9 @@ class UpdateLedger:
         with self._engine.connect() as connection:
             rows = connection.execute(
                 sa.select(_table.c.payload)
-                .where(_table.c.status.in_((RECEIVED, HANDLING)), _table.c.run_id.is_distinct_from(self.run_id))
+                .where(
+                    _table.c.status.in_((RECEIVED, HANDLING)), _table.c.run_id.is_distinct_from(self.run_id)
+                )
                 .order_by(_table.c.update_id)
             )
             return [payload for (payload,) in rows if payload is not None]
@@ -100,7 +116,9 @@ class UpdateLedger:
             ids = list(connection.execute(sa.select(_table.c.update_id).where(interrupted)).scalars())
             if ids:
                 connection.execute(
-                    sa.update(_table).where(_table.c.update_id.in_(ids)).values(status=DONE, payload=None, done_at=now)
+                    sa.update(_table)
+                    .where(_table.c.update_id.in_(ids))
+                    .values(status=DONE, payload=None, done_at=now)
                 )
             return ids
 

@@ -113,9 +113,21 @@ def make_roster(engine: Engine) -> Roster:
 
     def person(tid: int, name: str, role: Role, team_name: str) -> Staff:
         with SqlUnitOfWork(engine, write=True) as uow:
-            return enrol(uow, telegram_id=tid, name=name, roles=frozenset({role}), team_name=team_name, region=None, now=T0)
+            return enrol(
+                uow,
+                telegram_id=tid,
+                name=name,
+                roles=frozenset({role}),
+                team_name=team_name,
+                region=None,
+                now=T0,
+            )
 
-    store, field, field2 = team("朝阳店", Channel.STORE), team("业务一部", Channel.FIELD), team("业务二部", Channel.FIELD)
+    store, field, field2 = (
+        team("朝阳店", Channel.STORE),
+        team("业务一部", Channel.FIELD),
+        team("业务二部", Channel.FIELD),
+    )
     return Roster(
         engine=engine,
         store=store,
@@ -133,4 +145,3 @@ def make_roster(engine: Engine) -> Roster:
 @pytest.fixture
 def roster(engine: Engine) -> Roster:
     return make_roster(engine)
-

@@ -211,12 +211,16 @@ class FakeBotAPI(BaseRequest):
 
         if endpoint.startswith("send") and params.get("chat_id") in self.blocked:
             self.calls.append(Call(endpoint, params, files, status=403))
-            return 403, self._encode({"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"})
+            return 403, self._encode(
+                {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+            )
         try:
             result = self._answer(endpoint, params, files)
         except _ApiError as exc:  # e.g. strict_edits
             self.calls.append(Call(endpoint, params, files, status=exc.code))
-            return exc.code, self._encode({"ok": False, "error_code": exc.code, "description": exc.description})
+            return exc.code, self._encode(
+                {"ok": False, "error_code": exc.code, "description": exc.description}
+            )
         self.calls.append(Call(endpoint, params, files))
         return 200, self._encode({"ok": True, "result": result})
 
@@ -369,9 +373,11 @@ class FakeBotAPI(BaseRequest):
                 return self._chat_full_info(params["chat_id"])
             case "getChatMember":
                 user_id = int(params["user_id"])
-                user = self.bot_user if user_id == self.bot_user["id"] else {
-                    "id": user_id, "is_bot": False, "first_name": f"User{user_id}"
-                }
+                user = (
+                    self.bot_user
+                    if user_id == self.bot_user["id"]
+                    else {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
+                )
                 return {"status": "member", "user": user}
             case "getChatMenuButton":
                 return {"type": "commands"}
@@ -408,7 +414,13 @@ class FakeBotAPI(BaseRequest):
     def _new_message(self, chat_id: object, **content: Any) -> JSON:
         chat = self._chat(chat_id)
         message_id = self.next_message_id(chat_key(chat_id))
-        return {"message_id": message_id, "date": _now(), "chat": chat, "from": dict(self.bot_user), **content}
+        return {
+            "message_id": message_id,
+            "date": _now(),
+            "chat": chat,
+            "from": dict(self.bot_user),
+            **content,
+        }
 
     def _store(self, message: JSON, reply_markup: object) -> JSON:
         markup = _as_dict(reply_markup)
@@ -442,9 +454,16 @@ class FakeBotAPI(BaseRequest):
             return True  # edits of inline messages answer `true`, not a Message
         key, message_id = chat_key(params["chat_id"]), int(params["message_id"])
         old = self.messages.get((key, message_id))
-        message = copy.deepcopy(old) if old else {
-            "message_id": message_id, "date": _now(), "chat": self._chat(key), "from": dict(self.bot_user)
-        }
+        message = (
+            copy.deepcopy(old)
+            if old
+            else {
+                "message_id": message_id,
+                "date": _now(),
+                "chat": self._chat(key),
+                "from": dict(self.bot_user),
+            }
+        )
         markup = _as_dict(params.get("reply_markup"))
         if endpoint == "editMessageText":
             message["text"] = params.get("text", "")
@@ -457,9 +476,12 @@ class FakeBotAPI(BaseRequest):
                 and message.get("caption") == old.get("caption")
             )
             if unchanged:
-                raise _ApiError(400, "Bad Request: message is not modified: specified new message content "
-                                "and reply markup are exactly the same as a current content and reply markup "
-                                "of the message")
+                raise _ApiError(
+                    400,
+                    "Bad Request: message is not modified: specified new message content "
+                    "and reply markup are exactly the same as a current content and reply markup "
+                    "of the message",
+                )
         # An edit without reply_markup drops the inline keyboard, as on Telegram.
         message.pop("reply_markup", None)
         if markup and "inline_keyboard" in markup:
@@ -528,9 +550,11 @@ class UpdateFactory:
 
     @property
     def bot_user(self) -> JSON:
-        return self.fake.bot_user if self.fake else {
-            "id": 1000, "is_bot": True, "first_name": "LeadBot", "username": "leadbot_test_bot"
-        }
+        return (
+            self.fake.bot_user
+            if self.fake
+            else {"id": 1000, "is_bot": True, "first_name": "LeadBot", "username": "leadbot_test_bot"}
+        )
 
     def _next_update_id(self) -> int:
         self._update_id += 1
@@ -626,8 +650,18 @@ class UpdateFactory:
         if known is not None:
             message = copy.deepcopy(known)
         else:
-            chat = user.private_chat() if chat_id == user.id else {"id": chat_id, "type": "supergroup", "title": "测试群"}
-            message = {"message_id": message_id, "from": self.bot_user, "chat": chat, "date": _now(), "text": ""}
+            chat = (
+                user.private_chat()
+                if chat_id == user.id
+                else {"id": chat_id, "type": "supergroup", "title": "测试群"}
+            )
+            message = {
+                "message_id": message_id,
+                "from": self.bot_user,
+                "chat": chat,
+                "date": _now(),
+                "text": "",
+            }
         self._callback_id += 1
         query = {
             "id": f"{user.id}{self._callback_id:08d}",
@@ -751,9 +785,13 @@ class BotHarness:
     async def press(
         self, user: TgUser, callback_data: str, message_id: int | None = None, chat_id: int | None = None
     ) -> Update:
-        return await self.send(self.factory.callback(user, callback_data, message_id=message_id, chat_id=chat_id))
+        return await self.send(
+            self.factory.callback(user, callback_data, message_id=message_id, chat_id=chat_id)
+        )
 
-    async def share_contact(self, user: TgUser, phone_number: str, *, own: bool = True, **kwargs: Any) -> Update:
+    async def share_contact(
+        self, user: TgUser, phone_number: str, *, own: bool = True, **kwargs: Any
+    ) -> Update:
         """Share a contact; ``own=True`` (default) is the user's own card, as the
         request_contact keyboard button sends it."""
         if own:

@@ -57,26 +57,65 @@ JSON = dict[str, Any]
 CONFLICT_DESCRIPTION = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 )
-WEBHOOK_CONFLICT_DESCRIPTION = (
-    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
-)
+WEBHOOK_CONFLICT_DESCRIPTION = "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
 # Recorded as the status of a long poll whose client hung up before it was answered (nginx's code).
 CLIENT_CLOSED = 499
 # Telegram's default for getUpdates without allowed_updates.
 _DEFAULT_EXCLUDED_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
 # Parameters that are strings in the Bot API, for methods/params PTB's signatures do not tell us.
-_STRING_PARAMS = frozenset({
-    "action", "address", "business_connection_id", "callback_query_id", "caption", "currency",
-    "custom_emoji_id", "custom_title", "description", "emoji", "error_message", "explanation",
-    "file_id", "filename", "first_name", "foursquare_id", "foursquare_type", "game_short_name",
-    "gift_id", "google_place_id", "google_place_type", "inline_message_id", "invite_link",
-    "ip_address", "language_code", "last_name", "message_effect_id", "name", "next_offset",
-    "parse_mode", "payload", "phone_number", "pre_checkout_query_id", "provider_token", "query",
-    "question", "result_id", "secret_token", "shipping_query_id", "short_description",
-    "short_name", "start_parameter", "sticker_set_name", "text", "title", "url", "vcard",
-    "web_app_query_id",
-})
+_STRING_PARAMS = frozenset(
+    {
+        "action",
+        "address",
+        "business_connection_id",
+        "callback_query_id",
+        "caption",
+        "currency",
+        "custom_emoji_id",
+        "custom_title",
+        "description",
+        "emoji",
+        "error_message",
+        "explanation",
+        "file_id",
+        "filename",
+        "first_name",
+        "foursquare_id",
+        "foursquare_type",
+        "game_short_name",
+        "gift_id",
+        "google_place_id",
+        "google_place_type",
+        "inline_message_id",
+        "invite_link",
+        "ip_address",
+        "language_code",
+        "last_name",
+        "message_effect_id",
+        "name",
+        "next_offset",
+        "parse_mode",
+        "payload",
+        "phone_number",
+        "pre_checkout_query_id",
+        "provider_token",
+        "query",
+        "question",
+        "result_id",
+        "secret_token",
+        "shipping_query_id",
+        "short_description",
+        "short_name",
+        "start_parameter",
+        "sticker_set_name",
+        "text",
+        "title",
+        "url",
+        "vcard",
+        "web_app_query_id",
+    }
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -91,7 +130,8 @@ def _is_str_annotation(annotation: object) -> bool:
         return annotation.strip() in {"str", "str | None", "Optional[str]"}
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
         members = [
-            a for a in typing.get_args(annotation)
+            a
+            for a in typing.get_args(annotation)
             if a is not type(None) and typing.get_origin(a) is not DefaultValue and a is not DefaultValue
         ]
         return members == [str]
@@ -111,7 +151,7 @@ def _string_params_of(endpoint: str) -> dict[str, bool] | None:
             if callable(method):
                 try:
                     hints = typing.get_type_hints(method)
-                except Exception:  # noqa: BLE001 (forward refs under TYPE_CHECKING: use the raw annotations)
+                except Exception:
                     hints = dict(getattr(method, "__annotations__", {}))
                 found = {name: _is_str_annotation(hint) for name, hint in hints.items() if name != "return"}
             _signature_cache[endpoint] = found
@@ -252,7 +292,9 @@ class FakeBotServer:
     ``token``: if given, requests for any other token are answered 401 Unauthorized.
     """
 
-    def __init__(self, fake: FakeBotAPI | None = None, *, token: str | None = None, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self, fake: FakeBotAPI | None = None, *, token: str | None = None, host: str = "127.0.0.1"
+    ) -> None:
         self.fake = fake or FakeBotAPI()
         self.token = token
         self.host = host
@@ -288,7 +330,10 @@ class FakeBotServer:
         self._stopping = False
         self._httpd = httpd
         self._thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name=f"FakeBotServer:{self.port}", daemon=True
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"FakeBotServer:{self.port}",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -317,7 +362,9 @@ class FakeBotServer:
     def __enter__(self) -> typing.Self:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
     @property
@@ -393,7 +440,9 @@ class FakeBotServer:
 
     # -- waiting and reading -------------------------------------------------------------------
 
-    def wait_for(self, predicate: Callable[[FakeBotAPI], Any], timeout: float = 10.0, message: str | None = None) -> Any:
+    def wait_for(
+        self, predicate: Callable[[FakeBotAPI], Any], timeout: float = 10.0, message: str | None = None
+    ) -> Any:
         """Wait until ``predicate(fake)`` (evaluated under the lock) is truthy; return its value."""
         deadline = time.monotonic() + timeout
         with self._changed:
@@ -409,7 +458,9 @@ class FakeBotServer:
                         f"{len(self.fake.calls)} calls, {len(self._queue)} unconfirmed updates, "
                         f"confirmed_offset={self.confirmed_offset}, {self._waiting_polls} waiting getUpdates"
                     )
-                    raise AssertionError(f"timed out after {timeout:.1f}s waiting for {what} ({state}); last calls:\n{recent}")
+                    raise AssertionError(
+                        f"timed out after {timeout:.1f}s waiting for {what} ({state}); last calls:\n{recent}"
+                    )
                 self._changed.wait(min(remaining, 0.1))
 
     def wait_for_text(self, chat_id: object, substring: str, timeout: float = 10.0) -> str:
@@ -456,7 +507,7 @@ class FakeBotServer:
     def _handle(self, handler: _Handler) -> None:
         try:
             status, body = self._dispatch(handler)
-        except Exception as exc:  # noqa: BLE001 (a bug in the fake: say so loudly to the client)
+        except Exception as exc:
             status, body = 500, {"ok": False, "error_code": 500, "description": f"FakeBotServer: {exc!r}"}
         if status == CLIENT_CLOSED:
             handler.close_connection = True
@@ -481,7 +532,7 @@ class FakeBotServer:
         body = self._read_body(handler)
         url = f"{self.url}{path}"  # as PTB built it, which is what the in-process fake records
         if handler.command == "GET" and path.startswith("/file/bot"):
-            token, _, _file_path = path[len("/file/bot"):].partition("/")
+            token, _, _file_path = path[len("/file/bot") :].partition("/")
             if self.token is not None and token != self.token:
                 return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
             with self._changed:
@@ -516,7 +567,9 @@ class FakeBotServer:
         return handler.rfile.read(length) if length else b""
 
     @staticmethod
-    def _decode_body(endpoint: str, content_type: str, body: bytes) -> tuple[JSON, dict[str, tuple[str, bytes, str | None]]]:
+    def _decode_body(
+        endpoint: str, content_type: str, body: bytes
+    ) -> tuple[JSON, dict[str, tuple[str, bytes, str | None]]]:
         kind = content_type.split(";", 1)[0].strip().lower()
         if not body:
             return {}, {}
@@ -585,7 +638,11 @@ class FakeBotServer:
             if failures:  # fake.fail_next("getUpdates", ...)
                 failure = failures.popleft()
                 self._record(Call("getUpdates", params, status=failure.error_code))
-                body: JSON = {"ok": False, "error_code": failure.error_code, "description": failure.description}
+                body: JSON = {
+                    "ok": False,
+                    "error_code": failure.error_code,
+                    "description": failure.description,
+                }
                 if failure.parameters:
                     body["parameters"] = failure.parameters
                 return failure.error_code, body
@@ -617,7 +674,9 @@ class FakeBotServer:
                 self._waiting_polls -= 1
                 self._changed.notify_all()
 
-    def _long_poll(self, handler: _Handler, params: JSON, generation: int, limit: int, deadline: float) -> tuple[int, JSON]:
+    def _long_poll(
+        self, handler: _Handler, params: JSON, generation: int, limit: int, deadline: float
+    ) -> tuple[int, JSON]:
         """Under the lock: answer when updates are ready, the timeout passes, a newer getUpdates
         arrives (409) or the client hangs up."""
         while True:

@@ -29,7 +29,12 @@ TOKEN = "123:ABC"
 ALICE = TgUser(101, "王芳", username="wangfang")
 BOB = TgUser(201, "李强", language_code="en")
 KEYBOARD = InlineKeyboardMarkup(
-    [[InlineKeyboardButton("新报备", callback_data="menu:new"), InlineKeyboardButton("帮助", url="https://example.com/help")]]
+    [
+        [
+            InlineKeyboardButton("新报备", callback_data="menu:new"),
+            InlineKeyboardButton("帮助", url="https://example.com/help"),
+        ]
+    ]
 )
 
 
@@ -46,13 +51,19 @@ def http_bot(server: FakeBotServer, **kwargs: Any) -> Bot:
 async def some_calls(bot: Bot) -> None:
     """The same calls over HTTP and in process: the recorded params must be the same."""
     await bot.send_message(
-        ALICE.id, "123", reply_markup=KEYBOARD, entities=[MessageEntity("bold", 0, 1)], disable_notification=True
+        ALICE.id,
+        "123",
+        reply_markup=KEYBOARD,
+        entities=[MessageEntity("bold", 0, 1)],
+        disable_notification=True,
     )
     await bot.send_message("@leadbot_channel", "true")
     await bot.send_contact(ALICE.id, phone_number="13800138000", first_name="张三")
     await bot.answer_callback_query("10100000001", text="好", cache_time=5)
     await bot.set_my_commands([BotCommand("start", "开始")], language_code="zh")
-    await bot.send_document(-1001234567890, b"PK\x03\x04\x00\xff", filename='朝阳店 "日报".xlsx', caption="日报")
+    await bot.send_document(
+        -1001234567890, b"PK\x03\x04\x00\xff", filename='朝阳店 "日报".xlsx', caption="日报"
+    )
     await bot.edit_message_text("改了", chat_id=ALICE.id, message_id=1)
     await bot.get_updates(offset=0, timeout=0, allowed_updates=["message"])
     await bot.delete_webhook(drop_pending_updates=False)
@@ -72,7 +83,10 @@ async def test_send_message_with_an_inline_keyboard(server: FakeBotServer) -> No
     assert fake.last_bot_message_id(ALICE.id) == message.message_id
     [call] = fake.calls_to("sendMessage")
     assert call.chat_id == ALICE.id and isinstance(call.params["chat_id"], int)
-    assert call.params["reply_markup"]["inline_keyboard"][0][0] == {"text": "新报备", "callback_data": "menu:new"}
+    assert call.params["reply_markup"]["inline_keyboard"][0][0] == {
+        "text": "新报备",
+        "callback_data": "menu:new",
+    }
 
 
 async def test_params_are_recorded_as_the_in_process_fake_records_them(server: FakeBotServer) -> None:
@@ -86,14 +100,18 @@ async def test_params_are_recorded_as_the_in_process_fake_records_them(server: F
         (c.method, c.params, c.files, c.status) for c in in_process.calls
     ]
     sent = next(c for c in over_http if c.method == "sendMessage")
-    assert sent.params["text"] == "123" and sent.params["disable_notification"] is True  # a digit string stays a str
+    assert (
+        sent.params["text"] == "123" and sent.params["disable_notification"] is True
+    )  # a digit string stays a str
     assert next(c for c in over_http if c.method == "sendContact").params["phone_number"] == "13800138000"
 
 
 async def test_send_document_with_bytes_lands_in_files(server: FakeBotServer) -> None:
     content = bytes(range(256)) * 64
     async with http_bot(server) as bot:
-        message = await bot.send_document(-100777, content, filename="朝阳店 意向客户跟踪表.xlsx", caption="日报")
+        message = await bot.send_document(
+            -100777, content, filename="朝阳店 意向客户跟踪表.xlsx", caption="日报"
+        )
     assert message.document is not None and message.document.file_name == "朝阳店 意向客户跟踪表.xlsx"
     assert message.document.file_size == len(content) and message.caption == "日报"
     [call] = server.fake.calls_to("sendDocument")
@@ -101,7 +119,9 @@ async def test_send_document_with_bytes_lands_in_files(server: FakeBotServer) ->
     assert call.params == {"chat_id": -100777, "caption": "日报"}
 
 
-@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # RetryAfter.retry_after's type
+@pytest.mark.filterwarnings(
+    "ignore::telegram.warnings.PTBDeprecationWarning"
+)  # RetryAfter.retry_after's type
 async def test_injected_failures_become_ptb_exceptions(server: FakeBotServer) -> None:
     server.fake.fail_next("sendMessage", 403)
     server.fake.fail_next("sendMessage", 429, retry_after=7)
@@ -111,7 +131,11 @@ async def test_injected_failures_become_ptb_exceptions(server: FakeBotServer) ->
         with pytest.raises(RetryAfter):
             await bot.send_message(ALICE.id, "b")
         await bot.send_message(ALICE.id, "c")
-    assert [(c.params["text"], c.status) for c in server.fake.calls_to("sendMessage")] == [("a", 403), ("b", 429), ("c", 200)]
+    assert [(c.params["text"], c.status) for c in server.fake.calls_to("sendMessage")] == [
+        ("a", 403),
+        ("b", 429),
+        ("c", 200),
+    ]
     assert server.fake.texts(ALICE.id) == ["c"]
 
 
@@ -126,7 +150,9 @@ async def test_wrong_token_and_unknown_paths(server: FakeBotServer) -> None:
 
 
 async def test_file_downloads_are_recorded(server: FakeBotServer) -> None:
-    server.fake.set_result("getFile", {"file_id": "F1", "file_unique_id": "U1", "file_size": 0, "file_path": "documents/a.xlsx"})
+    server.fake.set_result(
+        "getFile", {"file_id": "F1", "file_unique_id": "U1", "file_size": 0, "file_path": "documents/a.xlsx"}
+    )
     async with http_bot(server) as bot:
         file = await bot.get_file("F1")
         assert bytes(await file.download_as_bytearray()) == b""
@@ -198,7 +224,10 @@ async def test_a_second_get_updates_terminates_the_waiting_one_with_409(server: 
         assert await second.get_updates(timeout=0) == ()
         with pytest.raises(Conflict, match="terminated by other getUpdates request"):
             await asyncio.wait_for(waiting, timeout=5)
-    assert sorted((c.params["timeout"], c.status) for c in server.fake.calls_to("getUpdates")) == [(0, 200), (20, 409)]
+    assert sorted((c.params["timeout"], c.status) for c in server.fake.calls_to("getUpdates")) == [
+        (0, 200),
+        (20, 409),
+    ]
 
 
 async def test_the_409_body_is_telegrams(server: FakeBotServer) -> None:
@@ -206,7 +235,10 @@ async def test_the_409_body_is_telegrams(server: FakeBotServer) -> None:
         waiting = asyncio.create_task(client.post(f"/bot{TOKEN}/getUpdates", data={"timeout": "20"}))
         await server.wait_for_async(lambda _fake: server.waiting_polls == 1, timeout=5)
         async with httpx.AsyncClient(base_url=server.url) as other:
-            assert (await other.post(f"/bot{TOKEN}/getUpdates", data={"timeout": "0"})).json() == {"ok": True, "result": []}
+            assert (await other.post(f"/bot{TOKEN}/getUpdates", data={"timeout": "0"})).json() == {
+                "ok": True,
+                "result": [],
+            }
         response = await asyncio.wait_for(waiting, timeout=5)
     assert response.status_code == 409
     assert response.json() == {"ok": False, "error_code": 409, "description": CONFLICT_DESCRIPTION}
@@ -253,7 +285,9 @@ def test_wait_for_times_out_with_the_recent_calls() -> None:
     with FakeBotServer() as server:
         with server.lock:
             server.fake.calls.append(Call("sendMessage", {"chat_id": 5, "text": "别的"}))
-        with pytest.raises(AssertionError, match=r"(?s)'你好' in chat 5.*sendMessage chat=5 status=200 '别的'"):
+        with pytest.raises(
+            AssertionError, match=r"(?s)'你好' in chat 5.*sendMessage chat=5 status=200 '别的'"
+        ):
             server.wait_for_text(5, "你好", timeout=0.2)
 
 
@@ -262,11 +296,19 @@ def test_wait_for_times_out_with_the_recent_calls() -> None:
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message is not None and update.effective_user is not None
-    await update.effective_message.reply_text(f"欢迎，{update.effective_user.first_name}", reply_markup=KEYBOARD)
+    await update.effective_message.reply_text(
+        f"欢迎，{update.effective_user.first_name}", reply_markup=KEYBOARD
+    )
 
 
 async def test_an_application_polls_answers_and_confirms(server: FakeBotServer) -> None:
-    app = ApplicationBuilder().token(TOKEN).base_url(server.base_url).base_file_url(server.file_base_url).build()
+    app = (
+        ApplicationBuilder()
+        .token(TOKEN)
+        .base_url(server.base_url)
+        .base_file_url(server.file_base_url)
+        .build()
+    )
     app.add_handler(CommandHandler("start", on_start))
     async with app:
         await app.updater.start_polling(timeout=5, allowed_updates=["message"])

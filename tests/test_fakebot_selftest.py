@@ -6,7 +6,14 @@ import datetime as dtm
 from typing import Any
 
 import pytest
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup, Update
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
 from telegram.ext import (
@@ -32,7 +39,10 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message is not None
     keyboard = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton("新报备", callback_data="menu:new"), InlineKeyboardButton("我的", callback_data="menu:mine")],
+            [
+                InlineKeyboardButton("新报备", callback_data="menu:new"),
+                InlineKeyboardButton("我的", callback_data="menu:mine"),
+            ],
             [InlineKeyboardButton("帮助", url="https://example.com/help")],
         ]
     )
@@ -118,14 +128,20 @@ async def test_message_ids_are_one_sequence_per_chat(fake: FakeBotAPI) -> None:
         await bot.say(BOB, "/start")
         second = await bot.say(ALICE, "/start")
     assert first.message is not None and second.message is not None
-    assert (first.message.message_id, fake.last_bot_message_id(BOB.id), second.message.message_id) == (1, 2, 3)
+    assert (first.message.message_id, fake.last_bot_message_id(BOB.id), second.message.message_id) == (
+        1,
+        2,
+        3,
+    )
     assert fake.last_bot_message_id(ALICE.id) == 4
 
 
 async def test_send_document_records_file_name_and_bytes(fake: FakeBotAPI) -> None:
     payload = "客户,电话\n张三,13800138000\n".encode()
     async with BotHarness(build(fake)) as bot:
-        message = await bot.app.bot.send_document(ALICE.id, document=payload, filename="报备.csv", caption="导出")
+        message = await bot.app.bot.send_document(
+            ALICE.id, document=payload, filename="报备.csv", caption="导出"
+        )
 
     (call,) = fake.calls_to("sendDocument")
     assert call.files == {"document": ("报备.csv", payload)}
@@ -145,10 +161,14 @@ async def test_contact_handler(fake: FakeBotAPI) -> None:
     assert fake.texts(ALICE.id) == ["收到 王芳 +8613800138000", "收到 客户 13900139000"]
 
 
-async def test_injected_errors_surface_as_ptb_exceptions(fake: FakeBotAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_injected_errors_surface_as_ptb_exceptions(
+    fake: FakeBotAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PTB_TIMEDELTA", "true")  # RetryAfter.retry_after as timedelta, no deprecation warning
     fake.fail_next("sendMessage", error_code=403, description="Forbidden: bot was blocked by the user")
-    fake.fail_next("sendMessage", error_code=429, description="Too Many Requests: retry after 1", retry_after=1)
+    fake.fail_next(
+        "sendMessage", error_code=429, description="Too Many Requests: retry after 1", retry_after=1
+    )
     fake.fail_next("sendMessage", error_code=400, migrate_to_chat_id=-1009)
     fake.fail_next("editMessageText", error_code=400, description="Bad Request: message to edit not found")
     async with BotHarness(build(fake)) as bot:
@@ -180,7 +200,9 @@ async def test_handler_exceptions_fail_the_test_unless_disabled(fake: FakeBotAPI
 
 
 async def test_rate_limiter_retries_after_429(fake: FakeBotAPI, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PTB_TIMEDELTA", "true")  # the limiter reads retry_after; avoid the deprecation warning
+    monkeypatch.setenv(
+        "PTB_TIMEDELTA", "true"
+    )  # the limiter reads retry_after; avoid the deprecation warning
     fake.fail_next("sendMessage", error_code=429, retry_after=1)
     async with BotHarness(build(fake, rate_limiter=AIORateLimiter(max_retries=1))) as bot:
         await bot.say(ALICE, "/start")
@@ -201,7 +223,9 @@ async def test_html_text_is_recorded_verbatim(fake: FakeBotAPI) -> None:
 
 
 async def test_reply_keyboard_is_recorded_but_not_echoed(fake: FakeBotAPI) -> None:
-    markup = ReplyKeyboardMarkup([[KeyboardButton("分享手机号", request_contact=True)]], one_time_keyboard=True)
+    markup = ReplyKeyboardMarkup(
+        [[KeyboardButton("分享手机号", request_contact=True)]], one_time_keyboard=True
+    )
     async with BotHarness(build(fake)) as bot:
         message = await bot.app.bot.send_message(ALICE.id, "请分享", reply_markup=markup)
     assert message.reply_markup is None  # Telegram only echoes inline keyboards

@@ -71,11 +71,15 @@ def _run(connection: Connection) -> None:
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if broken:
                 tables = sorted({row[0] for row in broken})
-                raise RuntimeError(f"migrating would leave rows whose foreign keys point nowhere, in {tables}")
+                raise RuntimeError(
+                    f"migrating would leave rows whose foreign keys point nowhere, in {tables}"
+                )
 
 
 if context.is_offline_mode():
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata, literal_binds=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata, literal_binds=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 else:

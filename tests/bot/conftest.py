@@ -40,7 +40,11 @@ ADMIN_ID = 900
 async def chat(engine) -> AsyncIterator[Chat]:
     roster = make_roster(engine)
     settings = Settings(
-        telegram_token="123:ABC", database_url="sqlite://", admin_ids=[ADMIN_ID], sweep_interval_seconds=0, _env_file=None
+        telegram_token="123:ABC",
+        database_url="sqlite://",
+        admin_ids=[ADMIN_ID],
+        sweep_interval_seconds=0,
+        _env_file=None,
     )
     fake = FakeBotAPI()
     clock = Clock(T0)

@@ -46,14 +46,23 @@ async def test_credit_move(chat: Chat) -> None:
     add_head(chat)
     first = file_directly(chat, 101, "13800138000")
     record_follow_up(
-        chat.roster.writer, actor_telegram_id=101, registration_id=first.registration_id, kind=FollowUpKind.DEAL,
-        note=None, amount=Decimal("9000"), next_contact_at=None, now=chat.clock.now, rules=Rules(),
+        chat.roster.writer,
+        actor_telegram_id=101,
+        registration_id=first.registration_id,
+        kind=FollowUpKind.DEAL,
+        note=None,
+        amount=Decimal("9000"),
+        next_contact_at=None,
+        now=chat.clock.now,
+        rules=Rules(),
     )
     head = chat.user(HEAD)
     await chat.harness.say(head, "/arbitrate")
     await chat.harness.say(head, "13800138000")
     await chat.harness.press(head, data_of(chat, HEAD, "王芳"))
-    assert [text for text, _ in chat.fake.buttons(HEAD)] == ["调整业绩归属"]  # a won deal cannot move, its credit can
+    assert [text for text, _ in chat.fake.buttons(HEAD)] == [
+        "调整业绩归属"
+    ]  # a won deal cannot move, its credit can
     await chat.harness.press(head, data_of(chat, HEAD, "调整业绩"))
     await chat.harness.press(head, data_of(chat, HEAD, "李强"))
     await chat.harness.say(head, "李强带客户到店")

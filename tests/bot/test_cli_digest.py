@@ -108,12 +108,17 @@ def test_export_at_an_instant_in_the_teams_language(world) -> None:
 
 def test_unknown_team_is_refused_and_bad_dates_are_bad_usage(world) -> None:
     _, tmp_path = world
-    for args in (("digest", "--team", "无此店"), ("export", "--team", "无此店", "--out", str(tmp_path / "x.xlsx"))):
+    for args in (
+        ("digest", "--team", "无此店"),
+        ("export", "--team", "无此店", "--out", str(tmp_path / "x.xlsx")),
+    ):
         result = invoke(*args)
         assert result.exit_code == 3 and "no team named 无此店" in result.output
     assert not (tmp_path / "x.xlsx").exists()
     assert invoke("digest", "--team", "朝阳店", "--date", "11/09/2026").exit_code == 2
     assert invoke("digest", "--team", "朝阳店", "--date", "2026-02-30").exit_code == 2
     assert invoke("digest", "--team", "朝阳店", "--date", "2026-11-11").exit_code == 2  # tomorrow
-    assert invoke("export", "--team", "朝阳店", "--out", str(tmp_path / "y.xlsx"), "--at", "soon").exit_code == 2
+    assert (
+        invoke("export", "--team", "朝阳店", "--out", str(tmp_path / "y.xlsx"), "--at", "soon").exit_code == 2
+    )
     assert invoke("export", "--team", "朝阳店").exit_code == 2  # --out is required

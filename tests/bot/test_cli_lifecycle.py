@@ -71,11 +71,19 @@ def test_states_and_deadlines_right_at_the_boundaries(world) -> None:
     assert before_due[store]["state"] == "active" and before_due[store]["deadline_kind"] == "follow_up"
     assert before_due[store]["deadline_at"] == at(T0 + 3 * DAY)
     due = by_id(listing("--at", at(T0 + 3 * DAY)))
-    assert (due[store]["state"], due[store]["deadline_kind"], due[store]["deadline_at"]) == ("due", "lapse", at(T0 + 10 * DAY))
+    assert (due[store]["state"], due[store]["deadline_kind"], due[store]["deadline_at"]) == (
+        "due",
+        "lapse",
+        at(T0 + 10 * DAY),
+    )
     lapsed = by_id(listing("--at", at(T0 + 10 * DAY)))
     assert (lapsed[store]["state"], lapsed[store]["deadline_kind"]) == ("lapsed", None)
     # A lapsed field registration still owes its measurement: expiry is the next deadline.
-    assert (lapsed[field]["state"], lapsed[field]["deadline_kind"], lapsed[field]["deadline_at"]) == ("lapsed", "expiry", at(T0 + 15 * DAY))
+    assert (lapsed[field]["state"], lapsed[field]["deadline_kind"], lapsed[field]["deadline_at"]) == (
+        "lapsed",
+        "expiry",
+        at(T0 + 15 * DAY),
+    )
     assert by_id(listing("--at", at(T0 + 15 * DAY - timedelta(seconds=1))))[field]["state"] == "lapsed"
     assert by_id(listing("--at", at(T0 + 15 * DAY)))[field]["state"] == "expired"
 
@@ -116,7 +124,9 @@ def test_team_and_staff_filters(world) -> None:
     assert invoke("registrations", "--at", "next tuesday").exit_code == 2
 
 
-def test_open_challenges_are_listed_and_closed_registrations_are_not(world, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_open_challenges_are_listed_and_closed_registrations_are_not(
+    world, monkeypatch: pytest.MonkeyPatch
+) -> None:
     roster, ids = world
     challenge = file(roster, 102, STORE_PHONE, at=T0 + 10 * DAY)  # 刘洋 challenges 王芳's lapsed claim
     found = by_id(listing("--at", at(T0 + 10 * DAY + timedelta(hours=1))))
@@ -141,8 +151,17 @@ def test_follow_up_done_resets_the_clock(world, monkeypatch: pytest.MonkeyPatch)
     roster, ids = world
     monkeypatch.setattr(cli_module, "utc_now", lambda: T0 + 2 * DAY)
     result = invoke(
-        "follow-up", str(ids["store"]), "--staff", "101", "--kind", "call", "--note", "客户周末到店",
-        "--next-contact", "2026-11-14T15:00+08:00", "--json",
+        "follow-up",
+        str(ids["store"]),
+        "--staff",
+        "101",
+        "--kind",
+        "call",
+        "--note",
+        "客户周末到店",
+        "--next-contact",
+        "2026-11-14T15:00+08:00",
+        "--json",
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {
@@ -155,7 +174,9 @@ def test_follow_up_done_resets_the_clock(world, monkeypatch: pytest.MonkeyPatch)
     }
     with roster.engine.connect() as conn:
         event = conn.execute(
-            sa.select(RegistrationEventRow).where(RegistrationEventRow.registration_id == ids["store"], RegistrationEventRow.kind == "follow_up")
+            sa.select(RegistrationEventRow).where(
+                RegistrationEventRow.registration_id == ids["store"], RegistrationEventRow.kind == "follow_up"
+            )
         ).one()
     assert (event.follow_up_kind, event.note) == ("call", "客户周末到店")
     assert event.next_contact_at == T0 + 4 * DAY + timedelta(hours=5)
@@ -165,7 +186,9 @@ def test_follow_up_done_resets_the_clock(world, monkeypatch: pytest.MonkeyPatch)
 def test_follow_up_deposit_with_a_formatted_amount(world, monkeypatch: pytest.MonkeyPatch) -> None:
     _roster, ids = world
     monkeypatch.setattr(cli_module, "utc_now", lambda: T0 + DAY)
-    result = invoke("follow-up", str(ids["field"]), "--staff", "201", "--kind", "deposit", "--amount", "¥2,000")
+    result = invoke(
+        "follow-up", str(ids["field"]), "--staff", "201", "--kind", "deposit", "--amount", "¥2,000"
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == f"done: registration {ids['field']}, deposit recorded; state deposit"
 
@@ -176,7 +199,9 @@ def test_follow_up_refused_exits_3_with_the_refusal(world, monkeypatch: pytest.M
     not_holder = invoke("follow-up", str(ids["store"]), "--staff", "102", "--kind", "call", "--json")
     assert not_holder.exit_code == 3
     assert json.loads(not_holder.stdout) == {"outcome": "refused", "refusal": "not_holder", "state": None}
-    assert invoke("follow-up", "9999", "--staff", "101", "--kind", "call").stdout.strip() == "refused: not_found"
+    assert (
+        invoke("follow-up", "9999", "--staff", "101", "--kind", "call").stdout.strip() == "refused: not_found"
+    )
     no_amount = invoke("follow-up", str(ids["store"]), "--staff", "101", "--kind", "deal", "--json")
     assert no_amount.exit_code == 3 and json.loads(no_amount.stdout)["refusal"] == "amount_required"
     assert _follow_ups(roster) == 0
@@ -205,5 +230,7 @@ def test_follow_up_bad_usage_exits_2_and_records_nothing(world, bad: tuple[str, 
 def _follow_ups(roster: Roster) -> int:
     with roster.engine.connect() as conn:
         return conn.execute(
-            sa.select(sa.func.count()).select_from(RegistrationEventRow).where(RegistrationEventRow.kind == "follow_up")
+            sa.select(sa.func.count())
+            .select_from(RegistrationEventRow)
+            .where(RegistrationEventRow.kind == "follow_up")
         ).scalar_one()

@@ -27,7 +27,20 @@ def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path):
 
     invoke("team", "add", "朝阳店", "--channel", "store")
     invoke("staff", "add", "--telegram-id", "11", "--name", "王芳", "--role", "guide", "--team", "朝阳店")
-    assert invoke("file", "--staff", "11", "--name", "张三", "--phone", "13800138000", "--address", "北京市朝阳区建国路88号").exit_code == 0
+    assert (
+        invoke(
+            "file",
+            "--staff",
+            "11",
+            "--name",
+            "张三",
+            "--phone",
+            "13800138000",
+            "--address",
+            "北京市朝阳区建国路88号",
+        ).exit_code
+        == 0
+    )
     return invoke
 
 

@@ -20,7 +20,15 @@ HEAD = 400
 
 def add_head(chat: Chat) -> None:
     with chat.roster.writer() as uow:
-        enrol(uow, telegram_id=HEAD, name="孙经理", roles=frozenset({Role.DEPT_HEAD}), team_name=None, region=None, now=chat.clock.now)
+        enrol(
+            uow,
+            telegram_id=HEAD,
+            name="孙经理",
+            roles=frozenset({Role.DEPT_HEAD}),
+            team_name=None,
+            region=None,
+            now=chat.clock.now,
+        )
 
 
 def registration(chat: Chat, reg_id: int):
@@ -49,7 +57,9 @@ async def test_extension_approved_by_the_department_head(chat: Chat) -> None:
     assert "已批准（孙经理）" in chat.fake.last_text(HEAD)
     told = chat.fake.last_text(201)
     assert "延期申请已批准" in told and "12月3日（周四）10:00" in told
-    assert registration(chat, first.registration_id).expires_at.replace(tzinfo=None) == (chat.clock.now + 7 * DAY).replace(tzinfo=None)
+    assert registration(chat, first.registration_id).expires_at.replace(tzinfo=None) == (
+        chat.clock.now + 7 * DAY
+    ).replace(tzinfo=None)
 
 
 async def test_extension_declined_and_pressing_again_is_refused(chat: Chat) -> None:
@@ -73,12 +83,16 @@ async def test_forwarded_decision_button_pressed_by_a_salesperson_changes_nothin
     assert "无权" in chat.fake.calls_to("answerCallbackQuery")[-1].params["text"]
     assert registration(chat, first.registration_id) == before
     with chat.roster.engine.connect() as conn:
-        assert conn.execute(sa.select(ActionAttemptRow.action, ActionAttemptRow.reason)).all() == [("extension_decision", "not_entitled")]
+        assert conn.execute(sa.select(ActionAttemptRow.action, ActionAttemptRow.reason)).all() == [
+            ("extension_decision", "not_entitled")
+        ]
         kinds = conn.execute(sa.select(RegistrationEventRow.kind)).scalars().all()
     assert "extension_approved" not in kinds
 
 
-async def test_extension_garbage_reason_is_asked_again_and_store_guides_have_nothing_to_extend(chat: Chat) -> None:
+async def test_extension_garbage_reason_is_asked_again_and_store_guides_have_nothing_to_extend(
+    chat: Chat,
+) -> None:
     add_head(chat)
     file_directly(chat, 201, "13800138000")
     await ask_extension(chat, reason="x")
@@ -107,7 +121,10 @@ async def test_review_required_manager_rejects_with_a_reason(chat: Chat) -> None
     assert "被驳回（陈店长）" in chat.fake.last_text(101) and "资料不实" in chat.fake.last_text(101)
     assert "已驳回（陈店长）：电话打不通，资料不实" in chat.fake.texts(301)[-1]
     with chat.roster.engine.connect() as conn:
-        assert conn.execute(sa.select(RegistrationRow.closure, RegistrationRow.closure_reason)).one() == ("void", "review_rejected")
+        assert conn.execute(sa.select(RegistrationRow.closure, RegistrationRow.closure_reason)).one() == (
+            "void",
+            "review_rejected",
+        )
 
 
 async def test_review_approved_and_other_teams_manager_cannot_decide(chat: Chat) -> None:
@@ -135,7 +152,9 @@ async def test_possible_duplicate_manager_voids_it(chat: Chat) -> None:
     await chat.harness.say(supervisor, "同一家庭，王芳先报备")
     assert "被驳回（周主管）" in chat.fake.last_text(201)
     with chat.roster.engine.connect() as conn:
-        rows = conn.execute(sa.select(RegistrationRow.closure, RegistrationRow.needs_review).order_by(RegistrationRow.id)).all()
+        rows = conn.execute(
+            sa.select(RegistrationRow.closure, RegistrationRow.needs_review).order_by(RegistrationRow.id)
+        ).all()
     assert rows == [(None, False), ("void", False)]
 
 
@@ -156,8 +175,14 @@ async def test_a_5000_character_rejection_reason_is_asked_again_and_nothing_is_d
     assert len(chat.fake.texts(101)) == told_before  # the filer is told nothing yet
     with chat.roster.engine.connect() as conn:
         assert conn.execute(sa.select(RegistrationRow.closure)).scalar_one() is None
-        assert conn.execute(sa.select(sa.func.count()).select_from(RegistrationEventRow)
-                            .where(RegistrationEventRow.kind == "review_rejected")).scalar_one() == 0
+        assert (
+            conn.execute(
+                sa.select(sa.func.count())
+                .select_from(RegistrationEventRow)
+                .where(RegistrationEventRow.kind == "review_rejected")
+            ).scalar_one()
+            == 0
+        )
     await chat.harness.say(manager, "电话打不通")  # the same question is still open
     assert "被驳回（陈店长）" in chat.fake.last_text(101)
 
@@ -169,8 +194,14 @@ async def test_a_5000_character_extension_reason_is_asked_again_and_nothing_is_s
     assert "理由太长了（最多 500 个字）" in chat.fake.last_text(201)
     assert chat.fake.texts(HEAD) == []
     with chat.roster.engine.connect() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(RegistrationEventRow)
-                            .where(RegistrationEventRow.kind == "extension_requested")).scalar_one() == 0
+        assert (
+            conn.execute(
+                sa.select(sa.func.count())
+                .select_from(RegistrationEventRow)
+                .where(RegistrationEventRow.kind == "extension_requested")
+            ).scalar_one()
+            == 0
+        )
     await chat.harness.say(chat.user(201), "客户装修延期")
     assert "延期申请已提交" in chat.fake.last_text(201)
 
@@ -195,4 +226,7 @@ async def test_reject_asks_for_no_reason_from_someone_who_may_not_or_once_it_is_
     assert "已经审核过了" in alert and "跟进中" in alert
     assert chat.fake.sent_messages(301)[before:] == []
     with chat.roster.engine.connect() as conn:
-        assert conn.execute(sa.select(RegistrationRow.closure, RegistrationRow.review)).one() == (None, "approved")
+        assert conn.execute(sa.select(RegistrationRow.closure, RegistrationRow.review)).one() == (
+            None,
+            "approved",
+        )

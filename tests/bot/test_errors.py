@@ -127,7 +127,9 @@ async def test_the_user_admins_and_log_share_one_error_id(
     assert isinstance(record.update_id, int)  # type: ignore[attr-defined]
 
 
-async def test_a_failing_button_press_is_reported_as_a_callback_query(chat: Chat, caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_failing_button_press_is_reported_as_a_callback_query(
+    chat: Chat, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO)
     guide = chat.user(GUIDE)
     await chat.harness.say(guide, "/new")
@@ -143,7 +145,9 @@ async def test_a_failing_button_press_is_reported_as_a_callback_query(chat: Chat
     assert error_id_in(chat.fake.last_text(GUIDE)) == record.error_id  # type: ignore[attr-defined]
 
 
-async def test_with_an_admin_chat_the_report_goes_there_only(engine, caplog: pytest.LogCaptureFixture) -> None:
+async def test_with_an_admin_chat_the_report_goes_there_only(
+    engine, caplog: pytest.LogCaptureFixture
+) -> None:
     admin_chat = -1009876543210
     async with app_with(engine, admin_ids=[900, 901], admin_chat_id=admin_chat) as chat:
         boom(chat)
@@ -196,7 +200,9 @@ async def test_a_group_gets_nothing_but_the_admins_hear_of_it(
 # --- errors with no update ------------------------------------------------------------------------
 
 
-async def test_a_job_error_reaches_the_admins_and_the_log(chat: Chat, caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_job_error_reaches_the_admins_and_the_log(
+    chat: Chat, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO)
 
     async def sweep(_context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -223,7 +229,9 @@ async def test_a_job_error_reaches_the_admins_and_the_log(chat: Chat, caplog: py
 # --- sending can fail; the handler never does ---------------------------------------------------
 
 
-def context_for(chat: Chat, error: BaseException, update: object = None) -> CallbackContext[Any, Any, Any, Any]:
+def context_for(
+    chat: Chat, error: BaseException, update: object = None
+) -> CallbackContext[Any, Any, Any, Any]:
     return CallbackContext.from_error(update, error, chat.harness.app)
 
 
@@ -232,7 +240,9 @@ def private_update(chat: Chat, user: TgUser) -> Update:
 
 
 @pytest.mark.parametrize("code", [403, 502])
-async def test_the_apology_failing_does_not_stop_the_report(chat: Chat, caplog: pytest.LogCaptureFixture, code: int) -> None:
+async def test_the_apology_failing_does_not_stop_the_report(
+    chat: Chat, caplog: pytest.LogCaptureFixture, code: int
+) -> None:
     caplog.set_level(logging.INFO)
     update = private_update(chat, chat.user(GUIDE))
     chat.fake.fail_next("sendMessage", code)  # the first send: the apology
@@ -241,7 +251,9 @@ async def test_the_apology_failing_does_not_stop_the_report(chat: Chat, caplog: 
     assert chat.fake.texts(GUIDE) == []
     (record,) = error_records(caplog)
     assert error_id_in(chat.fake.last_text(ADMIN_ID)) == record.error_id  # type: ignore[attr-defined]
-    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and r.name == "leadbot.errors"]
+    warnings = [
+        r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and r.name == "leadbot.errors"
+    ]
     assert len(warnings) == 1 and "the user" in warnings[0] and record.error_id in warnings[0]  # type: ignore[attr-defined]
 
 
@@ -258,7 +270,9 @@ async def test_the_report_failing_is_a_warning(chat: Chat, caplog: pytest.LogCap
 
 async def test_a_user_who_blocked_the_bot_is_not_written_to_again(chat: Chat) -> None:
     update = private_update(chat, chat.user(GUIDE))
-    await errors.on_error(update, context_for(chat, Forbidden("Forbidden: bot was blocked by the user"), update))
+    await errors.on_error(
+        update, context_for(chat, Forbidden("Forbidden: bot was blocked by the user"), update)
+    )
     assert [c.chat_id for c in chat.fake.calls_to("sendMessage")] == [ADMIN_ID]
 
 
@@ -335,8 +349,11 @@ async def test_an_update_with_a_phone_and_an_address_leaves_neither_in_logs_or_r
 
 
 async def test_a_failure_mid_dialog_leaks_nothing_even_when_the_exception_names_the_phone(
-    chat: Chat, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
-    capsys: pytest.CaptureFixture[str], json_logs: None,
+    chat: Chat,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+    json_logs: None,
 ) -> None:
     from bot import filing_dialog
 

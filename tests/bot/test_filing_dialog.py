@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 import sqlalchemy as sa
 
@@ -25,7 +24,17 @@ def data_of(chat: Chat, chat_id: int, label_part: str) -> str:
     raise AssertionError(f"no button with {label_part!r}: {chat.fake.buttons(chat_id)}")
 
 
-async def fill(chat: Chat, user, *, name="张三", phone="138 0013 8000", address=ADDRESS, needs="1.8米床垫", purchase="一个月内", obtained="刚刚"):
+async def fill(
+    chat: Chat,
+    user,
+    *,
+    name="张三",
+    phone="138 0013 8000",
+    address=ADDRESS,
+    needs="1.8米床垫",
+    purchase="一个月内",
+    obtained="刚刚",
+):
     h = chat.harness
     await h.say(user, "/new")
     await h.say(user, name)
@@ -118,14 +127,22 @@ async def test_garbage_phone_is_asked_again_with_a_specific_hint(chat: Chat, gar
     await chat.harness.say(guide, "/new")
     await chat.harness.say(guide, "张三")
     await chat.harness.say(guide, garbage)
-    assert hint in chat.fake.last_text(guide.id) or ("位数太多" in chat.fake.last_text(guide.id) and garbage.startswith("9"))
+    assert hint in chat.fake.last_text(guide.id) or (
+        "位数太多" in chat.fake.last_text(guide.id) and garbage.startswith("9")
+    )
     await chat.harness.say(guide, "13800138000")
     assert "3/6" in chat.fake.last_text(guide.id)
 
 
 @pytest.mark.parametrize(
     ("garbage", "hint"),
-    [("", "太简略"), ("北", "太简略"), ("北京市朝阳区", "太简略"), ("广东省深圳市南山区", "只写了省/市/区"), ("路" * 5000, "太长")],
+    [
+        ("", "太简略"),
+        ("北", "太简略"),
+        ("北京市朝阳区", "太简略"),
+        ("广东省深圳市南山区", "只写了省/市/区"),
+        ("路" * 5000, "太长"),
+    ],
 )
 async def test_garbage_address_is_asked_again(chat: Chat, garbage: str, hint: str) -> None:
     guide = chat.user(101)
@@ -146,7 +163,13 @@ async def test_sticker_and_typing_where_buttons_are_expected(chat: Chat) -> None
     sticker = h.factory.message(guide, "")
     del sticker["message"]["text"]
     sticker["message"]["sticker"] = {
-        "file_id": "x", "file_unique_id": "y", "width": 1, "height": 1, "is_animated": False, "is_video": False, "type": "regular"
+        "file_id": "x",
+        "file_unique_id": "y",
+        "width": 1,
+        "height": 1,
+        "is_animated": False,
+        "is_video": False,
+        "type": "regular",
     }
     await h.send(sticker)
     assert "1/6" in chat.fake.last_text(guide.id)

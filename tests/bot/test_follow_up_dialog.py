@@ -16,7 +16,13 @@ DAY = timedelta(days=1)
 
 def events(chat: Chat) -> list[tuple[int, str, str | None]]:
     with chat.roster.engine.connect() as conn:
-        rows = conn.execute(sa.select(RegistrationEventRow.registration_id, RegistrationEventRow.kind, RegistrationEventRow.follow_up_kind).order_by(RegistrationEventRow.id))
+        rows = conn.execute(
+            sa.select(
+                RegistrationEventRow.registration_id,
+                RegistrationEventRow.kind,
+                RegistrationEventRow.follow_up_kind,
+            ).order_by(RegistrationEventRow.id)
+        )
         return [tuple(r) for r in rows]
 
 
@@ -67,8 +73,14 @@ async def test_deal_asks_the_amount_rejects_garbage_and_confirms(chat: Chat) -> 
     await h.press(sales, data_of(chat, sales.id, "确认"))
     assert "已成交" in chat.fake.last_text(sales.id)
     with chat.roster.engine.connect() as conn:
-        row = conn.execute(sa.select(RegistrationRow.closure, RegistrationRow.deal_amount, RegistrationRow.credited_to_id)).one()
-    assert (row.closure, str(row.deal_amount), row.credited_to_id) == ("won", "12800.00", chat.roster.sales.id)
+        row = conn.execute(
+            sa.select(RegistrationRow.closure, RegistrationRow.deal_amount, RegistrationRow.credited_to_id)
+        ).one()
+    assert (row.closure, str(row.deal_amount), row.credited_to_id) == (
+        "won",
+        "12800.00",
+        chat.roster.sales.id,
+    )
     await h.say(sales, "/quota")
     assert "已用 0/20" in chat.fake.last_text(sales.id)  # the deal freed its slot
 
@@ -102,7 +114,11 @@ async def test_registration_closed_meanwhile_is_refused_clearly(chat: Chat) -> N
     await h.say(guide, "/follow")
     await h.press(guide, data_of(chat, guide.id, "电话"))
     with chat.roster.writer() as uow:  # e.g. voided by arbitration in the meantime
-        uow.session.execute(sa.update(RegistrationRow).where(RegistrationRow.id == first.registration_id).values(closure="void", holds_claim=False))
+        uow.session.execute(
+            sa.update(RegistrationRow)
+            .where(RegistrationRow.id == first.registration_id)
+            .values(closure="void", holds_claim=False)
+        )
         uow.commit()
     await h.press(guide, data_of(chat, guide.id, "跳过"))
     await h.press(guide, data_of(chat, guide.id, "明天"))

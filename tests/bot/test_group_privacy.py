@@ -23,7 +23,19 @@ PHONE, ADDRESS, NAME = "13800138000", "北京市朝阳区建国路88号3栋1201"
 GROUP = -100555
 DEPT_HEAD = 400
 # Every command the bot knows, private and group ones.
-PRIVATE_COMMANDS = ("start", "new", "follow", "mine", "quota", "extend", "history", "arbitrate", "invite", "export", "cancel")
+PRIVATE_COMMANDS = (
+    "start",
+    "new",
+    "follow",
+    "mine",
+    "quota",
+    "extend",
+    "history",
+    "arbitrate",
+    "invite",
+    "export",
+    "cancel",
+)
 
 
 def spellings(command: str, bot_username: str) -> list[str]:
@@ -40,7 +52,9 @@ def spellings(command: str, bot_username: str) -> list[str]:
 
 def file_one(chat: Chat) -> int:
     rules = Rules(review_required=True)
-    outcome = file_registration(chat.roster.writer, FilingRequest(101, NAME, PHONE, ADDRESS, needs=f"回电 {PHONE}"), T0, rules)
+    outcome = file_registration(
+        chat.roster.writer, FilingRequest(101, NAME, PHONE, ADDRESS, needs=f"回电 {PHONE}"), T0, rules
+    )
     assert isinstance(outcome, Accepted)
     return outcome.registration_id
 
@@ -53,19 +67,39 @@ def leaks(text: str) -> bool:
 async def test_every_private_command_in_every_spelling_and_group_type_shows_nothing(chat: Chat) -> None:
     file_one(chat)
     with chat.roster.writer() as uow:
-        enrol(uow, telegram_id=DEPT_HEAD, name="部门经理", roles=frozenset({Role.DEPT_HEAD}), team_name=None, region=None, now=T0)
+        enrol(
+            uow,
+            telegram_id=DEPT_HEAD,
+            name="部门经理",
+            roles=frozenset({Role.DEPT_HEAD}),
+            team_name=None,
+            region=None,
+            now=T0,
+        )
         uow.commit()
     bot_username = chat.harness.factory.bot_user["username"]
     people = (301, ADMIN_ID, DEPT_HEAD, 101)
     # Every spelling by the team's manager (who would see the customer in full), every command by
     # everyone; one group each, as Telegram lets a bot say only ~20 things a minute in one group.
-    cases = [(c, kind, 301, text) for c, kind in itertools.product(PRIVATE_COMMANDS, ("group", "supergroup")) for text in spellings(c, bot_username)]
-    cases += [(c, "supergroup", person, f"/{c}") for c, person in itertools.product(PRIVATE_COMMANDS, people[1:])]
+    cases = [
+        (c, kind, 301, text)
+        for c, kind in itertools.product(PRIVATE_COMMANDS, ("group", "supergroup"))
+        for text in spellings(c, bot_username)
+    ]
+    cases += [
+        (c, "supergroup", person, f"/{c}") for c, person in itertools.product(PRIVATE_COMMANDS, people[1:])
+    ]
     for group, (command, chat_type, person, text) in enumerate(cases, start=1):
         group_id = -100_000_000 - group
-        await chat.harness.send(chat.harness.factory.group_message(chat.user(person), text, chat_id=group_id, chat_type=chat_type))
+        await chat.harness.send(
+            chat.harness.factory.group_message(chat.user(person), text, chat_id=group_id, chat_type=chat_type)
+        )
         # The dialog would now ask its next question: the group answers plain text with nothing.
-        await chat.harness.send(chat.harness.factory.group_message(chat.user(person), PHONE, chat_id=group_id, chat_type=chat_type))
+        await chat.harness.send(
+            chat.harness.factory.group_message(
+                chat.user(person), PHONE, chat_id=group_id, chat_type=chat_type
+            )
+        )
         sent = chat.fake.sent_messages(group_id)
         assert len(sent) == 1, (text, chat_type, person, sent)
         assert "私聊" in sent[0]["text"], (text, sent)
@@ -96,10 +130,19 @@ async def test_private_dialog_buttons_pressed_in_a_group_are_ignored(chat: Chat)
     registration_id = file_one(chat)
     await chat.harness.send(chat.harness.factory.group_message(chat.user(301), "/help", chat_id=GROUP))
     message_id = chat.fake.last_bot_message_id(GROUP)
-    for data in (f"rv:ok:{registration_id}", f"rv:no:{registration_id}", f"fu:go:{registration_id}", f"ex:go:{registration_id}",
-                 "new:abc123:confirm", "inv:role:guide", "garbage"):
+    for data in (
+        f"rv:ok:{registration_id}",
+        f"rv:no:{registration_id}",
+        f"fu:go:{registration_id}",
+        f"ex:go:{registration_id}",
+        "new:abc123:confirm",
+        "inv:role:guide",
+        "garbage",
+    ):
         before = len(chat.fake.sent_messages(GROUP))
-        await chat.harness.send(chat.harness.factory.callback(chat.user(301), data, message_id=message_id, chat_id=GROUP))
+        await chat.harness.send(
+            chat.harness.factory.callback(chat.user(301), data, message_id=message_id, chat_id=GROUP)
+        )
         assert chat.fake.sent_messages(GROUP)[before:] == []
         answer = chat.fake.calls_to("answerCallbackQuery")[-1].params
         assert not answer.get("text")
@@ -145,10 +188,18 @@ async def test_team_manager_gets_the_full_workbook_in_private_from_the_group_but
     document_message = chat.fake.last_bot_message_id(GROUP)
 
     # A guide pressing it gets nothing; the store manager gets the full workbook privately.
-    await chat.harness.send(chat.harness.factory.callback(chat.user(101), button["callback_data"], message_id=document_message, chat_id=GROUP))
+    await chat.harness.send(
+        chat.harness.factory.callback(
+            chat.user(101), button["callback_data"], message_id=document_message, chat_id=GROUP
+        )
+    )
     assert "只有该团队" in chat.fake.calls_to("answerCallbackQuery")[-1].params["text"]
     assert not [c for c in chat.fake.calls_to("sendDocument") if c.params["chat_id"] == 101]
-    await chat.harness.send(chat.harness.factory.callback(chat.user(301), button["callback_data"], message_id=document_message, chat_id=GROUP))
+    await chat.harness.send(
+        chat.harness.factory.callback(
+            chat.user(301), button["callback_data"], message_id=document_message, chat_id=GROUP
+        )
+    )
     private = [c for c in chat.fake.calls_to("sendDocument") if c.params["chat_id"] == 301]
     assert len(private) == 1
     cells = workbook_text(document(private[0]))
@@ -165,15 +216,31 @@ async def test_export_in_private_for_managers_only(chat: Chat) -> None:
     private = [c for c in chat.fake.calls_to("sendDocument") if c.params["chat_id"] == 301]
     assert len(private) == 1 and PHONE in workbook_text(document(private[0]))
     with chat.roster.writer() as uow:
-        enrol(uow, telegram_id=DEPT_HEAD, name="部门经理", roles=frozenset({Role.DEPT_HEAD}), team_name=None, region=None, now=T0)
+        enrol(
+            uow,
+            telegram_id=DEPT_HEAD,
+            name="部门经理",
+            roles=frozenset({Role.DEPT_HEAD}),
+            team_name=None,
+            region=None,
+            now=T0,
+        )
         uow.commit()
     await chat.harness.say(chat.user(DEPT_HEAD), "/export")
-    assert sorted(text for text, _ in chat.fake.buttons(DEPT_HEAD)) == sorted(["业务一部", "业务二部", "朝阳店"])
+    assert sorted(text for text, _ in chat.fake.buttons(DEPT_HEAD)) == sorted(
+        ["业务一部", "业务二部", "朝阳店"]
+    )
 
 
 def workbook_text(data: bytes) -> str:
     book = openpyxl.load_workbook(io.BytesIO(data))
-    return "\n".join(str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None)
+    return "\n".join(
+        str(c.value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for c in row
+        if c.value is not None
+    )
 
 
 def document(call) -> bytes:
@@ -184,14 +251,31 @@ async def test_forged_buttons_with_absurd_ids_get_a_clear_answer(chat: Chat) -> 
     """Issue 10 item 7: absurd ids in callback data never reach the database as an overflow."""
     huge, negative = "9" * 30, "-1"
     await chat.harness.say(chat.user(101), "/mine")
-    for person, data in itertools.product((101, 301, ADMIN_ID), [
-        f"fu:go:{huge}", f"ex:go:{huge}", f"rv:ok:{huge}", f"rv:no:{huge}", f"exd:ok:{huge}", f"exd:no:{negative}",
-        f"wb:{huge}", f"wb:{negative}", f"mine:p:{huge}", f"inv:role:guide:{huge}", f"ex:abcdef:{huge}", "fu:go:0",
-    ]):
-        await chat.harness.send(chat.harness.factory.callback(chat.user(person), data, message_id=1, chat_id=person))
+    for person, data in itertools.product(
+        (101, 301, ADMIN_ID),
+        [
+            f"fu:go:{huge}",
+            f"ex:go:{huge}",
+            f"rv:ok:{huge}",
+            f"rv:no:{huge}",
+            f"exd:ok:{huge}",
+            f"exd:no:{negative}",
+            f"wb:{huge}",
+            f"wb:{negative}",
+            f"mine:p:{huge}",
+            f"inv:role:guide:{huge}",
+            f"ex:abcdef:{huge}",
+            "fu:go:0",
+        ],
+    ):
+        await chat.harness.send(
+            chat.harness.factory.callback(chat.user(person), data, message_id=1, chat_id=person)
+        )
         answer = chat.fake.calls_to("answerCallbackQuery")[-1].params
         assert answer.get("text") or data.startswith("mine:"), (person, data)
-    await chat.harness.send(chat.harness.factory.callback(chat.user(301), f"bind:{huge}", message_id=1, chat_id=GROUP))
+    await chat.harness.send(
+        chat.harness.factory.callback(chat.user(301), f"bind:{huge}", message_id=1, chat_id=GROUP)
+    )
     assert not chat.harness.errors
 
 

@@ -58,7 +58,9 @@ async def test_unbind_and_private_chat_refusal(chat: Chat) -> None:
 async def test_binding_follows_a_group_migrated_to_a_supergroup(chat: Chat) -> None:
     old = -4455
     user = chat.user(301)
-    await chat.harness.send(chat.harness.factory.group_message(user, "/bindteam", chat_id=old, chat_type="group"))
+    await chat.harness.send(
+        chat.harness.factory.group_message(user, "/bindteam", chat_id=old, chat_type="group")
+    )
     await chat.harness.press(user, chat.fake.buttons(old)[0][1], chat_id=old)
     await chat.harness.send(chat.harness.factory.migrate(user, old, -1009988))
     assert bindings(chat) == [(chat.roster.store.id, -1009988)]

@@ -33,7 +33,15 @@ def h(chat: Chat) -> Chat:
         at = max(i for i, handler in enumerate(group) if isinstance(handler, ConversationHandler)) + 1
         group[at:at] = history_handlers.handlers()
     with chat.roster.writer() as uow:
-        enrol(uow, telegram_id=DEPT_HEAD, name="部门经理", roles=frozenset({Role.DEPT_HEAD}), team_name=None, region=None, now=T0)
+        enrol(
+            uow,
+            telegram_id=DEPT_HEAD,
+            name="部门经理",
+            roles=frozenset({Role.DEPT_HEAD}),
+            team_name=None,
+            region=None,
+            now=T0,
+        )
     return chat
 
 
@@ -41,10 +49,25 @@ def file(chat: Chat, telegram_id: int, at, phone: str = PHONE, name: str = "张�
     return file_registration(chat.roster.writer, FilingRequest(telegram_id, name, phone, ADDRESS), at, RULES)
 
 
-def follow(chat: Chat, telegram_id: int, registration_id: int, at, kind=FollowUpKind.CALL, note="打了电话", amount=None):
+def follow(
+    chat: Chat,
+    telegram_id: int,
+    registration_id: int,
+    at,
+    kind=FollowUpKind.CALL,
+    note="打了电话",
+    amount=None,
+):
     done = record_follow_up(
-        chat.roster.writer, actor_telegram_id=telegram_id, registration_id=registration_id, kind=kind, note=note,
-        amount=amount, next_contact_at=None, now=at, rules=RULES,
+        chat.roster.writer,
+        actor_telegram_id=telegram_id,
+        registration_id=registration_id,
+        kind=kind,
+        note=note,
+        amount=amount,
+        next_contact_at=None,
+        now=at,
+        rules=RULES,
     )
     assert isinstance(done, Done), done
     return done
@@ -71,10 +94,24 @@ async def test_dept_head_sees_the_whole_timeline_in_order(h: Chat) -> None:
     follow(h, 101, original.registration_id, T0 + DAY, note="客户想看1.8米床垫")
     challenge = file(h, 102, T0 + 12 * DAY)  # lapsed since day 11: 刘洋 challenges
     assert isinstance(challenge, Accepted) and challenge.challenge_of is not None
-    follow(h, 102, challenge.registration_id, T0 + 12 * DAY + timedelta(hours=2), FollowUpKind.DEPOSIT, note=None, amount=Decimal("2000"))
+    follow(
+        h,
+        102,
+        challenge.registration_id,
+        T0 + 12 * DAY + timedelta(hours=2),
+        FollowUpKind.DEPOSIT,
+        note=None,
+        amount=Decimal("2000"),
+    )
     moved = arbitrate(
-        h.roster.writer, actor_telegram_id=DEPT_HEAD, registration_id=challenge.registration_id,
-        decision=Arbitration.TRANSFER, to_telegram_id=101, reason="客户坚持由王芳服务", now=T0 + 13 * DAY, rules=RULES,
+        h.roster.writer,
+        actor_telegram_id=DEPT_HEAD,
+        registration_id=challenge.registration_id,
+        decision=Arbitration.TRANSFER,
+        to_telegram_id=101,
+        reason="客户坚持由王芳服务",
+        now=T0 + 13 * DAY,
+        rules=RULES,
     )
     assert isinstance(moved, Done)
     h.clock.now = T0 + 14 * DAY
@@ -114,7 +151,9 @@ async def test_store_manager_sees_own_team_in_full_and_other_teams_masked(h: Cha
     assert f"#{own} 张三 — 报备人 王芳（朝阳店）" in store_view and ADDRESS in store_view
     assert f"#{other} 张* — 报备人 李强（业务一部）" in store_view and "当前：<b>已失效</b>" in store_view
     assert "李强：报备客户 张*，通过" in store_view
-    assert f"李强：跟进 #{other}：📞 电话" in store_view and "建国路88号" not in store_view.replace(ADDRESS, "")
+    assert f"李强：跟进 #{other}：📞 电话" in store_view and "建国路88号" not in store_view.replace(
+        ADDRESS, ""
+    )
     assert store_view.count(ADDRESS) == 1 and "资料已隐藏" in store_view
 
     (field_view,) = await look_up(h, 302)  # 周主管, 业务一部: the other way round
@@ -192,7 +231,10 @@ async def test_english_speaker_gets_english(h: Chat) -> None:
     h.clock.now = T0 + 2 * DAY
     (text,) = await look_up(h, DEPT_HEAD, language="en")
     assert "📋 Record of customer 13800138000" in text
-    assert f"#{first} 张三 — held by 王芳 (朝阳店), filed Tue 10 Nov 10:00; now: <b>active</b>, follow up by Sat 14 Nov 10:00" in text
+    assert (
+        f"#{first} 张三 — held by 王芳 (朝阳店), filed Tue 10 Nov 10:00; now: <b>active</b>, follow up by Sat 14 Nov 10:00"
+        in text
+    )
     assert f"Tue 10 Nov 10:00 王芳: filed customer 张三: accepted (#{first})" in text
     assert "李强: filed customer 张三: rejected, already held by a colleague" in text
     assert f"Wed 11 Nov 10:00 王芳: follow-up on #{first}: 📞 Call, note: 打了电话" in text

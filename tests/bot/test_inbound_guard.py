@@ -98,8 +98,15 @@ async def test_an_invitation_link_lets_a_refused_stranger_in_at_once(chat: Chat)
     await _arrive(chat, chat.harness.factory.message(newcomer, "/mine"))
     assert _refusals(chat, 777) == 1
     with chat.roster.writer() as uow:
-        create_invite(uow, code="welcome777", role=Role.GUIDE, team_id=chat.roster.store.id, created_by=ADMIN_ID,
-                      now=chat.clock.now, valid_for=timedelta(hours=72))
+        create_invite(
+            uow,
+            code="welcome777",
+            role=Role.GUIDE,
+            team_id=chat.roster.store.id,
+            created_by=ADMIN_ID,
+            now=chat.clock.now,
+            valid_for=timedelta(hours=72),
+        )
     await _arrive(chat, chat.harness.factory.message(newcomer, "/start welcome777"))
     assert "新人" in chat.fake.last_text(777)
     # Refused a moment ago and not in the roster as last read, yet enrolled: answered.
@@ -113,8 +120,15 @@ async def test_someone_enrolled_by_the_cli_gets_in(chat: Chat) -> None:
 
     def enrol_by_cli(telegram_id: int, name: str) -> None:  # another process: this one is not told
         with chat.roster.writer() as uow:
-            enrol(uow, telegram_id=telegram_id, name=name, roles=frozenset({Role.GUIDE}), team_name="朝阳店",
-                  region=None, now=chat.clock.now)
+            enrol(
+                uow,
+                telegram_id=telegram_id,
+                name=name,
+                roles=frozenset({Role.GUIDE}),
+                team_name="朝阳店",
+                region=None,
+                now=chat.clock.now,
+            )
 
     # Never refused: their first message is checked against the database, not refused.
     enrol_by_cli(778, "孙丽")

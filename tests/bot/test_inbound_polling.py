@@ -21,12 +21,22 @@ async def _poll_until(chat: Chat, done: Any, timeout: float = 5) -> None:
     await asyncio.wait_for(wait(), timeout)
 
 
-async def test_an_update_that_cannot_be_read_is_skipped_once_and_the_batch_goes_on(chat: Chat, caplog) -> None:
+async def test_an_update_that_cannot_be_read_is_skipped_once_and_the_batch_goes_on(
+    chat: Chat, caplog
+) -> None:
     caplog.set_level(logging.INFO)  # what `leadbot run` logs (bot.logs)
     guide, guide2 = chat.user(101), chat.user(102)
     good1 = chat.harness.factory.message(guide, "/mine")
-    bad = {"update_id": good1["update_id"] + 1, "message": {
-        "message_id": 77, "date": 0, "chat": "garbage", "from": guide.to_dict(), "text": f"{ADDRESS} {PHONE}"}}
+    bad = {
+        "update_id": good1["update_id"] + 1,
+        "message": {
+            "message_id": 77,
+            "date": 0,
+            "chat": "garbage",
+            "from": guide.to_dict(),
+            "text": f"{ADDRESS} {PHONE}",
+        },
+    }
     chat.harness.factory._update_id += 1  # the factory's next id comes after the bad one
     good2 = chat.harness.factory.message(guide2, "/mine")
     batch = [good1, bad, good2]
@@ -60,7 +70,9 @@ async def test_a_batch_whose_last_update_cannot_be_read_is_confirmed_too(chat: C
     good = chat.harness.factory.message(guide, "/mine")
     bad = {"update_id": good["update_id"] + 1, "callback_query": {"id": "1", "from": "nobody"}}
     batch = [good, bad]
-    chat.fake.set_result("getUpdates", lambda params: [u for u in batch if u["update_id"] >= (params.get("offset") or 0)])
+    chat.fake.set_result(
+        "getUpdates", lambda params: [u for u in batch if u["update_id"] >= (params.get("offset") or 0)]
+    )
     updater = chat.harness.app.updater
     assert updater is not None
     await updater.start_polling(poll_interval=0.02, timeout=0)

@@ -104,7 +104,9 @@ def accepted_as_typed(typed: str) -> bool:
 
 
 @pytest.mark.parametrize(("typed", "digits", "masked"), PHONES, ids=PHONE_IDS)
-async def test_a_filing_and_a_follow_up_in_the_chat(chat: Chat, logs: Logs, typed: str, digits: str, masked: str) -> None:
+async def test_a_filing_and_a_follow_up_in_the_chat(
+    chat: Chat, logs: Logs, typed: str, digits: str, masked: str
+) -> None:
     guide = chat.user(101)
     h = chat.harness
     await h.say(guide, "/new")
@@ -148,7 +150,12 @@ def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Callable
         return runner.invoke(cli_app, list(args))
 
     assert invoke("team", "add", "朝阳店", "--channel", "store", "--region", "北京").exit_code == 0
-    assert invoke("staff", "add", "--telegram-id", "11", "--name", "王芳", "--role", "guide", "--team", "朝阳店").exit_code == 0
+    assert (
+        invoke(
+            "staff", "add", "--telegram-id", "11", "--name", "王芳", "--role", "guide", "--team", "朝阳店"
+        ).exit_code
+        == 0
+    )
     return invoke
 
 
@@ -157,13 +164,27 @@ def test_filing_and_following_up_on_the_command_line(cli: Callable[..., Any], lo
     # the filer's own customer; every one goes the whole way through filing.
     logging.getLogger("leadbot").info("the command line starts")  # the test sees that logs are captured
     for typed, _digits, _masked in PHONES:
-        filed = cli("file", "--staff", "11", "--name", f"张三 {typed}", "--phone", typed, "--address", ADDRESS, "--needs", f"电话 {typed}")
+        filed = cli(
+            "file",
+            "--staff",
+            "11",
+            "--name",
+            f"张三 {typed}",
+            "--phone",
+            typed,
+            "--address",
+            ADDRESS,
+            "--needs",
+            f"电话 {typed}",
+        )
         assert filed.exit_code in (0, 3), filed.output
         output = filed.output
         if not accepted_as_typed(typed):
             # The refusal's hint shows an example number, which happens to be this test's mobile.
             assert "incomplete" in output
-            output = "\n".join(line for line in output.splitlines() if not line.startswith("rejected: incomplete"))
+            output = "\n".join(
+                line for line in output.splitlines() if not line.startswith("rejected: incomplete")
+            )
         logs.read(output)  # the command's log lines, which the runner captured, and what it printed
         followed = cli("follow-up", "1", "--staff", "11", "--kind", "call", "--note", f"新号码 {typed}")
         assert followed.exit_code == 0, followed.output
@@ -206,8 +227,16 @@ async def test_a_batch_the_library_cannot_read(logs: Logs, typed: str, digits: s
     parse (and its DEBUG lines hold every request and answer): only kinds and update ids remain."""
     fake = FakeBotAPI()
     user = {"id": 101, "is_bot": False, "first_name": "王芳"}
-    good = {"update_id": 71, "message": {"message_id": 1, "date": 0, "chat": {"id": 101, "type": "private"},
-                                         "from": user, "text": f"{typed} {ADDRESS}"}}
+    good = {
+        "update_id": 71,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": 101, "type": "private"},
+            "from": user,
+            "text": f"{typed} {ADDRESS}",
+        },
+    }
     bad = {"update_id": 72, "message": {"text": f"客户 {typed}，{ADDRESS}"}}  # no chat, no date: unreadable
     fake.set_result("getUpdates", [good, bad])
     async with Bot("123:ABC", request=fake, get_updates_request=fake) as bot:

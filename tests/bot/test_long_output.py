@@ -22,7 +22,9 @@ async def test_the_bot_fits_every_message_and_caption(chat: Chat) -> None:
 
 async def test_mine_pages_through_many_registrations_with_buttons(chat: Chat) -> None:
     for n in range(25):
-        request = FilingRequest(101, "客户" + "名" * 35 + str(n), f"1380013{n:04d}", f"北京市朝阳区建国路{n}号" + "院" * 150)
+        request = FilingRequest(
+            101, "客户" + "名" * 35 + str(n), f"1380013{n:04d}", f"北京市朝阳区建国路{n}号" + "院" * 150
+        )
         assert isinstance(file_registration(chat.roster.writer, request, chat.clock.now, Rules()), Accepted)
     guide = chat.user(101)
     await chat.harness.say(guide, "/mine")

@@ -30,7 +30,9 @@ async def run_sweep(chat: Chat, at: datetime):
 
 def deliveries(chat: Chat):
     with chat.roster.engine.connect() as conn:
-        return conn.execute(sa.select(DeliveryRow.kind, DeliveryRow.status, DeliveryRow.attempts).order_by(DeliveryRow.id)).all()
+        return conn.execute(
+            sa.select(DeliveryRow.kind, DeliveryRow.status, DeliveryRow.attempts).order_by(DeliveryRow.id)
+        ).all()
 
 
 async def test_follow_up_and_lapse_reminders_come_once_with_a_follow_up_button(chat: Chat) -> None:
@@ -131,7 +133,9 @@ async def test_a_reminder_that_stopped_being_due_is_dropped_not_sent(chat: Chat)
     assert deliveries(chat) == [("follow_up", "dropped", 1)]
 
 
-async def test_a_sweep_stops_between_reminders_when_the_bot_is_stopping_and_the_rest_go_later(chat: Chat) -> None:
+async def test_a_sweep_stops_between_reminders_when_the_bot_is_stopping_and_the_rest_go_later(
+    chat: Chat,
+) -> None:
     filed = chat.clock.now
     for i in range(5):
         file_directly(chat, 101, f"1380000{i:04d}", address=f"北京市朝阳区建国路{i}号院")

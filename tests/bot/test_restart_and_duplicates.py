@@ -25,7 +25,11 @@ from tests.fakebot import BotHarness, FakeBotAPI, TgUser, UpdateFactory
 
 def _settings() -> Settings:
     return Settings(
-        telegram_token="123:ABC", database_url="sqlite://", admin_ids=[ADMIN_ID], sweep_interval_seconds=0, _env_file=None
+        telegram_token="123:ABC",
+        database_url="sqlite://",
+        admin_ids=[ADMIN_ID],
+        sweep_interval_seconds=0,
+        _env_file=None,
     )
 
 
@@ -149,9 +153,12 @@ async def test_an_update_whose_use_case_committed_is_not_redone(chat: Chat, capl
     persistence._pending.clear()
     assert count(chat, RegistrationRow) == 1
     with chat.roster.engine.connect() as conn:
-        assert conn.execute(
-            sa.select(InboundUpdateRow.status).where(InboundUpdateRow.update_id == confirm["update_id"])
-        ).scalar_one() == "committed"
+        assert (
+            conn.execute(
+                sa.select(InboundUpdateRow.status).where(InboundUpdateRow.update_id == confirm["update_id"])
+            ).scalar_one()
+            == "committed"
+        )
 
     # The next process: Telegram delivers the press again; it is closed, not filed a second time.
     second = build_application(_settings(), chat.roster.engine, request=chat.fake, clock=chat.clock)
@@ -181,7 +188,9 @@ def test_the_ledger_forgets_only_old_handled_updates(engine) -> None:
     assert not ledger.record(3, "{}", T0), "still remembered: a redelivery is recognised"
 
 
-async def test_an_update_arriving_while_the_database_is_down_waits_to_be_recorded(chat: Chat, monkeypatch, caplog) -> None:
+async def test_an_update_arriving_while_the_database_is_down_waits_to_be_recorded(
+    chat: Chat, monkeypatch, caplog
+) -> None:
     from sqlalchemy.exc import OperationalError
 
     import bot.updates

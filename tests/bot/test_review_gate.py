@@ -20,8 +20,15 @@ async def test_mine_and_history_mark_a_deposit_awaiting_review_as_provisional(h:
     filed = file_registration(h.roster.writer, FilingRequest(101, "张三", PHONE, ADDRESS), now, svc.rules)
     assert isinstance(filed, Accepted) and filed.pending_review
     deposit = record_follow_up(
-        h.roster.writer, actor_telegram_id=101, registration_id=filed.registration_id, kind=FollowUpKind.DEPOSIT,
-        note=None, amount=Decimal("2000"), next_contact_at=None, now=now, rules=svc.rules,
+        h.roster.writer,
+        actor_telegram_id=101,
+        registration_id=filed.registration_id,
+        kind=FollowUpKind.DEPOSIT,
+        note=None,
+        amount=Decimal("2000"),
+        next_contact_at=None,
+        now=now,
+        rules=svc.rules,
     )
     assert isinstance(deposit, Done)
 
@@ -49,7 +56,9 @@ async def test_mine_and_history_mark_a_deposit_awaiting_review_as_provisional(h:
 async def test_a_deposit_under_review_is_confirmed_as_provisional(h: Chat) -> None:
     svc = h.harness.app.bot_data["services"]
     svc.rules = replace(svc.rules, review_required=True)
-    filed = file_registration(h.roster.writer, FilingRequest(101, "张三", PHONE, ADDRESS), h.clock.now, svc.rules)
+    filed = file_registration(
+        h.roster.writer, FilingRequest(101, "张三", PHONE, ADDRESS), h.clock.now, svc.rules
+    )
     assert isinstance(filed, Accepted)
     guide = h.user(101)
     await h.harness.say(guide, "/follow")

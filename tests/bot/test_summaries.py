@@ -14,8 +14,8 @@ from bot.jobs import post_summaries
 from domain.filing import FilingRequest, file_registration
 from domain.model import FollowUpKind, Role
 from domain.registrations import record_follow_up
-from domain.rules import Rules
 from domain.roster import enrol
+from domain.rules import Rules
 from storage.tables import DeliveryRow
 from tests.bot.conftest import Chat
 from tests.bot.test_groups import GROUP, bind
@@ -31,9 +31,25 @@ def svc(chat: Chat):
 
 async def setup(chat: Chat) -> None:
     with chat.roster.writer() as uow:
-        enrol(uow, telegram_id=OPS, name="运营经理", roles=frozenset({Role.OPS_MANAGER}), team_name=None, region=None, now=chat.clock.now)
+        enrol(
+            uow,
+            telegram_id=OPS,
+            name="运营经理",
+            roles=frozenset({Role.OPS_MANAGER}),
+            team_name=None,
+            region=None,
+            now=chat.clock.now,
+        )
     with chat.roster.writer() as uow:
-        enrol(uow, telegram_id=MARKETING, name="市场经理", roles=frozenset({Role.MARKETING_MANAGER}), team_name=None, region=None, now=chat.clock.now)
+        enrol(
+            uow,
+            telegram_id=MARKETING,
+            name="市场经理",
+            roles=frozenset({Role.MARKETING_MANAGER}),
+            team_name=None,
+            region=None,
+            now=chat.clock.now,
+        )
     await bind(chat, 301)
     await chat.harness.press(chat.user(301), chat.fake.buttons(GROUP)[0][1], chat_id=GROUP)
     file_directly(chat, 101, "13800138000")
@@ -45,12 +61,23 @@ async def test_summaries_go_out_at_digest_time_once_to_each_recipient(chat: Chat
     bot = chat.harness.app.bot
     assert await post_summaries(bot, svc(chat), datetime(2026, 11, 10, 20, 29, tzinfo=SHANGHAI)) == []
     results = await post_summaries(bot, svc(chat), datetime(2026, 11, 10, 20, 30, tzinfo=SHANGHAI))
-    sent_to = sorted((o.recipient.team.name, o.recipient.chat_id) for o, status in results if status == "sent")
+    sent_to = sorted(
+        (o.recipient.team.name, o.recipient.chat_id) for o, status in results if status == "sent"
+    )
     # the store's group; ops gets all three teams; marketing the two field teams
     assert sent_to == sorted(
-        [("朝阳店", GROUP), ("朝阳店", OPS), ("业务一部", OPS), ("业务二部", OPS), ("业务一部", MARKETING), ("业务二部", MARKETING)]
+        [
+            ("朝阳店", GROUP),
+            ("朝阳店", OPS),
+            ("业务一部", OPS),
+            ("业务二部", OPS),
+            ("业务一部", MARKETING),
+            ("业务二部", MARKETING),
+        ]
     )
-    assert await post_summaries(bot, svc(chat), datetime(2026, 11, 10, 21, 0, tzinfo=SHANGHAI)) == []  # once a day
+    assert (
+        await post_summaries(bot, svc(chat), datetime(2026, 11, 10, 21, 0, tzinfo=SHANGHAI)) == []
+    )  # once a day
     group_texts = "\n".join(chat.fake.texts(GROUP))
     assert "138****8000" in group_texts and "13800138000" not in group_texts  # masked in the group
     documents = chat.fake.calls_to("sendDocument")
@@ -62,7 +89,11 @@ async def test_summaries_go_out_at_digest_time_once_to_each_recipient(chat: Chat
     assert sheet["B2"].value == "138****8000" and sheet["C2"].value is None  # group copy: masked, no address
 
     def sheet_for(chat_id: int, team_part: str):
-        call = next(c for c in documents if c.params["chat_id"] == chat_id and team_part in next(iter(c.files.values()))[0])
+        call = next(
+            c
+            for c in documents
+            if c.params["chat_id"] == chat_id and team_part in next(iter(c.files.values()))[0]
+        )
         return openpyxl.load_workbook(io.BytesIO(next(iter(call.files.values()))[1])).active
 
     ops_sheet = sheet_for(OPS, "业务一部")  # the ops manager is entitled to every team's details
@@ -110,7 +141,13 @@ def digits_of(value: object) -> str:
 
 def workbook_cells(data: bytes) -> list[object]:
     workbook = openpyxl.load_workbook(io.BytesIO(data))
-    return [cell.value for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    return [
+        cell.value
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
 
 
 def leaks(values: list[object]) -> list[object]:
@@ -128,14 +165,24 @@ async def test_phones_in_needs_names_and_notes_are_masked_in_every_group_copy(ch
             Rules(),
         )
         record_follow_up(
-            chat.roster.writer, actor_telegram_id=filer, registration_id=filed.registration_id, kind=FollowUpKind.CALL,
-            note=f"换号了：{TYPED[0]}，座机 {TYPED[1]}", amount=None, next_contact_at=None,
-            now=chat.clock.now + timedelta(hours=1), rules=Rules(),
+            chat.roster.writer,
+            actor_telegram_id=filer,
+            registration_id=filed.registration_id,
+            kind=FollowUpKind.CALL,
+            note=f"换号了：{TYPED[0]}，座机 {TYPED[1]}",
+            amount=None,
+            next_contact_at=None,
+            now=chat.clock.now + timedelta(hours=1),
+            rules=Rules(),
         )
     await post_summaries(chat.harness.app.bot, svc(chat), datetime(2026, 11, 10, 20, 30, tzinfo=SHANGHAI))
 
     def documents(chat_id: int) -> list[bytes]:
-        return [next(iter(c.files.values()))[1] for c in chat.fake.calls_to("sendDocument") if c.params["chat_id"] == chat_id]
+        return [
+            next(iter(c.files.values()))[1]
+            for c in chat.fake.calls_to("sendDocument")
+            if c.params["chat_id"] == chat_id
+        ]
 
     # The group, and marketing (copied on field teams, not entitled to their details): masked.
     for chat_id in (GROUP, MARKETING):
@@ -143,7 +190,9 @@ async def test_phones_in_needs_names_and_notes_are_masked_in_every_group_copy(ch
         assert texts and documents(chat_id)
         assert leaks(texts) == []
         assert any("赵六 138****8000" in text for text in texts)  # the typed name, its phone masked
-        cells = [cell for data in documents(chat_id) for cell in workbook_cells(data)]  # every cell of every sheet
+        cells = [
+            cell for data in documents(chat_id) for cell in workbook_cells(data)
+        ]  # every cell of every sheet
         assert leaks(cells) == []
         assert "要沙发，她先生 138****8000，家里座机 101****5678" in cells
     # The ops manager is entitled to every team's details: the private copy has them as typed.

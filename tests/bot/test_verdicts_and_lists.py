@@ -16,11 +16,20 @@ from tests.bot.test_filing_dialog import ADDRESS, count, data_of, fill
 
 
 async def confirm(chat: Chat, user) -> str:
-    await chat.harness.press(user, data_of(chat, user.id, "确认" if user.language_code == "zh" else "Confirm"))
+    await chat.harness.press(
+        user, data_of(chat, user.id, "确认" if user.language_code == "zh" else "Confirm")
+    )
     return chat.fake.last_text(user.id)
 
 
-def file_directly(chat: Chat, telegram_id: int, phone: str, name: str = "张三", address: str = ADDRESS, rules: Rules | None = None):
+def file_directly(
+    chat: Chat,
+    telegram_id: int,
+    phone: str,
+    name: str = "张三",
+    address: str = ADDRESS,
+    rules: Rules | None = None,
+):
     request = FilingRequest(telegram_id, name, phone, address)
     return file_registration(chat.roster.writer, request, chat.clock.now, rules or Rules())
 
@@ -119,7 +128,9 @@ async def test_possible_duplicate_tells_both_teams_managers_masked(chat: Chat) -
         assert "可能撞单" in notice and "李强" in notice and "王芳" in notice and "139****9000" in notice
         assert "13900139000" not in notice and "13800138000" not in notice and "建国路" not in notice
     with chat.roster.engine.connect() as conn:
-        assert conn.execute(sa.select(RegistrationRow.needs_review).order_by(RegistrationRow.id)).scalars().all() == [False, True]
+        assert conn.execute(
+            sa.select(RegistrationRow.needs_review).order_by(RegistrationRow.id)
+        ).scalars().all() == [False, True]
 
 
 async def test_mine_lists_open_registrations_with_state_and_deadline(chat: Chat) -> None:
@@ -188,7 +199,12 @@ async def test_invite_link_expires(chat: Chat) -> None:
     await chat.harness.say(late, f"/start {code}")
     assert "无效、已被使用或已过期" in chat.fake.last_text(late.id)
     with chat.roster.engine.connect() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(StaffRow).where(StaffRow.telegram_id == 779)).scalar_one() == 0
+        assert (
+            conn.execute(
+                sa.select(sa.func.count()).select_from(StaffRow).where(StaffRow.telegram_id == 779)
+            ).scalar_one()
+            == 0
+        )
 
 
 async def test_only_admins_invite_and_forged_invite_buttons_do_nothing(chat: Chat) -> None:
@@ -216,15 +232,28 @@ async def test_start_sets_a_menu_scoped_to_the_persons_roles(chat: Chat) -> None
     add_head(chat)
     await chat.harness.say(chat.user(101), "/start")
     await chat.harness.say(chat.user(HEAD, language="en"), "/start")
-    scoped = {c.params["scope"]["chat_id"]: c.params["commands"] for c in chat.fake.calls_to("setMyCommands") if c.params["scope"]["type"] == "chat"}
+    scoped = {
+        c.params["scope"]["chat_id"]: c.params["commands"]
+        for c in chat.fake.calls_to("setMyCommands")
+        if c.params["scope"]["type"] == "chat"
+    }
     assert [c["command"] for c in scoped[101]] == ["new", "follow", "mine", "cancel", "help", "start"]
-    assert [c["command"] for c in scoped[HEAD]] == ["history", "export", "arbitrate", "cancel", "help", "start"]
+    assert [c["command"] for c in scoped[HEAD]] == [
+        "history",
+        "export",
+        "arbitrate",
+        "cancel",
+        "help",
+        "start",
+    ]
     assert scoped[HEAD][2]["description"] == "Arbitrate (department head)"
     assert "/arbitrate" in chat.fake.last_text(HEAD)
 
 
 @pytest.mark.parametrize("blocked", [301, 302])
-async def test_a_manager_who_blocked_the_bot_never_stops_the_others_or_the_filers_verdict(chat: Chat, blocked: int) -> None:
+async def test_a_manager_who_blocked_the_bot_never_stops_the_others_or_the_filers_verdict(
+    chat: Chat, blocked: int
+) -> None:
     """Issue 10 item 11: every recipient is independent; the filer's dialog ends with its verdict."""
     file_directly(chat, 101, "13800138000", name="张伟", address="北京市朝阳区建国路88号3栋1201")
     chat.fake.blocked = {blocked}

@@ -7,8 +7,8 @@ import asyncio
 import json
 import logging
 import socket
-from functools import partial
 from collections.abc import AsyncIterator
+from functools import partial
 from typing import Any
 
 import httpx
@@ -82,9 +82,15 @@ async def test_the_right_secret_is_handled_once_even_if_posted_twice(hook) -> No
 
 @pytest.mark.parametrize(
     "body",
-    [b"{not json", b"", b"[]", b'"text"', json.dumps({"message": {"text": "no update id"}}).encode(),
-     json.dumps({"update_id": "seven"}).encode(),
-     json.dumps({"update_id": 9, "message": {"text": "a message without its required fields"}}).encode()],
+    [
+        b"{not json",
+        b"",
+        b"[]",
+        b'"text"',
+        json.dumps({"message": {"text": "no update id"}}).encode(),
+        json.dumps({"update_id": "seven"}).encode(),
+        json.dumps({"update_id": 9, "message": {"text": "a message without its required fields"}}).encode(),
+    ],
     ids=["broken", "empty", "list", "string", "no-id", "id-not-int", "bad-message"],
 )
 async def test_a_body_that_is_not_an_update_gets_400_and_nothing_is_logged_of_it(hook, body, caplog) -> None:
@@ -99,10 +105,26 @@ async def test_update_types_the_bot_does_not_handle_are_recorded_as_done(hook) -
     client, chat = hook
     user = chat.user(101).to_dict()
     unknown = [
-        {"update_id": 7001, "edited_message": {"message_id": 5, "date": 0, "chat": {"id": 101, "type": "private"},
-                                               "from": user, "text": "13800138000", "edit_date": 1}},
-        {"update_id": 7002, "channel_post": {"message_id": 1, "date": 0, "text": "hi",
-                                             "chat": {"id": -1009876543210, "type": "channel", "title": "c"}}},
+        {
+            "update_id": 7001,
+            "edited_message": {
+                "message_id": 5,
+                "date": 0,
+                "chat": {"id": 101, "type": "private"},
+                "from": user,
+                "text": "13800138000",
+                "edit_date": 1,
+            },
+        },
+        {
+            "update_id": 7002,
+            "channel_post": {
+                "message_id": 1,
+                "date": 0,
+                "text": "hi",
+                "chat": {"id": -1009876543210, "type": "channel", "title": "c"},
+            },
+        },
         {"update_id": 7003, "some_future_update_kind": {"x": 1}},
     ]
     for update in unknown:
@@ -133,8 +155,12 @@ async def test_healthz_says_unavailable_when_the_database_does_not_answer(chat: 
 
     port = _free_port()
     server = WebhookServer(
-        chat.harness.app, path="/telegram", secret=SECRET,
-        healthy=partial(answers, make_engine("postgresql://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1})),
+        chat.harness.app,
+        path="/telegram",
+        secret=SECRET,
+        healthy=partial(
+            answers, make_engine("postgresql://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1})
+        ),
     )
     server.start("127.0.0.1", port)
     try:
@@ -164,8 +190,12 @@ async def _raw_request(port: int, head: str, body: bytes = b"", *, wait: float =
 
 
 def _head(length: int, secret: str | None) -> str:
-    lines = ["POST /telegram/hook HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
-             f"Content-Length: {length}"]
+    lines = [
+        "POST /telegram/hook HTTP/1.1",
+        "Host: 127.0.0.1",
+        "Content-Type: application/json",
+        f"Content-Length: {length}",
+    ]
     if secret is not None:
         lines.append(f"{SECRET_HEADER}: {secret}")
     return "\n".join(lines) + "\n"
@@ -190,8 +220,14 @@ def buffered(monkeypatch) -> list[int]:
 @pytest.fixture
 async def port(chat: Chat) -> AsyncIterator[int]:
     port = _free_port()
-    server = WebhookServer(chat.harness.app, path="/telegram/hook", secret=SECRET, healthy=lambda: True,
-                           idle_timeout=0.5, body_timeout=0.5)
+    server = WebhookServer(
+        chat.harness.app,
+        path="/telegram/hook",
+        secret=SECRET,
+        healthy=lambda: True,
+        idle_timeout=0.5,
+        body_timeout=0.5,
+    )
     server.start("127.0.0.1", port)
     yield port
     await server.stop()

@@ -19,9 +19,32 @@ from domain.rules import Rules
 ZONE = Rules().zone
 NOW = datetime(2026, 11, 10, 12, 30, tzinfo=UTC)  # 20:30 in Shanghai
 DAY = date(2026, 11, 10)
-ZH = ["客户姓名", "电话", "地址", "需求", "预计采购时间", "报备人", "报备时间", "最近跟进", "状态", "下一截止", "截止时间"]
-EN = ["Customer", "Phone", "Address", "Needs", "Expected purchase", "Registered by", "Filed at", "Last follow-up", "State",
-      "Next deadline", "Deadline at"]
+ZH = [
+    "客户姓名",
+    "电话",
+    "地址",
+    "需求",
+    "预计采购时间",
+    "报备人",
+    "报备时间",
+    "最近跟进",
+    "状态",
+    "下一截止",
+    "截止时间",
+]
+EN = [
+    "Customer",
+    "Phone",
+    "Address",
+    "Needs",
+    "Expected purchase",
+    "Registered by",
+    "Filed at",
+    "Last follow-up",
+    "State",
+    "Next deadline",
+    "Deadline at",
+]
 
 
 def rows() -> list[TrackingRow]:
@@ -77,8 +100,12 @@ def open_sheet(data: bytes):
     return workbook, workbook.worksheets[0]
 
 
-@pytest.mark.parametrize(("language", "title", "headers"), [("zh", "意向客户跟踪表", ZH), ("en", "Intent customers", EN)])
-def test_sheet_title_and_bold_headers_in_the_teams_language(language: str, title: str, headers: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("language", "title", "headers"), [("zh", "意向客户跟踪表", ZH), ("en", "Intent customers", EN)]
+)
+def test_sheet_title_and_bold_headers_in_the_teams_language(
+    language: str, title: str, headers: list[str]
+) -> None:
     workbook, sheet = open_sheet(tracking_workbook(rows(), language, ZONE, "朝阳店", DAY))
     assert sheet.title == title
     assert [c.value for c in sheet[1]] == headers
@@ -90,18 +117,55 @@ def test_one_row_per_open_registration_with_full_details_for_managers() -> None:
     _, sheet = open_sheet(tracking_workbook(rows(), "zh", ZONE, "朝阳店", DAY))
     values = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     assert values == [
-        ["张三", "13800138000", "北京市朝阳区建国路88号3栋1201", "1.8米床垫和床头柜", "一个月内", "王芳",
-         datetime(2026, 11, 10, 0, 5, 7), datetime(2026, 11, 10, 11, 0), "跟进中", "跟进", datetime(2026, 11, 13, 11, 0)],
-        ["李四", "010 1234 5678", "北京市海淀区中关村大街1号", None, None, "刘洋",
-         datetime(2026, 10, 29, 20, 30), None, "已超期未跟进", None, None],
-        ["王五", "13900139000", "北京市朝阳区光华路1号院", None, "不确定", "陈静",
-         datetime(2026, 11, 10, 18, 30), None, "待审核（接手申请）", "量尺或下定，否则失效", datetime(2026, 11, 25, 20, 30)],
+        [
+            "张三",
+            "13800138000",
+            "北京市朝阳区建国路88号3栋1201",
+            "1.8米床垫和床头柜",
+            "一个月内",
+            "王芳",
+            datetime(2026, 11, 10, 0, 5, 7),
+            datetime(2026, 11, 10, 11, 0),
+            "跟进中",
+            "跟进",
+            datetime(2026, 11, 13, 11, 0),
+        ],
+        [
+            "李四",
+            "010 1234 5678",
+            "北京市海淀区中关村大街1号",
+            None,
+            None,
+            "刘洋",
+            datetime(2026, 10, 29, 20, 30),
+            None,
+            "已超期未跟进",
+            None,
+            None,
+        ],
+        [
+            "王五",
+            "13900139000",
+            "北京市朝阳区光华路1号院",
+            None,
+            "不确定",
+            "陈静",
+            datetime(2026, 11, 10, 18, 30),
+            None,
+            "待审核（接手申请）",
+            "量尺或下定，否则失效",
+            datetime(2026, 11, 25, 20, 30),
+        ],
     ]
 
 
 def test_english_words_in_cells() -> None:
     _, sheet = open_sheet(tracking_workbook(rows(), "en", ZONE, "朝阳店", DAY))
-    assert [sheet.cell(r, 9).value for r in (2, 3, 4)] == ["active", "lapsed", "pending review (takeover challenge)"]
+    assert [sheet.cell(r, 9).value for r in (2, 3, 4)] == [
+        "active",
+        "lapsed",
+        "pending review (takeover challenge)",
+    ]
     assert sheet.cell(2, 5).value == "Within a month" and sheet.cell(2, 10).value == "follow up"
 
 
@@ -155,13 +219,17 @@ def typed_by_people(start: str) -> TrackingRow:
 
 def sheet_xml(data: bytes) -> str:
     with ZipFile(BytesIO(data)) as archive:
-        return "".join(archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/worksheets/"))
+        return "".join(
+            archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/worksheets/")
+        )
 
 
 @pytest.mark.parametrize("start", FORMULA_STARTS, ids=repr)
 @pytest.mark.parametrize("mask_phones", [False, True], ids=["full", "masked"])
 def test_text_that_starts_like_a_formula_is_written_as_text(start: str, mask_phones: bool) -> None:
-    data = tracking_workbook([typed_by_people(start), *rows()], "zh", ZONE, "朝阳店", DAY, mask_phones=mask_phones)
+    data = tracking_workbook(
+        [typed_by_people(start), *rows()], "zh", ZONE, "朝阳店", DAY, mask_phones=mask_phones
+    )
     assert "<f>" not in sheet_xml(data) and "<f " not in sheet_xml(data)
     workbook = load_workbook(BytesIO(data))
     for sheet in workbook.worksheets:
@@ -173,7 +241,9 @@ def test_text_that_starts_like_a_formula_is_written_as_text(start: str, mask_pho
     _, sheet = open_sheet(data)
     typed = typed_by_people(start)
     row = [cell.value for cell in sheet[2]]
-    assert row[0] == typed.customer_name and row[3] == typed.needs and row[5] == typed.holder  # shown as typed
+    assert (
+        row[0] == typed.customer_name and row[3] == typed.needs and row[5] == typed.holder
+    )  # shown as typed
     assert row[1] == ("+1 415-555-2671" if not mask_phones else "415****2671")
     assert row[2] == (None if mask_phones else typed.address)
 

@@ -29,7 +29,7 @@ class BotProcess:
             "LEADBOT_ADMIN_IDS": "900",
             **env,
         }
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 — closed in wait()/kill()
+        self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run", *args],
             cwd=workdir,
@@ -49,7 +49,9 @@ class BotProcess:
             if needle in self.log:
                 return time.monotonic() - started
             if self.process.poll() is not None:
-                raise AssertionError(f"the bot exited ({self.process.returncode}) before saying {needle!r}:\n{self.log}")
+                raise AssertionError(
+                    f"the bot exited ({self.process.returncode}) before saying {needle!r}:\n{self.log}"
+                )
             time.sleep(0.05)
         raise AssertionError(f"the bot did not say {needle!r} in {timeout} s:\n{self.log}")
 

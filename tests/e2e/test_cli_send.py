@@ -53,7 +53,13 @@ def leadbot(db_url: str, server: FakeBotServer, tmp_path: Path):
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
-            [sys.executable, "-m", "bot", *args], check=False, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
+            [sys.executable, "-m", "bot", *args],
+            check=False,
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         for phone in ("13800138000", "13900139000"):
             assert phone not in result.stdout + result.stderr  # the terminal never gets a full phone
@@ -69,7 +75,10 @@ def _file(roster: Roster, telegram_id: int, name: str, phone: str, at: datetime)
 
 def _deliveries(roster: Roster) -> dict[int, str]:
     with roster.engine.connect() as conn:
-        return {chat_id: status for chat_id, status in conn.execute(sa.select(DeliveryRow.chat_id, DeliveryRow.status))}
+        return {
+            chat_id: status
+            for chat_id, status in conn.execute(sa.select(DeliveryRow.chat_id, DeliveryRow.status))
+        }
 
 
 def _sent(server: FakeBotServer, method: str) -> list[Call]:
@@ -106,7 +115,9 @@ def test_sweep_sends_the_reminder_once(due_reminder: Roster, leadbot, server: Fa
     assert {c.method for c in server.calls_snapshot()} <= {"getMe", "sendMessage"}
 
 
-def test_a_blocked_holder_is_undeliverable_not_a_crash(due_reminder: Roster, leadbot, server: FakeBotServer) -> None:
+def test_a_blocked_holder_is_undeliverable_not_a_crash(
+    due_reminder: Roster, leadbot, server: FakeBotServer
+) -> None:
     _file(due_reminder, due_reminder.guide2.telegram_id, "李四", "13900139000", T0)
     server.fake.fail_next("sendMessage", 403)  # whoever the sweep reaches first has blocked the bot
     result = leadbot("sweep", "--at", DUE.isoformat())
@@ -119,7 +130,9 @@ def test_a_blocked_holder_is_undeliverable_not_a_crash(due_reminder: Roster, lea
     reached = next(c.chat_id for c in calls if c.ok)
     names = {101: ("王芳", "138****8000"), 102: ("刘洋", "139****9000")}
     lines = sorted(line.split("\t")[:4] for line in result.stdout.splitlines())
-    assert lines == sorted([["undeliverable", "follow_up", *names[blocked]], ["sent", "follow_up", *names[reached]]])
+    assert lines == sorted(
+        [["undeliverable", "follow_up", *names[blocked]], ["sent", "follow_up", *names[reached]]]
+    )
     assert _deliveries(due_reminder) == {blocked: "undeliverable", reached: "sent"}
 
     again = leadbot("sweep", "--at", (DUE + timedelta(hours=1)).isoformat())
@@ -127,7 +140,9 @@ def test_a_blocked_holder_is_undeliverable_not_a_crash(due_reminder: Roster, lea
     assert len(_sent(server, "sendMessage")) == 2
 
 
-def test_sweep_sends_the_reminder_as_html_like_the_bot(due_reminder: Roster, leadbot, server: FakeBotServer) -> None:
+def test_sweep_sends_the_reminder_as_html_like_the_bot(
+    due_reminder: Roster, leadbot, server: FakeBotServer
+) -> None:
     result = leadbot("sweep", "--at", DUE.isoformat())
     assert result.returncode == 0, result.stderr
     [reminder] = _sent(server, "sendMessage")
@@ -147,13 +162,20 @@ def bound_team(engine) -> Roster:
     _file(roster, roster.guide.telegram_id, "张三", "13800138000", now - timedelta(minutes=1))
     with SqlUnitOfWork(engine, write=True) as uow:
         team = bind_team_chat(
-            uow, telegram_id=roster.store_manager.telegram_id, team_id=roster.store.id, chat_id=GROUP, now=now, admin_ids=frozenset()
+            uow,
+            telegram_id=roster.store_manager.telegram_id,
+            team_id=roster.store.id,
+            chat_id=GROUP,
+            now=now,
+            admin_ids=frozenset(),
         )
     assert team is not None and team.name == "朝阳店"
     return roster
 
 
-def test_digest_posts_the_summary_and_workbook_to_the_bound_group(bound_team: Roster, leadbot, server: FakeBotServer) -> None:
+def test_digest_posts_the_summary_and_workbook_to_the_bound_group(
+    bound_team: Roster, leadbot, server: FakeBotServer
+) -> None:
     result = leadbot("digest", "--team", "朝阳店")
     assert result.returncode == 0, result.stderr
     assert "朝阳店 · 每日汇总" in result.stdout and "在跟客户 1 位" in result.stdout
@@ -179,9 +201,19 @@ def test_digest_posts_the_summary_and_workbook_to_the_bound_group(bound_team: Ro
     assert len(_sent(server, "sendDocument")) == 1 and len(server.fake.texts(GROUP)) == len(texts)
 
 
-def test_digest_to_a_group_that_removed_the_bot_is_undeliverable(bound_team: Roster, leadbot, server: FakeBotServer) -> None:
+def test_digest_to_a_group_that_removed_the_bot_is_undeliverable(
+    bound_team: Roster, leadbot, server: FakeBotServer
+) -> None:
     with bound_team.writer() as uow:  # an ops manager gets every team's summary too
-        enrol(uow, telegram_id=401, name="孙经理", roles=frozenset({Role.OPS_MANAGER}), team_name=None, region=None, now=T0)
+        enrol(
+            uow,
+            telegram_id=401,
+            name="孙经理",
+            roles=frozenset({Role.OPS_MANAGER}),
+            team_name=None,
+            region=None,
+            now=T0,
+        )
     server.fake.fail_next("sendMessage", 403, "Forbidden: bot was kicked from the supergroup chat")
     result = leadbot("digest", "--team", "朝阳店")
     assert result.returncode == 0, result.stderr

@@ -26,10 +26,22 @@ def test_an_unreadable_update_is_skipped_once_and_sigterm_still_stops(engine, db
         try:
             bot.running()
             first = server.push_message(GUIDE, "/quota")
-            bad = server.push_update({"update_id": first["update_id"] + 1, "message": {
-                "message_id": 9, "date": 0, "chat": "garbage", "from": GUIDE.to_dict(), "text": f"{ADDRESS} {PHONE}"}})
+            bad = server.push_update(
+                {
+                    "update_id": first["update_id"] + 1,
+                    "message": {
+                        "message_id": 9,
+                        "date": 0,
+                        "chat": "garbage",
+                        "from": GUIDE.to_dict(),
+                        "text": f"{ADDRESS} {PHONE}",
+                    },
+                }
+            )
             server.push_message(GUIDE2, "/quota")
-            server.wait_for(lambda fake: fake.texts(GUIDE.id) and fake.texts(GUIDE2.id), message="both answers")
+            server.wait_for(
+                lambda fake: fake.texts(GUIDE.id) and fake.texts(GUIDE2.id), message="both answers"
+            )
             polls = len(server.fake.calls_to("getUpdates"))
             bot.signal(signal.SIGTERM)
             assert bot.wait(10) == 0

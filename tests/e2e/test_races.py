@@ -37,15 +37,27 @@ FIELD = "业务一部"
 # Forty people who share neither a character of their name nor a street (nothing looks similar).
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏辉春雪梅琳峰宁"
-CITIES = ["北京市朝阳区", "上海市浦东新区", "广州市天河区", "深圳市南山区", "杭州市西湖区",
-          "成都市武侯区", "南京市鼓楼区", "武汉市洪山区", "西安市雁塔区", "天津市和平区"]
+CITIES = [
+    "北京市朝阳区",
+    "上海市浦东新区",
+    "广州市天河区",
+    "深圳市南山区",
+    "杭州市西湖区",
+    "成都市武侯区",
+    "南京市鼓楼区",
+    "武汉市洪山区",
+    "西安市雁塔区",
+    "天津市和平区",
+]
 ROADS = "建国人民解放中山和平长江黄河泰山华山嵩山"
 
 
 # --- the child ------------------------------------------------------------------------------
 
 
-def _file_in_child(url: str, barrier: Any, results: Any, index: int, request: FilingRequest, rules: Rules) -> None:
+def _file_in_child(
+    url: str, barrier: Any, results: Any, index: int, request: FilingRequest, rules: Rules
+) -> None:
     """One filing in a fresh process; puts (index, summary) on the queue whatever happens."""
     try:
         from domain.filing import Accepted, file_registration
@@ -61,13 +73,21 @@ def _file_in_child(url: str, barrier: Any, results: Any, index: int, request: Fi
         finished = time.time()
         engine.dispose()
         if isinstance(outcome, Accepted):
-            summary = {"outcome": "accepted", "registration_id": outcome.registration_id,
-                       "needs_review": outcome.needs_review}
+            summary = {
+                "outcome": "accepted",
+                "registration_id": outcome.registration_id,
+                "needs_review": outcome.needs_review,
+            }
         else:
-            summary = {"outcome": "rejected", "reason": outcome.reason.value, "holder_name": outcome.holder_name,
-                       "quota_used": outcome.quota_used, "quota_limit": outcome.quota_limit}
+            summary = {
+                "outcome": "rejected",
+                "reason": outcome.reason.value,
+                "holder_name": outcome.holder_name,
+                "quota_used": outcome.quota_used,
+                "quota_limit": outcome.quota_limit,
+            }
         summary.update(started=started, finished=finished)
-    except BaseException:  # noqa: BLE001 — the parent reports it
+    except BaseException:
         summary = {"outcome": "error", "traceback": traceback.format_exc()}
     results.put((index, summary))
 
@@ -108,14 +128,18 @@ def _race(url: str, requests: list[FilingRequest], rules: Rules) -> list[dict[st
     exit_codes = [p.exitcode for p in processes]
     assert not missing, f"children {missing} never reported (exit codes {exit_codes})"
     assert all(code == 0 for code in exit_codes), f"child exit codes: {exit_codes}"
-    errors = [f"child {i}:\n{s['traceback']}" for i, s in sorted(summaries.items()) if s["outcome"] == "error"]
+    errors = [
+        f"child {i}:\n{s['traceback']}" for i, s in sorted(summaries.items()) if s["outcome"] == "error"
+    ]
     assert not errors, "a filing raised:\n" + "\n".join(errors)
     ordered = [summaries[i] for i in range(len(requests))]
     # They did race: every child was in its filing before the first one had finished.
     first_finish = min(s["finished"] for s in ordered)
     overlapping = sum(s["started"] <= first_finish for s in ordered)
-    print(f"{len(ordered)} filings, {overlapping} started before the first one finished, "
-          f"spread {max(s['finished'] for s in ordered) - min(s['started'] for s in ordered):.3f} s")
+    print(
+        f"{len(ordered)} filings, {overlapping} started before the first one finished, "
+        f"spread {max(s['finished'] for s in ordered) - min(s['started'] for s in ordered):.3f} s"
+    )
     return ordered
 
 
@@ -133,8 +157,15 @@ def _roster(url: str, team: str, channel: Channel, role: Role, telegram_ids: lis
             add_team(uow, name=team, channel=channel, region="北京", now=T0)
         for i, telegram_id in enumerate(telegram_ids):
             with SqlUnitOfWork(engine, write=True) as uow:
-                enrol(uow, telegram_id=telegram_id, name=f"{SURNAMES[i % 40]}{GIVEN[i % 40]}", roles=frozenset({role}),
-                      team_name=team, region=None, now=T0)
+                enrol(
+                    uow,
+                    telegram_id=telegram_id,
+                    name=f"{SURNAMES[i % 40]}{GIVEN[i % 40]}",
+                    roles=frozenset({role}),
+                    team_name=team,
+                    region=None,
+                    now=T0,
+                )
     finally:
         engine.dispose()
 
@@ -168,8 +199,12 @@ def test_twenty_guides_filing_one_phone_at_once_one_wins(db_url: str) -> None:
     guides = [1001 + i for i in range(20)]
     _roster(db_url, STORE, Channel.STORE, Role.GUIDE, guides)
     requests = [
-        FilingRequest(filer_telegram_id=tid, customer_name="张三", phone="138 0013 8000",
-                      address="北京市朝阳区建国路88号3栋1201")
+        FilingRequest(
+            filer_telegram_id=tid,
+            customer_name="张三",
+            phone="138 0013 8000",
+            address="北京市朝阳区建国路88号3栋1201",
+        )
         for tid in guides
     ]
 
@@ -206,7 +241,7 @@ def test_forty_filings_by_one_salesperson_at_once_respect_the_quota(db_url: str)
             filer_telegram_id=salesperson,
             customer_name=f"{SURNAMES[i]}{GIVEN[i]}",
             phone=f"1391234{i:04d}",
-            address=f"{CITIES[i % 10]}{ROADS[i // 10 * 2:i // 10 * 2 + 2]}路{i * 7 + 3}号{i + 1}栋{100 + i}室",
+            address=f"{CITIES[i % 10]}{ROADS[i // 10 * 2 : i // 10 * 2 + 2]}路{i * 7 + 3}号{i + 1}栋{100 + i}室",
         )
         for i in range(40)
     ]
@@ -238,8 +273,19 @@ def test_ten_concurrent_cli_filings_of_one_phone_one_wins(db_url: str, tmp_path:
     env["LEADBOT_DATABASE_URL"] = db_url
     processes = [
         subprocess.Popen(
-            [*_leadbot(), "file", "--staff", str(tid), "--name", "张三", "--phone", "+86 138-0013-8000",
-             "--address", "北京市朝阳区建国路88号3栋1201", "--json"],
+            [
+                *_leadbot(),
+                "file",
+                "--staff",
+                str(tid),
+                "--name",
+                "张三",
+                "--phone",
+                "+86 138-0013-8000",
+                "--address",
+                "北京市朝阳区建国路88号3栋1201",
+                "--json",
+            ],
             cwd=tmp_path,  # no stray .env is read
             env=env,
             stdout=subprocess.PIPE,
@@ -267,7 +313,9 @@ def test_ten_concurrent_cli_filings_of_one_phone_one_wins(db_url: str, tmp_path:
     assert len(accepted) == 1 and accepted[0]["outcome"] == "accepted", verdicts
     assert isinstance(accepted[0]["registration_id"], int)
     assert len(rejected) == 9, verdicts
-    assert all(v == {"outcome": "rejected", "reason": "duplicate", "registration_id": None, "needs_review": False}
-               for v in rejected), verdicts
+    assert all(
+        v == {"outcome": "rejected", "reason": "duplicate", "registration_id": None, "needs_review": False}
+        for v in rejected
+    ), verdicts
     assert _scalar(db_url, "SELECT count(*) FROM registration") == 1
     assert _rows(db_url, "SELECT source, count(*) FROM filing_attempt GROUP BY source") == [("cli", 10)]

@@ -53,7 +53,9 @@ def _db_time(chat: Chat, at):
 
 async def test_a_thousand_reminders_at_once(chat: Chat) -> None:
     _seed(chat)
-    chat.fake.fail_next("sendMessage", error_code=429, description="Too Many Requests: retry after 1", retry_after=1, times=3)
+    chat.fake.fail_next(
+        "sendMessage", error_code=429, description="Too Many Requests: retry after 1", retry_after=1, times=3
+    )
     started = time.monotonic()
     results = await sweep(chat.harness.app.bot, chat.harness.app.bot_data["services"], T0 + timedelta(days=2))
     elapsed = time.monotonic() - started
@@ -63,5 +65,15 @@ async def test_a_thousand_reminders_at_once(chat: Chat) -> None:
     assert len({c.params["text"] for c in delivered}) == REMINDERS
     assert elapsed >= REMINDERS / 31  # the overall pace of ≈30 messages a second was kept
     with chat.roster.engine.connect() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(DeliveryRow).where(DeliveryRow.status == "sent")).scalar_one() == REMINDERS
-    assert await sweep(chat.harness.app.bot, chat.harness.app.bot_data["services"], T0 + timedelta(days=2, minutes=5)) == []
+        assert (
+            conn.execute(
+                sa.select(sa.func.count()).select_from(DeliveryRow).where(DeliveryRow.status == "sent")
+            ).scalar_one()
+            == REMINDERS
+        )
+    assert (
+        await sweep(
+            chat.harness.app.bot, chat.harness.app.bot_data["services"], T0 + timedelta(days=2, minutes=5)
+        )
+        == []
+    )

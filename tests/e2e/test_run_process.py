@@ -51,7 +51,9 @@ def server():
         yield server
 
 
-def test_sigkill_in_the_middle_of_new_then_restart_continues_the_dialog(engine, db_url, server, tmp_path) -> None:
+def test_sigkill_in_the_middle_of_new_then_restart_continues_the_dialog(
+    engine, db_url, server, tmp_path
+) -> None:
     make_roster(engine)
     first = BotProcess(db_url, server, tmp_path)
     try:
@@ -87,7 +89,9 @@ def test_sigkill_in_the_middle_of_new_then_restart_continues_the_dialog(engine, 
         assert "13800138000" not in log and "0013" not in log and "建国路" not in log
 
 
-def test_an_update_delivered_again_is_handled_once_even_across_a_restart(engine, db_url, server, tmp_path) -> None:
+def test_an_update_delivered_again_is_handled_once_even_across_a_restart(
+    engine, db_url, server, tmp_path
+) -> None:
     make_roster(engine)
     server.lose_confirmations = True  # Telegram never hears the bot got it: it keeps delivering it
     first = BotProcess(db_url, server, tmp_path)
@@ -95,13 +99,17 @@ def test_an_update_delivered_again_is_handled_once_even_across_a_restart(engine,
         first.running()
         update = server.push_message(GUIDE, "/quota")
         server.wait_for(lambda fake: fake.texts(GUIDE.id), message="the answer")
-        server.wait_for(lambda _fake: server.deliveries.get(update["update_id"], 0) >= 3, message="three deliveries")
+        server.wait_for(
+            lambda _fake: server.deliveries.get(update["update_id"], 0) >= 3, message="three deliveries"
+        )
         assert "delivered again" in first.log
         first.kill()
         second = BotProcess(db_url, server, tmp_path)
         second.running()
         delivered = server.deliveries[update["update_id"]]
-        server.wait_for(lambda _fake: server.deliveries[update["update_id"]] >= delivered + 2, message="more deliveries")
+        server.wait_for(
+            lambda _fake: server.deliveries[update["update_id"]] >= delivered + 2, message="more deliveries"
+        )
         second.wait_log("delivered again")
     finally:
         first.stop()
@@ -112,7 +120,9 @@ def test_an_update_delivered_again_is_handled_once_even_across_a_restart(engine,
         assert conn.execute(sa.select(InboundUpdateRow.status)).scalars().all() == ["done"]
 
 
-def test_sigterm_in_the_middle_of_an_update_finishes_it_and_exits_0_within_10_s(engine, db_url, server, tmp_path) -> None:
+def test_sigterm_in_the_middle_of_an_update_finishes_it_and_exits_0_within_10_s(
+    engine, db_url, server, tmp_path
+) -> None:
     make_roster(engine)
     bot = BotProcess(db_url, server, tmp_path)
     try:
@@ -166,9 +176,14 @@ def test_webhook_mode_refuses_a_wrong_secret_and_serves_healthz(engine, db_url, 
     make_roster(engine)
     port = _free_port()
     bot = BotProcess(
-        db_url, server, tmp_path, "--webhook",
-        LEADBOT_WEBHOOK_URL="https://bot.example.com/tg/hook", LEADBOT_WEBHOOK_LISTEN="127.0.0.1",
-        LEADBOT_WEBHOOK_PORT=str(port), LEADBOT_WEBHOOK_SECRET="right-secret",
+        db_url,
+        server,
+        tmp_path,
+        "--webhook",
+        LEADBOT_WEBHOOK_URL="https://bot.example.com/tg/hook",
+        LEADBOT_WEBHOOK_LISTEN="127.0.0.1",
+        LEADBOT_WEBHOOK_PORT=str(port),
+        LEADBOT_WEBHOOK_SECRET="right-secret",
     )
     try:
         bot.running()
@@ -192,7 +207,9 @@ def test_webhook_mode_refuses_a_wrong_secret_and_serves_healthz(engine, db_url, 
 
 def test_standby_takes_over_within_15_s_after_sigkill(engine, db_url, server, tmp_path) -> None:
     if not db_url.startswith("postgresql"):
-        pytest.skip("hot standby is a PostgreSQL deployment (advisory lock); SQLite's file lock is tested below")
+        pytest.skip(
+            "hot standby is a PostgreSQL deployment (advisory lock); SQLite's file lock is tested below"
+        )
     _standby_takes_over(engine, db_url, server, tmp_path)
 
 
@@ -204,10 +221,12 @@ def test_an_active_server_that_loses_its_lock_connection_stops(engine, db_url, s
     try:
         bot.running()
         with engine.connect() as conn:  # e.g. a failover, or an admin ending sessions
-            conn.execute(sa.text(
-                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
-                " AND pid <> pg_backend_pid()"
-            ))
+            conn.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                    " AND pid <> pg_backend_pid()"
+                )
+            )
             conn.commit()
         assert bot.wait(15) == 1  # a standby may already be active: stop, and let the supervisor restart
     finally:

@@ -42,7 +42,9 @@ def test_concurrent_sweeps_in_processes_claim_each_reminder_once(db_url: str, en
         file_registration(lambda: SqlUnitOfWork(engine, write=True), request, T0, Rules())
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(SWEEPERS), context.Queue()
-    children = [context.Process(target=_sweep_in_child, args=(db_url, barrier, results)) for _ in range(SWEEPERS)]
+    children = [
+        context.Process(target=_sweep_in_child, args=(db_url, barrier, results)) for _ in range(SWEEPERS)
+    ]
     for child in children:
         child.start()
     reports = [results.get(timeout=150) for _ in children]

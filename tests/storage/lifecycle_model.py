@@ -75,10 +75,30 @@ class Customer:
 # A small pool so that collisions happen. 0 and 1 are a couple calling from two numbers (same
 # name, same address): filing one while the other is held is a possible duplicate (撞单).
 CUSTOMERS = (
-    Customer("+8613800138000", ("13800138000", "+86 138 0013 8000", "138 0013 8000"), "张三", "北京市朝阳区建国路88号3栋1201"),
-    Customer("+8613900139001", ("13900139001", "139-0013-9001", "+86 13900139001"), "张三", "北京市朝阳区建国路88号3栋1201"),
-    Customer("+8613700137002", ("13700137002", "+86 13700137002", "137 0013 7002"), "李四", "北京市海淀区中关村大街27号5层"),
-    Customer("+8613600136003", ("13600136003", "136 0013 6003", "+86 136 0013 6003"), "王五", "上海市浦东新区世纪大道100号2001室"),
+    Customer(
+        "+8613800138000",
+        ("13800138000", "+86 138 0013 8000", "138 0013 8000"),
+        "张三",
+        "北京市朝阳区建国路88号3栋1201",
+    ),
+    Customer(
+        "+8613900139001",
+        ("13900139001", "139-0013-9001", "+86 13900139001"),
+        "张三",
+        "北京市朝阳区建国路88号3栋1201",
+    ),
+    Customer(
+        "+8613700137002",
+        ("13700137002", "+86 13700137002", "137 0013 7002"),
+        "李四",
+        "北京市海淀区中关村大街27号5层",
+    ),
+    Customer(
+        "+8613600136003",
+        ("13600136003", "136 0013 6003", "+86 136 0013 6003"),
+        "王五",
+        "上海市浦东新区世纪大道100号2001室",
+    ),
 )
 PHONES = {c.phone: i for i, c in enumerate(CUSTOMERS)}
 
@@ -98,7 +118,15 @@ def build_template(directory: Path) -> tuple[Path, dict[int, int]]:
         )
         for tid, name, role, team in extra:
             with SqlUnitOfWork(engine, write=True) as uow:
-                enrol(uow, telegram_id=tid, name=name, roles=frozenset({role}), team_name=team, region=None, now=T0)
+                enrol(
+                    uow,
+                    telegram_id=tid,
+                    name=name,
+                    roles=frozenset({role}),
+                    team_name=team,
+                    region=None,
+                    now=T0,
+                )
         with SqlUnitOfWork(engine) as uow:
             ids = {s.telegram_id: s.id for s in uow.all_staff()}
         with engine.connect() as conn:
@@ -182,37 +210,71 @@ def perform(engine: Engine, op: Operation, rules: Rules = RULES) -> Any:
 
     if isinstance(op, File):
         customer = CUSTOMERS[op.customer]
-        request = FilingRequest(op.tid, customer.name, customer.typed[op.typed % len(customer.typed)], customer.address)
+        request = FilingRequest(
+            op.tid, customer.name, customer.typed[op.typed % len(customer.typed)], customer.address
+        )
         return file_registration(writer, request, op.at, rules)
     if isinstance(op, FollowUp):
         return record_follow_up(
-            writer, actor_telegram_id=op.tid, registration_id=op.registration_id, kind=op.kind, note=op.note,
-            amount=op.amount, next_contact_at=None, now=op.at, rules=rules,
+            writer,
+            actor_telegram_id=op.tid,
+            registration_id=op.registration_id,
+            kind=op.kind,
+            note=op.note,
+            amount=op.amount,
+            next_contact_at=None,
+            now=op.at,
+            rules=rules,
         )
     if isinstance(op, RequestExtension):
         return request_extension(
-            writer, actor_telegram_id=op.tid, registration_id=op.registration_id, reason=op.reason, now=op.at, rules=rules
+            writer,
+            actor_telegram_id=op.tid,
+            registration_id=op.registration_id,
+            reason=op.reason,
+            now=op.at,
+            rules=rules,
         )
     if isinstance(op, DecideExtension):
         return decide_extension(
-            writer, actor_telegram_id=op.tid, request_id=op.request_id, approve=op.approve, now=op.at, rules=rules
+            writer,
+            actor_telegram_id=op.tid,
+            request_id=op.request_id,
+            approve=op.approve,
+            now=op.at,
+            rules=rules,
         )
     if isinstance(op, Review):
         return decide_review(
-            writer, actor_telegram_id=op.tid, registration_id=op.registration_id, approve=op.approve,
-            reason=op.reason, now=op.at, rules=rules,
+            writer,
+            actor_telegram_id=op.tid,
+            registration_id=op.registration_id,
+            approve=op.approve,
+            reason=op.reason,
+            now=op.at,
+            rules=rules,
         )
     if isinstance(op, Arbitrate):
         return arbitrate(
-            writer, actor_telegram_id=op.tid, registration_id=op.registration_id, decision=op.decision,
-            to_telegram_id=op.to_tid, reason=op.reason, now=op.at, rules=rules,
+            writer,
+            actor_telegram_id=op.tid,
+            registration_id=op.registration_id,
+            decision=op.decision,
+            to_telegram_id=op.to_tid,
+            reason=op.reason,
+            now=op.at,
+            rules=rules,
         )
     raise TypeError(op)
 
 
 def summary(outcome: Any) -> tuple[Any, ...]:
     if isinstance(outcome, Accepted):
-        return ("accepted", outcome.registration_id, outcome.challenge_of.id if outcome.challenge_of else None)
+        return (
+            "accepted",
+            outcome.registration_id,
+            outcome.challenge_of.id if outcome.challenge_of else None,
+        )
     if isinstance(outcome, Rejected):
         return ("rejected", outcome.reason.value)
     if isinstance(outcome, Done):
@@ -235,7 +297,9 @@ def table_rows(engine: Engine, table: Any) -> dict[int, dict[str, Any]]:
 
 
 def snapshot(engine: Engine) -> dict[str, dict[int, dict[str, Any]]]:
-    return {t.__tablename__: table_rows(engine, t) for t in (*LOG_TABLES, RegistrationRow, ExtensionRequestRow)}
+    return {
+        t.__tablename__: table_rows(engine, t) for t in (*LOG_TABLES, RegistrationRow, ExtensionRequestRow)
+    }
 
 
 def registrations(engine: Engine) -> dict[int, Registration]:
@@ -253,7 +317,9 @@ def quota_used(engine: Engine, staff_id: int, now: datetime, rules: Rules = RULE
 CHALLENGE_ENDINGS = ("holder_resumed", "original_released")
 
 
-def expected_quota_used(regs: dict[int, Registration], staff_id: int, now: datetime, rules: Rules = RULES) -> int:
+def expected_quota_used(
+    regs: dict[int, Registration], staff_id: int, now: datetime, rules: Rules = RULES
+) -> int:
     """RULES §3.6 counted from the registrations: filed by them this local month, not won, and not
     a challenge that ended through no fault of the challenger — the holder resumed, or the
     challenged registration was released or voided (§4); expired and voided ones still count."""

@@ -39,7 +39,9 @@ def file(roster: Roster, tid: int, name: str, phone: str, address: str, at, rule
     return file_registration(roster.writer, FilingRequest(tid, name, phone, address, **extra), at, rules)
 
 
-def filed(roster: Roster, tid: int, name: str, phone: str, address: str, at, rules: Rules = RULES, **extra) -> int:
+def filed(
+    roster: Roster, tid: int, name: str, phone: str, address: str, at, rules: Rules = RULES, **extra
+) -> int:
     outcome = file(roster, tid, name, phone, address, at, rules, **extra)
     assert isinstance(outcome, Accepted), outcome
     return outcome.registration_id
@@ -47,8 +49,15 @@ def filed(roster: Roster, tid: int, name: str, phone: str, address: str, at, rul
 
 def follow(roster: Roster, tid: int, reg_id: int, at, kind=FollowUpKind.CALL, amount=None) -> None:
     done = record_follow_up(
-        roster.writer, actor_telegram_id=tid, registration_id=reg_id, kind=kind, note="联系了客户", amount=amount,
-        next_contact_at=None, now=at, rules=RULES,
+        roster.writer,
+        actor_telegram_id=tid,
+        registration_id=reg_id,
+        kind=kind,
+        note="联系了客户",
+        amount=amount,
+        next_contact_at=None,
+        now=at,
+        rules=RULES,
     )
     assert isinstance(done, Done), done
 
@@ -58,16 +67,25 @@ def day(roster: Roster) -> Day:
     """业务一部 (李强 201, and 孙丽 203 enrolled here) on Tuesday 10 Nov, and a little of 朝阳店."""
     with roster.writer() as uow:
         enrol(
-            uow, telegram_id=203, name="孙丽", roles=frozenset({Role.SALESPERSON}), team_name="业务一部", region=None,
+            uow,
+            telegram_id=203,
+            name="孙丽",
+            roles=frozenset({Role.SALESPERSON}),
+            team_name="业务一部",
+            region=None,
             now=T0 - 30 * D,
         )
     r = roster
     ids = {
         # Before today.
         "expired": filed(r, 201, "陈一鸣", "13912340002", "北京市朝阳区光华路2号院5栋", T0 - 15 * D - H),
-        "extension": filed(r, 201, "林二宝", "13912340001", "北京市朝阳区光华路1号院3栋", T0 - 14 * D - 3 * H),
+        "extension": filed(
+            r, 201, "林二宝", "13912340001", "北京市朝阳区光华路1号院3栋", T0 - 14 * D - 3 * H
+        ),
         "lapsed": filed(r, 201, "黄三妹", "13912340003", "北京市朝阳区光华路3号院1栋", T0 - 11 * D),
-        "about_to_lapse": filed(r, 201, "吴四海", "13912340004", "北京市朝阳区光华路4号院2栋", MIDNIGHT - 9 * D),
+        "about_to_lapse": filed(
+            r, 201, "吴四海", "13912340004", "北京市朝阳区光华路4号院2栋", MIDNIGHT - 9 * D
+        ),
         "deposit": filed(r, 201, "郑五洲", "13912340005", "北京市朝阳区光华路5号院6栋", T0 - 2 * D),
         "deal": filed(r, 203, "冯六顺", "13912340006", "北京市朝阳区光华路6号院8栋", T0 - 3 * D),
     }
@@ -76,11 +94,22 @@ def day(roster: Roster) -> Day:
     # Today.
     follow(r, 201, ids["extension"], MIDNIGHT)  # 00:00: today's
     ids["new"] = filed(
-        r, 201, "张三", "13912340007", "北京市朝阳区建国路88号3栋1201", T0 + H,
-        needs="1.8米床垫", expected_purchase=ExpectedPurchase.WITHIN_MONTH,
+        r,
+        201,
+        "张三",
+        "13912340007",
+        "北京市朝阳区建国路88号3栋1201",
+        T0 + H,
+        needs="1.8米床垫",
+        expected_purchase=ExpectedPurchase.WITHIN_MONTH,
     )
     extension = request_extension(
-        r.writer, actor_telegram_id=201, registration_id=ids["extension"], reason=REASON, now=T0 + H, rules=RULES
+        r.writer,
+        actor_telegram_id=201,
+        registration_id=ids["extension"],
+        reason=REASON,
+        now=T0 + H,
+        rules=RULES,
     )
     assert isinstance(extension, Done)
     duplicate = file(r, 203, "张三", "139 1234 0007", "北京市朝阳区建国路88号3栋1201", T0 + 2 * H)
@@ -93,7 +122,9 @@ def day(roster: Roster) -> Day:
     follow(r, 201, ids["deposit"], T0 + 4 * H, FollowUpKind.DEPOSIT, Decimal("2000"))
     follow(r, 203, ids["deal"], T0 + 5 * H, FollowUpKind.DEAL, Decimal("12800.50"))
     follow(r, 201, ids["new"], T0 + 6 * H)
-    ids["review"] = filed(r, 203, "何七巧", "13912340009", "北京市朝阳区光华路9号院7栋", T0 + 7 * H, Rules(review_required=True))
+    ids["review"] = filed(
+        r, 203, "何七巧", "13912340009", "北京市朝阳区光华路9号院7栋", T0 + 7 * H, Rules(review_required=True)
+    )
     ids["store"] = filed(r, 101, "罗八方", "13912340010", "北京市朝阳区光华路10号院", T0 + 8 * H)
     return Day(r, ids)
 
@@ -113,7 +144,9 @@ def test_every_section_of_a_field_teams_day(day: Day) -> None:
     assert digest.day == date(2026, 11, 10) and digest.at == EVENING
     assert day_bounds(digest.day, RULES.zone) == (MIDNIGHT, MIDNIGHT + D)
 
-    assert [(n.registration_id, n.holder, n.customer_name, n.phone, n.at) for n in digest.new_registrations] == [
+    assert [
+        (n.registration_id, n.holder, n.customer_name, n.phone, n.at) for n in digest.new_registrations
+    ] == [
         (ids["new"], "李强", "张三", "+8613912340007", T0 + H),
         (ids["possible"], "孙丽", "张三", "+8613812340008", T0 + 3 * H),
         (ids["review"], "孙丽", "何七巧", "+8613912340009", T0 + 7 * H),
@@ -126,20 +159,24 @@ def test_every_section_of_a_field_teams_day(day: Day) -> None:
     ]
 
     assert [(p.name, p.due, p.lapsed) for p in digest.due_by_person] == [("李强", 1, 1)]
-    assert [(x.registration_id, x.at) for x in digest.about_to_lapse] == [(ids["about_to_lapse"], MIDNIGHT + D)]
+    assert [(x.registration_id, x.at) for x in digest.about_to_lapse] == [
+        (ids["about_to_lapse"], MIDNIGHT + D)
+    ]
     assert [(x.registration_id, x.at) for x in digest.lapsed] == [(ids["lapsed"], T0 - D)]
     assert [(x.registration_id, x.at) for x in digest.about_to_expire] == [(ids["extension"], T0 + D - 3 * H)]
     assert [(x.registration_id, x.at) for x in digest.expired_today] == [(ids["expired"], T0 - H)]
 
     # Only the team's own people's rejected filings, and only the two names.
-    assert [(c.at, c.filer_name, c.holder_name) for c in digest.rejected_duplicates] == [(T0 + 2 * H, "孙丽", "李强")]
-    assert [(p.line.registration_id, p.line.holder, p.similar_holder) for p in digest.possible_duplicates] == [
-        (ids["possible"], "孙丽", "李强")
+    assert [(c.at, c.filer_name, c.holder_name) for c in digest.rejected_duplicates] == [
+        (T0 + 2 * H, "孙丽", "李强")
     ]
+    assert [
+        (p.line.registration_id, p.line.holder, p.similar_holder) for p in digest.possible_duplicates
+    ] == [(ids["possible"], "孙丽", "李强")]
     assert [(x.registration_id, x.holder) for x in digest.pending_reviews] == [(ids["review"], "孙丽")]
-    assert [(e.line.registration_id, e.line.holder, e.line.at, e.reason) for e in digest.pending_extensions] == [
-        (ids["extension"], "李强", T0 + H, REASON)
-    ]
+    assert [
+        (e.line.registration_id, e.line.holder, e.line.at, e.reason) for e in digest.pending_extensions
+    ] == [(ids["extension"], "李强", T0 + H, REASON)]
     # November filings: 李强 has three; 孙丽's deal freed its slot (RULES §3.6).
     assert [(q.name, q.used, q.limit) for q in digest.quota] == [("李强", 3, 20), ("孙丽", 2, 20)]
     assert digest.open_count == 8
@@ -149,18 +186,32 @@ def test_tracking_rows_of_a_field_team(day: Day) -> None:
     ids = day.ids
     rows = report(day.roster.engine, day.roster.field.id).rows
     assert [row.registration_id for row in rows] == [
-        ids["possible"], ids["review"],  # 孙丽
-        ids["expired"], ids["extension"], ids["lapsed"], ids["about_to_lapse"], ids["deposit"], ids["new"],  # 李强
+        ids["possible"],
+        ids["review"],  # 孙丽
+        ids["expired"],
+        ids["extension"],
+        ids["lapsed"],
+        ids["about_to_lapse"],
+        ids["deposit"],
+        ids["new"],  # 李强
     ]
     by_id = {row.registration_id: row for row in rows}
     new = by_id[ids["new"]]
     assert (new.customer_name, new.phone, new.address, new.needs, new.expected_purchase, new.holder) == (
-        "张三", "+8613912340007", "北京市朝阳区建国路88号3栋1201", "1.8米床垫", ExpectedPurchase.WITHIN_MONTH, "李强"
+        "张三",
+        "+8613912340007",
+        "北京市朝阳区建国路88号3栋1201",
+        "1.8米床垫",
+        ExpectedPurchase.WITHIN_MONTH,
+        "李强",
     )
     assert (new.filed_at, new.last_follow_up_at, new.state) == (T0 + H, T0 + 6 * H, State.ACTIVE)
     assert (new.deadline.kind, new.deadline.at) == (DeadlineKind.FOLLOW_UP, T0 + 6 * H + 3 * D)
     assert {by_id[i].state for i in (ids["expired"], ids["lapsed"], ids["deposit"], ids["review"])} == {
-        State.EXPIRED, State.LAPSED, State.DEPOSIT, State.PENDING_REVIEW
+        State.EXPIRED,
+        State.LAPSED,
+        State.DEPOSIT,
+        State.PENDING_REVIEW,
     }
 
 
@@ -191,7 +242,7 @@ def test_the_digest_queries_use_indexes(day: Day) -> None:
         pytest.skip("SQLite's EXPLAIN QUERY PLAN")
     statements: list[tuple[str, object]] = []
 
-    def capture(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+    def capture(conn, cursor, statement, parameters, context, executemany) -> None:
         if statement.lstrip().upper().startswith("SELECT"):
             statements.append((statement, parameters))
 
@@ -217,20 +268,41 @@ def test_notes_are_no_follow_ups_and_credit_under_review_is_provisional(roster: 
     second = filed(roster, 102, "李四", "13700137002", "北京市海淀区中关村大街27号5层", T0, rules)
     for reg_id, tid in ((first, 101), (second, 102)):
         done = record_follow_up(
-            roster.writer, actor_telegram_id=tid, registration_id=reg_id, kind=FollowUpKind.NOTE, note="备注",
-            amount=None, next_contact_at=None, now=T0 + H, rules=rules,
+            roster.writer,
+            actor_telegram_id=tid,
+            registration_id=reg_id,
+            kind=FollowUpKind.NOTE,
+            note="备注",
+            amount=None,
+            next_contact_at=None,
+            now=T0 + H,
+            rules=rules,
         )
         assert isinstance(done, Done)
     deposit = record_follow_up(
-        roster.writer, actor_telegram_id=101, registration_id=first, kind=FollowUpKind.DEPOSIT, note=None,
-        amount=Decimal("2000"), next_contact_at=None, now=T0 + 2 * H, rules=rules,
+        roster.writer,
+        actor_telegram_id=101,
+        registration_id=first,
+        kind=FollowUpKind.DEPOSIT,
+        note=None,
+        amount=Decimal("2000"),
+        next_contact_at=None,
+        now=T0 + 2 * H,
+        rules=rules,
     )
     assert isinstance(deposit, Done)
     with SqlUnitOfWork(roster.engine) as uow:
         report = team_report(uow.session, roster.store.id, EVENING, rules)
     assert report is not None
     digest = report.digest
-    assert digest.follow_ups == 1 and [(p.name, p.count) for p in digest.follow_ups_by_person] == [("王芳", 1)]
-    assert [(c.kind, c.credited, c.provisional) for c in digest.credits] == [(FollowUpKind.DEPOSIT, "王芳", True)]
+    assert digest.follow_ups == 1 and [(p.name, p.count) for p in digest.follow_ups_by_person] == [
+        ("王芳", 1)
+    ]
+    assert [(c.kind, c.credited, c.provisional) for c in digest.credits] == [
+        (FollowUpKind.DEPOSIT, "王芳", True)
+    ]
     assert [line.registration_id for line in digest.pending_reviews] == [first, second]
-    assert {row.registration_id: row.state for row in report.rows} == {first: State.PENDING_REVIEW, second: State.PENDING_REVIEW}
+    assert {row.registration_id: row.state for row in report.rows} == {
+        first: State.PENDING_REVIEW,
+        second: State.PENDING_REVIEW,
+    }

@@ -17,8 +17,19 @@ from tests.conftest import T0, Roster
 ADDRESS = "北京市朝阳区建国路88号3栋1201"
 
 
-def file(roster: Roster, telegram_id: int, phone: str = "13800138000", *, name: str = "张三", address: str = ADDRESS, at=T0, **kw):
-    request = FilingRequest(filer_telegram_id=telegram_id, customer_name=name, phone=phone, address=address, **kw)
+def file(
+    roster: Roster,
+    telegram_id: int,
+    phone: str = "13800138000",
+    *,
+    name: str = "张三",
+    address: str = ADDRESS,
+    at=T0,
+    **kw,
+):
+    request = FilingRequest(
+        filer_telegram_id=telegram_id, customer_name=name, phone=phone, address=address, **kw
+    )
     return file_registration(roster.writer, request, at, Rules())
 
 
@@ -36,7 +47,11 @@ def test_accepted_filing_holds_the_customer_and_names_the_first_follow_up(roster
         claim = uow.claim_for(uow.lock_customer("+8613800138000", T0))
     assert claim is not None and claim.holder_id == roster.guide.id and claim.filed_at == T0
     [attempt] = attempts(roster)
-    assert (attempt.outcome, attempt.reason, attempt.registration_id) == ("accepted", None, outcome.registration_id)
+    assert (attempt.outcome, attempt.reason, attempt.registration_id) == (
+        "accepted",
+        None,
+        outcome.registration_id,
+    )
 
 
 def test_every_way_of_typing_a_phone_is_one_customer(roster: Roster) -> None:
@@ -87,7 +102,9 @@ def test_sql_looking_and_html_names_are_stored_as_typed(roster: Roster) -> None:
 
 def test_late_filing_is_rejected_after_24_hours(roster: Roster) -> None:
     on_time = file(roster, roster.guide.telegram_id, obtained_at=T0 - timedelta(hours=24))
-    late = file(roster, roster.guide.telegram_id, "13900139000", obtained_at=T0 - timedelta(hours=24, seconds=1))
+    late = file(
+        roster, roster.guide.telegram_id, "13900139000", obtained_at=T0 - timedelta(hours=24, seconds=1)
+    )
     assert isinstance(on_time, Accepted)
     assert isinstance(late, Rejected) and late.reason is Reason.LATE
 
@@ -99,7 +116,12 @@ def test_customer_with_a_recent_deal_is_already_sold(roster: Roster) -> None:
         uow.session.execute(
             sa.update(RegistrationRow)
             .where(RegistrationRow.id == first.registration_id)
-            .values(deal_at=T0 + timedelta(days=1), holds_claim=False, closure=Closure.WON.value, closed_at=T0 + timedelta(days=1))
+            .values(
+                deal_at=T0 + timedelta(days=1),
+                holds_claim=False,
+                closure=Closure.WON.value,
+                closed_at=T0 + timedelta(days=1),
+            )
         )
         uow.commit()
     within = file(roster, roster.guide2.telegram_id, at=T0 + timedelta(days=365))
@@ -134,7 +156,9 @@ def test_field_quota_counts_the_local_month_and_a_deal_frees_a_slot(roster: Rost
     assert (third.quota_used, third.quota_limit) == (2, 2)
     with roster.writer() as uow:
         uow.session.execute(
-            sa.update(RegistrationRow).where(RegistrationRow.id == a.registration_id).values(closure="won", holds_claim=False, deal_at=T0)
+            sa.update(RegistrationRow)
+            .where(RegistrationRow.id == a.registration_id)
+            .values(closure="won", holds_claim=False, deal_at=T0)
         )
         uow.commit()
     assert isinstance(file_q("13800000003", T0), Accepted)
@@ -151,10 +175,16 @@ def test_store_guides_have_no_quota(roster: Roster) -> None:
 
 
 def test_similar_name_and_address_under_another_phone_needs_review(roster: Roster) -> None:
-    first = file(roster, roster.guide.telegram_id, "13800138000", name="张伟", address="北京市朝阳区建国路88号3栋1201")
-    second = file(roster, roster.sales.telegram_id, "13900139000", name="张伟", address="朝阳区建国路88号3栋1201室")
+    first = file(
+        roster, roster.guide.telegram_id, "13800138000", name="张伟", address="北京市朝阳区建国路88号3栋1201"
+    )
+    second = file(
+        roster, roster.sales.telegram_id, "13900139000", name="张伟", address="朝阳区建国路88号3栋1201室"
+    )
     assert isinstance(first, Accepted) and not first.needs_review
     assert isinstance(second, Accepted) and second.needs_review
     assert second.similar[0].registration_id == first.registration_id
-    different = file(roster, roster.sales.telegram_id, "13700137000", name="王五", address="海淀区中关村大街1号")
+    different = file(
+        roster, roster.sales.telegram_id, "13700137000", name="王五", address="海淀区中关村大街1号"
+    )
     assert isinstance(different, Accepted) and not different.needs_review

@@ -108,7 +108,15 @@ PROFILE = PROFILES.get(os.environ.get("HYPOTHESIS_PROFILE", "ci"), PROFILES["ci"
 REVIEW_PROFILE = settings(PROFILE, max_examples=max(PROFILE.max_examples // 2, 1))
 
 SECOND = timedelta(seconds=1)
-LATER = (timedelta(0), SECOND, timedelta(hours=72), timedelta(days=10), timedelta(days=15), timedelta(days=22), timedelta(days=40))
+LATER = (
+    timedelta(0),
+    SECOND,
+    timedelta(hours=72),
+    timedelta(days=10),
+    timedelta(days=15),
+    timedelta(days=22),
+    timedelta(days=40),
+)
 
 # --- strategies -------------------------------------------------------------------------------------
 
@@ -121,23 +129,35 @@ ACTOR = st.sampled_from((None,) * len(ACTORS) + ACTORS)
 FILER = st.sampled_from(SALES * 3 + GUIDES * 2 + (STORE_MANAGER, DEPT_HEAD, STRANGER))
 KIND_AMOUNT = st.one_of(
     st.tuples(
-        st.sampled_from([FollowUpKind.CALL, FollowUpKind.MEASUREMENT, FollowUpKind.MESSAGE, FollowUpKind.LOST, FollowUpKind.NOTE]),
+        st.sampled_from(
+            [
+                FollowUpKind.CALL,
+                FollowUpKind.MEASUREMENT,
+                FollowUpKind.MESSAGE,
+                FollowUpKind.LOST,
+                FollowUpKind.NOTE,
+            ]
+        ),
         st.none(),
     ),
     st.tuples(st.just(FollowUpKind.DEPOSIT), st.sampled_from([None, Decimal("2000")])),
     st.tuples(st.just(FollowUpKind.DEAL), st.sampled_from([Decimal("12800.50"), Decimal("3000"), None])),
     # Amounts where none belongs, or not positive.
-    st.tuples(st.sampled_from(list(FollowUpKind)), st.sampled_from([Decimal("0"), Decimal("-5"), Decimal("500")])),
+    st.tuples(
+        st.sampled_from(list(FollowUpKind)), st.sampled_from([Decimal("0"), Decimal("-5"), Decimal("500")])
+    ),
 )
 # The moves that matter in a takeover race (RULES §4): money by the challenger, or the holder resuming.
-RACE_MOVES = st.sampled_from([
-    (FollowUpKind.DEPOSIT, Decimal("2000")),
-    (FollowUpKind.DEAL, Decimal("12800.50")),
-    (FollowUpKind.DEPOSIT, None),
-    (FollowUpKind.CALL, None),
-    (FollowUpKind.MEASUREMENT, None),
-    (FollowUpKind.NOTE, None),  # not a real contact: the holder has not resumed
-])
+RACE_MOVES = st.sampled_from(
+    [
+        (FollowUpKind.DEPOSIT, Decimal("2000")),
+        (FollowUpKind.DEAL, Decimal("12800.50")),
+        (FollowUpKind.DEPOSIT, None),
+        (FollowUpKind.CALL, None),
+        (FollowUpKind.MEASUREMENT, None),
+        (FollowUpKind.NOTE, None),  # not a real contact: the holder has not resumed
+    ]
+)
 REASONS = st.sampled_from(["客户出差，下周量尺", "客户先在他处看样", " ", "x"])
 
 
@@ -206,34 +226,65 @@ class LifecycleMachine(RuleBasedStateMachine):
         for table in ("registration_event", "filing_attempt", "action_attempt"):
             old, new = before[table], after[table]
             for row_id, row in old.items():
-                assert new.get(row_id) == row, f"{table} row {row_id} changed or vanished: {row} -> {new.get(row_id)}"
+                assert new.get(row_id) == row, (
+                    f"{table} row {row_id} changed or vanished: {row} -> {new.get(row_id)}"
+                )
             added = set(new) - set(old)
             assert all(i > max(old, default=0) for i in added), f"{table}: rows inserted below existing ids"
-        filings = [after["filing_attempt"][i] for i in sorted(set(after["filing_attempt"]) - set(before["filing_attempt"]))]
-        actions = [after["action_attempt"][i] for i in sorted(set(after["action_attempt"]) - set(before["action_attempt"]))]
+        filings = [
+            after["filing_attempt"][i]
+            for i in sorted(set(after["filing_attempt"]) - set(before["filing_attempt"]))
+        ]
+        actions = [
+            after["action_attempt"][i]
+            for i in sorted(set(after["action_attempt"]) - set(before["action_attempt"]))
+        ]
         events = set(after["registration_event"]) - set(before["registration_event"])
         if isinstance(op, File):
-            assert len(filings) == 1, f"a filing attempt must add exactly one filing_attempt row, added {len(filings)}"
+            assert len(filings) == 1, (
+                f"a filing attempt must add exactly one filing_attempt row, added {len(filings)}"
+            )
             row = filings[0]
-            assert (row["at"], row["telegram_id"], row["phone"]) == (op.at, op.tid, CUSTOMERS[op.customer].phone)
+            assert (row["at"], row["telegram_id"], row["phone"]) == (
+                op.at,
+                op.tid,
+                CUSTOMERS[op.customer].phone,
+            )
             if isinstance(outcome, Accepted):
-                assert (row["outcome"], row["reason"], row["registration_id"]) == ("accepted", None, outcome.registration_id)
+                assert (row["outcome"], row["reason"], row["registration_id"]) == (
+                    "accepted",
+                    None,
+                    outcome.registration_id,
+                )
             else:
-                assert (row["outcome"], row["reason"], row["registration_id"]) == ("rejected", outcome.reason.value, None)
+                assert (row["outcome"], row["reason"], row["registration_id"]) == (
+                    "rejected",
+                    outcome.reason.value,
+                    None,
+                )
         else:
             assert not filings, "only a filing adds filing_attempt rows"
         if isinstance(outcome, Refused):
-            assert len(actions) == 1, f"a refusal must add exactly one action_attempt row, added {len(actions)}"
+            assert len(actions) == 1, (
+                f"a refusal must add exactly one action_attempt row, added {len(actions)}"
+            )
             row = actions[0]
             assert (row["at"], row["telegram_id"], row["outcome"], row["reason"]) == (
-                op.at, op.tid, "refused", outcome.refusal.value
+                op.at,
+                op.tid,
+                "refused",
+                outcome.refusal.value,
             )
         else:
             assert not actions, "only a refusal adds action_attempt rows"
         if isinstance(outcome, Refused | Rejected):
             assert not events, "a refusal/rejection must add no registration event"
-            assert after["registration"] == before["registration"], "a refusal/rejection changed a registration"
-            assert after["extension_request"] == before["extension_request"], "a refusal changed an extension request"
+            assert after["registration"] == before["registration"], (
+                "a refusal/rejection changed a registration"
+            )
+            assert after["extension_request"] == before["extension_request"], (
+                "a refusal changed an extension request"
+            )
         else:
             assert events, "an accepted action must leave an event in the registration's log"
 
@@ -286,7 +337,9 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     # --- filing ----------------------------------------------------------------------------------------
 
-    def _expected_filing(self, regs: dict[int, Registration], filer: Staff | None, customer: int, used: int) -> tuple:
+    def _expected_filing(
+        self, regs: dict[int, Registration], filer: Staff | None, customer: int, used: int
+    ) -> tuple:
         """RULES §3 checks 1, 4–6 and §4's takeover and cooldown, from the history and the clock."""
         if filer is None or not filer.may_file:
             return ("rejected", Reason.NOT_STAFF)
@@ -308,9 +361,12 @@ class LifecycleMachine(RuleBasedStateMachine):
                 return ("rejected", Reason.DUPLICATE)
             challenge_of = held.id
         # The refile cooldown looks at the filer's own last registration, whoever holds the customer now.
-        own = max((r for r in mine if r.holder_id == filer.id), key=lambda r: (r.filed_at, r.id), default=None)
+        own = max(
+            (r for r in mine if r.holder_id == filer.id), key=lambda r: (r.filed_at, r.id), default=None
+        )
         if (
-            own is not None and own.expires_at is not None
+            own is not None
+            and own.expires_at is not None
             and standing_at(own, now, self.policy).state is State.EXPIRED
             and now - own.expires_at < timedelta(days=self.policy.refile_cooldown_days)
         ):
@@ -319,7 +375,9 @@ class LifecycleMachine(RuleBasedStateMachine):
             return ("rejected", Reason.QUOTA)
         return ("accepted", challenge_of)
 
-    @rule(target=registrations, tid=FILER, customer=st.integers(0, len(CUSTOMERS) - 1), typed=st.integers(0, 2))
+    @rule(
+        target=registrations, tid=FILER, customer=st.integers(0, len(CUSTOMERS) - 1), typed=st.integers(0, 2)
+    )
     def file(self, tid: int, customer: int, typed: int) -> Any:
         new = self._file(tid, customer, typed)
         return multiple() if new is None else new
@@ -331,16 +389,22 @@ class LifecycleMachine(RuleBasedStateMachine):
         used = quota_used(self.engine, filer.id, self.now, self.policy) if quota_filer else 0
         outcome, before, after = self._run(File(self.now, tid, customer, typed))
         expected = self._expected_filing(before, filer, customer, used)
-        event(f"file: {summary(outcome)[0]} {getattr(outcome, 'reason', '') or ('challenge' if summary(outcome)[2] else '')}")
+        event(
+            f"file: {summary(outcome)[0]} {getattr(outcome, 'reason', '') or ('challenge' if summary(outcome)[2] else '')}"
+        )
 
         if isinstance(outcome, Rejected):
             assert expected == ("rejected", outcome.reason), f"expected {expected}, got {outcome.reason}"
             if outcome.reason is Reason.QUOTA:
                 # Property 3: refused for quota only when every slot of the month is used.
-                assert used == self.policy.field_monthly_quota, f"quota rejection with {used} of {self.policy.field_monthly_quota} used"
+                assert used == self.policy.field_monthly_quota, (
+                    f"quota rejection with {used} of {self.policy.field_monthly_quota} used"
+                )
             return None
         assert isinstance(outcome, Accepted)
-        assert expected == ("accepted", outcome.challenge_of.id if outcome.challenge_of else None), f"expected {expected}, got {summary(outcome)}"
+        assert expected == ("accepted", outcome.challenge_of.id if outcome.challenge_of else None), (
+            f"expected {expected}, got {summary(outcome)}"
+        )
         new = after[outcome.registration_id]
         assert filer is not None and new.holder_id == filer.id and new.filer_id == filer.id
         assert new.phone == CUSTOMERS[customer].phone and new.credited_to_id is None
@@ -356,13 +420,19 @@ class LifecycleMachine(RuleBasedStateMachine):
             for r in before.values():
                 if r.is_open_challenge and r.challenge_of_id == released.id:
                     ended = after[r.id]
-                    assert (ended.closure, ended.closure_reason, ended.quota_exempt) == (Closure.VOID, "original_released", True)
+                    assert (ended.closure, ended.closure_reason, ended.quota_exempt) == (
+                        Closure.VOID,
+                        "original_released",
+                        True,
+                    )
                     allowed.add(r.id)
                     start, end = month_bounds(self.now, self.policy)
                     ended_own += r.filer_id == filer.id and start <= r.filed_at < end
         if quota_filer:
             assert quota_used(self.engine, filer.id, self.now, self.policy) == used + 1 - ended_own
-        assert _changed(before, after) <= allowed, f"filing changed registrations {_changed(before, after) - allowed}"
+        assert _changed(before, after) <= allowed, (
+            f"filing changed registrations {_changed(before, after) - allowed}"
+        )
         self.holder[new.id] = filer.id
         self.credit[new.id] = None
         return new.id
@@ -370,7 +440,9 @@ class LifecycleMachine(RuleBasedStateMachine):
     @rule(
         target=registrations,
         tid=st.sampled_from(SALES),
-        customers=st.lists(st.integers(0, len(CUSTOMERS) - 1), min_size=2, max_size=len(CUSTOMERS), unique=True),
+        customers=st.lists(
+            st.integers(0, len(CUSTOMERS) - 1), min_size=2, max_size=len(CUSTOMERS), unique=True
+        ),
     )
     def file_burst(self, tid: int, customers: list[int]) -> Any:
         """A field salesperson files several customers in a row (and runs into the quota)."""
@@ -382,7 +454,12 @@ class LifecycleMachine(RuleBasedStateMachine):
             self.invariants_hold()
         return multiple(*filed)
 
-    @rule(target=registrations, registration=registrations, actor=st.sampled_from((None,) + FILERS), typed=st.integers(0, 2))
+    @rule(
+        target=registrations,
+        registration=registrations,
+        actor=st.sampled_from((None,) + FILERS),
+        typed=st.integers(0, 2),
+    )
     def file_again(self, registration: int, actor: int | None, typed: int) -> Any:
         """Someone (None: the holder) files the customer of an existing registration: a collision."""
         customer = PHONES[self.regs[registration].phone]
@@ -396,7 +473,9 @@ class LifecycleMachine(RuleBasedStateMachine):
         actor=ACTOR,
         kind_amount=KIND_AMOUNT,
     )
-    def follow_up(self, registration: int, actor: int | None, kind_amount: tuple[FollowUpKind, Decimal | None]) -> None:
+    def follow_up(
+        self, registration: int, actor: int | None, kind_amount: tuple[FollowUpKind, Decimal | None]
+    ) -> None:
         kind, amount = kind_amount
         tid = self._tid(actor, registration)
         staff = self.cast.get(tid)
@@ -444,14 +523,19 @@ class LifecycleMachine(RuleBasedStateMachine):
             event(f"follow-up: {kind.value}{' takeover' if pre.is_open_challenge else ''}")
             # Property 2: credit only to a valid holder at that instant.
             assert staff.id == pre.holder_id
-            assert pre_standing.holds_customer or pre.is_open_challenge, f"credit on a registration not holding: {pre_standing}"
+            assert pre_standing.holds_customer or pre.is_open_challenge, (
+                f"credit on a registration not holding: {pre_standing}"
+            )
             assert post.credited_to_id == staff.id
             assert standing_at(post, self.now, self.policy).holds_customer or post.closure is Closure.WON
             self.credit[registration] = staff.id
             if pre.review is ReviewState.PENDING:
                 # RULES §3: recorded, provisional; the registration stays on the review list.
                 event(f"follow-up: provisional {kind.value}")
-                assert post.closure is None and standing_at(post, self.now, self.policy).state is State.PENDING_REVIEW
+                assert (
+                    post.closure is None
+                    and standing_at(post, self.now, self.policy).state is State.PENDING_REVIEW
+                )
             if pre.is_open_challenge:
                 # The challenger's deposit/deal before the holder resumed: the original is void.
                 assert pre.challenge_of_id is not None
@@ -470,24 +554,36 @@ class LifecycleMachine(RuleBasedStateMachine):
                 if r.is_open_challenge and r.challenge_of_id == registration:
                     event("follow-up: holder resumed, challenge dropped")
                     dropped = after[r.id]
-                    assert (dropped.closure, dropped.closure_reason, dropped.quota_exempt) == (Closure.VOID, "holder_resumed", True)
+                    assert (dropped.closure, dropped.closure_reason, dropped.quota_exempt) == (
+                        Closure.VOID,
+                        "holder_resumed",
+                        True,
+                    )
                     allowed.add(r.id)
         if kind is FollowUpKind.LOST:
-            assert post.closure is Closure.LOST and not standing_at(post, self.now, self.policy).holds_customer
+            assert (
+                post.closure is Closure.LOST and not standing_at(post, self.now, self.policy).holds_customer
+            )
             if pre.review is ReviewState.PENDING:
                 self.credit[registration] = None  # a provisional credit, never approved, ends with it
         if freed_filer is not None:
             # Property 3: a deal frees its slot at once (and dropped challenges free theirs).
             dropped_own = sum(
-                1 for i in allowed - {registration}
-                if after[i].closure_reason == "holder_resumed" and after[i].filer_id == freed_filer
-                and month_bounds(self.now, self.policy)[0] <= after[i].filed_at < month_bounds(self.now, self.policy)[1]
+                1
+                for i in allowed - {registration}
+                if after[i].closure_reason == "holder_resumed"
+                and after[i].filer_id == freed_filer
+                and month_bounds(self.now, self.policy)[0]
+                <= after[i].filed_at
+                < month_bounds(self.now, self.policy)[1]
             )
             # Decision: a deal awaiting review frees its slot only once approved.
             freed = 0 if pre.review is ReviewState.PENDING else 1
             event(f"follow-up: deal freed {freed} quota slot")
             assert quota_used(self.engine, freed_filer, self.now, self.policy) == used - freed - dropped_own
-        assert _changed(before, after) <= allowed, f"follow-up changed registrations {_changed(before, after) - allowed}"
+        assert _changed(before, after) <= allowed, (
+            f"follow-up changed registrations {_changed(before, after) - allowed}"
+        )
 
     @precondition(lambda self: bool(self.open_ids))
     @rule(pick=st.integers(0, 63), kind_amount=KIND_AMOUNT)
@@ -497,7 +593,9 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: bool(self.open_challenges))
     @rule(pick=st.integers(0, 63), challenger=st.booleans(), kind_amount=RACE_MOVES)
-    def challenge_race(self, pick: int, challenger: bool, kind_amount: tuple[FollowUpKind, Decimal | None]) -> None:
+    def challenge_race(
+        self, pick: int, challenger: bool, kind_amount: tuple[FollowUpKind, Decimal | None]
+    ) -> None:
         """RULES §4 takeover race: the challenger's deposit/deal, or the original holder resuming."""
         challenge, original = self.open_challenges[pick % len(self.open_challenges)]
         self.follow_up(challenge if challenger else original, None, kind_amount)
@@ -516,7 +614,9 @@ class LifecycleMachine(RuleBasedStateMachine):
             return multiple()
         event("extension requested")
         assert staff is not None and staff.id == pre.holder_id, "only the holder may ask for an extension"
-        assert pre.expires_at is not None and pre.closure is None, "only an open field registration can be extended"
+        assert pre.expires_at is not None and pre.closure is None, (
+            "only an open field registration can be extended"
+        )
         assert after == before
         return outcome.detail["request_id"]
 
@@ -537,8 +637,12 @@ class LifecycleMachine(RuleBasedStateMachine):
         pre, post = before[reg_id], after[reg_id]
         if approve:
             assert pre.expires_at is not None
-            assert pre.closure is None and pre.holds_claim, "an extension revived a registration someone else has filed"
-            assert post.expires_at == max(pre.expires_at, self.now) + timedelta(days=self.policy.extension_days)
+            assert pre.closure is None and pre.holds_claim, (
+                "an extension revived a registration someone else has filed"
+            )
+            assert post.expires_at == max(pre.expires_at, self.now) + timedelta(
+                days=self.policy.extension_days
+            )
             assert _changed(before, after) <= {reg_id}
         else:
             assert after == before
@@ -565,10 +669,18 @@ class LifecycleMachine(RuleBasedStateMachine):
             assert not post.needs_review and post.closure is (Closure.WON if won else None)
             assert post.credited_to_id == pre.credited_to_id
         else:
-            assert (post.closure, post.closure_reason, post.holds_claim) == (Closure.VOID, "review_rejected", False)
+            assert (post.closure, post.closure_reason, post.holds_claim) == (
+                Closure.VOID,
+                "review_rejected",
+                False,
+            )
             assert post.credited_to_id is None, "a rejection voids the credit with the registration"
             self.credit[registration] = None
-        ended = {r.id for r in before.values() if r.is_open_challenge and r.challenge_of_id == registration and not approve}
+        ended = {
+            r.id
+            for r in before.values()
+            if r.is_open_challenge and r.challenge_of_id == registration and not approve
+        }
         for i in ended:
             assert (after[i].closure, after[i].closure_reason) == (Closure.VOID, "original_released")
         assert _changed(before, after) <= {registration} | ended
@@ -580,7 +692,9 @@ class LifecycleMachine(RuleBasedStateMachine):
         to_tid=st.sampled_from(FILERS + (STORE_MANAGER,)),
         reason=REASONS,
     )
-    def arbitrate(self, registration: int, actor: int, decision: Arbitration, to_tid: int, reason: str) -> None:
+    def arbitrate(
+        self, registration: int, actor: int, decision: Arbitration, to_tid: int, reason: str
+    ) -> None:
         outcome, before, after = self._run(Arbitrate(self.now, actor, registration, decision, to_tid, reason))
         if actor != DEPT_HEAD:
             assert outcome == Refused(Refusal.NOT_ENTITLED)
@@ -592,9 +706,13 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert target.may_file and len(reason.strip()) >= 2
         pre, post = before[registration], after[registration]
         if decision is Arbitration.TRANSFER:
-            assert pre.closure is None and pre.holds_claim, "transferred a registration that holds no customer"
+            assert pre.closure is None and pre.holds_claim, (
+                "transferred a registration that holds no customer"
+            )
             assert post.holder_id == target.id and post.team_id == target.team_id
-            assert post.credited_to_id == pre.credited_to_id, "a transfer moves the registration, not the credit"
+            assert post.credited_to_id == pre.credited_to_id, (
+                "a transfer moves the registration, not the credit"
+            )
             self.holder[registration] = target.id
         else:
             assert pre.credited_to_id is not None and post.credited_to_id == target.id
@@ -622,23 +740,35 @@ class LifecycleMachine(RuleBasedStateMachine):
                 )
         # Property 2 (and arbitration): holders and credits are what the model says.
         for reg_id, r in regs.items():
-            assert r.holder_id == self.holder[reg_id], f"#{reg_id} holder {r.holder_id}, model says {self.holder[reg_id]}"
-            assert r.credited_to_id == self.credit[reg_id], f"#{reg_id} credited to {r.credited_to_id}, model says {self.credit[reg_id]}"
+            assert r.holder_id == self.holder[reg_id], (
+                f"#{reg_id} holder {r.holder_id}, model says {self.holder[reg_id]}"
+            )
+            assert r.credited_to_id == self.credit[reg_id], (
+                f"#{reg_id} credited to {r.credited_to_id}, model says {self.credit[reg_id]}"
+            )
         # A closure is final: nothing reopens or rewrites a closed registration.
         for reg_id, r in regs.items():
             closed = (r.closure, r.closed_at, r.closure_reason)
             if reg_id in self.closed:
-                assert closed == self.closed[reg_id], f"#{reg_id} closed as {self.closed[reg_id]}, now {closed}"
+                assert closed == self.closed[reg_id], (
+                    f"#{reg_id} closed as {self.closed[reg_id]}, now {closed}"
+                )
             elif r.closure is not None:
                 self.closed[reg_id] = closed
         # Property 3: the quota count is RULES §3.6's, and never above the quota.
         for tid in SALES:
             staff_id = self.cast[tid].id
             used = quota_used(self.engine, staff_id, self.now, self.policy)
-            assert used == expected_quota_used(regs, staff_id, self.now, self.policy), f"{tid}: quota_used {used}"
-            assert used <= self.policy.field_monthly_quota, f"{tid}: {used} slots used of {self.policy.field_monthly_quota}"
+            assert used == expected_quota_used(regs, staff_id, self.now, self.policy), (
+                f"{tid}: quota_used {used}"
+            )
+            assert used <= self.policy.field_monthly_quota, (
+                f"{tid}: {used} slots used of {self.policy.field_monthly_quota}"
+            )
         self.open_ids = [i for i, r in regs.items() if r.closure is None]
-        self.open_challenges = [(i, r.challenge_of_id) for i, r in regs.items() if r.is_open_challenge and r.challenge_of_id]
+        self.open_challenges = [
+            (i, r.challenge_of_id) for i, r in regs.items() if r.is_open_challenge and r.challenge_of_id
+        ]
         self.clean = True
 
     def teardown(self) -> None:
@@ -660,7 +790,10 @@ class LifecycleMachine(RuleBasedStateMachine):
             instants = sorted({op.at for op in self.ops} | set(_instants(first, self.now, self.policy)))
             for at in instants:
                 for reg_id in first:
-                    a, b = standing_at(first[reg_id], at, self.policy), standing_at(second[reg_id], at, self.policy)
+                    a, b = (
+                        standing_at(first[reg_id], at, self.policy),
+                        standing_at(second[reg_id], at, self.policy),
+                    )
                     assert a == b, f"#{reg_id} at {at}: {a} vs replayed {b}"
             assert first == second, "replay stored different registrations"
             assert snapshot(engine) == snapshot(self.engine), "replay stored different rows"
@@ -695,7 +828,11 @@ class ReviewedLifecycleMachine(LifecycleMachine):
 def test_lifecycle_properties_with_review(template: tuple[Path, Path, dict[int, Staff]]) -> None:
     """Issue 10 item 14: with review on, deposits and deals are provisional until approved."""
     base, path, cast = template
-    ReviewedLifecycleMachine.base, ReviewedLifecycleMachine.template, ReviewedLifecycleMachine.cast = base, path, cast
+    ReviewedLifecycleMachine.base, ReviewedLifecycleMachine.template, ReviewedLifecycleMachine.cast = (
+        base,
+        path,
+        cast,
+    )
     run_state_machine_as_test(ReviewedLifecycleMachine, settings=REVIEW_PROFILE)
 
 
@@ -712,7 +849,9 @@ def _engine(template: tuple[Path, Path, dict[int, Staff]], tmp_path: Path) -> An
     return fresh_engine(path, tmp_path, "repro.db")
 
 
-@pytest.mark.parametrize("released_by", ["colleague_files_after_expiry", "challenger_files_after_expiry", "review_void"])
+@pytest.mark.parametrize(
+    "released_by", ["colleague_files_after_expiry", "challenger_files_after_expiry", "review_void"]
+)
 def test_a_challenge_cannot_take_over_a_customer_someone_else_now_holds(
     template: tuple[Path, Path, dict[int, Staff]], tmp_path: Path, released_by: str
 ) -> None:
@@ -722,18 +861,25 @@ def test_a_challenge_cannot_take_over_a_customer_someone_else_now_holds(
             # 201 files customer 1 while 101 holds customer 0 (same name and address): a possible duplicate.
             history: list[Operation] = [File(T0, 101, 0), File(T0, 201, 1), File(T0 + 10 * DAY, 202, 1)]
             original, challenge, customer = 2, 3, 1
-            history += [Review(T0 + 11 * DAY, DEPT_HEAD, original, False, "疑似撞单，作废"), File(T0 + 11 * DAY, 102, 1)]
+            history += [
+                Review(T0 + 11 * DAY, DEPT_HEAD, original, False, "疑似撞单，作废"),
+                File(T0 + 11 * DAY, 102, 1),
+            ]
         else:
             history = [File(T0, 201, 2), File(T0 + 10 * DAY, 202, 2)]  # 李强's claim lapsed: 赵磊 challenges
             original, challenge, customer = 1, 2, 2
             # Day 15: 李强's claim expired; someone files the customer and holds it from now on.
-            history.append(File(T0 + 15 * DAY, 101 if released_by == "colleague_files_after_expiry" else 202, 2))
+            history.append(
+                File(T0 + 15 * DAY, 101 if released_by == "colleague_files_after_expiry" else 202, 2)
+            )
         outcomes = [summary(perform(engine, op)) for op in history]
         assert ("accepted", challenge, original) in outcomes and outcomes[-1][0] == "accepted"
         new_holder = outcomes[-1][1]
 
         # The challenger records a deposit on the challenge: the customer is someone else's now.
-        deposit = perform(engine, FollowUp(T0 + 16 * DAY, 202, challenge, FollowUpKind.DEPOSIT, Decimal("2000")))
+        deposit = perform(
+            engine, FollowUp(T0 + 16 * DAY, 202, challenge, FollowUpKind.DEPOSIT, Decimal("2000"))
+        )
 
         assert isinstance(deposit, Refused), deposit
         regs = [r for r in registrations(engine).values() if r.phone == CUSTOMERS[customer].phone]
@@ -758,7 +904,9 @@ def test_a_late_takeover_does_not_rewrite_a_closed_registration(
 
         after = registrations(engine)[1]
         assert (after.closure, after.closed_at, after.closure_reason) == (
-            released.closure, released.closed_at, released.closure_reason
+            released.closure,
+            released.closed_at,
+            released.closure_reason,
         ), "an expired, released registration was re-closed as taken over"
     finally:
         engine.dispose()

@@ -110,7 +110,9 @@ def _env(url: str) -> dict[str, str]:
 
 def _cli(url: str, cwd: Path, timeout: float = 120, **settings: str) -> subprocess.CompletedProcess[str]:
     env = _env(url) | settings
-    return subprocess.run(UPGRADE, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        UPGRADE, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 # --- what an older database holds ---------------------------------------------------------------
@@ -122,7 +124,10 @@ def _seed(url: str) -> None:
     engine = make_engine(url)
     model = SQLModel.metadata.tables
     with engine.begin() as conn:
-        present = {name: {c["name"] for c in sa.inspect(conn).get_columns(name)} for name in sa.inspect(conn).get_table_names()}
+        present = {
+            name: {c["name"] for c in sa.inspect(conn).get_columns(name)}
+            for name in sa.inspect(conn).get_table_names()
+        }
 
         def insert(table: str, **values: Any) -> int | None:
             values = {k: v for k, v in values.items() if k in present[table]}
@@ -138,26 +143,61 @@ def _seed(url: str) -> None:
             ("field", "业务一部", 201, "李强", "salesperson", FIELD_PHONE, "张三"),
             ("store", "朝阳店", 101, "王芳", "guide", STORE_PHONE, "李四"),
         ):
-            team_id = insert("team", name=team_name, channel=channel, region="北京", language="zh", created_at=T0)
+            team_id = insert(
+                "team", name=team_name, channel=channel, region="北京", language="zh", created_at=T0
+            )
             staff_id = insert(
-                "staff", telegram_id=telegram_id, name=staff_name, roles=role, team_id=team_id, region=None,
-                active=True, language="zh", created_at=T0,
+                "staff",
+                telegram_id=telegram_id,
+                name=staff_name,
+                roles=role,
+                team_id=team_id,
+                region=None,
+                active=True,
+                language="zh",
+                created_at=T0,
             )
             customer_id = insert("customer", phone=phone, created_at=T0)
             registration_id = insert(
-                "registration", customer_id=customer_id, filer_id=staff_id, holder_id=staff_id, team_id=team_id,
-                channel=channel, customer_name=customer, name_key=name_key(customer), address=ADDRESS,
-                address_prefix=address_key(ADDRESS)[:ADDRESS_PREFIX_CHARS], needs="床垫", expected_purchase="month",
-                obtained_at=T0 - timedelta(hours=2), filed_at=T0, holds_claim=True, needs_review=False,
-                expires_at=T0 + Rules().field_expiry if channel == "field" else None, quota_exempt=False,
+                "registration",
+                customer_id=customer_id,
+                filer_id=staff_id,
+                holder_id=staff_id,
+                team_id=team_id,
+                channel=channel,
+                customer_name=customer,
+                name_key=name_key(customer),
+                address=ADDRESS,
+                address_prefix=address_key(ADDRESS)[:ADDRESS_PREFIX_CHARS],
+                needs="床垫",
+                expected_purchase="month",
+                obtained_at=T0 - timedelta(hours=2),
+                filed_at=T0,
+                holds_claim=True,
+                needs_review=False,
+                expires_at=T0 + Rules().field_expiry if channel == "field" else None,
+                quota_exempt=False,
                 last_activity_at=T0,
             )
             insert(
-                "filing_attempt", at=T0, telegram_id=telegram_id, staff_id=staff_id, phone=phone,
-                customer_name=customer, outcome="accepted", registration_id=registration_id, source="chat",
+                "filing_attempt",
+                at=T0,
+                telegram_id=telegram_id,
+                staff_id=staff_id,
+                phone=phone,
+                customer_name=customer,
+                outcome="accepted",
+                registration_id=registration_id,
+                source="chat",
             )
             if "registration_event" in present:
-                insert("registration_event", registration_id=registration_id, at=T0, actor_id=staff_id, kind="filed")
+                insert(
+                    "registration_event",
+                    registration_id=registration_id,
+                    at=T0,
+                    actor_id=staff_id,
+                    kind="filed",
+                )
     engine.dispose()
 
 
@@ -166,7 +206,9 @@ def _assert_at_head_with_the_rows(url: str) -> None:
     engine = make_engine(url)
     try:
         with SqlUnitOfWork(engine) as uow:
-            field, store = uow.registrations_listing(team_id=None, holder_id=None, filed_by=T0 + timedelta(days=1))
+            field, store = uow.registrations_listing(
+                team_id=None, holder_id=None, filed_by=T0 + timedelta(days=1)
+            )
             assert (field.phone, field.customer_name, field.holder_name) == (FIELD_PHONE, "张三", "李强")
             assert (store.phone, store.customer_name, store.holder_name) == (STORE_PHONE, "李四", "王芳")
             assert field.filed_at == T0 and store.filed_at == T0
@@ -176,7 +218,9 @@ def _assert_at_head_with_the_rows(url: str) -> None:
             assert field.holds_claim and not field.quota_exempt
             rows = {r.id: r for r in uow.session.exec(select(RegistrationRow))}
             assert rows[field.id].last_activity_at == T0  # revision 0004
-            events = [(e.registration_id, e.kind, e.at) for e in uow.session.exec(select(RegistrationEventRow))]
+            events = [
+                (e.registration_id, e.kind, e.at) for e in uow.session.exec(select(RegistrationEventRow))
+            ]
             assert sorted(events) == sorted([(field.id, "filed", T0), (store.id, "filed", T0)])  # 0002
             assert uow.staff_by_telegram_id(201).team_id == field.team_id  # type: ignore[union-attr]
             assert len(uow.attempts()) == 2
@@ -195,7 +239,9 @@ def _assert_times_as_the_application_writes_them(engine: Engine) -> None:
         for table in SQLModel.metadata.sorted_tables:
             for column in table.columns:
                 if isinstance(column.type, UTCDateTime):
-                    for (value,) in conn.execute(sa.select(sa.cast(column, sa.Text)).where(column.is_not(None))):
+                    for (value,) in conn.execute(
+                        sa.select(sa.cast(column, sa.Text)).where(column.is_not(None))
+                    ):
                         if not SQLITE_TIME.match(value):
                             odd.append((table.name, column.name, value))
     assert odd == []
@@ -205,17 +251,31 @@ def _assert_the_application_works_on_it(engine: Engine, field_id: int) -> None:
     rules = Rules()
     # The migrated claim holds: another filing of the customer is refused; a new customer is taken.
     again = FilingRequest(filer_telegram_id=101, customer_name="张三", phone="13800138000", address=ADDRESS)
-    new = FilingRequest(filer_telegram_id=101, customer_name="王五", phone="13700137000", address="上海市浦东新区世纪大道100号")
+    new = FilingRequest(
+        filer_telegram_id=101,
+        customer_name="王五",
+        phone="13700137000",
+        address="上海市浦东新区世纪大道100号",
+    )
     now = T0 + timedelta(hours=1)
-    assert isinstance(file_registration(lambda: SqlUnitOfWork(engine, write=True), again, now, rules), Rejected)
+    assert isinstance(
+        file_registration(lambda: SqlUnitOfWork(engine, write=True), again, now, rules), Rejected
+    )
     assert isinstance(file_registration(lambda: SqlUnitOfWork(engine, write=True), new, now, rules), Accepted)
     # The sweep finds the migrated expiry due for a reminder once; recorded, it is not due again.
     at = T0 + rules.field_expiry - timedelta(hours=24)
     with SqlUnitOfWork(engine, write=True) as uow:
         [due] = [r for r in uow.reminder_candidates(at, rules) if r.id == field_id]
         uow.record_delivery(
-            key=f"expiry:{field_id}", kind="expiry", chat_id=201, staff_id=due.holder_id, registration_id=field_id,
-            team_id=None, deadline_at=due.expires_at, now=at, lease_until=at,
+            key=f"expiry:{field_id}",
+            kind="expiry",
+            chat_id=201,
+            staff_id=due.holder_id,
+            registration_id=field_id,
+            team_id=None,
+            deadline_at=due.expires_at,
+            now=at,
+            lease_until=at,
         )
         uow.commit()
     with SqlUnitOfWork(engine) as uow:
@@ -245,14 +305,18 @@ def _assert_partial_indexes_as_modelled(url: str) -> None:
         with engine.connect() as conn:
             inspector = sa.inspect(conn)
             for table in SQLModel.metadata.sorted_tables:
-                modelled = {i.name: _predicate(i.dialect_options[dialect].get("where")) for i in table.indexes}
+                modelled = {
+                    i.name: _predicate(i.dialect_options[dialect].get("where")) for i in table.indexes
+                }
                 reflected = {
                     i["name"]: _predicate(i.get("dialect_options", {}).get(f"{dialect}_where"))
                     for i in inspector.get_indexes(table.name)
                 }
                 # Which indexes exist is alembic's part (PostgreSQL also lists its unique
                 # constraints' indexes here); the predicates of the modelled and partial ones are ours.
-                found = {name: where for name, where in reflected.items() if name in modelled or where is not None}
+                found = {
+                    name: where for name, where in reflected.items() if name in modelled or where is not None
+                }
                 assert found == modelled, table.name
     finally:
         engine.dispose()
@@ -312,10 +376,12 @@ def test_0006_repairs_expiries_that_the_old_0002_wrote_on_sqlite(tmp_path: Path)
     _seed(url)
     engine = make_engine(url)
     with engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE registration SET expires_at = datetime(filed_at, '+15 days') WHERE channel = 'field'")
-        assert conn.exec_driver_sql("SELECT expires_at FROM registration WHERE channel = 'field'").scalar_one() == (
-            "2026-11-04 02:00:00"
+        conn.exec_driver_sql(
+            "UPDATE registration SET expires_at = datetime(filed_at, '+15 days') WHERE channel = 'field'"
         )
+        assert conn.exec_driver_sql(
+            "SELECT expires_at FROM registration WHERE channel = 'field'"
+        ).scalar_one() == ("2026-11-04 02:00:00")
     engine.dispose()
     upgrade(url, "0006")
     upgrade(url)
@@ -326,7 +392,14 @@ def test_0006_repairs_expiries_that_the_old_0002_wrote_on_sqlite(tmp_path: Path)
 def test_servers_starting_together_on_an_empty_database_all_migrate(fresh_url: str, tmp_path: Path) -> None:
     """`docker compose --profile standby up` starts two servers at once; each migrates first."""
     processes = [
-        subprocess.Popen(UPGRADE, cwd=tmp_path, env=_env(fresh_url), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            UPGRADE,
+            cwd=tmp_path,
+            env=_env(fresh_url),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(3)
     ]
     errors = [p.communicate(timeout=120)[1] for p in processes]  # reads the pipes while waiting
@@ -361,8 +434,12 @@ def test_leadbot_db_upgrade_gives_up_on_an_unreachable_postgresql(
     port = 1 if server == "refused" else request.getfixturevalue("silent_server")
     attempts = 2 if server == "refused" else 1  # a silent server costs the connect timeout each time
     started = time.monotonic()
-    done = _cli(f"postgresql://leadbot:s3cret@127.0.0.1:{port}/leadbot", tmp_path, timeout=60,
-                LEADBOT_DB_CONNECT_ATTEMPTS=str(attempts))
+    done = _cli(
+        f"postgresql://leadbot:s3cret@127.0.0.1:{port}/leadbot",
+        tmp_path,
+        timeout=60,
+        LEADBOT_DB_CONNECT_ATTEMPTS=str(attempts),
+    )
     took = time.monotonic() - started
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()

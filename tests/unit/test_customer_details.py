@@ -25,7 +25,15 @@ RULES = Rules()
 
 @pytest.mark.parametrize(
     "typed",
-    ["13800138000", "138 0013 8000", "+86 138-0013-8000", "008613800138000", "+8613800138000", "138-0013-8000", " 138 0013 8000 "],
+    [
+        "13800138000",
+        "138 0013 8000",
+        "+86 138-0013-8000",
+        "008613800138000",
+        "+8613800138000",
+        "138-0013-8000",
+        " 138 0013 8000 ",
+    ],
 )
 def test_every_way_of_typing_one_mobile_is_one_customer(typed: str) -> None:
     assert normalize_phone(typed, RULES) == "+8613800138000"
@@ -70,7 +78,9 @@ def test_every_cn_mobile_shape_normalizes_to_itself(mobile: str) -> None:
         assert normalize_phone(f"+86 {mobile[:3]} {mobile[3:7]} {mobile[7:]}", RULES) == result
 
 
-@pytest.mark.parametrize("name", ["张三", "张", "欧阳娜娜", "Robert O'Neil", "阿卜杜·买买提", "<b>&", "Bob'); DROP TABLE x;--"])
+@pytest.mark.parametrize(
+    "name", ["张三", "张", "欧阳娜娜", "Robert O'Neil", "阿卜杜·买买提", "<b>&", "Bob'); DROP TABLE x;--"]
+)
 def test_names_with_letters_are_accepted_as_typed(name: str) -> None:
     assert check_name(f"  {name} ", RULES) == name
 
@@ -96,7 +106,8 @@ def test_name_of_exactly_40_characters_is_fine() -> None:
 
 
 @pytest.mark.parametrize(
-    "address", ["北京市朝阳区建国路88号3栋1201", "朝阳区建国路88号", "Room 3, 88 Jianguo Rd", "望京西园三区311楼"]
+    "address",
+    ["北京市朝阳区建国路88号3栋1201", "朝阳区建国路88号", "Room 3, 88 Jianguo Rd", "望京西园三区311楼"],
 )
 def test_detailed_addresses(address: str) -> None:
     assert check_address(address, RULES) == address
@@ -144,14 +155,23 @@ def test_masks() -> None:
 
 @pytest.mark.parametrize(
     "typed",
-    ["13800138000", "+86 138 0013 8000", "010-12345678 转 8", "(010) 1234-5678", "138.0013.8000", "电话 13800138000",
-     "0086 138 0013 8000"],
+    [
+        "13800138000",
+        "+86 138 0013 8000",
+        "010-12345678 转 8",
+        "(010) 1234-5678",
+        "138.0013.8000",
+        "电话 13800138000",
+        "0086 138 0013 8000",
+    ],
 )
 def test_a_phone_typed_as_the_address_is_refused(typed: str) -> None:
     assert check_address(typed, RULES) == Invalid(Problem.ADDRESS_IS_PHONE)
 
 
-@pytest.mark.parametrize("address", ["朝阳区建国路88号3栋1201 13800138000", "望京西园三区311楼1201室", "建国路88号院12345678室"])
+@pytest.mark.parametrize(
+    "address", ["朝阳区建国路88号3栋1201 13800138000", "望京西园三区311楼1201室", "建国路88号院12345678室"]
+)
 def test_an_address_with_numbers_or_a_phone_besides_it_is_still_an_address(address: str) -> None:
     assert check_address(address, RULES) == address
 
@@ -188,8 +208,12 @@ def test_every_problem_has_a_hint_naming_its_limit_in_both_languages() -> None:
     from bot.render import problem_hint
 
     rules = Rules(max_note_chars=321, max_reason_chars=322, max_team_name_chars=33, max_staff_name_chars=34)
-    limits = {Problem.NOTE_TOO_LONG: "321", Problem.REASON_TOO_LONG: "322", Problem.TEAM_NAME_TOO_LONG: "33",
-              Problem.STAFF_NAME_TOO_LONG: "34"}
+    limits = {
+        Problem.NOTE_TOO_LONG: "321",
+        Problem.REASON_TOO_LONG: "322",
+        Problem.TEAM_NAME_TOO_LONG: "33",
+        Problem.STAFF_NAME_TOO_LONG: "34",
+    }
     for problem in Problem:
         for language in ("zh", "en"):
             hint = problem_hint(language, Invalid(problem), rules)

@@ -17,7 +17,9 @@ import pytest
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).parents[2]
-SETTINGS = set(re.findall(r"^(LEADBOT_[A-Z0-9_]+)=", (ROOT / ".env.example").read_text(encoding="utf-8"), re.MULTILINE))
+SETTINGS = set(
+    re.findall(r"^(LEADBOT_[A-Z0-9_]+)=", (ROOT / ".env.example").read_text(encoding="utf-8"), re.MULTILINE)
+)
 # The test runner's variable (scripts/test), not a setting of the bot.
 NOT_SETTINGS = {"LEADBOT_TEST_DATABASE_URL", "LEADBOT_TEST_WORKERS"}
 
@@ -39,7 +41,9 @@ def _instructions() -> list[tuple[str, str]]:
         logical.append(current.strip())
         current = ""
     assert not current, "the Dockerfile ends inside a continued line"
-    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1] if " " in line else "") for line in logical]
+    return [
+        (line.split(None, 1)[0].upper(), line.split(None, 1)[1] if " " in line else "") for line in logical
+    ]
 
 
 def _stages() -> list[list[tuple[str, str]]]:
@@ -62,8 +66,12 @@ def test_the_image_is_built_in_one_stage_and_run_from_another() -> None:
     assert build, "the build stage is named"
     final = stages[-1]
     copied = [a for kind, a in final if kind == "COPY"]
-    assert copied and all(f"--from={build.group(1)}" in a for a in copied), "the final stage takes only the build's output"
-    assert not any(kind == "RUN" and "pip install" in a for kind, a in final), "nothing is installed in the final stage"
+    assert copied and all(f"--from={build.group(1)}" in a for a in copied), (
+        "the final stage takes only the build's output"
+    )
+    assert not any(kind == "RUN" and "pip install" in a for kind, a in final), (
+        "nothing is installed in the final stage"
+    )
 
 
 def test_the_image_runs_leadbot_as_an_unprivileged_user() -> None:
@@ -141,7 +149,9 @@ def test_compose_runs_the_bot_on_its_own_postgresql(compose: dict[str, Any]) -> 
     assert url.get_backend_name() == "postgresql"
     assert (url.host, url.port or 5432) == ("db", 5432)
     assert (url.username, url.password, url.database) == (
-        db_env["POSTGRES_USER"], db_env["POSTGRES_PASSWORD"], db_env["POSTGRES_DB"],
+        db_env["POSTGRES_USER"],
+        db_env["POSTGRES_PASSWORD"],
+        db_env["POSTGRES_DB"],
     )
     assert bot["depends_on"]["db"]["condition"] == "service_healthy"
     assert bot["build"] == "." and bot["restart"] == "unless-stopped"
@@ -184,8 +194,14 @@ def test_every_setting_readme_names_is_in_env_example() -> None:
     assert named - NOT_SETTINGS - SETTINGS == set()
     # The production settings are documented where an operator looks for them.
     for setting in (
-        "LEADBOT_WEBHOOK_URL", "LEADBOT_WEBHOOK_LISTEN", "LEADBOT_WEBHOOK_PORT", "LEADBOT_WEBHOOK_SECRET",
-        "LEADBOT_LOG_FORMAT", "LEADBOT_ADMIN_CHAT_ID", "LEADBOT_PROCESSED_UPDATE_HOURS",
-        "LEADBOT_STANDBY_CHECK_SECONDS", "LEADBOT_DB_CONNECT_ATTEMPTS",
+        "LEADBOT_WEBHOOK_URL",
+        "LEADBOT_WEBHOOK_LISTEN",
+        "LEADBOT_WEBHOOK_PORT",
+        "LEADBOT_WEBHOOK_SECRET",
+        "LEADBOT_LOG_FORMAT",
+        "LEADBOT_ADMIN_CHAT_ID",
+        "LEADBOT_PROCESSED_UPDATE_HOURS",
+        "LEADBOT_STANDBY_CHECK_SECONDS",
+        "LEADBOT_DB_CONNECT_ATTEMPTS",
     ):
         assert setting in named, setting

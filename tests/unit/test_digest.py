@@ -40,7 +40,9 @@ D = timedelta(days=1)
 STAFF_IDS = {"王芳": 1, "刘洋": 2, "陈静": 3, "李强": 4, "孙丽": 5}
 
 
-def reg(id: int, holder: str = "王芳", filed_at: datetime = NOW - H, *, team: Team = STORE, **changes) -> Registration:
+def reg(
+    id: int, holder: str = "王芳", filed_at: datetime = NOW - H, *, team: Team = STORE, **changes
+) -> Registration:
     base = Registration(
         id=id,
         customer_id=id,
@@ -58,7 +60,14 @@ def reg(id: int, holder: str = "王芳", filed_at: datetime = NOW - H, *, team: 
 
 
 def facts(team: Team = STORE, **fields) -> DigestFacts:
-    empty = dict(open_registrations=[], events=[], rejected_duplicates=[], pending_extensions=[], quota=[], similar_holders={})
+    empty = dict(
+        open_registrations=[],
+        events=[],
+        rejected_duplicates=[],
+        pending_extensions=[],
+        quota=[],
+        similar_holders={},
+    )
     return DigestFacts(team=team, **{**empty, **fields})
 
 
@@ -66,8 +75,9 @@ def filed(r: Registration, at: datetime | None = None) -> DayEvent:
     return DayEvent(r, at or r.filed_at, EventKind.FILED, r.holder_id, r.holder_name)
 
 
-def followed(r: Registration, at: datetime, by: str | None = None, kind=FollowUpKind.CALL, amount=None,
-             credited=None) -> DayEvent:
+def followed(
+    r: Registration, at: datetime, by: str | None = None, kind=FollowUpKind.CALL, amount=None, credited=None
+) -> DayEvent:
     by = by or r.holder_name
     return DayEvent(r, at, EventKind.FOLLOW_UP, STAFF_IDS.get(by, 99), by, kind, amount, credited)
 
@@ -100,9 +110,13 @@ def test_follow_ups_count_by_person_and_credit_deposits_and_deals() -> None:
             events=[
                 followed(a, NOW - 5 * H),
                 followed(b, NOW - 4 * H),
-                followed(b, NOW - 3 * H, kind=FollowUpKind.DEPOSIT, amount=Decimal("2000.00"), credited="刘洋"),
+                followed(
+                    b, NOW - 3 * H, kind=FollowUpKind.DEPOSIT, amount=Decimal("2000.00"), credited="刘洋"
+                ),
                 followed(c, NOW - 2 * H, kind=FollowUpKind.DEAL, amount=Decimal("12800.00"), credited="王芳"),
-                DayEvent(a, NOW - H, EventKind.FOLLOW_UP, None, None, FollowUpKind.CALL),  # no actor on record
+                DayEvent(
+                    a, NOW - H, EventKind.FOLLOW_UP, None, None, FollowUpKind.CALL
+                ),  # no actor on record
                 followed(a, NOW - H, kind=FollowUpKind.NOTE),  # a note is no follow-up done (RULES §4)
             ]
         ),
@@ -127,10 +141,16 @@ def test_due_lapsed_and_about_to_lapse_by_person() -> None:
     challenge = reg(7, "陈静", NOW - 9 * D - 2 * H, challenge_of_id=4, holds_claim=False)
     active = reg(8, "陈静", NOW - D)
     digest = summarize(
-        facts(open_registrations=[due, about_to_lapse, not_yet, lapsed, lapsed2, deposited, challenge, active]), NOW, RULES
+        facts(
+            open_registrations=[due, about_to_lapse, not_yet, lapsed, lapsed2, deposited, challenge, active]
+        ),
+        NOW,
+        RULES,
     )
     assert [(p.name, p.due, p.lapsed) for p in digest.due_by_person] == [("刘洋", 1, 2), ("王芳", 2, 0)]
-    assert [(x.registration_id, x.at) for x in digest.about_to_lapse] == [(2, about_to_lapse.filed_at + RULES.lapse_after)]
+    assert [(x.registration_id, x.at) for x in digest.about_to_lapse] == [
+        (2, about_to_lapse.filed_at + RULES.lapse_after)
+    ]
     assert [(x.registration_id, x.at) for x in digest.lapsed] == [
         (4, lapsed.filed_at + RULES.lapse_after),
         (5, lapsed2.last_follow_up_at + RULES.lapse_after),
@@ -152,11 +172,15 @@ def test_field_expiry_about_to_expire_and_expired_today() -> None:
     in_two_days = reg(2, "李强", NOW - 13 * D - H, team=FIELD)  # in 47 hours
     later = reg(3, "李强", NOW - 12 * D, team=FIELD)  # in 3 days
     measured = reg(4, "李强", NOW - 14 * D, team=FIELD, measured_at=NOW - 5 * D)
-    today = reg(5, "孙丽", NOW - 15 * D - 5 * H, team=FIELD, last_follow_up_at=NOW - D)  # expired at 15:30 today
+    today = reg(
+        5, "孙丽", NOW - 15 * D - 5 * H, team=FIELD, last_follow_up_at=NOW - D
+    )  # expired at 15:30 today
     yesterday = reg(6, "孙丽", NOW - 16 * D, team=FIELD, last_follow_up_at=NOW - D)
     extended = reg(7, "孙丽", NOW - 16 * D, team=FIELD, expires_at=NOW + D)
     digest = summarize(
-        facts(FIELD, open_registrations=[soon, in_two_days, later, measured, today, yesterday, extended]), NOW, RULES
+        facts(FIELD, open_registrations=[soon, in_two_days, later, measured, today, yesterday, extended]),
+        NOW,
+        RULES,
     )
     assert [x.registration_id for x in digest.about_to_expire] == [1, 7, 2]
     assert [(x.registration_id, x.at) for x in digest.expired_today] == [(5, today.expires_at)]
@@ -178,11 +202,13 @@ def test_reviews_duplicates_extensions_and_quota() -> None:
         RULES,
     )
     duplicates = digest.possible_duplicates
-    assert [(d.line.registration_id, d.line.holder, d.similar_holder) for d in duplicates] == [(1, "李强", "赵磊")]
-    assert [(x.registration_id, x.holder) for x in digest.pending_reviews] == [(2, "孙丽")]
-    assert [(e.line.registration_id, e.line.holder, e.line.at, e.reason) for e in digest.pending_extensions] == [
-        (3, "李强", NOW - 4 * H, "客户出差，下周回来量尺")
+    assert [(d.line.registration_id, d.line.holder, d.similar_holder) for d in duplicates] == [
+        (1, "李强", "赵磊")
     ]
+    assert [(x.registration_id, x.holder) for x in digest.pending_reviews] == [(2, "孙丽")]
+    assert [
+        (e.line.registration_id, e.line.holder, e.line.at, e.reason) for e in digest.pending_extensions
+    ] == [(3, "李强", NOW - 4 * H, "客户出差，下周回来量尺")]
     assert [(q.name, q.used, q.limit, q.full) for q in digest.quota] == [
         ("李强", 20, 20, True),
         ("孙丽", 3, 20, False),
@@ -215,7 +241,12 @@ def a_day() -> DigestFacts:
     ordered = reg(3, "刘洋", NOW - 5 * D, deposit_at=NOW - 2 * H, last_follow_up_at=NOW - 2 * H)
     return facts(
         open_registrations=[new, lapsed, ordered],
-        events=[filed(new), followed(ordered, NOW - 2 * H, kind=FollowUpKind.DEPOSIT, amount=Decimal("2000"), credited="刘洋")],
+        events=[
+            filed(new),
+            followed(
+                ordered, NOW - 2 * H, kind=FollowUpKind.DEPOSIT, amount=Decimal("2000"), credited="刘洋"
+            ),
+        ],
         rejected_duplicates=[RejectedDuplicate(NOW - H, "刘洋", "王芳")],
     )
 
@@ -237,9 +268,14 @@ def test_what_people_wrote_stays_out_of_group_chats() -> None:
     waiting = [PendingExtension(asking, "李强", NOW - 4 * H, "客户新号 13912345678，下周量尺")]
     digest = summarize(facts(FIELD, open_registrations=[asking], pending_extensions=waiting), NOW, RULES)
     group = "\n".join(render_digest(digest, "zh", ZONE))
-    assert "• 李强：客户7 138****0007，11月10日（周二）16:30 申请\n" in group + "\n" and "13912345678" not in group
+    assert (
+        "• 李强：客户7 138****0007，11月10日（周二）16:30 申请\n" in group + "\n"
+        and "13912345678" not in group
+    )
     private = "\n".join(render_digest(digest, "zh", ZONE, mask_phones=False))
-    assert "李强：客户7 13800000007，11月10日（周二）16:30 申请，理由：客户新号 13912345678，下周量尺" in private
+    assert (
+        "李强：客户7 13800000007，11月10日（周二）16:30 申请，理由：客户新号 13912345678，下周量尺" in private
+    )
 
 
 def test_managers_private_summary_may_show_phones_and_english_reads_english() -> None:
@@ -248,7 +284,14 @@ def test_managers_private_summary_may_show_phones_and_english_reads_english() ->
     english = "\n".join(render_digest(digest, "en", ZONE))
     assert "daily summary" in english and "New registrations today (1)" in english
     assert "Tue 10 Nov 17:30" in english
-    for data in ("朝阳店", "王芳", "刘洋", "张&lt;三&gt;", "客户2", "客户3"):  # names are data, not words of the bot
+    for data in (
+        "朝阳店",
+        "王芳",
+        "刘洋",
+        "张&lt;三&gt;",
+        "客户2",
+        "客户3",
+    ):  # names are data, not words of the bot
         english = english.replace(data, "")
     assert not re.search(r"[\u4e00-\u9fff]", english)
 
@@ -280,8 +323,13 @@ def _balanced(message: str) -> bool:
 
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_a_long_summary_is_split_into_valid_messages_with_no_line_lost(language: str) -> None:
-    many = [reg(i, f"同事{i % 7}", NOW - 12 * D - i * H, holder_id=i % 7, customer_name=f"顾客{i}号") for i in range(1, 400)]
-    digest = summarize(facts(open_registrations=many, events=[followed(r, NOW - H) for r in many[:50]]), NOW, RULES)
+    many = [
+        reg(i, f"同事{i % 7}", NOW - 12 * D - i * H, holder_id=i % 7, customer_name=f"顾客{i}号")
+        for i in range(1, 400)
+    ]
+    digest = summarize(
+        facts(open_registrations=many, events=[followed(r, NOW - H) for r in many[:50]]), NOW, RULES
+    )
     messages = render_digest(digest, language, ZONE, list_limit=10_000)
     assert len(messages) > 3
     for message in messages:
@@ -291,7 +339,9 @@ def test_a_long_summary_is_split_into_valid_messages_with_no_line_lost(language:
     whole = render_digest(digest, language, ZONE, list_limit=10_000, message_limit=10**7)
     assert len(whole) == 1
     sent = [line for m in messages for line in m.split("\n")]
-    assert [line for line in whole[0].split("\n") if line] == [line for line in sent if line and not _continued(line)]
+    assert [line for line in whole[0].split("\n") if line] == [
+        line for line in sent if line and not _continued(line)
+    ]
     # A section that runs over says so, so nobody reads a list's tail without its header.
     assert any(_continued(m.split("\n")[0]) for m in messages[1:])
 

@@ -31,10 +31,22 @@ RULES = Rules()
 LANGUAGES = texts.LANGUAGES
 DEADLINES = [None, *(Deadline(kind, NOW + timedelta(days=1)) for kind in DeadlineKind)]
 REGISTRATION = Registration(
-    id=7, customer_id=1, phone="+8613800138000", customer_name="张三", address="北京市朝阳区建国路88号", holder_id=1,
-    holder_name="王芳", team_id=1, channel=Channel.FIELD, filed_at=NOW, needs="床垫", expires_at=NOW + timedelta(days=15),
+    id=7,
+    customer_id=1,
+    phone="+8613800138000",
+    customer_name="张三",
+    address="北京市朝阳区建国路88号",
+    holder_id=1,
+    holder_name="王芳",
+    team_id=1,
+    channel=Channel.FIELD,
+    filed_at=NOW,
+    needs="床垫",
+    expires_at=NOW + timedelta(days=15),
 )
-STAFF = Staff(id=1, telegram_id=101, name="王芳", roles=frozenset({Role.GUIDE}), team_id=1, region=None, active=True)
+STAFF = Staff(
+    id=1, telegram_id=101, name="王芳", roles=frozenset({Role.GUIDE}), team_id=1, region=None, active=True
+)
 
 
 def standings() -> list[Standing]:
@@ -53,7 +65,17 @@ def test_every_state_in_mine_follow_refusals_and_history(language: str) -> None:
         assert texts.raw(language, f"state_{standing.state.value}") in line
         for refusal in Refusal:
             assert "{" not in render.refusal(language, Refused(refusal, standing.state))
-        view = RegistrationView(7, "张三", "北京市朝阳区", "王芳", "朝阳店", NOW, standing, 3 if standing.challenging else None, masked=False)
+        view = RegistrationView(
+            7,
+            "张三",
+            "北京市朝阳区",
+            "王芳",
+            "朝阳店",
+            NOW,
+            standing,
+            3 if standing.challenging else None,
+            masked=False,
+        )
         timeline = Timeline("+8613800138000", (view, view.__class__(**{**view.__dict__, "masked": True})), ())
         for part in history_handlers.split_message(history_handlers.timeline_text(language, timeline, ZONE)):
             assert "{" not in part
@@ -65,10 +87,23 @@ def test_every_event_attempt_kind_and_reason_in_the_history(language: str) -> No
     for kind, masked in itertools.product([*EventKind, *AttemptKind], (False, True)):
         for follow_up in [None, *FollowUpKind] if kind is EventKind.FOLLOW_UP else [None]:
             for reason in [None, *Reason] if kind is AttemptKind.REJECTED else [None]:
-                entries.append(Entry(
-                    NOW, kind, "王芳" if follow_up else None, 7, masked, customer_name="张三", reason=reason.value if reason else None,
-                    other="刘洋", follow_up_kind=follow_up, amount=Decimal("1000"), written="说明", next_contact_at=NOW, until=NOW,
-                ))
+                entries.append(
+                    Entry(
+                        NOW,
+                        kind,
+                        "王芳" if follow_up else None,
+                        7,
+                        masked,
+                        customer_name="张三",
+                        reason=reason.value if reason else None,
+                        other="刘洋",
+                        follow_up_kind=follow_up,
+                        amount=Decimal("1000"),
+                        written="说明",
+                        next_contact_at=NOW,
+                        until=NOW,
+                    )
+                )
     text = history_handlers.timeline_text(language, Timeline("+8613800138000", (), tuple(entries)), ZONE)
     assert "{" not in text and len(text.splitlines()) >= len(entries)
 
@@ -78,12 +113,24 @@ def test_every_verdict_and_problem(language: str) -> None:
     deadline = Deadline(DeadlineKind.FOLLOW_UP, NOW)
     for reason in Reason:
         problems = tuple(Invalid(p, 5) for p in Problem) if reason is Reason.INCOMPLETE else ()
-        rejected = Rejected(reason, problems, holder_name="刘洋", held_since=NOW, registration_id=7, deadline=deadline,
-                            quota_used=20, quota_limit=20, obtained_at=NOW, expired_at=NOW)
+        rejected = Rejected(
+            reason,
+            problems,
+            holder_name="刘洋",
+            held_since=NOW,
+            registration_id=7,
+            deadline=deadline,
+            quota_used=20,
+            quota_limit=20,
+            obtained_at=NOW,
+            expired_at=NOW,
+        )
         assert "{" not in render.verdict(language, rejected, RULES)
     for needs_review, pending in itertools.product((False, True), repeat=2):
         details = CustomerDetails("张三", "+8613800138000", "北京市朝阳区建国路88号", "床垫")
-        accepted = Accepted(7, NOW, deadline, needs_review=needs_review, pending_review=pending, details=details)
+        accepted = Accepted(
+            7, NOW, deadline, needs_review=needs_review, pending_review=pending, details=details
+        )
         assert "{" not in render.verdict(language, accepted, RULES, holder_of_similar="刘洋")
     for problem in Problem:
         assert render.problem_hint(language, Invalid(problem, 5), RULES)
@@ -102,8 +149,20 @@ def test_every_notice(language: str) -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_state_in_the_tracking_workbook(language: str) -> None:
     rows = [
-        TrackingRow(i, "张三", "+8613800138000", "北京市朝阳区建国路88号", None, None, "王芳", NOW, None, standing.state,
-                    standing.challenging, standing.deadline)
+        TrackingRow(
+            i,
+            "张三",
+            "+8613800138000",
+            "北京市朝阳区建国路88号",
+            None,
+            None,
+            "王芳",
+            NOW,
+            None,
+            standing.state,
+            standing.challenging,
+            standing.deadline,
+        )
         for i, standing in enumerate(standings())
     ]
     for masked in (False, True):

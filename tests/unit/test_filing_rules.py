@@ -31,13 +31,19 @@ DETAILS = CustomerDetails("张三", "+8613800138000", "北京市朝阳区建国�
 
 
 def claim(holder: Staff, filed_at: datetime, channel: Channel = Channel.STORE) -> Registration:
-    return Registration(1, 1, DETAILS.phone, "张三", DETAILS.address, holder.id, holder.name, 1, channel, filed_at)
+    return Registration(
+        1, 1, DETAILS.phone, "张三", DETAILS.address, holder.id, holder.name, 1, channel, filed_at
+    )
 
 
 def test_all_three_details_are_required_and_each_problem_is_named() -> None:
     problems = check_details(FilingRequest(101, "", "123", "北京"), RULES)
     assert isinstance(problems, tuple)
-    assert {p.problem for p in problems} == {Problem.NAME_EMPTY, Problem.PHONE_TOO_SHORT, Problem.ADDRESS_TOO_SHORT}
+    assert {p.problem for p in problems} == {
+        Problem.NAME_EMPTY,
+        Problem.PHONE_TOO_SHORT,
+        Problem.ADDRESS_TOO_SHORT,
+    }
 
 
 def test_filing_window_boundary_is_exactly_24_hours() -> None:
@@ -80,7 +86,9 @@ def test_duplicate_comes_before_quota() -> None:
     assert decide(SALES, DETAILS, facts, NOW, RULES).reason is Reason.DUPLICATE  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize(("used", "limit", "rejected"), [(19, 20, False), (20, 20, True), (0, 0, True), (5, 6, False)])
+@pytest.mark.parametrize(
+    ("used", "limit", "rejected"), [(19, 20, False), (20, 20, True), (0, 0, True), (5, 6, False)]
+)
 def test_quota_for_field_salespeople(used: int, limit: int, rejected: bool) -> None:
     verdict = decide(SALES, DETAILS, FilingFacts(quota_used=used), NOW, Rules(field_monthly_quota=limit))
     assert isinstance(verdict, Rejected) is rejected
@@ -109,7 +117,10 @@ def test_possible_duplicate_needs_similar_name_and_address(name: str, address: s
 
 
 def test_similar_candidates_are_returned_for_review() -> None:
-    candidates = [SimilarCustomer(9, 2, 2, "张三", "朝阳区建国路88号"), SimilarCustomer(8, 2, 2, "王五", "海淀区1号院2号楼")]
+    candidates = [
+        SimilarCustomer(9, 2, 2, "张三", "朝阳区建国路88号"),
+        SimilarCustomer(8, 2, 2, "王五", "海淀区1号院2号楼"),
+    ]
     assert decide(GUIDE, DETAILS, FilingFacts(similar=candidates), NOW, RULES) == Admission((candidates[0],))
 
 
@@ -136,7 +147,11 @@ def own_expired(holder: Staff, expired_ago: timedelta) -> Registration:
     expires_at = NOW - expired_ago
     return replace(
         claim(holder, expires_at - RULES.field_expiry, Channel.FIELD),
-        id=7, expires_at=expires_at, closure=Closure.EXPIRED, closed_at=expires_at, holds_claim=False,
+        id=7,
+        expires_at=expires_at,
+        closure=Closure.EXPIRED,
+        closed_at=expires_at,
+        holds_claim=False,
     )
 
 
@@ -159,7 +174,9 @@ def test_refile_cooldown_whoever_holds_the_customer_now(now_held_by: str) -> Non
     # Someone who never held the customer may file at once (or challenge the lapsed claim).
     never_held = GUIDE if now_held_by != "a colleague whose claim lapsed" else COLLEAGUE
     challenge_of = current if now_held_by == "a colleague whose claim lapsed" else None
-    assert decide(never_held, DETAILS, FilingFacts(claim=current), NOW, rules) == Admission(challenge_of=challenge_of)
+    assert decide(never_held, DETAILS, FilingFacts(claim=current), NOW, rules) == Admission(
+        challenge_of=challenge_of
+    )
 
 
 def test_refile_cooldown_ends_after_its_days_and_ignores_other_endings() -> None:
@@ -176,7 +193,9 @@ def test_a_colleague_holding_the_customer_is_named_even_within_the_cooldown() ->
     held = claim(COLLEAGUE, NOW - timedelta(days=1), Channel.FIELD)
     facts = FilingFacts(claim=held, own_last=own_expired(SALES, timedelta(days=2)))
     verdict = decide(SALES, DETAILS, facts, NOW, RULES)
-    assert isinstance(verdict, Rejected) and verdict.reason is Reason.DUPLICATE and verdict.holder_name == "赵磊"
+    assert (
+        isinstance(verdict, Rejected) and verdict.reason is Reason.DUPLICATE and verdict.holder_name == "赵磊"
+    )
 
 
 def test_the_refile_cooldown_offers_an_extension_only_while_one_is_possible() -> None:
@@ -184,7 +203,9 @@ def test_the_refile_cooldown_offers_an_extension_only_while_one_is_possible() ->
     unreleased = replace(released, closure=None, closed_at=None, holds_claim=True)
     assert decide(SALES, DETAILS, FilingFacts(own_last=unreleased), NOW, RULES).may_extend  # type: ignore[union-attr]
     verdict = decide(SALES, DETAILS, FilingFacts(own_last=released), NOW, RULES)
-    assert isinstance(verdict, Rejected) and verdict.reason is Reason.REFILE_COOLDOWN and not verdict.may_extend
+    assert (
+        isinstance(verdict, Rejected) and verdict.reason is Reason.REFILE_COOLDOWN and not verdict.may_extend
+    )
     from bot.render import verdict as render_verdict
 
     assert "/extend" not in render_verdict("zh", verdict, RULES)

@@ -70,14 +70,23 @@ def test_field_registration_expires_after_15_days_without_measurement() -> None:
 
 
 def test_measurement_before_expiry_keeps_a_field_registration() -> None:
-    measured = registration(Channel.FIELD, measured_at=FILED + timedelta(days=5), last_follow_up_at=FILED + timedelta(days=5))
+    measured = registration(
+        Channel.FIELD, measured_at=FILED + timedelta(days=5), last_follow_up_at=FILED + timedelta(days=5)
+    )
     assert standing_at(measured, FILED + timedelta(days=15), RULES).state is State.LAPSED
     late = registration(Channel.FIELD, measured_at=FILED + timedelta(days=16))
     assert standing_at(late, FILED + timedelta(days=17), RULES).state is State.EXPIRED
 
 
 def test_deposit_stops_expiry_and_closures_are_final() -> None:
-    assert standing_at(registration(Channel.FIELD, deposit_at=FILED + timedelta(days=1)), FILED + timedelta(days=90), RULES).state is State.DEPOSIT
+    assert (
+        standing_at(
+            registration(Channel.FIELD, deposit_at=FILED + timedelta(days=1)),
+            FILED + timedelta(days=90),
+            RULES,
+        ).state
+        is State.DEPOSIT
+    )
     for closure, state in [(Closure.WON, State.WON), (Closure.LOST, State.LOST), (Closure.VOID, State.VOID)]:
         assert standing_at(registration(closure=closure), FILED, RULES).state is state
 
@@ -112,9 +121,15 @@ def test_state_is_a_function_of_history_and_time(channel, follow_up, measured, e
 
 
 def test_a_deposit_on_a_pending_registration_is_provisional_and_stays_pending() -> None:
-    pending = registration(Channel.FIELD, review=ReviewState.PENDING, deposit_at=FILED + timedelta(days=1), credited_to_id=1)
+    pending = registration(
+        Channel.FIELD, review=ReviewState.PENDING, deposit_at=FILED + timedelta(days=1), credited_to_id=1
+    )
     standing = standing_at(pending, FILED + timedelta(days=2), RULES)
-    assert (standing.state, standing.provisional, standing.deadline) == (State.PENDING_REVIEW, State.DEPOSIT, None)
+    assert (standing.state, standing.provisional, standing.deadline) == (
+        State.PENDING_REVIEW,
+        State.DEPOSIT,
+        None,
+    )
     assert standing.holds_customer and standing.may_follow_up
     # No expiry while the (provisional) order stands, as for an approved deposit.
     assert standing_at(pending, FILED + timedelta(days=90), RULES).state is State.PENDING_REVIEW
@@ -125,7 +140,10 @@ def test_a_deposit_on_a_pending_registration_is_provisional_and_stays_pending() 
 
 def test_a_deal_on_a_pending_registration_is_provisional_and_closes_nothing() -> None:
     pending = registration(
-        review=ReviewState.PENDING, deposit_at=FILED + timedelta(days=1), deal_at=FILED + timedelta(days=1), credited_to_id=1
+        review=ReviewState.PENDING,
+        deposit_at=FILED + timedelta(days=1),
+        deal_at=FILED + timedelta(days=1),
+        credited_to_id=1,
     )
     standing = standing_at(pending, FILED + timedelta(days=2), RULES)
     assert (standing.state, standing.provisional) == (State.PENDING_REVIEW, State.WON)

@@ -51,7 +51,10 @@ def test_telegram_ids_stay_readable(number: str) -> None:
 
 def test_several_phones_and_ids_in_one_line() -> None:
     text = "13800138000 13912345678 then chat -1001234567890, user 5123456789 and 123456789 5123456789"
-    assert redact(text) == "138****8000 139****5678 then chat -1001234567890, user 5123456789 and 123456789 5123456789"
+    assert (
+        redact(text)
+        == "138****8000 139****5678 then chat -1001234567890, user 5123456789 and 123456789 5123456789"
+    )
 
 
 def test_a_masked_phone_stays_masked_and_timestamps_are_left_alone() -> None:
@@ -95,12 +98,16 @@ def test_json_is_one_object_per_line_with_the_fields(capsys: pytest.CaptureFixtu
 @pytest.mark.parametrize("phone", PHONES)
 def test_json_redacts_message_args_and_extra_fields(phone: str, capsys: pytest.CaptureFixture[str]) -> None:
     configure_logging("json")
-    logging.getLogger("leadbot").info("phone %s from user %s in chat %s", phone, 5123456789, -1001234567890, extra={"note": f"tel {phone}"})
+    logging.getLogger("leadbot").info(
+        "phone %s from user %s in chat %s", phone, 5123456789, -1001234567890, extra={"note": f"tel {phone}"}
+    )
     (line,) = json_lines(capsys.readouterr().err)
     assert line["message"] == "phone 138****5678 from user 5123456789 in chat -1001234567890"
     assert line["note"] == "tel 138****5678"
     dumped = json.dumps(line, ensure_ascii=False)
-    assert phone not in dumped and "1234" not in dumped.replace("5123456789", "").replace("-1001234567890", "")
+    assert phone not in dumped and "1234" not in dumped.replace("5123456789", "").replace(
+        "-1001234567890", ""
+    )
 
 
 def test_an_exception_with_a_phone_is_redacted_in_the_exc_field(capsys: pytest.CaptureFixture[str]) -> None:
@@ -139,7 +146,9 @@ def test_text_format_for_people(capsys: pytest.CaptureFixture[str]) -> None:
     assert "12345678" not in err
 
 
-def test_configuring_twice_leaves_one_handler_and_the_last_format_wins(capsys: pytest.CaptureFixture[str]) -> None:
+def test_configuring_twice_leaves_one_handler_and_the_last_format_wins(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     root = logging.getLogger()
     before = len(root.handlers)
     configure_logging("text")
@@ -174,8 +183,13 @@ from tests.phone_formats import PHONES as PHONE_FORMATS  # noqa: E402
 ADDRESS = "北京市朝阳区建国路88号3栋1201"
 RAW_UPDATE = {
     "update_id": 7001,
-    "message": {"message_id": 5, "date": 0, "chat": {"id": 101, "type": "private"},
-                "from": {"id": 101, "is_bot": False, "first_name": "王芳"}, "text": f"13800138000 {ADDRESS}"},
+    "message": {
+        "message_id": 5,
+        "date": 0,
+        "chat": {"id": 101, "type": "private"},
+        "from": {"id": 101, "is_bot": False, "first_name": "王芳"},
+        "text": f"13800138000 {ADDRESS}",
+    },
 }
 
 
@@ -200,7 +214,10 @@ def raw_update_logged_as(kind: str) -> tuple[str, tuple[object, ...]]:
         "repr text": ("received %s and %s", (str(update), 3)),
         "bytes": ("body %r", (json.dumps(RAW_UPDATE).encode(),)),
         "in the message": (f"received {RAW_UPDATE}", ()),
-        "parameters": ("Calling Bot API endpoint `%s` with parameters `%s`", ("sendMessage", {"chat_id": 101, "text": ADDRESS})),
+        "parameters": (
+            "Calling Bot API endpoint `%s` with parameters `%s`",
+            ("sendMessage", {"chat_id": 101, "text": ADDRESS}),
+        ),
     }[kind]
 
 
@@ -210,7 +227,9 @@ KINDS = ["dict", "batch", "object", "json text", "repr text", "bytes", "in the m
 @pytest.mark.parametrize("log_format", ["text", "json"])
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("level", [logging.DEBUG, logging.CRITICAL])
-def test_a_raw_update_is_never_logged(kind: str, level: int, log_format: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_raw_update_is_never_logged(
+    kind: str, level: int, log_format: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     configure_logging(log_format, logging.DEBUG)
     message, args = raw_update_logged_as(kind)
     logging.getLogger("telegram.ext.Application").log(level, message, *args)
@@ -228,8 +247,10 @@ def test_numbers_and_plain_arguments_are_left_alone(capsys: pytest.CaptureFixtur
 
 def test_structured_records_and_extra_fields_lose_their_content(capsys: pytest.CaptureFixture[str]) -> None:
     configure_logging("json")
-    logging.getLogger("leadbot").info({"event": "filed", "customer": {"phone": "138.0013.8000", "address": ADDRESS}},
-                                      extra={"update": RAW_UPDATE, "note": "(010) 1234-5678", "count": 3})
+    logging.getLogger("leadbot").info(
+        {"event": "filed", "customer": {"phone": "138.0013.8000", "address": ADDRESS}},
+        extra={"update": RAW_UPDATE, "note": "(010) 1234-5678", "count": 3},
+    )
     (line,) = json_lines(capsys.readouterr().err)
     dumped = json.dumps(line, ensure_ascii=False)
     assert line["event"] == "filed" and line["count"] == 3 and line["note"] == "101****5678"

@@ -11,7 +11,9 @@ from tests.phone_formats import MOBILE_DIGITS, MOBILE_MASK, NOT_PHONES, PHONES
 
 
 def digits_only(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit()).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    return "".join(ch for ch in text if ch.isdigit()).translate(
+        str.maketrans("０１２３４５６７８９", "0123456789")
+    )
 
 
 @pytest.mark.parametrize(("typed", "digits", "masked"), PHONES)
@@ -35,7 +37,9 @@ def test_a_phone_alone_is_masked(typed: str, digits: str, masked: str) -> None:
         ("备注：", "。"),
     ],
 )
-def test_a_phone_in_text_is_masked_and_the_rest_kept(typed: str, digits: str, masked: str, before: str, after: str) -> None:
+def test_a_phone_in_text_is_masked_and_the_rest_kept(
+    typed: str, digits: str, masked: str, before: str, after: str
+) -> None:
     result = mask_phones_in(before + typed + after)
     assert result == before + masked + after
     assert digits not in digits_only(result)
@@ -57,7 +61,10 @@ def test_an_extension_keeps_its_words_and_the_number_is_masked() -> None:
 
 def test_several_phones_in_one_text() -> None:
     text = "13800138000/13912345678，座机 (010) 1234-5678；user 5123456789 chat -1001234567890"
-    assert mask_phones_in(text) == "138****8000/139****5678，座机 101****5678；user 5123456789 chat -1001234567890"
+    assert (
+        mask_phones_in(text)
+        == "138****8000/139****5678，座机 101****5678；user 5123456789 chat -1001234567890"
+    )
 
 
 def test_a_foreign_number_in_international_form_is_masked() -> None:
@@ -67,7 +74,10 @@ def test_a_foreign_number_in_international_form_is_masked() -> None:
 
 def test_an_amount_a_date_and_an_id_with_a_phone() -> None:
     text = "2026-12-02 14:05 定金 12,800.00 元，尾款 30000，客户 138.0013.8000，单号 987654321"
-    assert mask_phones_in(text) == "2026-12-02 14:05 定金 12,800.00 元，尾款 30000，客户 138****8000，单号 987654321"
+    assert (
+        mask_phones_in(text)
+        == "2026-12-02 14:05 定金 12,800.00 元，尾款 30000，客户 138****8000，单号 987654321"
+    )
 
 
 def test_text_without_phones_is_returned_unchanged() -> None:
@@ -77,7 +87,9 @@ def test_text_without_phones_is_returned_unchanged() -> None:
 
 @pytest.mark.parametrize(("typed", "digits", "masked"), PHONES)
 @pytest.mark.parametrize("other", NOT_PHONES)
-def test_a_phone_between_numbers_that_are_not_phones(typed: str, digits: str, masked: str, other: str) -> None:
+def test_a_phone_between_numbers_that_are_not_phones(
+    typed: str, digits: str, masked: str, other: str
+) -> None:
     # A phone written right after a time, an id or an amount, or right before one, with nothing
     # but a space, a dash or a slash between them: the phone is masked and the other kept.
     for separator in [" ", "  ", "-", "/", "，"]:

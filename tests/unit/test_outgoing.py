@@ -33,7 +33,7 @@ def test_long_plain_and_html_texts_are_cut_with_an_ellipsis() -> None:
 
 
 def test_html_is_never_broken() -> None:
-    text = "<b>" + "名" * 4090 + "</b><a href=\"https://example.com\">链接</a> &amp; " + "尾" * 100
+    text = "<b>" + "名" * 4090 + '</b><a href="https://example.com">链接</a> &amp; ' + "尾" * 100
     fitted = fit_text(text)
     assert fitted.count("<b>") == fitted.count("</b>")
     assert "&am…" not in fitted and not fitted.rstrip("…").endswith("&")

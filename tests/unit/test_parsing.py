@@ -13,7 +13,16 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # 10:00 on 27 Nov in Shanghai
 
 
-@pytest.mark.parametrize(("text", "expected"), [("15:30", time(15, 30)), ("9：05", time(9, 5)), ("9点", time(9)), ("9点30", time(9, 30)), ("0:00", time(0))])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15:30", time(15, 30)),
+        ("9：05", time(9, 5)),
+        ("9点", time(9)),
+        ("9点30", time(9, 30)),
+        ("0:00", time(0)),
+    ],
+)
 def test_clock_times(text: str, expected: time) -> None:
     assert parse_clock_time(text) == expected
 
@@ -26,7 +35,9 @@ def test_bad_clock_times(text: str) -> None:
 def test_yesterday_and_today_are_local_days() -> None:
     assert yesterday_at(time(15, 30), NOW, SHANGHAI) == datetime(2026, 11, 26, 15, 30, tzinfo=SHANGHAI)
     assert today_at(time(9, 30), NOW, SHANGHAI) == datetime(2026, 11, 27, 9, 30, tzinfo=SHANGHAI)
-    late_evening = datetime(2026, 11, 27, 15, 30, tzinfo=UTC)  # 23:30 in Shanghai, already the 27th in UTC too
+    late_evening = datetime(
+        2026, 11, 27, 15, 30, tzinfo=UTC
+    )  # 23:30 in Shanghai, already the 27th in UTC too
     assert yesterday_at(time(0, 5), late_evening, SHANGHAI) == datetime(2026, 11, 26, 0, 5, tzinfo=SHANGHAI)
 
 
@@ -37,7 +48,10 @@ def test_yesterday_and_today_are_local_days() -> None:
         ("2026-11-20 9:00", datetime(2026, 11, 20, 9, 0, tzinfo=SHANGHAI)),
         ("11月25日 9点", datetime(2026, 11, 25, 9, 0, tzinfo=SHANGHAI)),
         ("11/25", datetime(2026, 11, 25, 12, 0, tzinfo=SHANGHAI)),
-        ("2027-02-01 9:00", datetime(2027, 2, 1, 9, 0, tzinfo=SHANGHAI)),  # a year typed is kept, future or not
+        (
+            "2027-02-01 9:00",
+            datetime(2027, 2, 1, 9, 0, tzinfo=SHANGHAI),
+        ),  # a year typed is kept, future or not
     ],
 )
 def test_local_dates(text: str, expected: datetime) -> None:
@@ -54,21 +68,38 @@ def test_local_dates(text: str, expected: datetime) -> None:
         ("11-27 15:30", NOW, datetime(2026, 11, 27, 15, 30, tzinfo=SHANGHAI)),
         ("12-30 10:00", NOW, datetime(2026, 12, 30, 10, 0, tzinfo=SHANGHAI)),
         # Around New Year the nearest date is across it, either way.
-        ("12-30 10:00", datetime(2027, 1, 2, 2, 0, tzinfo=UTC), datetime(2026, 12, 30, 10, 0, tzinfo=SHANGHAI)),
+        (
+            "12-30 10:00",
+            datetime(2027, 1, 2, 2, 0, tzinfo=UTC),
+            datetime(2026, 12, 30, 10, 0, tzinfo=SHANGHAI),
+        ),
         ("1-5 10:00", datetime(2026, 12, 30, 2, 0, tzinfo=UTC), datetime(2027, 1, 5, 10, 0, tzinfo=SHANGHAI)),
         # 2-29 exists only in the leap year nearby.
         ("2-29 10:00", datetime(2028, 3, 1, 2, 0, tzinfo=UTC), datetime(2028, 2, 29, 10, 0, tzinfo=SHANGHAI)),
     ],
 )
-def test_a_date_without_a_year_is_the_nearest_such_instant(text: str, now: datetime, expected: datetime) -> None:
+def test_a_date_without_a_year_is_the_nearest_such_instant(
+    text: str, now: datetime, expected: datetime
+) -> None:
     assert parse_local_datetime(text, now, SHANGHAI) == expected
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "", "yesterday", "2-30 10:00", "2026-02-30 10:00", "13-01", "11-25 25:00", "11-25 99:00", "11-25 10:99",
-        "<b>&", "0000-01-01 10:00", "99999999999999999999-01-01", "11-99999999999999999999", "2-29 10:00",
+        "",
+        "yesterday",
+        "2-30 10:00",
+        "2026-02-30 10:00",
+        "13-01",
+        "11-25 25:00",
+        "11-25 99:00",
+        "11-25 10:99",
+        "<b>&",
+        "0000-01-01 10:00",
+        "99999999999999999999-01-01",
+        "11-99999999999999999999",
+        "2-29 10:00",
     ],
 )
 def test_bad_dates(text: str) -> None:

@@ -21,8 +21,16 @@ D = timedelta(days=1)
 
 def registration(channel: Channel = Channel.STORE, **kw: object) -> Registration:
     base = Registration(
-        id=7, customer_id=1, phone="+8613800138000", customer_name="张三", address="北京市朝阳区建国路88号",
-        holder_id=1, holder_name="王芳", team_id=1, channel=channel, filed_at=FILED,
+        id=7,
+        customer_id=1,
+        phone="+8613800138000",
+        customer_name="张三",
+        address="北京市朝阳区建国路88号",
+        holder_id=1,
+        holder_name="王芳",
+        team_id=1,
+        channel=channel,
+        filed_at=FILED,
         expires_at=FILED + 15 * D if channel is Channel.FIELD else None,
     )
     return replace(base, **kw)  # type: ignore[arg-type]
@@ -75,7 +83,15 @@ def test_closed_and_challenging_registrations_are_not_reminded() -> None:
 
 @pytest.mark.parametrize(
     ("local", "quiet"),
-    [((20, 59), False), ((21, 0), True), ((23, 30), True), ((0, 0), True), ((7, 59), True), ((8, 0), False), ((12, 0), False)],
+    [
+        ((20, 59), False),
+        ((21, 0), True),
+        ((23, 30), True),
+        ((0, 0), True),
+        ((7, 59), True),
+        ((8, 0), False),
+        ((12, 0), False),
+    ],
 )
 def test_quiet_hours(local: tuple[int, int], quiet: bool) -> None:
     at = datetime(2026, 11, 27, *local, tzinfo=SHANGHAI)
@@ -83,7 +99,11 @@ def test_quiet_hours(local: tuple[int, int], quiet: bool) -> None:
 
 
 def test_next_working_time_is_eight_in_the_morning() -> None:
-    assert next_working_time(datetime(2026, 11, 27, 22, 15, tzinfo=SHANGHAI), RULES) == datetime(2026, 11, 28, 8, 0, tzinfo=SHANGHAI)
-    assert next_working_time(datetime(2026, 11, 28, 6, 0, tzinfo=SHANGHAI), RULES) == datetime(2026, 11, 28, 8, 0, tzinfo=SHANGHAI)
+    assert next_working_time(datetime(2026, 11, 27, 22, 15, tzinfo=SHANGHAI), RULES) == datetime(
+        2026, 11, 28, 8, 0, tzinfo=SHANGHAI
+    )
+    assert next_working_time(datetime(2026, 11, 28, 6, 0, tzinfo=SHANGHAI), RULES) == datetime(
+        2026, 11, 28, 8, 0, tzinfo=SHANGHAI
+    )
     noon = datetime(2026, 11, 28, 12, 0, tzinfo=SHANGHAI)
     assert next_working_time(noon, RULES) == noon

@@ -17,8 +17,8 @@ do on PostgreSQL, whose timestamps are typed.
 
 from alembic import op
 
-revision = '0006'
-down_revision = '0005'
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
