@@ -10,8 +10,8 @@ one transaction with bulk SQL (executemany on SQLite, COPY on PostgreSQL, then V
 PostgreSQL). Then, after one untimed warm-up, each run times with time.perf_counter:
 
 - read: `storage.digest_queries.team_report` (every query, the summary and the tracking rows);
-- render: `bot.digest_render.render_digest` (the group chat's messages, phones masked);
-- workbook: `bot.digest_render.tracking_workbook` (the .xlsx bytes).
+- render: `bot.digests.render.render_digest` (the group chat's messages, phones masked);
+- workbook: `bot.digests.render.tracking_workbook` (the .xlsx bytes).
 
 The target (the issue): read + render + workbook under 2 s for a team with 10,000 open registrations.
 Wall and CPU time are both printed: on a busy machine the CPU time (of this process; the
@@ -46,7 +46,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
 from bench.filing import random_address, random_name, seeded_phone
-from bot.digest_render import render_digest, tracking_workbook
+from bot.digests.render import render_digest, tracking_workbook
 from domain.customer_details import address_key, name_key
 from domain.filing import ADDRESS_PREFIX_CHARS
 from domain.rules import Rules

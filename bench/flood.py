@@ -32,7 +32,7 @@ import sqlalchemy as sa
 
 from bot.app import build_application
 from bot.config import Settings
-from bot.updates import InboxQueue
+from bot.runtime.updates import InboxQueue
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.tables import InboundUpdateRow

@@ -28,25 +28,23 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import (
-    arbitration_dialog,
-    decisions,
-    errors,
-    filing_dialog,
-    follow_up_dialog,
-    group_handlers,
-    history_handlers,
-    jobs,
-    roster_handlers,
-    workbook_handlers,
-)
-from bot.commands import GROUP_COMMANDS, command_of, is_group_button
-from bot.common import current_staff, in_thread, is_private, lang
+from bot.chat.commands import GROUP_COMMANDS, command_of, is_group_button
+from bot.chat.common import current_staff, in_thread, is_private, lang
 from bot.config import Settings
-from bot.inbound_guard import guard_for, is_invite_link
+from bot.decisions import arbitration as arbitration_dialog
+from bot.decisions import review_and_extension as decisions
+from bot.delivery import sweep as jobs
+from bot.digests import workbook as workbook_handlers
+from bot.filing import dialog as filing_dialog
+from bot.follow_up import dialog as follow_up_dialog
+from bot.history import handlers as history_handlers
+from bot.i18n.texts import LANGUAGES, language_of, raw, t
+from bot.roster import groups as group_handlers
+from bot.roster import handlers as roster_handlers
+from bot.runtime import errors
+from bot.runtime.inbound_guard import guard_for, is_invite_link
+from bot.runtime.updates import InboxQueue, LedgeredApplication, PollingBot, guard_of
 from bot.services import Services, services, utc_now
-from bot.texts import LANGUAGES, language_of, raw, t
-from bot.updates import InboxQueue, LedgeredApplication, PollingBot, guard_of
 from storage.persistence import DatabasePersistence
 from storage.update_ledger import UpdateLedger
 
@@ -55,7 +53,7 @@ log = logging.getLogger("leadbot")
 # What the bot asks Telegram for (polling and webhook alike); the roster gate ignores the rest.
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 
-# Everyone's default menu; /start narrows it to each person's roles (bot.menus).
+# Everyone's default menu; /start narrows it to each person's roles (bot.chat.menus).
 _MENU = ("new", "follow", "mine", "quota", "extend", "cancel", "help", "start")
 
 
@@ -165,7 +163,7 @@ async def _roster_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     if user.id in svc.admin_ids:
         return
-    # Most strangers are turned away before the queue (bot.inbound_guard); this one came through
+    # Most strangers are turned away before the queue (bot.runtime.inbound_guard); this one came through
     # on a roster read before they were deactivated. From now on the guard turns them away too.
     guard = guard_of(context.application)
     if guard is not None:

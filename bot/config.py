@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     processed_update_hours: int = Field(default=48, ge=1)
     standby_check_seconds: float = Field(default=2.0, gt=0, le=60)
     db_connect_attempts: int = Field(default=5, ge=1, le=100)
-    # Inbound limits (bot.inbound_guard): one sender cannot starve the others.
+    # Inbound limits (bot.runtime.inbound_guard): one sender cannot starve the others.
     stranger_refusal_minutes: int = Field(default=5, ge=1, le=24 * 60)
     user_rate_limit: int = Field(default=20, ge=1)
     user_rate_window_seconds: int = Field(default=10, ge=1, le=3600)

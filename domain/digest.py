@@ -5,7 +5,7 @@ Pure: no I/O and no clock. The day is the local calendar day (`rules.zone`) cont
 runs (20:30); the CLI passes the end of a past day to see that day as it ended.
 
     facts = storage.digest_queries.digest_facts(session, team_row, now, rules)
-    digest = summarize(facts, now, rules)            # TeamDigest, rendered by bot.digest_render
+    digest = summarize(facts, now, rules)            # TeamDigest, rendered by bot.digests.render
     rows = tracking_rows(facts.open_registrations, now, rules)  # the workbook's rows
 
 `storage.digest_queries.team_report(session, team_id, now, rules)` does all three in one call.

@@ -20,7 +20,7 @@ SQLITE_BUSY_TIMEOUT_S = 60
 # when something accepts the connection and says nothing — and start-up or `leadbot db upgrade`
 # hangs instead of failing (a connect_timeout in the URL, or PGCONNECT_TIMEOUT, wins). Keepalives
 # notice a server that vanished in ~15 s instead of two hours: the active server's lock check
-# (bot.leadership) depends on it.
+# (bot.runtime.leadership) depends on it.
 PG_CONNECT_TIMEOUT_S = 10
 _PG_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 3}
 

@@ -5,7 +5,7 @@ writes. The one call the scheduled job and the CLI make:
 
     with SqlUnitOfWork(engine) as uow:
         report = team_report(uow.session, team_id, now, rules)   # None: no such team
-    render_digest(report.digest, report.language, rules.zone)     # bot.digest_render
+    render_digest(report.digest, report.language, rules.zone)     # bot.digests.render
     tracking_workbook(report.rows, report.language, rules.zone, report.team.name, report.digest.day)
 
 How each query can find its rows without scanning a chain-wide table (SQLite's plans do exactly

@@ -1,6 +1,6 @@
 """PTB persistence in the bot's own database: each person's dialog drafts (user_data) and every
 conversation's step, written after each update that changed them — in one transaction with the
-update's "done" mark (bot.updates) — so a restart, or the standby server taking over, continues a
+update's "done" mark (bot.runtime.updates) — so a restart, or the standby server taking over, continues a
 half-filed registration where it stopped (DESIGN: conversations survive restarts).
 
 Values are JSON: drafts hold only strings, numbers and ISO times, and a draft that is not JSON

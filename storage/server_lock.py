@@ -1,4 +1,4 @@
-"""The lock that makes one `leadbot run` process the active one (bot.leadership, README: hot
+"""The lock that makes one `leadbot run` process the active one (bot.runtime.leadership, README: hot
 standby). On PostgreSQL a session advisory lock, which the server releases the moment the holder's
 connection dies — a killed process included. On SQLite, whose processes share one machine, an
 flock on a file beside the database, which the kernel releases likewise."""

@@ -29,7 +29,7 @@ def test_bot_api_urls_come_from_settings(engine) -> None:
 async def test_a_failure_gets_an_apology_and_logs_no_customer_data(
     engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from bot import filing_dialog
+    from bot.filing import dialog as filing_dialog
 
     make_roster(engine)
 

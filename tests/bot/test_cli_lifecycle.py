@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from bot import cli as cli_module
+import bot.cli as cli_module
 from bot.cli import app
 from domain.filing import Accepted, FilingRequest, file_registration
 from domain.rules import Rules

@@ -24,11 +24,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot import errors
 from bot.app import build_application
-from bot.commands import GROUP_COMMANDS
+from bot.chat.commands import GROUP_COMMANDS
 from bot.config import Settings
-from bot.logs import configure_logging
+from bot.runtime import errors
+from bot.runtime.logs import configure_logging
 from tests.bot.conftest import ADMIN_ID, Chat
 from tests.bot.test_filing_dialog import ADDRESS, data_of, fill
 from tests.conftest import T0, make_roster
@@ -355,7 +355,7 @@ async def test_a_failure_mid_dialog_leaks_nothing_even_when_the_exception_names_
     capsys: pytest.CaptureFixture[str],
     json_logs: None,
 ) -> None:
-    from bot import filing_dialog
+    from bot.filing import dialog as filing_dialog
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("could not file +86 138 0013 8000")

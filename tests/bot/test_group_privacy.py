@@ -10,7 +10,7 @@ import itertools
 import openpyxl
 import sqlalchemy as sa
 
-from bot.commands import GROUP_COMMANDS, command_of
+from bot.chat.commands import GROUP_COMMANDS, command_of
 from domain.filing import Accepted, FilingRequest, file_registration
 from domain.model import Role
 from domain.roster import enrol
@@ -175,7 +175,7 @@ async def bound_group_with_summary(chat: Chat) -> None:
 
 
 async def test_team_manager_gets_the_full_workbook_in_private_from_the_group_button(chat: Chat) -> None:
-    from bot.jobs import post_summaries
+    from bot.delivery.sweep import post_summaries
 
     file_one(chat)
     await bound_group_with_summary(chat)

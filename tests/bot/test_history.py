@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from telegram.ext import ConversationHandler
 
-from bot import history_handlers
+from bot.history import handlers as history_handlers
 from domain.filing import Accepted, FilingRequest, Rejected, file_registration
 from domain.model import FollowUpKind, Role
 from domain.registrations import Arbitration, Done, arbitrate, record_follow_up

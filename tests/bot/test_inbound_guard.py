@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.updates import guard_of
+from bot.runtime.updates import guard_of
 from domain.model import Role
 from domain.roster import create_invite, deactivate, enrol
 from storage.tables import InboundUpdateRow

@@ -24,7 +24,7 @@ async def _poll_until(chat: Chat, done: Any, timeout: float = 5) -> None:
 async def test_an_update_that_cannot_be_read_is_skipped_once_and_the_batch_goes_on(
     chat: Chat, caplog
 ) -> None:
-    caplog.set_level(logging.INFO)  # what `leadbot run` logs (bot.logs)
+    caplog.set_level(logging.INFO)  # what `leadbot run` logs (bot.runtime.logs)
     guide, guide2 = chat.user(101), chat.user(102)
     good1 = chat.harness.factory.message(guide, "/mine")
     bad = {

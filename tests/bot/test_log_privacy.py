@@ -23,7 +23,7 @@ from telegram.ext import CommandHandler, ContextTypes
 from typer.testing import CliRunner
 
 from bot.cli import app as cli_app
-from bot.logs import configure_logging
+from bot.runtime.logs import configure_logging
 from domain.customer_details import Invalid, normalize_phone
 from domain.rules import Rules
 from storage.migrate import upgrade

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.outgoing import CAPTION_LIMIT, MESSAGE_LIMIT
+from bot.runtime.outgoing import CAPTION_LIMIT, MESSAGE_LIMIT
 from domain.filing import Accepted, FilingRequest, file_registration
 from domain.rules import Rules
 from tests.bot.conftest import Chat

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from bot.jobs import sweep
+from bot.delivery.sweep import sweep
 from domain.reminders import plan_reminders
 from storage.tables import DeliveryRow
 from tests.bot.conftest import Chat

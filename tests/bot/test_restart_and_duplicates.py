@@ -193,9 +193,9 @@ async def test_an_update_arriving_while_the_database_is_down_waits_to_be_recorde
 ) -> None:
     from sqlalchemy.exc import OperationalError
 
-    import bot.updates
+    import bot.runtime.updates
 
-    monkeypatch.setattr(bot.updates, "RECORD_RETRY_FIRST_S", 0.01)
+    monkeypatch.setattr(bot.runtime.updates, "RECORD_RETRY_FIRST_S", 0.01)
     queue = chat.harness.app.update_queue
     real_record, failures = queue.ledger.record, [2]
 

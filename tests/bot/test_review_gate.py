@@ -41,7 +41,7 @@ async def test_mine_and_history_mark_a_deposit_awaiting_review_as_provisional(h:
     english = "\n".join(await look_up(h, DEPT_HEAD, language="en"))
     assert "now: <b>pending review</b> (deposit paid, credit provisional)" in english
 
-    from bot.digest_render import render_digest
+    from bot.digests.render import render_digest
     from storage.digest_queries import team_report
 
     with h.roster.engine.connect() as conn:

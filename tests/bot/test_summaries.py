@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import sqlalchemy as sa
 
-from bot.jobs import post_summaries
+from bot.delivery.sweep import post_summaries
 from domain.filing import FilingRequest, file_registration
 from domain.model import FollowUpKind, Role
 from domain.registrations import record_follow_up
@@ -117,7 +117,7 @@ async def test_a_failed_summary_is_retried_the_same_day(chat: Chat) -> None:
 
 
 async def test_a_person_who_blocked_the_bot_shows_in_their_teams_summary(chat: Chat) -> None:
-    from bot.jobs import sweep
+    from bot.delivery.sweep import sweep
 
     await setup(chat)
     chat.fake.fail_next("sendMessage", error_code=403, description="Forbidden: bot was blocked by the user")

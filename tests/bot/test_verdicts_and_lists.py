@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from bot.texts import TEXTS
+from bot.i18n.texts import TEXTS
 from domain.filing import FilingRequest, file_registration
 from domain.rules import Rules
 from storage.tables import FilingAttemptRow, RegistrationRow, StaffRow

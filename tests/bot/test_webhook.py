@@ -15,7 +15,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from bot.webhook import SECRET_HEADER, WebhookServer, webhook_path
+from bot.runtime.webhook import SECRET_HEADER, WebhookServer, webhook_path
 from storage.db import answers
 from storage.tables import InboundUpdateRow
 from tests.bot.conftest import Chat
@@ -204,7 +204,7 @@ def _head(length: int, secret: str | None) -> str:
 @pytest.fixture
 def buffered(monkeypatch) -> list[int]:
     """How many body bytes the webhook handler holds after each piece it is given."""
-    from bot import webhook
+    from bot.runtime import webhook
 
     sizes: list[int] = []
     original = webhook._UpdateHandler.data_received
@@ -241,7 +241,7 @@ async def test_a_wrong_secret_is_refused_before_the_body_is_read(port, buffered)
 
 
 async def test_a_body_over_one_mebibyte_is_refused_with_413(port, buffered) -> None:
-    from bot.webhook import MAX_BODY_BYTES
+    from bot.runtime.webhook import MAX_BODY_BYTES
 
     answer = await _raw_request(port, _head(MAX_BODY_BYTES + 1, SECRET), b"{")
     assert answer.startswith(b"HTTP/1.1 413")
@@ -249,7 +249,7 @@ async def test_a_body_over_one_mebibyte_is_refused_with_413(port, buffered) -> N
 
 
 async def test_a_streamed_body_is_cut_at_the_cap_and_answered_413(port, buffered, chat: Chat) -> None:
-    from bot.webhook import MAX_BODY_BYTES
+    from bot.runtime.webhook import MAX_BODY_BYTES
 
     # No Content-Length: a chunked body of 3 MiB in all, sent until the server stops reading.
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -270,7 +270,7 @@ async def test_a_streamed_body_is_cut_at_the_cap_and_answered_413(port, buffered
 
 
 async def test_a_body_at_the_cap_is_still_read(port) -> None:
-    from bot.webhook import MAX_BODY_BYTES
+    from bot.runtime.webhook import MAX_BODY_BYTES
 
     body = b'{"update_id": 123}'.ljust(MAX_BODY_BYTES)
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:

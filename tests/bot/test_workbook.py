@@ -10,7 +10,7 @@ from zipfile import ZipFile
 import pytest
 from openpyxl import load_workbook
 
-from bot.digest_render import DATE_FORMAT, tracking_workbook
+from bot.digests.render import DATE_FORMAT, tracking_workbook
 from domain.digest import TrackingRow
 from domain.lifecycle import Deadline, DeadlineKind
 from domain.model import ExpectedPurchase, State
@@ -253,7 +253,7 @@ def test_a_cell_from_elsewhere_that_would_be_a_formula_is_text_too() -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
-    from bot.xlsx import append_row
+    from bot.digests.xlsx import append_row
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("s")

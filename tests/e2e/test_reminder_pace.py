@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from bot.jobs import sweep
+from bot.delivery.sweep import sweep
 from storage.tables import DeliveryRow
 from tests.bot.conftest import Chat
 from tests.conftest import T0

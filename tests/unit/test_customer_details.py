@@ -205,7 +205,7 @@ def test_team_and_staff_names_are_capped() -> None:
 
 
 def test_every_problem_has_a_hint_naming_its_limit_in_both_languages() -> None:
-    from bot.render import problem_hint
+    from bot.chat.render import problem_hint
 
     rules = Rules(max_note_chars=321, max_reason_chars=322, max_team_name_chars=33, max_staff_name_chars=34)
     limits = {

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from bot.digest_render import MESSAGE_LIMIT, render_digest
+from bot.digests.render import MESSAGE_LIMIT, render_digest
 from domain.digest import (
     DayEvent,
     DigestFacts,
@@ -359,8 +359,8 @@ def test_long_lists_stop_and_point_to_the_workbook() -> None:
 def test_every_digest_text_is_complete_in_both_languages() -> None:
     from string import Formatter
 
-    from bot.texts import TEXTS
-    from bot.texts_digest import DIGEST_TEXTS
+    from bot.digests.texts import DIGEST_TEXTS
+    from bot.i18n.texts import TEXTS
 
     for key, texts in DIGEST_TEXTS.items():
         assert key.startswith("digest_") and set(texts) == {"zh", "en"} and TEXTS[key] is texts

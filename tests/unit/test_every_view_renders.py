@@ -13,8 +13,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import history_handlers, notify, render, texts, texts_digest, texts_history
-from bot.digest_render import tracking_workbook
+from bot.chat import render
+from bot.delivery import notices as notify
+from bot.digests import texts as texts_digest
+from bot.digests.render import tracking_workbook
+from bot.history import handlers as history_handlers
+from bot.history import texts as texts_history
+from bot.i18n import texts
 from domain.customer_details import Invalid, Problem
 from domain.digest import TrackingRow
 from domain.filing import Accepted, CustomerDetails, Reason, Rejected

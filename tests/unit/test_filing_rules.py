@@ -206,7 +206,7 @@ def test_the_refile_cooldown_offers_an_extension_only_while_one_is_possible() ->
     assert (
         isinstance(verdict, Rejected) and verdict.reason is Reason.REFILE_COOLDOWN and not verdict.may_extend
     )
-    from bot.render import verdict as render_verdict
+    from bot.chat.render import verdict as render_verdict
 
     assert "/extend" not in render_verdict("zh", verdict, RULES)
     assert "/extend" in render_verdict("zh", replace(verdict, may_extend=True), RULES)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.logs import RedactingFilter, configure_logging, redact
+from bot.runtime.logs import RedactingFilter, configure_logging, redact
 
 PHONES = ["13812345678", "+86 138 1234 5678", "86-138-1234-5678"]
 IDS = ["123456789", "5123456789", "-1001234567890"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from bot.outgoing import CAPTION_LIMIT, MESSAGE_LIMIT, fit_text
+from bot.runtime.outgoing import CAPTION_LIMIT, MESSAGE_LIMIT, fit_text
 
 
 def units(text: str) -> int:

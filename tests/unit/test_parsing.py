@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.parsing import parse_clock_time, parse_local_datetime, today_at, within_reach, yesterday_at
+from bot.chat.parsing import parse_clock_time, parse_local_datetime, today_at, within_reach, yesterday_at
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # 10:00 on 27 Nov in Shanghai

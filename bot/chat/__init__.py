@@ -1,0 +1,1 @@
+"""What every conversation shares: the commands table, menus, dialogs, typed input and rendering."""

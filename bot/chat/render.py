@@ -1,0 +1,151 @@
+"""Turning use-case results into messages (HTML, escaped through bot.i18n.texts)."""
+
+from __future__ import annotations
+
+import html
+from zoneinfo import ZoneInfo
+
+from bot.i18n.texts import raw, t, when
+from domain.customer_details import Invalid, display_phone, mask_name
+from domain.filing import Accepted, FilingOutcome, Reason, Rejected
+from domain.lifecycle import Deadline, DeadlineKind
+from domain.registrations import Refused
+from domain.roster import Held
+from domain.rules import Rules
+
+_LIMITS = {
+    "name_too_long": "max_name_chars",
+    "address_too_long": "max_address_chars",
+    "needs_too_long": "max_needs_chars",
+    "note_too_long": "max_note_chars",
+    "reason_too_long": "max_reason_chars",
+    "team_name_too_long": "max_team_name_chars",
+    "staff_name_too_long": "max_staff_name_chars",
+}
+
+
+def problem_hint(lang: str, problem: Invalid, rules: Rules) -> str:
+    key = problem.problem.value
+    limit = getattr(rules, _LIMITS[key]) if key in _LIMITS else 0
+    return t(lang, key, digits=problem.digits, min=rules.min_address_chars, max=limit)
+
+
+def next_step(lang: str, deadline: Deadline | None, zone: ZoneInfo, *, first: bool = True) -> str:
+    """What the holder owes next; `first` right after filing, when no follow-up exists yet."""
+    if deadline is None:
+        return ""
+    key = {
+        DeadlineKind.FOLLOW_UP: "next_follow_up" if first else "next_follow_up_again",
+        DeadlineKind.LAPSE: "next_lapse",
+        DeadlineKind.EXPIRY: "next_expiry",
+    }[deadline.kind]
+    return t(lang, key, at=when(lang, deadline.at, zone))
+
+
+def verdict(lang: str, outcome: FilingOutcome, rules: Rules, *, holder_of_similar: str | None = None) -> str:
+    zone = rules.zone
+    if isinstance(outcome, Accepted):
+        assert outcome.details is not None
+        lines = [
+            t(lang, "accepted", name=outcome.details.name, phone=display_phone(outcome.details.phone)),
+            next_step(lang, outcome.deadline, zone),
+        ]
+        if outcome.pending_review:
+            lines.append(t(lang, "accepted_pending_review"))
+        if outcome.challenge_of is not None:
+            lines.append(
+                t(
+                    lang,
+                    "accepted_challenge",
+                    holder=outcome.challenge_of.holder_name,
+                    days=rules.lapse_after_days,
+                )
+            )
+        if outcome.needs_review and outcome.similar:
+            similar = outcome.similar[0]
+            lines.append(
+                t(
+                    lang,
+                    "needs_review_filer",
+                    holder=holder_of_similar or "?",
+                    other=mask_name(similar.customer_name),
+                )
+            )
+        return "\n".join(line for line in lines if line)
+    return rejection(lang, outcome, rules)
+
+
+def rejection(lang: str, outcome: Rejected, rules: Rules) -> str:
+    zone = rules.zone
+    match outcome.reason:
+        case Reason.DUPLICATE:
+            assert outcome.held_since is not None
+            return t(
+                lang,
+                "rejected_duplicate",
+                holder=outcome.holder_name,
+                since=when(lang, outcome.held_since, zone),
+            )
+        case Reason.ALREADY_YOURS:
+            assert outcome.held_since is not None
+            return t(
+                lang,
+                "rejected_already_yours",
+                since=when(lang, outcome.held_since, zone),
+                next=next_step(lang, outcome.deadline, zone),
+            )
+        case Reason.QUOTA:
+            return t(lang, "rejected_quota", used=outcome.quota_used, limit=outcome.quota_limit)
+        case Reason.LATE:
+            assert outcome.obtained_at is not None
+            return t(
+                lang,
+                "rejected_late",
+                obtained=when(lang, outcome.obtained_at, zone),
+                hours=rules.filing_window_hours,
+            )
+        case Reason.REFILE_COOLDOWN:
+            assert outcome.expired_at is not None
+            text = t(
+                lang,
+                "rejected_refile_cooldown",
+                expired=when(lang, outcome.expired_at, zone),
+                days=rules.refile_cooldown_days,
+            )
+            return text + t(lang, "refile_cooldown_extend") if outcome.may_extend else text
+        case Reason.ALREADY_SOLD:
+            return t(lang, "rejected_already_sold")
+        case Reason.INCOMPLETE:
+            hints = ["• " + problem_hint(lang, p, rules) for p in outcome.problems]
+            return "\n".join([t(lang, "rejected_incomplete"), *hints])
+        case Reason.NOT_STAFF:
+            return t(lang, "rejected_not_staff")
+
+
+def held_line(lang: str, number: int, held: Held, zone: ZoneInfo) -> str:
+    r, standing = held.registration, held.standing
+    state = t(lang, f"state_{standing.state.value}")
+    parts = [f"{number}. <b>{_e(r.customer_name)}</b> {_e(display_phone(r.phone))} — {state}"]
+    if standing.provisional is not None:
+        parts.append(t(lang, "provisional_credit", state=raw(lang, f"state_{standing.provisional.value}")))
+    if standing.deadline is not None:
+        parts.append(
+            t(lang, f"deadline_{standing.deadline.kind.value}", at=when(lang, standing.deadline.at, zone))
+        )
+    line = "，".join(parts) if lang == "zh" else ", ".join(parts)
+    return line + (t(lang, "review_flag") if r.needs_review else "")
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def refusal(lang: str, refused: Refused) -> str:
+    state = t(lang, f"state_{refused.state.value}") if refused.state else ""
+    return t(lang, f"refused_{refused.refusal.value}", state=state)
+
+
+def refusal_alert(lang: str, refused: Refused) -> str:
+    """The same, as a button's pop-up (plain text, no markup)."""
+    state = raw(lang, f"state_{refused.state.value}") if refused.state else ""
+    return raw(lang, f"refused_{refused.refusal.value}", state=state)

@@ -1,0 +1,1 @@
+"""Decisions with buttons: reviews, extension requests, arbitration."""

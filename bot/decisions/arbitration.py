@@ -1,0 +1,242 @@
+"""/arbitrate (department head): phone → registration → transfer or credit → colleague → reason →
+confirm. The use case checks entitlement again and logs every refusal."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import (
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.chat import render
+from bot.chat.common import current_staff, in_thread, lang
+from bot.chat.dialogs import ButtonDialog
+from bot.delivery.notices import send_notices
+from bot.i18n.texts import raw, t
+from bot.services import services
+from domain.customer_details import Invalid, normalize_phone
+from domain.free_text import check_reason
+from domain.lifecycle import standing_at
+from domain.model import Registration, Role, Staff
+from domain.registrations import Arbitration, Done, arbitrate
+
+PREFIX = "arb"
+DRAFT = "arbitration_draft"
+PAGE = 8
+
+
+class Step(IntEnum):
+    PHONE = 1
+    PICK = 2
+    ACTION = 3
+    TARGET = 4
+    REASON = 5
+    CONFIRM = 6
+
+
+DIALOG = ButtonDialog(PREFIX, DRAFT, "follow_cancelled")
+_draft, _button = DIALOG.draft, DIALOG.button
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    language, message = lang(update, context), update.effective_message
+    assert message is not None
+    staff = await current_staff(update, context)
+    if staff is None or not staff.has(Role.DEPT_HEAD):
+        await message.reply_text(t(language, "refused_not_entitled"))
+        return ConversationHandler.END
+    DIALOG.new_draft(context)
+    await message.reply_text(t(language, "arb_ask_phone"))
+    return Step.PHONE
+
+
+async def got_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    language, svc, message = lang(update, context), services(context), update.effective_message
+    assert message is not None
+    phone = normalize_phone(message.text or "", svc.rules)
+    if isinstance(phone, Invalid):
+        await message.reply_text(render.problem_hint(language, phone, svc.rules))
+        return Step.PHONE
+
+    def load() -> list[Registration]:
+        with svc.uow() as uow:
+            return uow.registrations_of_customer(phone)
+
+    registrations = await in_thread(load)
+    if not registrations:
+        await message.reply_text(t(language, "arb_none"))
+        return Step.PHONE
+    now = svc.clock()
+    rows = []
+    for r in reversed(registrations[-PAGE:]):
+        state = raw(language, f"state_{standing_at(r, now, svc.rules).state.value}")
+        rows.append([_button(context, f"{r.customer_name} · {r.holder_name} · {state}", "pick", str(r.id))])
+    await message.reply_text(t(language, "arb_pick"), reply_markup=InlineKeyboardMarkup(rows))
+    return Step.PICK
+
+
+async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
+    language, svc = lang(update, context), services(context)
+
+    def load() -> Registration | None:
+        with svc.uow() as uow:
+            return uow.registration(int(args[0]))
+
+    registration = await in_thread(load)
+    assert update.callback_query is not None
+    if registration is None:
+        await update.callback_query.edit_message_text(t(language, "refused_not_found"))
+        return ConversationHandler.END
+    _draft(context).update(
+        registration_id=registration.id, name=registration.customer_name, holder=registration.holder_name
+    )
+    rows = []
+    if registration.holds_claim and registration.closure is None:
+        rows.append([_button(context, raw(language, "arb_transfer"), "action", Arbitration.TRANSFER.value)])
+    if registration.credited_to_id is not None:
+        rows.append([_button(context, raw(language, "arb_credit"), "action", Arbitration.CREDIT.value)])
+    if not rows:
+        await update.callback_query.edit_message_text(t(language, "arb_nothing"))
+        return ConversationHandler.END
+    state = raw(language, f"state_{standing_at(registration, svc.clock(), svc.rules).state.value}")
+    text = t(
+        language,
+        "arb_ask_action",
+        name=registration.customer_name,
+        holder=registration.holder_name,
+        state=state,
+    )
+    await update.callback_query.edit_message_text(text, reply_markup=InlineKeyboardMarkup(rows))
+    return Step.ACTION
+
+
+async def _action(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
+    _draft(context)["decision"] = Arbitration(args[0]).value
+    return await _targets(update, context, ["0"])
+
+
+async def _targets(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
+    language, svc = lang(update, context), services(context)
+
+    def load() -> list[Staff]:
+        with svc.uow() as uow:
+            return [s for s in uow.all_staff() if s.may_file]
+
+    people = await in_thread(load)
+    page = int(args[0]) if args and args[0].isdigit() else 0
+    rows = [
+        [_button(context, s.name, "to", str(s.telegram_id))] for s in people[page * PAGE : (page + 1) * PAGE]
+    ]
+    nav = []
+    if page > 0:
+        nav.append(_button(context, raw(language, "page_prev"), "people", str(page - 1)))
+    if (page + 1) * PAGE < len(people):
+        nav.append(_button(context, raw(language, "page_next"), "people", str(page + 1)))
+    if nav:
+        rows.append(nav)
+    assert update.callback_query is not None
+    await update.callback_query.edit_message_text(
+        t(language, "arb_ask_target"), reply_markup=InlineKeyboardMarkup(rows)
+    )
+    return Step.TARGET
+
+
+async def _to(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
+    svc = services(context)
+
+    def load() -> Staff | None:
+        with svc.uow() as uow:
+            return uow.staff_by_telegram_id(int(args[0]))
+
+    target = await in_thread(load)
+    _draft(context).update(to_telegram_id=int(args[0]), to_name=target.name if target else args[0])
+    assert update.callback_query is not None
+    await update.callback_query.edit_message_text(t(lang(update, context), "arb_ask_reason"))
+    return Step.REASON
+
+
+async def got_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    language, svc, message = lang(update, context), services(context), update.effective_message
+    assert message is not None
+    reason = check_reason(message.text, svc.rules)
+    if isinstance(reason, Invalid):
+        await message.reply_text(render.problem_hint(language, reason, svc.rules))
+        return Step.REASON
+    draft = _draft(context)
+    draft["reason"] = reason
+    what = raw(language, f"arb_{draft['decision']}")
+    text = t(
+        language,
+        "arb_confirm",
+        what=what,
+        name=draft["name"],
+        from_=draft["holder"],
+        to=draft["to_name"],
+        reason=reason,
+    )
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                _button(context, raw(language, "confirm"), "confirm"),
+                _button(context, raw(language, "cancel"), "cancel"),
+            ]
+        ]
+    )
+    await message.reply_text(text, reply_markup=keyboard)
+    return Step.CONFIRM
+
+
+async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
+    language, svc, user = lang(update, context), services(context), update.effective_user
+    draft = context.user_data.pop(DRAFT)  # type: ignore[union-attr]
+    assert user is not None and update.callback_query is not None
+    outcome = await in_thread(
+        lambda: arbitrate(
+            svc.writer,
+            actor_telegram_id=user.id,
+            registration_id=draft["registration_id"],
+            decision=Arbitration(draft["decision"]),
+            to_telegram_id=draft["to_telegram_id"],
+            reason=draft["reason"],
+            now=svc.clock(),
+            rules=svc.rules,
+        )
+    )
+    if not isinstance(outcome, Done):
+        await update.callback_query.edit_message_text(render.refusal(language, outcome))
+        return ConversationHandler.END
+    what = raw(language, f"arb_{draft['decision']}")
+    await update.callback_query.edit_message_text(
+        t(language, "arb_done", what=what, name=draft["name"], to=draft["to_name"])
+    )
+    await send_notices(context, outcome.notices, svc, reason=draft["reason"])
+    return ConversationHandler.END
+
+
+DIALOG.actions.update(
+    pick=_pick, action=_action, people=_targets, to=_to, confirm=_confirm, cancel=DIALOG.cancel_button
+)
+_buttons = DIALOG.on
+
+
+def conversation() -> ConversationHandler[Any]:
+    text = filters.TEXT & ~filters.COMMAND
+    return DIALOG.conversation(
+        name="arbitrate",
+        entry_points=[CommandHandler("arbitrate", start)],
+        states={
+            Step.PHONE: [MessageHandler(text, got_phone)],
+            Step.PICK: [_buttons("pick")],
+            Step.ACTION: [_buttons("action")],
+            Step.TARGET: [_buttons("to", "people")],
+            Step.REASON: [MessageHandler(text, got_reason)],
+            Step.CONFIRM: [_buttons("confirm", "cancel")],
+        },
+    )

@@ -1,0 +1,399 @@
+"""Decisions with buttons: extension requests (/extend → department head) and manager reviews
+(pending filings, possible duplicates). Each press calls one use case; refusals are explained."""
+
+from __future__ import annotations
+
+import secrets
+import warnings
+from enum import IntEnum
+from typing import Any
+
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.chat import render
+from bot.chat.commands import ID
+from bot.chat.common import current_staff, in_thread, lang
+from bot.delivery.notices import deliver, send_notices
+from bot.i18n.texts import raw, t, when
+from bot.services import Services, services
+from domain.customer_details import Invalid, display_phone
+from domain.free_text import check_reason
+from domain.model import Channel, Notice, Registration, Staff
+from domain.registrations import Done, check_review, decide_extension, decide_review, request_extension
+from domain.roster import my_registrations
+
+EXTEND = "ex"
+DECIDE_EXTENSION = "exd"
+REVIEW = "rv"
+
+
+class Step(IntEnum):
+    PICK = 1
+    REASON = 2
+    REJECT_REASON = 3
+
+
+# --- /extend -----------------------------------------------------------------------------------------
+
+
+async def extend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    language, svc = lang(update, context), services(context)
+    message = update.effective_message
+    assert message is not None
+    staff = await current_staff(update, context)
+    assert staff is not None  # the roster gate lets only staff through
+
+    def load() -> list[Registration]:
+        with svc.uow() as uow:
+            held = my_registrations(uow, staff, svc.clock(), svc.rules)
+        return [
+            h.registration
+            for h in held
+            if h.registration.channel is Channel.FIELD and h.registration.expires_at
+        ]
+
+    field = await in_thread(load)
+    if not field:
+        await message.reply_text(t(language, "extend_none"))
+        return ConversationHandler.END
+    nonce = secrets.token_hex(3)
+    context.user_data["extend"] = {"nonce": nonce}  # type: ignore[index]
+    rows = [
+        [InlineKeyboardButton(f"{r.customer_name} ·{r.phone[-4:]}", callback_data=f"{EXTEND}:{nonce}:{r.id}")]
+        for r in field[:30]
+    ]
+    await message.reply_text(t(language, "extend_pick"), reply_markup=InlineKeyboardMarkup(rows))
+    return Step.PICK
+
+
+async def extend_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    """`ex:go:<id>` on an expiry reminder: straight to the reason for that registration."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    context.user_data["extend"] = {"nonce": "button"}  # type: ignore[index]
+    return await _ask_reason(update, context, query.data.split(":")[2])
+
+
+async def extend_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    language = lang(update, context)
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    _, nonce, registration_id = query.data.split(":")
+    draft = context.user_data.get("extend")  # type: ignore[union-attr]
+    if draft is None or draft["nonce"] != nonce:
+        await query.answer(raw(language, "stale_button"), show_alert=True)
+        return None
+    return await _ask_reason(update, context, registration_id)
+
+
+async def _ask_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, registration_id: str) -> int | None:
+    language, svc = lang(update, context), services(context)
+    query = update.callback_query
+    assert query is not None
+    draft = context.user_data["extend"]  # type: ignore[index]
+    await query.answer()
+
+    def load() -> Registration | None:
+        with svc.uow() as uow:
+            return uow.registration(int(registration_id))
+
+    registration = await in_thread(load)
+    user = update.effective_user
+    staff = await current_staff(update, context)
+    if (
+        registration is None
+        or registration.expires_at is None
+        or staff is None
+        or registration.holder_id != staff.id
+    ):
+        assert user is not None
+        await query.message.reply_text(t(language, "refused_not_holder"))  # type: ignore[union-attr]
+        return ConversationHandler.END
+    draft["registration_id"] = registration.id
+    text = t(
+        language,
+        "extend_ask_reason",
+        name=registration.customer_name,
+        expiry=when(language, registration.expires_at, svc.rules.zone),
+    )
+    assert query.message is not None
+    await query.message.reply_text(text)  # type: ignore[union-attr]
+    return Step.REASON
+
+
+async def extend_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    language, svc = lang(update, context), services(context)
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    reason = check_reason(message.text, svc.rules)
+    if isinstance(reason, Invalid):
+        await message.reply_text(render.problem_hint(language, reason, svc.rules))
+        return Step.REASON
+    draft = context.user_data.pop("extend")  # type: ignore[union-attr]
+    outcome = await in_thread(
+        lambda: request_extension(
+            svc.writer,
+            actor_telegram_id=user.id,
+            registration_id=draft["registration_id"],
+            reason=reason,
+            now=svc.clock(),
+            rules=svc.rules,
+        )
+    )
+    if not isinstance(outcome, Done):
+        await message.reply_text(render.refusal(language, outcome))
+        return ConversationHandler.END
+    await message.reply_text(t(language, "extend_sent" if outcome.notices else "extend_no_head"))
+    for notice in outcome.notices:
+        await _ask_head(context, svc, notice.to, outcome, notice.other)
+    return ConversationHandler.END
+
+
+async def _ask_head(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, head: Staff, outcome: Done, staff: Staff | None
+) -> None:
+    language = head.language or svc.settings.default_language
+    r = outcome.registration
+    assert r.expires_at is not None and staff is not None
+    request_id = outcome.detail["request_id"]
+    text = t(
+        language,
+        "extend_request_to_head",
+        staff=staff.name,
+        name=r.customer_name,
+        phone=display_phone(r.phone),
+        expiry=when(language, r.expires_at, svc.rules.zone),
+        reason=outcome.detail["reason"],
+    )
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    raw(language, "approve"), callback_data=f"{DECIDE_EXTENSION}:ok:{request_id}"
+                ),
+                InlineKeyboardButton(
+                    raw(language, "decline"), callback_data=f"{DECIDE_EXTENSION}:no:{request_id}"
+                ),
+            ]
+        ]
+    )
+    await deliver(context.bot, head.telegram_id, text, what="extension request", reply_markup=keyboard)
+
+
+async def extension_decision(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    language, svc = lang(update, context), services(context)
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and query.data is not None and user is not None
+    _, verdict, request_id = query.data.split(":")
+    outcome = await in_thread(
+        lambda: decide_extension(
+            svc.writer,
+            actor_telegram_id=user.id,
+            request_id=int(request_id),
+            approve=verdict == "ok",
+            now=svc.clock(),
+            rules=svc.rules,
+        )
+    )
+    if not isinstance(outcome, Done):
+        await query.answer(render.refusal_alert(language, outcome), show_alert=True)
+        return
+    await query.answer()
+    actor = await current_staff(update, context)
+    decided = t(
+        language,
+        "decided_approved" if verdict == "ok" else "decided_declined",
+        by=actor.name if actor else "",
+    )
+    await query.edit_message_text(f"{query.message.text_html if query.message else ''}\n\n{decided}")  # type: ignore[union-attr]
+    await send_notices(context, outcome.notices, svc)
+
+
+# --- reviews --------------------------------------------------------------------------------------
+
+
+def review_keyboard(language: str, registration_id: int, *, possible_duplicate: bool) -> InlineKeyboardMarkup:
+    """Approve/Reject for a pending filing; Keep/Void for a possible duplicate."""
+    yes, no = ("keep", "void") if possible_duplicate else ("approve", "reject")
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(raw(language, yes), callback_data=f"{REVIEW}:ok:{registration_id}"),
+                InlineKeyboardButton(raw(language, no), callback_data=f"{REVIEW}:no:{registration_id}"),
+            ]
+        ]
+    )
+
+
+async def ask_review(context: ContextTypes.DEFAULT_TYPE, svc: Services, requests: list[Notice]) -> None:
+    """RULES §3 optional review: the team's managers get the filing with Approve / Reject."""
+    for request in requests:
+        manager, registration = request.to, request.registration
+        language = manager.language or svc.settings.default_language
+        text = t(
+            language,
+            "review_request",
+            staff=request.other.name if request.other else "",
+            name=registration.customer_name,
+            phone=display_phone(registration.phone),
+            address=registration.address,
+        )
+        keyboard = review_keyboard(language, registration.id, possible_duplicate=False)
+        await deliver(context.bot, manager.telegram_id, text, what="review request", reply_markup=keyboard)
+
+
+async def review_approve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _decide_review(update, context, int(_last(update)), approve=True, reason=None)
+
+
+async def review_reject(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Rejecting needs a reason: ask for it — once it is clear this person may reject it, and
+    that nobody decided it meanwhile — then decide."""
+    language, svc, user, query = (
+        lang(update, context),
+        services(context),
+        update.effective_user,
+        update.callback_query,
+    )
+    assert query is not None and user is not None
+    registration_id = int(_last(update))
+    refused = await in_thread(
+        lambda: check_review(
+            svc.writer,
+            actor_telegram_id=user.id,
+            registration_id=registration_id,
+            now=svc.clock(),
+            rules=svc.rules,
+        )
+    )
+    if refused is not None:
+        await query.answer(render.refusal_alert(language, refused), show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    context.user_data["reject"] = {  # type: ignore[index]
+        "registration_id": registration_id,
+        "message_id": query.message.message_id if query.message else None,
+        "text": query.message.text_html if query.message else "",  # type: ignore[union-attr]
+    }
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        t(lang(update, context), "review_ask_reason"), reply_markup=ForceReply(selective=True)
+    )
+    return Step.REJECT_REASON
+
+
+async def reject_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    message, svc = update.effective_message, services(context)
+    assert message is not None
+    reason = check_reason(message.text, svc.rules)
+    if isinstance(reason, Invalid):
+        await message.reply_text(render.problem_hint(lang(update, context), reason, svc.rules))
+        return Step.REJECT_REASON
+    pending = context.user_data.pop("reject")  # type: ignore[union-attr]
+    await _decide_review(
+        update, context, pending["registration_id"], approve=False, reason=reason, pressed=pending
+    )
+    return ConversationHandler.END
+
+
+async def _decide_review(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    registration_id: int,
+    *,
+    approve: bool,
+    reason: str | None,
+    pressed: dict[str, Any] | None = None,
+) -> None:
+    language, svc, user = lang(update, context), services(context), update.effective_user
+    assert user is not None
+    outcome = await in_thread(
+        lambda: decide_review(
+            svc.writer,
+            actor_telegram_id=user.id,
+            registration_id=registration_id,
+            approve=approve,
+            reason=reason,
+            now=svc.clock(),
+            rules=svc.rules,
+        )
+    )
+    query = update.callback_query
+    if not isinstance(outcome, Done):
+        text = render.refusal_alert(language, outcome)
+        if query:
+            await query.answer(text, show_alert=True)
+        else:
+            assert update.effective_message is not None
+            await update.effective_message.reply_text(render.refusal(language, outcome))
+        return
+    actor = await current_staff(update, context)
+    by = actor.name if actor else ""
+    decided = (
+        t(language, "decided_approved", by=by)
+        if approve
+        else t(language, "decided_rejected", by=by, reason=reason)
+    )
+    if query:
+        await query.answer()
+        await query.edit_message_text(f"{query.message.text_html if query.message else ''}\n\n{decided}")  # type: ignore[union-attr]
+    elif pressed and pressed.get("message_id") and update.effective_chat:
+        await context.bot.edit_message_text(
+            f"{pressed['text']}\n\n{decided}",
+            chat_id=update.effective_chat.id,
+            message_id=pressed["message_id"],
+        )
+    await send_notices(context, outcome.notices, svc, reason=reason)
+
+
+def _last(update: Update) -> str:
+    assert update.callback_query is not None and update.callback_query.data is not None
+    return update.callback_query.data.rsplit(":", 1)[1]
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    context.user_data.pop("extend", None)  # type: ignore[union-attr]
+    context.user_data.pop("reject", None)  # type: ignore[union-attr]
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(t(lang(update, context), "follow_cancelled"))
+    return ConversationHandler.END
+
+
+def handlers() -> list[Any]:
+    warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+    text = filters.TEXT & ~filters.COMMAND
+    return [
+        ConversationHandler(
+            entry_points=[
+                CommandHandler("extend", extend),
+                CallbackQueryHandler(extend_from_button, pattern=rf"^{EXTEND}:go:{ID}$"),
+            ],
+            states={
+                Step.PICK: [CallbackQueryHandler(extend_pick, pattern=rf"^{EXTEND}:[0-9a-f]{{6}}:{ID}$")],
+                Step.REASON: [MessageHandler(text, extend_reason)],
+            },
+            fallbacks=[CommandHandler("cancel", cancel)],
+            allow_reentry=True,
+            persistent=True,
+            name="extend",
+        ),
+        ConversationHandler(
+            entry_points=[CallbackQueryHandler(review_reject, pattern=rf"^{REVIEW}:no:{ID}$")],
+            states={Step.REJECT_REASON: [MessageHandler(text, reject_reason)]},
+            fallbacks=[CommandHandler("cancel", cancel)],
+            allow_reentry=True,
+            persistent=True,
+            name="review_reject",
+        ),
+        CallbackQueryHandler(review_approve, pattern=rf"^{REVIEW}:ok:{ID}$"),
+        CallbackQueryHandler(extension_decision, pattern=rf"^{DECIDE_EXTENSION}:(ok|no):{ID}$"),
+    ]

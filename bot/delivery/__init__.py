@@ -1,0 +1,1 @@
+"""Messages the bot sends unasked: the sweep (reminders, summaries) and notices."""

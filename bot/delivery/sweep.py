@@ -1,0 +1,240 @@
+"""Work the bot does unasked: the reminder sweep (a repeating PTB job). The database decides what
+is due and who sends it (domain.reminders); this module only renders and delivers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.chat.common import in_thread
+from bot.digests.render import render_digest, tracking_workbook
+from bot.digests.workbook import private_workbook_button
+from bot.follow_up import dialog as follow_up_dialog
+from bot.i18n.texts import raw, t, when
+from bot.services import Services
+from domain.customer_details import display_phone
+from domain.reminders import Outgoing, ReminderKind, backoff, plan_reminders
+from domain.summaries import SummaryOutgoing, plan_summaries
+from storage.digest_queries import TeamReport, team_report
+
+log = logging.getLogger(__name__)
+
+
+def reminder_message(outgoing: Outgoing, svc: Services) -> tuple[str, InlineKeyboardMarkup]:
+    """The reminder in the holder's language, with buttons straight into the follow-up dialog."""
+    language = outgoing.to.language or svc.settings.default_language
+    reminder, rules = outgoing.reminder, svc.rules
+    registration = reminder.registration
+    text = t(
+        language,
+        f"reminder_{reminder.kind.value}",
+        name=registration.customer_name,
+        phone=display_phone(registration.phone),
+        at=when(language, reminder.deadline, rules.zone),
+        every=rules.follow_up_every_days,
+        days=rules.lapse_after_days,
+    )
+    if reminder.kind is ReminderKind.EXPIRY:
+        buttons = [
+            [
+                InlineKeyboardButton(
+                    raw(language, "record_measurement"),
+                    callback_data=follow_up_dialog.start_data(registration.id),
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    raw(language, "ask_extension_button"), callback_data=f"ex:go:{registration.id}"
+                )
+            ],
+        ]
+    else:
+        buttons = [[follow_up_dialog.start_button(language, registration.id)]]
+    return text, InlineKeyboardMarkup(buttons)
+
+
+async def deliver(bot: Bot, svc: Services, outgoing: Outgoing, now: datetime) -> str:
+    """Send one reminder and record the result: sent, retry later, or undeliverable for good."""
+    text, keyboard = reminder_message(outgoing, svc)
+
+    async def send() -> None:
+        await bot.send_message(outgoing.to.telegram_id, text, reply_markup=keyboard)
+
+    status = await _attempt(send, svc, outgoing.delivery_id, outgoing.attempts, now)
+    if status != "sent":
+        log.warning("reminder %s to staff %s: %s", outgoing.reminder.kind.value, outgoing.to.id, status)
+    return status
+
+
+async def _attempt(
+    send: Callable[[], Awaitable[None]], svc: Services, delivery_id: int | None, attempts: int, now: datetime
+) -> str:
+    """Run one send and record its result in the delivery log: sent, pending (retry with backoff,
+    or after Telegram's retry_after), or undeliverable (blocked, chat gone) for good."""
+    status, retry_at, error = "sent", None, None
+    try:
+        await send()
+    except RetryAfter as exc:
+        status, error = "pending", "retry_after"
+        retry_at = now + _seconds(exc.retry_after)
+    except Forbidden as exc:  # the person blocked the bot: their manager sees it in the summary
+        status, error = "undeliverable", exc.message
+    except BadRequest as exc:
+        if "chat not found" in exc.message.lower():
+            status, error = "undeliverable", exc.message
+        else:
+            status, error, retry_at = "pending", exc.message, now + backoff(attempts)
+    except TelegramError as exc:  # network trouble: try again with backoff
+        status, error, retry_at = "pending", exc.message, now + backoff(attempts)
+    if delivery_id is not None:
+        recorded_id = delivery_id
+
+        def record() -> None:
+            with svc.writer() as uow:
+                uow.mark_delivery(recorded_id, status=status, now=now, retry_at=retry_at, error=error)
+                uow.commit()
+
+        await in_thread(record)
+    return status
+
+
+def _seconds(value: Any) -> timedelta:
+    return value if isinstance(value, timedelta) else timedelta(seconds=float(value))
+
+
+async def deliver_summary(
+    bot: Bot,
+    svc: Services,
+    outgoing: SummaryOutgoing,
+    now: datetime,
+    report: TeamReport,
+    workbooks: dict[str, bytes],
+) -> str:
+    """A team's summary (split under Telegram's 4,096 characters) and its tracking workbook;
+    `workbooks` keeps the team's workbook per language and masking, built once for all its
+    recipients; group chats and people not entitled get phones masked and no addresses (RULES §2)."""
+    recipient = outgoing.recipient
+    language = recipient.staff.language if recipient.staff and recipient.staff.language else report.language
+    texts = render_digest(report.digest, language, svc.rules.zone, mask_phones=recipient.mask_phones)
+    variant = f"{language}:{'masked' if recipient.mask_phones else 'full'}"
+    if variant not in workbooks:
+        workbooks[variant] = await in_thread(
+            lambda: tracking_workbook(
+                report.rows,
+                language,
+                svc.rules.zone,
+                report.team.name,
+                outgoing.day,
+                mask_phones=recipient.mask_phones,
+            )
+        )
+    workbook = workbooks[variant]
+    filename = (
+        raw(language, "digest_workbook_title", team=report.team.name, date=outgoing.day.isoformat()) + ".xlsx"
+    )
+
+    async def send() -> None:
+        for text in texts:
+            await bot.send_message(recipient.chat_id, text)
+        # A group gets the masked copy; the team's managers can have the full one in private.
+        keyboard = private_workbook_button(language, recipient.team.id) if recipient.staff is None else None
+        await bot.send_document(recipient.chat_id, workbook, filename=filename, reply_markup=keyboard)
+
+    status = await _attempt(send, svc, outgoing.delivery_id, 0, now)
+    if status != "sent":
+        log.warning("summary of team %s to chat %s: %s", recipient.team.id, recipient.chat_id, status)
+    return status
+
+
+def _report(svc: Services, team_id: int, now: datetime) -> TeamReport | None:
+    with svc.uow() as uow:
+        return team_report(uow.session, team_id, now, svc.rules)
+
+
+async def post_summaries(
+    bot: Bot,
+    svc: Services,
+    now: datetime,
+    *,
+    dry_run: bool = False,
+    only_team: int | None = None,
+    going_on: Callable[[], bool] = lambda: True,
+) -> list[tuple[SummaryOutgoing, str]]:
+    digest_time = time.fromisoformat(svc.settings.digest_time)
+    planned = await in_thread(
+        lambda: plan_summaries(
+            svc.writer,
+            now,
+            svc.rules,
+            digest_time=digest_time,
+            mask_groups=svc.settings.digest_mask_phones,
+            dry_run=dry_run,
+            only_team=only_team,
+        )
+    )
+    if dry_run:
+        return [(o, "would send") for o in planned]
+    results = []
+    for team_id in dict.fromkeys(o.recipient.team.id for o in planned):
+        if not going_on():
+            break  # stopping: what is recorded and not sent goes out after the restart
+        report = await in_thread(lambda: _report(svc, team_id, now))
+        workbooks: dict[str, bytes] = {}
+        for outgoing in (o for o in planned if o.recipient.team.id == team_id):
+            status = (
+                await deliver_summary(bot, svc, outgoing, now, report, workbooks) if report else "dropped"
+            )
+            results.append((outgoing, status))
+    return results
+
+
+async def sweep(
+    bot: Bot,
+    svc: Services,
+    now: datetime,
+    *,
+    dry_run: bool = False,
+    going_on: Callable[[], bool] = lambda: True,
+) -> list[tuple[Outgoing, str]]:
+    """One pass: plan (record) what is due at `now`, then deliver it — until `going_on` says the
+    bot is stopping (SIGTERM must not wait for a long catch-up); the rest goes out after the
+    restart, as it is recorded."""
+    outgoing = await in_thread(lambda: plan_reminders(svc.writer, now, svc.rules, dry_run=dry_run))
+    if dry_run:
+        return [(o, "would send") for o in outgoing]
+    results = []
+    for one in outgoing:
+        if not going_on():
+            break
+        results.append((one, await deliver(bot, svc, one, now)))
+    return results
+
+
+async def sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every minute: reminders due now, and today's summaries once the digest time has come."""
+    svc: Services = context.bot_data["services"]
+    now = svc.clock()
+
+    def going_on() -> bool:
+        return context.application.running
+
+    results = await sweep(context.bot, svc, now, going_on=going_on)
+    if results:
+        log.info(
+            "reminder sweep: %d sent, %d not",
+            sum(s == "sent" for _, s in results),
+            sum(s != "sent" for _, s in results),
+        )
+    summaries = await post_summaries(context.bot, svc, now, going_on=going_on)
+    if summaries:
+        log.info(
+            "summaries: %d sent, %d not",
+            sum(s == "sent" for _, s in summaries),
+            sum(s != "sent" for _, s in summaries),
+        )

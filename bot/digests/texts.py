@@ -1,0 +1,145 @@
+"""The words of the daily summary (日报) and of 《意向客户跟踪表》, in Chinese and English; merged
+into bot.i18n.texts.TEXTS.
+
+States reuse `state_<value>`, deadlines `deadline_<kind>`, expected purchase `purchase_<value>`,
+follow-up kinds `kind_<value>` from bot.i18n.texts. Section headers are whole HTML lines (bold).
+"""
+
+from __future__ import annotations
+
+DIGEST_TEXTS: dict[str, dict[str, str]] = {
+    # --- the summary ----------------------------------------------------------------------------
+    "digest_title": {
+        "zh": "📊 <b>{team} · 每日汇总</b>\n截至 {at}，在跟客户 {count} 位",
+        "en": "📊 <b>{team} · daily summary</b>\nAs of {at}: {count} open registrations",
+    },
+    "digest_continued": {"zh": "{header}（续）", "en": "{header} (continued)"},
+    "digest_none": {"zh": "　无", "en": "   none"},
+    "digest_more": {
+        "zh": "　……另有 {count} 条，见《意向客户跟踪表》",
+        "en": "   …and {count} more: see the tracking sheet",
+    },
+    "digest_all_clear": {"zh": "✅ 没有待处理的事项。", "en": "✅ Nothing needs attention."},
+    "digest_new": {
+        "zh": "<b>🆕 今日新报备（{count}）</b>",
+        "en": "<b>🆕 New registrations today ({count})</b>",
+    },
+    "digest_new_line": {
+        "zh": "• {holder}：{customer} {phone}，{at}",
+        "en": "• {holder}: {customer} {phone}, {at}",
+    },
+    "digest_follow_ups": {
+        "zh": "<b>📞 今日跟进（{count}）</b>",
+        "en": "<b>📞 Follow-ups today ({count})</b>",
+    },
+    "digest_follow_up_line": {"zh": "• {name}：{count} 次", "en": "• {name}: {count}"},
+    "digest_unknown_staff": {"zh": "非在册人员", "en": "someone not on the roster"},
+    "digest_credits": {
+        "zh": "<b>💰 今日下定 / 成交（{count}）</b>",
+        "en": "<b>💰 Deposits and deals today ({count})</b>",
+    },
+    "digest_credit_line": {
+        "zh": "• {kind}：{customer} {phone}{amount}，业绩归 <b>{credited}</b>，{at}",
+        "en": "• {kind}: {customer} {phone}{amount}, credited to <b>{credited}</b>, {at}",
+    },
+    "digest_amount": {"zh": "，¥{amount}", "en": ", ¥{amount}"},
+    "digest_no_credit": {"zh": "（未记录）", "en": "(not recorded)"},
+    # issue 10 item 14: a deposit or deal recorded while review is pending (CreditLine.provisional)
+    "digest_provisional": {"zh": "（待审核，业绩暂定）", "en": " (pending review, provisional)"},
+    "digest_due": {
+        "zh": "<b>⏰ 待跟进 / 超期未跟进（按人）</b>",
+        "en": "<b>⏰ Follow-ups due / lapsed, by person</b>",
+    },
+    "digest_due_line": {
+        "zh": "• {name}：待跟进 {due}，超期未跟进 {lapsed}",
+        "en": "• {name}: {due} due, {lapsed} lapsed",
+    },
+    "digest_about_to_lapse": {
+        "zh": "<b>⚠️ {hours} 小时内将失去保护（{count}）</b>",
+        "en": "<b>⚠️ Losing protection within {hours} hours ({count})</b>",
+    },
+    "digest_deadline_line": {
+        "zh": "• {holder}：{customer} {phone}，{deadline}",
+        "en": "• {holder}: {customer} {phone}, {deadline}",
+    },
+    "digest_lapsed": {
+        "zh": "<b>❌ 超期未跟进，同事可接手（{count}）</b>",
+        "en": "<b>❌ Lapsed, colleagues may take over ({count})</b>",
+    },
+    "digest_lapsed_line": {
+        "zh": "• {holder}：{customer} {phone}，{at} 起超期",
+        "en": "• {holder}: {customer} {phone}, lapsed since {at}",
+    },
+    "digest_about_to_expire": {
+        "zh": "<b>⏳ {hours} 小时内将失效（{count}）</b>",
+        "en": "<b>⏳ Expiring within {hours} hours ({count})</b>",
+    },
+    "digest_expired": {"zh": "<b>⛔ 今日失效（{count}）</b>", "en": "<b>⛔ Expired today ({count})</b>"},
+    "digest_expired_line": {
+        "zh": "• {holder}：{customer} {phone}，{at} 失效",
+        "en": "• {holder}: {customer} {phone}, expired {at}",
+    },
+    "digest_rejected_duplicates": {
+        "zh": "<b>🚫 今日撞单被拒（{count}）</b>",
+        "en": "<b>🚫 Duplicate filings rejected today ({count})</b>",
+    },
+    "digest_rejected_duplicate_line": {
+        "zh": "• {at} {filer} 报备的客户已由 {holder} 报备在先",
+        "en": "• {at} {filer} filed a customer {holder} already holds",
+    },
+    "digest_holder_unknown": {"zh": "他人", "en": "someone else"},
+    "digest_possible_duplicates": {
+        "zh": "<b>🔍 疑似撞单待确认（{count}）</b>",
+        "en": "<b>🔍 Possible duplicates to confirm ({count})</b>",
+    },
+    "digest_possible_duplicate_line": {
+        "zh": "• {holder}：{customer} {phone}，{at} 报备，与 {other} 的客户相似",
+        "en": "• {holder}: {customer} {phone}, filed {at}, resembles a customer of {other}",
+    },
+    "digest_pending_reviews": {
+        "zh": "<b>📝 待审核的报备（{count}）</b>",
+        "en": "<b>📝 Filings awaiting review ({count})</b>",
+    },
+    "digest_pending_review_line": {
+        "zh": "• {holder}：{customer} {phone}，{at} 报备",
+        "en": "• {holder}: {customer} {phone}, filed {at}",
+    },
+    "digest_quota": {"zh": "<b>📈 本月报备额度</b>", "en": "<b>📈 This month's quota</b>"},
+    "digest_quota_line": {"zh": "• {name}：已用 {used}/{limit}", "en": "• {name}: {used} of {limit} used"},
+    "digest_quota_full": {"zh": "（已满）", "en": " (full)"},
+    "digest_extensions": {
+        "zh": "<b>🕒 待审批的延期申请（{count}）</b>",
+        "en": "<b>🕒 Extension requests awaiting a decision ({count})</b>",
+    },
+    "digest_extension_line": {
+        "zh": "• {holder}：{customer} {phone}，{at} 申请{reason}",
+        "en": "• {holder}: {customer} {phone}, asked {at}{reason}",
+    },
+    "digest_extension_reason": {"zh": "，理由：{reason}", "en": ", reason: {reason}"},
+    # --- 《意向客户跟踪表》 ----------------------------------------------------------------------
+    "digest_sheet_title": {"zh": "意向客户跟踪表", "en": "Intent customers"},
+    "digest_workbook_title": {"zh": "{team} 意向客户跟踪表 {date}", "en": "{team} intent customers {date}"},
+    "digest_col_customer": {"zh": "客户姓名", "en": "Customer"},
+    "digest_col_phone": {"zh": "电话", "en": "Phone"},
+    "digest_col_address": {"zh": "地址", "en": "Address"},
+    "digest_col_needs": {"zh": "需求", "en": "Needs"},
+    "digest_col_purchase": {"zh": "预计采购时间", "en": "Expected purchase"},
+    "digest_col_holder": {"zh": "报备人", "en": "Registered by"},
+    "digest_col_filed": {"zh": "报备时间", "en": "Filed at"},
+    "digest_col_last_follow_up": {"zh": "最近跟进", "en": "Last follow-up"},
+    "digest_col_state": {"zh": "状态", "en": "State"},
+    "digest_col_deadline": {"zh": "下一截止", "en": "Next deadline"},
+    "digest_col_deadline_at": {"zh": "截止时间", "en": "Deadline at"},
+    "digest_state_pending_review": {"zh": "待审核", "en": "pending review"},
+    "digest_challenging": {"zh": "{state}（接手申请）", "en": "{state} (takeover challenge)"},
+    "digest_deadline_follow_up": {"zh": "跟进", "en": "follow up"},
+    "digest_deadline_lapse": {"zh": "跟进，否则失去保护", "en": "follow up or lose protection"},
+    "digest_deadline_expiry": {
+        "zh": "量尺或下定，否则失效",
+        "en": "measure or take a deposit, or it expires",
+    },
+    "digest_unreachable": {
+        "zh": "📵 提醒发不出去（已屏蔽机器人，请当面提醒）：{count} 人",
+        "en": "📵 Reminders could not reach (they blocked the bot; tell them in person): {count}",
+    },
+}

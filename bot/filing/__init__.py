@@ -1,0 +1,1 @@
+"""Filing a registration in chat (/new)."""

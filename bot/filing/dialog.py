@@ -1,0 +1,518 @@
+"""/new: the guided filing dialog (name → phone → address → needs → purchase time → obtained → confirm).
+
+Each answer is checked at once with the same domain checks the filing uses, and a wrong answer
+gets a specific hint and the same question again. The draft lives in user_data; every button
+carries the draft's nonce, so a button from an older dialog answers "expired" instead of acting.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from enum import IntEnum
+from typing import Any
+
+from telegram import (
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.ext import (
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.chat import render
+from bot.chat.common import current_staff, in_thread, lang
+from bot.chat.dialogs import ButtonDialog
+from bot.chat.parsing import parse_clock_time, parse_local_datetime, today_at, within_reach, yesterday_at
+from bot.decisions import review_and_extension as decisions
+from bot.delivery.notices import deliver, send_notices
+from bot.follow_up import dialog as follow_up_dialog
+from bot.i18n.texts import raw, t, when
+from bot.services import Services, services
+from domain.customer_details import (
+    Invalid,
+    Problem,
+    check_address,
+    check_name,
+    check_needs,
+    display_phone,
+    mask_name,
+    mask_phone,
+    normalize_phone,
+)
+from domain.filing import (
+    Accepted,
+    FilingRequest,
+    Reason,
+    Rejected,
+    ReviewNotice,
+    check_obtained_at,
+    file_registration,
+    possible_duplicate_notices,
+)
+from domain.model import ExpectedPurchase
+
+
+class Step(IntEnum):
+    NAME = 1
+    PHONE = 2
+    ADDRESS = 3
+    NEEDS = 4
+    PURCHASE = 5
+    OBTAINED = 6
+    OBTAINED_TIME = 7
+    CONFIRM = 8
+    EDIT = 9
+
+
+PREFIX = "new"
+DRAFT = "filing_draft"
+_FIELDS = {
+    "name": Step.NAME,
+    "phone": Step.PHONE,
+    "address": Step.ADDRESS,
+    "needs": Step.NEEDS,
+    "purchase": Step.PURCHASE,
+    "obtained": Step.OBTAINED,
+}
+
+
+DIALOG = ButtonDialog(PREFIX, DRAFT, "cancelled", cancel_markup=ReplyKeyboardRemove())
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    language = lang(update, context)
+    assert update.effective_message is not None
+    staff = await current_staff(update, context)
+    if staff is None:
+        await update.effective_message.reply_text(t(language, "stranger"))
+        return ConversationHandler.END
+    if not staff.may_file:
+        await update.effective_message.reply_text(t(language, "not_filer"))
+        return ConversationHandler.END
+    DIALOG.new_draft(context)
+    await update.effective_message.reply_text(t(language, "ask_name"), reply_markup=ReplyKeyboardRemove())
+    return Step.NAME
+
+
+def _draft(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
+    return context.user_data.get(DRAFT) or DIALOG.new_draft(context)  # type: ignore[union-attr]
+
+
+async def _ask(step: Step, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Send the question for `step` (or the summary, when editing one field is done)."""
+    language = lang(update, context)
+    svc = services(context)
+    message = update.effective_message
+    assert message is not None
+    if step is Step.PHONE:
+        keyboard = ReplyKeyboardMarkup(
+            [[KeyboardButton(raw(language, "share_contact_button"), request_contact=True)]],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
+        await message.reply_text(t(language, "ask_phone"), reply_markup=keyboard)
+    elif step is Step.ADDRESS:
+        await message.reply_text(
+            t(language, "ask_address", min=svc.rules.min_address_chars), reply_markup=ReplyKeyboardRemove()
+        )
+    elif step is Step.NEEDS:
+        await message.reply_text(
+            t(language, "ask_needs"),
+            reply_markup=InlineKeyboardMarkup([[DIALOG.button(context, raw(language, "skip"), "skip")]]),
+        )
+    elif step is Step.PURCHASE:
+        rows = [
+            [DIALOG.button(context, raw(language, f"purchase_{p.value}"), "purchase", p.value)]
+            for p in ExpectedPurchase
+        ]
+        await message.reply_text(t(language, "ask_purchase"), reply_markup=InlineKeyboardMarkup(rows))
+    elif step is Step.OBTAINED:
+        rows = [
+            [DIALOG.button(context, raw(language, f"obtained_{c}"), "obtained", c)]
+            for c in ("now", "today", "yesterday", "earlier")
+        ]
+        await message.reply_text(
+            t(language, "ask_obtained", hours=svc.rules.filing_window_hours),
+            reply_markup=InlineKeyboardMarkup(rows),
+        )
+    elif step is Step.NAME:
+        await message.reply_text(t(language, "ask_name"))
+    return step
+
+
+async def _after_answer(next_step: Step, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Go on to the next question, or back to the summary when one field was being edited."""
+    if _draft(context).get("editing"):
+        return await _summary(update, context)
+    return await _ask(next_step, update, context)
+
+
+async def _hint(update: Update, context: ContextTypes.DEFAULT_TYPE, problem: Invalid, step: Step) -> int:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        render.problem_hint(lang(update, context), problem, services(context).rules)
+    )
+    return step
+
+
+async def got_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    assert update.effective_message is not None
+    name = check_name(update.effective_message.text or "", services(context).rules)
+    if isinstance(name, Invalid):
+        return await _hint(update, context, name, Step.NAME)
+    _draft(context)["name"] = name
+    return await _after_answer(Step.PHONE, update, context)
+
+
+async def got_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    message = update.effective_message
+    assert message is not None
+    typed = message.contact.phone_number if message.contact else (message.text or "")
+    phone = normalize_phone(typed, services(context).rules)
+    if isinstance(phone, Invalid):
+        return await _hint(update, context, phone, Step.PHONE)
+    _draft(context)["phone"] = phone
+    if _draft(context).get("editing"):
+        # The contact keyboard must go before the summary's inline buttons come.
+        await message.reply_text("✓", reply_markup=ReplyKeyboardRemove())
+    return await _after_answer(Step.ADDRESS, update, context)
+
+
+async def got_address(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    assert update.effective_message is not None
+    address = check_address(update.effective_message.text or "", services(context).rules)
+    if isinstance(address, Invalid):
+        return await _hint(update, context, address, Step.ADDRESS)
+    _draft(context)["address"] = address
+    return await _after_answer(Step.NEEDS, update, context)
+
+
+async def got_needs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    assert update.effective_message is not None
+    needs = check_needs(update.effective_message.text or "", services(context).rules)
+    if isinstance(needs, Invalid):
+        return await _hint(update, context, needs, Step.NEEDS)
+    _draft(context)["needs"] = needs
+    return await _after_answer(Step.PURCHASE, update, context)
+
+
+async def got_obtained_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """A typed time of today or yesterday, or a date and time for "earlier"."""
+    message = update.effective_message
+    assert message is not None
+    language, svc, mode = lang(update, context), services(context), _draft(context).get("obtained_mode")
+    now, zone = svc.clock(), svc.rules.zone
+    text = message.text or ""
+    if mode in ("today", "yesterday"):
+        clock = parse_clock_time(text)
+        if clock is None:
+            await message.reply_text(t(language, "bad_time"))
+            # Today's hour buttons go with the question: below the hint, so they are at hand.
+            return await _ask_obtained_time(update, context) if mode == "today" else Step.OBTAINED_TIME
+        obtained = (today_at if mode == "today" else yesterday_at)(clock, now, zone)
+    else:
+        parsed = parse_local_datetime(text, now, zone)
+        if parsed is None:
+            await message.reply_text(t(language, "bad_datetime", example=_example(now, svc)))
+            return Step.OBTAINED_TIME
+        if not within_reach(parsed, now):
+            await message.reply_text(t(language, "date_out_of_reach", example=_example(now, svc)))
+            return Step.OBTAINED_TIME
+        obtained = parsed
+    return await _take_obtained(update, context, obtained)
+
+
+async def _hour(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
+    """An hour button under "at what time today?"."""
+    if not args or not args[0].isdigit() or int(args[0]) > 23:
+        return Step.OBTAINED_TIME
+    svc = services(context)
+    await _done_with_buttons(update)
+    return await _take_obtained(update, context, today_at(time(int(args[0])), svc.clock(), svc.rules.zone))
+
+
+async def _take_obtained(update: Update, context: ContextTypes.DEFAULT_TYPE, obtained: datetime) -> int:
+    """A time that has not come yet is a slip: say so and ask again, never read it as last year's.
+    One too long ago is filed and answered `late` (RULES §3.3)."""
+    svc = services(context)
+    if isinstance(check_obtained_at(obtained, svc.clock(), svc.rules), Invalid):
+        await _hint(update, context, Invalid(Problem.OBTAINED_IN_FUTURE), Step.OBTAINED_TIME)
+        return await _ask_obtained_time(update, context)
+    _draft(context)["obtained_at"] = obtained.isoformat()
+    return await _summary(update, context)
+
+
+async def _ask_obtained_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    language, svc, mode = lang(update, context), services(context), _draft(context).get("obtained_mode")
+    now = svc.clock()
+    keyboard = None
+    if mode == "today":
+        # The last hours up to now, on the hour; any other minute can be typed.
+        hour = now.astimezone(svc.rules.zone).hour
+        buttons = [
+            DIALOG.button(context, f"{h}:00", "hour", str(h)) for h in range(max(0, hour - 11), hour + 1)
+        ]
+        keyboard = InlineKeyboardMarkup([buttons[i : i + 4] for i in range(0, len(buttons), 4)])
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        t(language, f"ask_obtained_time_{mode}", example=_example(now, svc)), reply_markup=keyboard
+    )
+    return Step.OBTAINED_TIME
+
+
+def _example(now: datetime, svc: Services) -> str:
+    local = now.astimezone(svc.rules.zone)
+    return f"{local.month}-{max(1, local.day - 2)} 15:30"
+
+
+async def _summary(update: Update, context: ContextTypes.DEFAULT_TYPE, *, in_place: bool = False) -> int:
+    """The summary with Confirm / Edit / Cancel; `in_place` edits the pressed message instead."""
+    language, svc, draft = lang(update, context), services(context), _draft(context)
+    draft["editing"] = False
+    none = t(language, "none")
+    purchase = draft.get("purchase")
+    text = t(
+        language,
+        "summary",
+        name=draft["name"],
+        phone=display_phone(draft["phone"]),
+        address=draft["address"],
+        needs=draft.get("needs") or "\x00",
+        purchase=raw(language, f"purchase_{purchase}") if purchase else "\x00",
+        obtained=when(language, datetime.fromisoformat(draft["obtained_at"]), svc.rules.zone),
+    ).replace("\x00", none)
+    keyboard = InlineKeyboardMarkup(
+        [
+            [DIALOG.button(context, raw(language, "confirm"), "confirm")],
+            [
+                DIALOG.button(context, raw(language, "edit"), "edit"),
+                DIALOG.button(context, raw(language, "cancel"), "cancel"),
+            ],
+        ]
+    )
+    assert update.effective_message is not None
+    if in_place and update.callback_query:
+        await update.callback_query.edit_message_text(text, reply_markup=keyboard)
+    else:
+        await update.effective_message.reply_text(text, reply_markup=keyboard)
+    return Step.CONFIRM
+
+
+async def _skip_needs(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
+    _draft(context)["needs"] = None
+    await _done_with_buttons(update)
+    return await _after_answer(Step.PURCHASE, update, context)
+
+
+async def _purchase(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
+    if not args or args[0] not in {p.value for p in ExpectedPurchase}:
+        return Step.PURCHASE
+    _draft(context)["purchase"] = args[0]
+    await _done_with_buttons(update)
+    return await _after_answer(Step.OBTAINED, update, context)
+
+
+async def _obtained(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
+    svc, draft = services(context), _draft(context)
+    choice = args[0] if args else ""
+    now = svc.clock()
+    await _done_with_buttons(update)
+    assert update.effective_message is not None
+    if choice == "now":
+        draft["obtained_at"] = now.isoformat()
+    elif choice in ("today", "yesterday", "earlier"):
+        draft["obtained_mode"] = choice
+        return await _ask_obtained_time(update, context)
+    else:
+        return Step.OBTAINED
+    return await _summary(update, context)
+
+
+async def _done_with_buttons(update: Update) -> None:
+    """An answered question keeps its text but loses its buttons, so it cannot be pressed twice."""
+    if update.callback_query:
+        await update.callback_query.edit_message_reply_markup(reply_markup=None)
+
+
+async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
+    language, svc, draft = lang(update, context), services(context), _draft(context)
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    await _done_with_buttons(update)
+    request = FilingRequest(
+        filer_telegram_id=update.effective_user.id,
+        customer_name=draft["name"],
+        phone=draft["phone"],
+        address=draft["address"],
+        needs=draft.get("needs"),
+        expected_purchase=ExpectedPurchase(draft["purchase"]) if draft.get("purchase") else None,
+        obtained_at=datetime.fromisoformat(draft["obtained_at"]),
+    )
+    now = svc.clock()
+
+    def file() -> tuple[Any, list[ReviewNotice]]:
+        outcome = file_registration(svc.writer, request, now, svc.rules)
+        if not isinstance(outcome, Accepted) or not outcome.needs_review:
+            return outcome, []
+        with svc.uow() as uow:
+            filer = uow.staff_by_telegram_id(request.filer_telegram_id)
+            assert filer is not None
+            return outcome, possible_duplicate_notices(uow, filer.id, outcome)
+
+    outcome, notices = await in_thread(file)
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    holder = notices[0].holder.name if notices else None
+    text = render.verdict(language, outcome, svc.rules, holder_of_similar=holder)
+    assert update.effective_message is not None
+    keyboard = None
+    if isinstance(outcome, Rejected) and outcome.reason is Reason.ALREADY_YOURS and outcome.registration_id:
+        keyboard = InlineKeyboardMarkup([[follow_up_dialog.start_button(language, outcome.registration_id)]])
+    await update.effective_message.reply_text(
+        text + "\n\n" + t(language, "start_again"), reply_markup=keyboard
+    )
+    for notice in notices:
+        await _tell_manager(context, notice, outcome, svc)
+    if isinstance(outcome, Accepted):
+        reviews = [n for n in outcome.notices if n.what == "review_request"]
+        await decisions.ask_review(context, svc, reviews)
+        await send_notices(context, [n for n in outcome.notices if n.what != "review_request"], svc)
+    return ConversationHandler.END
+
+
+async def _tell_manager(
+    context: ContextTypes.DEFAULT_TYPE, notice: ReviewNotice, accepted: Accepted, svc: Services
+) -> None:
+    """Group chats and other teams see masked customers only (RULES §2)."""
+    assert accepted.details is not None
+    language = notice.manager.language or svc.settings.default_language
+    text = t(
+        language,
+        "needs_review_manager",
+        filer=notice.filer.name,
+        filer_team=notice.filer_team.name,
+        holder=notice.holder.name,
+        holder_team=notice.holder_team.name,
+        name=mask_name(accepted.details.name),
+        phone=mask_phone(accepted.details.phone),
+        other_name=mask_name(notice.similar.customer_name),
+    )
+    # The managers settle it here: keep the new filing, or void it.
+    keyboard = decisions.review_keyboard(language, accepted.registration_id, possible_duplicate=True)
+    await deliver(
+        context.bot, notice.manager.telegram_id, text, what="possible-duplicate notice", reply_markup=keyboard
+    )
+
+
+async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
+    return await _edit_choices(update, context, in_place=True)
+
+
+async def _edit_choices(update: Update, context: ContextTypes.DEFAULT_TYPE, *, in_place: bool) -> int:
+    language = lang(update, context)
+    rows = [[DIALOG.button(context, raw(language, f"field_{f}"), "field", f)] for f in _FIELDS]
+    rows.append([DIALOG.button(context, raw(language, "back"), "back")])
+    text, keyboard = t(language, "ask_edit_field"), InlineKeyboardMarkup(rows)
+    if in_place and update.callback_query:
+        await update.callback_query.edit_message_text(text, reply_markup=keyboard)
+    else:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(text, reply_markup=keyboard)
+    return Step.EDIT
+
+
+async def _edit_field(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
+    step = _FIELDS.get(args[0] if args else "")
+    if step is None:
+        return Step.EDIT
+    _draft(context)["editing"] = True
+    await _done_with_buttons(update)
+    return await _ask(step, update, context)
+
+
+async def _back(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
+    return await _summary(update, context, in_place=True)
+
+
+def _use_buttons(step: Step) -> Any:
+    """Typing (or a sticker) where a button is expected: say so, and ask again below."""
+
+    async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(t(lang(update, context), "use_buttons"))
+        if step is Step.CONFIRM:
+            return await _summary(update, context)
+        if step is Step.EDIT:
+            return await _edit_choices(update, context, in_place=False)
+        return await _ask(step, update, context)
+
+    return handler
+
+
+def _ask_again(step: Step) -> Any:
+    """A sticker, photo or file where text is expected: the step's question again."""
+
+    async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+        return await _ask(step, update, context)
+
+    return handler
+
+
+DIALOG.actions.update(
+    skip=_skip_needs,
+    purchase=_purchase,
+    obtained=_obtained,
+    hour=_hour,
+    confirm=_confirm,
+    edit=_edit,
+    field=_edit_field,
+    back=_back,
+    cancel=DIALOG.cancel_button,
+)
+_buttons = DIALOG.on
+
+
+def conversation() -> ConversationHandler[Any]:
+    text = filters.TEXT & ~filters.COMMAND
+    other = ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL
+    return DIALOG.conversation(
+        name="filing",
+        entry_points=[CommandHandler("new", start)],
+        states={
+            Step.NAME: [MessageHandler(text, got_name), MessageHandler(other, _ask_again(Step.NAME))],
+            Step.PHONE: [
+                MessageHandler(text | filters.CONTACT, got_phone),
+                MessageHandler(other, _ask_again(Step.PHONE)),
+            ],
+            Step.ADDRESS: [
+                MessageHandler(text, got_address),
+                MessageHandler(other, _ask_again(Step.ADDRESS)),
+            ],
+            Step.NEEDS: [
+                _buttons("skip"),
+                MessageHandler(text, got_needs),
+                MessageHandler(other, _ask_again(Step.NEEDS)),
+            ],
+            Step.PURCHASE: [_buttons("purchase"), MessageHandler(text | other, _use_buttons(Step.PURCHASE))],
+            Step.OBTAINED: [_buttons("obtained"), MessageHandler(text | other, _use_buttons(Step.OBTAINED))],
+            Step.OBTAINED_TIME: [
+                _buttons("hour"),
+                MessageHandler(text, got_obtained_time),
+                MessageHandler(other, _ask_obtained_time),
+            ],
+            Step.CONFIRM: [
+                _buttons("confirm", "edit", "cancel"),
+                MessageHandler(text | other, _use_buttons(Step.CONFIRM)),
+            ],
+            Step.EDIT: [
+                _buttons("field", "back", "cancel"),
+                MessageHandler(text | other, _use_buttons(Step.EDIT)),
+            ],
+        },
+    )

@@ -1,0 +1,1 @@
+"""Recording a follow-up in chat (/follow)."""

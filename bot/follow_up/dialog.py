@@ -1,0 +1,416 @@
+"""/follow: record a follow-up — pick the registration → kind → note → next contact (→ amount →
+confirm for deposits, deals and losses) → saved, with the new state and next deadline."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from enum import IntEnum
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.chat import render
+from bot.chat.commands import ID
+from bot.chat.common import current_staff, in_thread, lang
+from bot.chat.dialogs import ButtonDialog
+from bot.chat.parsing import parse_local_datetime, within_reach
+from bot.delivery.notices import send_notices
+from bot.i18n.texts import raw, t, when
+from bot.services import Services, services
+from domain.customer_details import Invalid
+from domain.free_text import check_note
+from domain.model import FollowUpKind, State
+from domain.registrations import Done, Refusal, parse_amount, record_follow_up
+from domain.roster import Held, my_registrations
+
+PREFIX = "fu"
+DRAFT = "follow_up_draft"
+PAGE_SIZE = 8
+CONFIRMED_KINDS = frozenset({FollowUpKind.DEPOSIT, FollowUpKind.DEAL, FollowUpKind.LOST})
+
+
+class Step(IntEnum):
+    PICK = 1
+    KIND = 2
+    NOTE = 3
+    NEXT = 4
+    AMOUNT = 5
+    CONFIRM = 6
+
+
+def start_data(registration_id: int) -> str:
+    """Callback data that opens this dialog for one customer, from any message."""
+    return f"{PREFIX}:go:{registration_id}"
+
+
+def start_button(language: str, registration_id: int) -> InlineKeyboardButton:
+    """A button anywhere (a /mine entry, a verdict, a reminder) that opens this dialog for one customer."""
+    return InlineKeyboardButton(raw(language, "follow_button"), callback_data=start_data(registration_id))
+
+
+DIALOG = ButtonDialog(PREFIX, DRAFT, "follow_cancelled")
+_draft, _button = DIALOG.draft, DIALOG.button
+
+
+async def _held(update: Update, context: ContextTypes.DEFAULT_TYPE) -> list[Held] | None:
+    staff = await current_staff(update, context)
+    if staff is None:
+        return None
+    svc = services(context)
+
+    def load() -> list[Held]:
+        with svc.uow() as uow:
+            return my_registrations(uow, staff, svc.clock(), svc.rules)
+
+    return await in_thread(load)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    language = lang(update, context)
+    message = update.effective_message
+    assert message is not None
+    held = await _held(update, context)
+    if not held:
+        await message.reply_text(t(language, "follow_none"))
+        return ConversationHandler.END
+    DIALOG.new_draft(context)
+    if len(held) == 1:
+        _draft(context).update(
+            registration_id=held[0].registration.id,
+            name=held[0].registration.customer_name,
+            pending_review=held[0].standing.state is State.PENDING_REVIEW,
+        )
+        return await _ask_kind(update, context, in_place=False)
+    text, keyboard = _page(context, language, held, 0)
+    await message.reply_text(text, reply_markup=keyboard)
+    return Step.PICK
+
+
+async def start_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """`fu:go:<id>` on a /mine entry or a verdict: straight to the kind for that customer."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    language = lang(update, context)
+    held = await _held(update, context) or []
+    chosen = next((h for h in held if str(h.registration.id) == query.data.split(":")[2]), None)
+    if chosen is None:
+        await query.answer(raw(language, "refused_not_holder"), show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    DIALOG.new_draft(
+        context,
+        registration_id=chosen.registration.id,
+        name=chosen.registration.customer_name,
+        pending_review=chosen.standing.state is State.PENDING_REVIEW,
+    )
+    return await _ask_kind(update, context, in_place=False)
+
+
+def _page(
+    context: ContextTypes.DEFAULT_TYPE, language: str, held: list[Held], page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    pages = max(1, -(-len(held) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    rows = []
+    for h in held[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
+        r = h.registration
+        label = f"{r.customer_name} ·{r.phone[-4:]} · {raw(language, f'state_{h.standing.state.value}')}"
+        rows.append([_button(context, label, "pick", str(r.id))])
+    nav = []
+    if page > 0:
+        nav.append(_button(context, raw(language, "page_prev"), "page", str(page - 1)))
+    if page < pages - 1:
+        nav.append(_button(context, raw(language, "page_next"), "page", str(page + 1)))
+    if nav:
+        rows.append(nav)
+    rows.append([_button(context, raw(language, "cancel"), "cancel")])
+    suffix = f" ({page + 1}/{pages})" if pages > 1 else ""
+    return t(language, "follow_pick") + suffix, InlineKeyboardMarkup(rows)
+
+
+async def _ask_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, *, in_place: bool) -> int:
+    language = lang(update, context)
+    kinds = list(FollowUpKind)
+    rows = [
+        [_button(context, raw(language, f"kind_{k.value}"), "kind", k.value) for k in kinds[i : i + 2]]
+        for i in range(0, len(kinds), 2)
+    ]
+    rows.append([_button(context, raw(language, "cancel"), "cancel")])
+    text = t(language, "follow_ask_kind", name=_draft(context)["name"])
+    await _show(update, text, InlineKeyboardMarkup(rows), in_place)
+    return Step.KIND
+
+
+async def _show(update: Update, text: str, keyboard: InlineKeyboardMarkup | None, in_place: bool) -> None:
+    if in_place and update.callback_query:
+        await update.callback_query.edit_message_text(text, reply_markup=keyboard)
+    else:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(text, reply_markup=keyboard)
+
+
+async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
+    held = await _held(update, context) or []
+    chosen = next((h for h in held if [str(h.registration.id)] == args), None)
+    if chosen is None:  # closed or moved meanwhile
+        await _show(update, t(lang(update, context), "refused_not_holder"), None, True)
+        return ConversationHandler.END
+    _draft(context).update(
+        registration_id=chosen.registration.id,
+        name=chosen.registration.customer_name,
+        pending_review=chosen.standing.state is State.PENDING_REVIEW,
+    )
+    return await _ask_kind(update, context, in_place=True)
+
+
+async def _turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
+    held = await _held(update, context) or []
+    page = int(args[0]) if args and args[0].isdigit() else 0
+    text, keyboard = _page(context, lang(update, context), held, page)
+    await _show(update, text, keyboard, True)
+    return Step.PICK
+
+
+async def _kind(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
+    language = lang(update, context)
+    try:
+        kind = FollowUpKind(args[0])
+    except (IndexError, ValueError):
+        return Step.KIND
+    _draft(context)["kind"] = kind.value
+    assert update.callback_query is not None
+    label = raw(language, f"kind_{kind.value}")
+    await update.callback_query.edit_message_text(
+        t(language, "follow_ask_kind", name=_draft(context)["name"]) + f" <b>{label}</b>"
+    )
+    skip = InlineKeyboardMarkup([[_button(context, raw(language, "skip"), "skipnote")]])
+    await _show(update, t(language, "follow_ask_note"), skip, False)
+    return Step.NOTE
+
+
+async def got_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    svc = services(context)
+    assert update.effective_message is not None
+    note = check_note(update.effective_message.text, svc.rules)
+    if isinstance(note, Invalid):
+        await update.effective_message.reply_text(render.problem_hint(lang(update, context), note, svc.rules))
+        return Step.NOTE
+    _draft(context)["note"] = note
+    return await _ask_next(update, context)
+
+
+async def _skip_note(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
+    _draft(context)["note"] = None
+    assert update.callback_query is not None
+    await update.callback_query.edit_message_reply_markup(reply_markup=None)
+    return await _ask_next(update, context)
+
+
+async def _ask_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    language = lang(update, context)
+    kind = FollowUpKind(_draft(context)["kind"])
+    if kind in (FollowUpKind.DEAL, FollowUpKind.LOST):
+        # Nothing to plan after a deal (after-sale care comes later) or a lost customer.
+        return await _after_next(update, context)
+    row = [_button(context, raw(language, f"next_{d}"), "next", str(d)) for d in (1, 3, 7, 0)]
+    text = t(language, "follow_ask_next", example=_example(services(context)))
+    await _show(update, text, InlineKeyboardMarkup([row[:2], row[2:]]), False)
+    return Step.NEXT
+
+
+def _example(svc: Services) -> str:
+    ahead = (svc.clock() + timedelta(days=2)).astimezone(svc.rules.zone)
+    return f"{ahead.month}-{ahead.day} 15:30"
+
+
+async def got_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """A typed date and time for the next contact: it must lie ahead (a year left out means
+    the nearest such date, so '1-5' typed in December is next January's)."""
+    language, svc, message = lang(update, context), services(context), update.effective_message
+    assert message is not None
+    now = svc.clock()
+    planned = parse_local_datetime(message.text or "", now, svc.rules.zone)
+    if planned is None:
+        await message.reply_text(t(language, "bad_datetime", example=_example(svc)))
+        return Step.NEXT
+    if not within_reach(planned, now):
+        await message.reply_text(t(language, "date_out_of_reach", example=_example(svc)))
+        return Step.NEXT
+    if planned <= now:
+        await message.reply_text(t(language, "next_contact_past"))
+        return Step.NEXT
+    _draft(context)["next_contact_at"] = planned.isoformat()
+    return await _after_next(update, context)
+
+
+async def _next(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
+    days = int(args[0]) if args and args[0] in {"0", "1", "3", "7"} else 0
+    svc = services(context)
+    _draft(context)["next_contact_at"] = (svc.clock() + timedelta(days=days)).isoformat() if days else None
+    assert update.callback_query is not None
+    await update.callback_query.edit_message_reply_markup(reply_markup=None)
+    return await _after_next(update, context)
+
+
+async def _after_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    language = lang(update, context)
+    kind = FollowUpKind(_draft(context)["kind"])
+    if kind is FollowUpKind.DEPOSIT:
+        skip = InlineKeyboardMarkup([[_button(context, raw(language, "skip"), "skipamount")]])
+        await _show(update, t(language, "follow_ask_amount_deposit"), skip, False)
+        return Step.AMOUNT
+    if kind is FollowUpKind.DEAL:
+        await _show(update, t(language, "follow_ask_amount_deal"), None, False)
+        return Step.AMOUNT
+    if kind is FollowUpKind.LOST:
+        return await _ask_confirm(update, context)
+    return await _save(update, context)
+
+
+async def got_amount(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    language = lang(update, context)
+    assert update.effective_message is not None
+    amount = parse_amount(update.effective_message.text)
+    if amount is None or isinstance(amount, Refusal):
+        await update.effective_message.reply_text(t(language, "bad_amount"))
+        return Step.AMOUNT
+    _draft(context)["amount"] = str(amount)
+    return await _ask_confirm(update, context)
+
+
+async def _skip_amount(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
+    assert update.callback_query is not None
+    await update.callback_query.edit_message_reply_markup(reply_markup=None)
+    _draft(context)["amount"] = None
+    return await _ask_confirm(update, context)
+
+
+async def _ask_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Deposits, deals and losses settle credit or free the customer: a summary first."""
+    language, draft = lang(update, context), _draft(context)
+    kind = draft["kind"]
+    text = t(
+        language,
+        "follow_confirm",
+        name=draft["name"],
+        kind=raw(language, f"kind_{kind}"),
+        amount=raw(language, "amount_suffix", amount=draft["amount"]) if draft.get("amount") else "",
+        # Under review a deposit or deal is provisional: the credit is not theirs until approved.
+        warning=raw(
+            language,
+            f"warning_{kind}_pending"
+            if draft.get("pending_review") and kind != "lost"
+            else f"warning_{kind}",
+        ),
+    )
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                _button(context, raw(language, "confirm"), "confirm"),
+                _button(context, raw(language, "cancel"), "cancel"),
+            ]
+        ]
+    )
+    await _show(update, text, keyboard, False)
+    return Step.CONFIRM
+
+
+async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
+    assert update.callback_query is not None
+    await update.callback_query.edit_message_reply_markup(reply_markup=None)
+    return await _save(update, context)
+
+
+async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    language, svc, draft = lang(update, context), services(context), context.user_data.pop(DRAFT)  # type: ignore[union-attr]
+    user = update.effective_user
+    assert user is not None and update.effective_message is not None
+    next_contact = datetime.fromisoformat(draft["next_contact_at"]) if draft.get("next_contact_at") else None
+    amount = Decimal(draft["amount"]) if draft.get("amount") else None
+    kind = FollowUpKind(draft["kind"])
+    outcome = await in_thread(
+        lambda: record_follow_up(
+            svc.writer,
+            actor_telegram_id=user.id,
+            registration_id=draft["registration_id"],
+            kind=kind,
+            note=draft.get("note"),
+            amount=amount,
+            next_contact_at=next_contact,
+            now=svc.clock(),
+            rules=svc.rules,
+        )
+    )
+    if not isinstance(outcome, Done):
+        await update.effective_message.reply_text(render.refusal(language, outcome))
+        return ConversationHandler.END
+    lines = [
+        t(
+            language,
+            "follow_saved",
+            kind=raw(language, f"kind_{kind.value}"),
+            name=outcome.registration.customer_name,
+            state=raw(language, f"state_{outcome.standing.state.value}"),
+        ),
+        render.next_step(language, outcome.standing.deadline, svc.rules.zone, first=False),
+    ]
+    if next_contact is not None:
+        lines.append(t(language, "follow_next_contact", at=when(language, next_contact, svc.rules.zone)))
+    await update.effective_message.reply_text("\n".join(line for line in lines if line))
+    await send_notices(context, outcome.notices, svc)
+    return ConversationHandler.END
+
+
+async def use_buttons(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(t(lang(update, context), "use_buttons_above"))
+
+
+DIALOG.actions.update(
+    pick=_pick,
+    page=_turn_page,
+    kind=_kind,
+    skipnote=_skip_note,
+    next=_next,
+    skipamount=_skip_amount,
+    confirm=_confirm,
+    cancel=DIALOG.cancel_button,
+)
+_buttons = DIALOG.on
+
+
+def conversation() -> ConversationHandler[Any]:
+    text = filters.TEXT & ~filters.COMMAND
+    other = ~filters.COMMAND & ~filters.StatusUpdate.ALL
+    return DIALOG.conversation(
+        name="follow_up",
+        entry_points=[
+            CommandHandler("follow", start),
+            CallbackQueryHandler(start_from_button, pattern=rf"^{PREFIX}:go:{ID}$"),
+        ],
+        states={
+            Step.PICK: [_buttons("pick", "page", "cancel"), MessageHandler(other, use_buttons)],
+            Step.KIND: [_buttons("kind", "cancel"), MessageHandler(other, use_buttons)],
+            Step.NOTE: [
+                _buttons("skipnote"),
+                MessageHandler(text, got_note),
+                MessageHandler(other, use_buttons),
+            ],
+            Step.NEXT: [_buttons("next"), MessageHandler(text, got_next), MessageHandler(other, use_buttons)],
+            Step.AMOUNT: [
+                _buttons("skipamount"),
+                MessageHandler(text, got_amount),
+                MessageHandler(other, use_buttons),
+            ],
+            Step.CONFIRM: [_buttons("confirm", "cancel"), MessageHandler(other, use_buttons)],
+        },
+    )

@@ -1,0 +1,1 @@
+"""A customer's whole timeline for managers (/history)."""

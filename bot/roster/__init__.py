@@ -1,0 +1,1 @@
+"""Who is who: /start, invitations, /mine, /quota, and binding manager group chats."""

@@ -1,0 +1,141 @@
+"""`leadbot run`: wait to be the active server, then poll (or serve the webhook) until told to
+stop. SIGTERM or SIGINT finishes the update in hand and whatever is queued, writes the dialogs'
+state, confirms the last update to Telegram and exits 0."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import time
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from functools import partial
+
+from sqlalchemy.engine import Engine
+from telegram.error import Conflict, TelegramError
+
+from bot.app import ALLOWED_UPDATES, build_application
+from bot.config import Settings
+from bot.runtime import leadership
+from bot.runtime.updates import LedgeredApplication
+from bot.runtime.webhook import WebhookServer, webhook_path
+from bot.services import utc_now
+from storage.db import answers
+from storage.server_lock import Lock, lock_for
+
+log = logging.getLogger("leadbot")
+
+EXIT_LOST_LOCK = 1
+
+
+async def serve(settings: Settings, engine: Engine, *, webhook: bool) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, _stopping(stop, signum))
+
+    assert settings.telegram_token
+    lock = lock_for(engine, settings.telegram_token)
+    if not await leadership.become_active(lock, stop, settings.standby_check_seconds):
+        return 0
+    try:
+        return await _active(settings, engine, stop, lock, webhook=webhook)
+    finally:
+        await asyncio.to_thread(lock.release)
+
+
+def _stopping(stop: asyncio.Event, signum: int) -> Callable[[], None]:
+    def handler() -> None:
+        log.info("%s received: finishing the update in hand, then stopping", signal.Signals(signum).name)
+        stop.set()
+
+    return handler
+
+
+async def _active(
+    settings: Settings, engine: Engine, stop: asyncio.Event, lock: Lock, *, webhook: bool
+) -> int:
+    run_id = uuid.uuid4().hex
+    application = build_application(settings, engine, run_id=run_id)
+    ledger = application.ledger
+    assert ledger is not None
+
+    async def forget_handled_updates(_context: object) -> None:
+        """Telegram redelivers for a day at most; what is older is no longer needed."""
+        cutoff = utc_now() - timedelta(hours=settings.processed_update_hours)
+        await asyncio.to_thread(ledger.forget_before, cutoff)
+
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            forget_handled_updates, interval=3600, first=60, name="forget-updates"
+        )
+    server: WebhookServer | None = None
+    async with application:  # initialize … shutdown
+        if application.post_init:
+            await application.post_init(application)
+        await application.start()
+        await application.replay_unfinished()
+        if webhook:
+            server = await _start_webhook(application, settings, engine)
+        else:
+            assert application.updater is not None
+            await application.updater.start_polling(
+                allowed_updates=ALLOWED_UPDATES, error_callback=_PollErrors()
+            )
+        log.info("leadbot is running (%s)", "webhook" if webhook else "polling")
+        lost = asyncio.create_task(leadership.watch(lock, settings.standby_check_seconds))
+        stopped = asyncio.create_task(stop.wait())
+        await asyncio.wait({lost, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        lost_lock = lost.done()
+        for task in (lost, stopped):
+            task.cancel()
+        if server is not None:
+            await server.stop()
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        await application.stop()  # handles what is queued, writes persistence
+        if application.post_stop:
+            await application.post_stop(application)
+    log.info("leadbot stopped")
+    return EXIT_LOST_LOCK if lost_lock else 0
+
+
+async def _start_webhook(
+    application: LedgeredApplication, settings: Settings, engine: Engine
+) -> WebhookServer:
+    assert settings.webhook_url and settings.webhook_secret
+    server = WebhookServer(
+        application,
+        path=webhook_path(settings.webhook_url),
+        secret=settings.webhook_secret,
+        healthy=partial(answers, engine),
+    )
+    server.start(settings.webhook_listen, settings.webhook_port)
+    await application.bot.set_webhook(
+        settings.webhook_url, secret_token=settings.webhook_secret, allowed_updates=ALLOWED_UPDATES
+    )
+    log.info("webhook listening on %s:%d", settings.webhook_listen, settings.webhook_port)
+    return server
+
+
+class _PollErrors:
+    """Telegram answers 409 Conflict when another process polls with the same token (one not
+    sharing our lock: another database, another machine). Say so once a minute at most; PTB's
+    polling loop already backs off (up to 30 s between attempts)."""
+
+    def __init__(self) -> None:
+        self._said_at = 0.0
+
+    def __call__(self, error: TelegramError) -> None:
+        now = time.monotonic()
+        if isinstance(error, Conflict):
+            if now - self._said_at > 60:
+                self._said_at = now
+                log.error(
+                    "Telegram says another process is polling with this bot's token (409 Conflict); "
+                    "backing off — run a second server as a standby on the same database instead"
+                )
+            return
+        log.warning("polling Telegram failed (%s: %s); retrying", type(error).__name__, error)
