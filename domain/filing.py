@@ -26,14 +26,15 @@ from domain.model import (
     ExpectedPurchase,
     FilingFacts,
     Notice,
+    NoticeKind,
     Registration,
     ReviewState,
     SimilarCustomer,
     Staff,
     State,
-    Team,
 )
-from domain.ports import FilingUnitOfWork, StaffDirectory
+from domain.notices import record_notices
+from domain.ports import FilingUnitOfWork
 from domain.registrations import void_open_challenges
 from domain.rules import Rules
 
@@ -83,7 +84,8 @@ class Accepted:
     details: CustomerDetails | None = None
     challenge_of: Registration | None = None  # a lapse-takeover challenge of this registration
     pending_review: bool = False
-    notices: tuple[Notice, ...] = ()
+    notices: tuple[Notice, ...] = ()  # recorded in the outbox with the filing
+    similar_holder_name: str | None = None  # who holds the possible duplicate
 
 
 @dataclass(frozen=True)
@@ -274,17 +276,24 @@ def _file(
     if challenge_of is not None:
         uow.add_event(challenge_of.id, now, filer.id, EventKind.CHALLENGED, other_staff_id=filer.id)
     registration = uow.registration(registration_id)
-    assert registration is not None
+    if registration is None:
+        raise LookupError(f"registration {registration_id} vanished inside its own transaction")
     notices: list[Notice] = []
     if challenge_of is not None:
         holder = uow.staff_by_id(challenge_of.holder_id)
-        assert holder is not None
-        notices.append(Notice(holder, "challenged", challenge_of, filer))
+        if holder is not None:
+            notices.append(Notice(holder, NoticeKind.CHALLENGED, challenge_of, filer))
     if registration.review is ReviewState.PENDING:
         notices += [
-            Notice(m, "review_request", registration, filer)
+            Notice(m, NoticeKind.REVIEW_REQUESTED, registration, filer)
             for m in uow.team_managers({registration.team_id})
         ]
+    similar_holder = None
+    if verdict.similar:
+        duplicates = _possible_duplicate_notices(uow, filer, registration, verdict.similar[0])
+        similar_holder = duplicates[0].detail["holder"] if duplicates else None
+        notices += duplicates
+    record_notices(uow, notices, now)
     return Accepted(
         registration_id=registration_id,
         filed_at=now,
@@ -295,6 +304,7 @@ def _file(
         challenge_of=challenge_of,
         pending_review=registration.review is ReviewState.PENDING,
         notices=tuple(notices),
+        similar_holder_name=similar_holder,
     )
 
 
@@ -304,30 +314,23 @@ def _phone_for_log(request: FilingRequest, rules: Rules) -> str:
     return phone if isinstance(phone, str) else request.phone.strip()[:40]
 
 
-@dataclass(frozen=True)
-class ReviewNotice:
-    """Tells one manager about a possible duplicate (撞单) between two of the chain's people."""
-
-    manager: Staff
-    filer: Staff
-    filer_team: Team
-    holder: Staff
-    holder_team: Team
-    similar: SimilarCustomer
-
-
-def possible_duplicate_notices(
-    directory: StaffDirectory, filer_id: int, accepted: Accepted
-) -> list[ReviewNotice]:
-    """RULES §3.7: the holder's manager and the filer's manager are told."""
-    if not accepted.needs_review or not accepted.similar:
-        return []
-    similar = accepted.similar[0]
-    filer = directory.staff_by_id(filer_id)
-    holder = directory.staff_by_id(similar.holder_id)
-    assert filer is not None and filer.team_id is not None and holder is not None
-    filer_team = directory.team_by_id(filer.team_id)
-    holder_team = directory.team_by_id(similar.team_id)
-    assert filer_team is not None and holder_team is not None
-    managers = directory.team_managers({filer_team.id, holder_team.id})
-    return [ReviewNotice(m, filer, filer_team, holder, holder_team, similar) for m in managers]
+def _possible_duplicate_notices(
+    uow: FilingUnitOfWork, filer: Staff, registration: Registration, similar: SimilarCustomer
+) -> list[Notice]:
+    """RULES §3.7: the holder's manager and the filer's manager are told, customers masked."""
+    holder = uow.staff_by_id(similar.holder_id)
+    filer_team = uow.team_by_id(registration.team_id)
+    holder_team = uow.team_by_id(similar.team_id)
+    if holder is None or filer_team is None or holder_team is None:
+        raise LookupError("a possible duplicate's holder or team is not on the roster")
+    detail = {
+        "filer": filer.name,
+        "filer_team": filer_team.name,
+        "holder": holder.name,
+        "holder_team": holder_team.name,
+        "other_name": similar.customer_name,
+    }
+    return [
+        Notice(m, NoticeKind.POSSIBLE_DUPLICATE, registration, filer, detail)
+        for m in uow.team_managers({filer_team.id, holder_team.id})
+    ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 
 class Channel(StrEnum):
@@ -193,11 +195,33 @@ class FilingFacts:
     similar: list[SimilarCustomer] = field(default_factory=list)
 
 
+class NoticeKind(StrEnum):
+    """What a notice tells (domain.notices); each has its text and, where a decision is asked,
+    its buttons."""
+
+    CHALLENGED = "challenged"  # to the holder: a colleague filed their lapsed customer
+    TAKEN_OVER = "taken_over"  # to the holder: the challenge won, the customer moved
+    CHALLENGE_DROPPED = "challenge_dropped"  # to the challenger: the holder resumed
+    POSSIBLE_DUPLICATE = "possible_duplicate"  # to both teams' managers, with Keep / Void
+    REVIEW_REQUESTED = "review_request"  # to the team's managers, with Approve / Reject
+    REVIEW_APPROVED = "review_approved"
+    REVIEW_REJECTED = "review_rejected"
+    EXTENSION_REQUESTED = "extension_requested"  # to department heads, with Approve / Decline
+    EXTENSION_APPROVED = "extension_approved"
+    EXTENSION_DECLINED = "extension_declined"
+    TRANSFERRED_TO = "arbitrated_transfer_to"
+    TRANSFERRED_FROM = "arbitrated_transfer_from"
+    CREDIT_MOVED_TO = "arbitrated_credit_to"
+    CREDIT_MOVED_FROM = "arbitrated_credit_from"
+
+
 @dataclass(frozen=True)
 class Notice:
     """Someone the bot must tell what happened, unasked, in their own language."""
 
     to: Staff
-    what: str  # challenged, taken_over, challenge_dropped, extension_approved, …
+    kind: NoticeKind
     registration: Registration
     other: Staff | None = None  # the colleague who caused it
+    # What else its text needs (a reason, the extension request to decide, the teams involved).
+    detail: Mapping[str, Any] = field(default_factory=dict)

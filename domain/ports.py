@@ -15,6 +15,7 @@ from domain.model import (
     Staff,
     Team,
 )
+from domain.notices import Outbox
 
 
 class FilingUnitOfWork(Protocol):
@@ -24,9 +25,12 @@ class FilingUnitOfWork(Protocol):
     wait for each other, so first-come and the quota are decided by the database.
     """
 
+    outbox: Outbox
+
     def __enter__(self) -> FilingUnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...
     def commit(self) -> None: ...
+    def team_by_id(self, team_id: int) -> Team | None: ...
 
     def staff_by_telegram_id(self, telegram_id: int) -> Staff | None: ...
     def staff_by_id(self, staff_id: int) -> Staff | None: ...

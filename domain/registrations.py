@@ -24,12 +24,14 @@ from domain.model import (
     EventKind,
     FollowUpKind,
     Notice,
+    NoticeKind,
     Registration,
     ReviewState,
     Role,
     Staff,
     State,
 )
+from domain.notices import Outbox, record_notices
 from domain.rules import Rules
 
 MAX_AMOUNT = Decimal("10000000")  # ¥10M: beyond any one furniture order; a typo
@@ -75,6 +77,8 @@ Outcome = Done | Refused
 
 
 class LifecycleUnitOfWork(Protocol):
+    outbox: Outbox
+
     def __enter__(self) -> LifecycleUnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...
     def commit(self) -> None: ...
@@ -232,6 +236,7 @@ def record_follow_up(
             amount=amount,
             next_contact_at=next_contact_at,
         )
+        record_notices(uow, notices, now)
         uow.commit()
         return Done(updated, standing_at(updated, now, rules), tuple(notices))
 
@@ -280,8 +285,9 @@ def _take_over(
     )
     uow.add_event(challenge.id, now, actor.id, EventKind.TOOK_OVER, other_staff_id=original.holder_id)
     holder = uow.staff_by_id(original.holder_id)
-    assert holder is not None
-    return replace(challenge, holds_claim=True), Notice(holder, "taken_over", voided, actor)
+    if holder is None:
+        raise LookupError(f"the holder of registration {original.id} is not on the roster")
+    return replace(challenge, holds_claim=True), Notice(holder, NoticeKind.TAKEN_OVER, voided, actor)
 
 
 def void_open_challenges(
@@ -314,8 +320,8 @@ def _drop_challenges(
         uow.save_registration(dropped)
         uow.add_event(challenge.id, now, holder.id, EventKind.CHALLENGE_DROPPED, reason="holder_resumed")
         challenger = uow.staff_by_id(challenge.holder_id)
-        assert challenger is not None
-        notices.append(Notice(challenger, "challenge_dropped", dropped, holder))
+        if challenger is not None:
+            notices.append(Notice(challenger, NoticeKind.CHALLENGE_DROPPED, dropped, holder))
     return notices
 
 
@@ -350,10 +356,13 @@ def request_extension(
             return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.EXTENSION_PENDING, now)
         request_id = uow.add_extension_request(registration_id, actor.id, reason, now)
         uow.add_event(registration_id, now, actor.id, EventKind.EXTENSION_REQUESTED, reason=reason)
-        uow.commit()
+        detail = {"request_id": request_id, "reason": reason}
         heads = tuple(
-            Notice(h, "extension_requested", registration, actor) for h in uow.staff_with_role(Role.DEPT_HEAD)
+            Notice(h, NoticeKind.EXTENSION_REQUESTED, registration, actor, detail)
+            for h in uow.staff_with_role(Role.DEPT_HEAD)
         )
+        record_notices(uow, heads, now)
+        uow.commit()
         return Done(
             registration,
             standing_at(registration, now, rules),
@@ -396,13 +405,12 @@ def decide_extension(
             uow.add_event(registration_id, now, actor.id, EventKind.EXTENSION_APPROVED, until=new_expiry)
         else:
             uow.add_event(registration_id, now, actor.id, EventKind.EXTENSION_DECLINED)
-        uow.commit()
         holder = uow.staff_by_id(registration.holder_id)
-        assert holder is not None
-        what = "extension_approved" if approve else "extension_declined"
-        return Done(
-            registration, standing_at(registration, now, rules), (Notice(holder, what, registration, actor),)
-        )
+        kind = NoticeKind.EXTENSION_APPROVED if approve else NoticeKind.EXTENSION_DECLINED
+        notices = (Notice(holder, kind, registration, actor),) if holder else ()
+        record_notices(uow, notices, now)
+        uow.commit()
+        return Done(registration, standing_at(registration, now, rules), notices)
 
 
 # --- manager review (RULES §3 optional review, §3.7 possible duplicates) ----------------------------
@@ -531,16 +539,12 @@ def decide_review(
         uow.add_event(registration_id, now, actor.id, kind, reason=reason)
         if not approve:
             void_open_challenges(uow, registration, actor.id, now)
-        uow.commit()
         filer = uow.staff_by_id(registration.holder_id)
-        assert filer is not None
-        what = "review_approved" if approve else "review_rejected"
-        return Done(
-            registration,
-            standing_at(registration, now, rules),
-            (Notice(filer, what, registration, actor),),
-            {"reason": reason},
-        )
+        told = NoticeKind.REVIEW_APPROVED if approve else NoticeKind.REVIEW_REJECTED
+        notices = (Notice(filer, told, registration, actor, {"reason": reason or ""}),) if filer else ()
+        record_notices(uow, notices, now)
+        uow.commit()
+        return Done(registration, standing_at(registration, now, rules), notices, {"reason": reason})
 
 
 # --- arbitration (RULES §4, [3.3.2]) ----------------------------------------------------------------
@@ -597,8 +601,17 @@ def arbitrate(
             kind = EventKind.CREDIT_MOVED
         uow.save_registration(registration)
         uow.add_event(registration_id, now, actor.id, kind, reason=reason, other_staff_id=target.id)
-        uow.commit()
-        notices = [Notice(target, f"arbitrated_{decision.value}_to", registration, actor)]
+        to_kind, from_kind = _ARBITRATION_NOTICES[decision]
+        detail = {"reason": reason}
+        notices = [Notice(target, to_kind, registration, actor, detail)]
         if previous is not None and previous.id != target.id:
-            notices.append(Notice(previous, f"arbitrated_{decision.value}_from", registration, actor))
+            notices.append(Notice(previous, from_kind, registration, actor, detail))
+        record_notices(uow, notices, now)
+        uow.commit()
         return Done(registration, standing_at(registration, now, rules), tuple(notices), {"reason": reason})
+
+
+_ARBITRATION_NOTICES = {
+    Arbitration.TRANSFER: (NoticeKind.TRANSFERRED_TO, NoticeKind.TRANSFERRED_FROM),
+    Arbitration.CREDIT: (NoticeKind.CREDIT_MOVED_TO, NoticeKind.CREDIT_MOVED_FROM),
+}

@@ -235,8 +235,10 @@ class TeamChatRow(SQLModel, table=True):
 
 
 class DeliveryRow(SQLModel, table=True):
-    """Every reminder and summary the bot sends unasked, recorded under a unique key *before* it
-    is sent: a restart, a second process or a re-run finds the key and sends nothing twice."""
+    """Every reminder, summary and notice the bot sends unasked, recorded under a unique key
+    *before* it is sent: a restart, a second process or a re-run finds the key and sends nothing
+    twice. A notice (the outbox) is recorded in the transaction of the event it reports, with what
+    its text needs in `payload`."""
 
     __tablename__ = "delivery"
     __table_args__ = (
@@ -245,7 +247,7 @@ class DeliveryRow(SQLModel, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=120, unique=True)
-    kind: str = Field(max_length=20)  # follow_up | lapse | expiry | digest
+    kind: str = Field(max_length=40)  # follow_up | lapse | expiry | digest | notice:<NoticeKind>
     chat_id: int = Field(sa_type=sa.BigInteger)
     staff_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
     registration_id: int | None = Field(default=None, foreign_key="registration.id")
@@ -257,6 +259,7 @@ class DeliveryRow(SQLModel, table=True):
     recorded_at: datetime = _at()  # type: ignore[assignment]
     sent_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
     error: str | None = Field(default=None, max_length=200)
+    payload: str | None = Field(default=None, sa_type=sa.Text)  # a notice's JSON
 
 
 class DialogStateRow(SQLModel, table=True):

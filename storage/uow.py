@@ -27,6 +27,7 @@ from domain.model import (
 )
 from domain.rules import Rules
 from storage.db import WRITE, insert_for
+from storage.repositories.outbox import SqlOutbox
 from storage.tables import (
     ActionAttemptRow,
     CustomerRow,
@@ -56,6 +57,7 @@ class SqlUnitOfWork:
     def __enter__(self) -> SqlUnitOfWork:
         self.session = Session(self._engine, expire_on_commit=False)
         self.session.connection(execution_options={WRITE: self._write})
+        self.outbox = SqlOutbox(self.session)
         return self
 
     def __exit__(self, *exc: object) -> None:

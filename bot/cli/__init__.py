@@ -420,8 +420,10 @@ def follow_up_command(
             typer.echo(f"refused: {outcome.refusal.value}{detail}")
         raise typer.Exit(EXIT_REFUSED)
     deadline = outcome.standing.deadline
-    # The CLI cannot message people; whoever runs it tells them (a takeover, a dropped challenge).
-    notices = [{"telegram_id": n.to.telegram_id, "name": n.to.name, "what": n.what} for n in outcome.notices]
+    # Recorded in the outbox with the follow-up: the running bot (or `leadbot sweep`) tells them.
+    notices = [
+        {"telegram_id": n.to.telegram_id, "name": n.to.name, "kind": n.kind.value} for n in outcome.notices
+    ]
     if as_json:
         typer.echo(
             json.dumps(
@@ -442,7 +444,7 @@ def follow_up_command(
         f"done: registration {registration_id}, {kind.value} recorded; state {outcome.standing.state.value}{next_due}"
     )
     for notice in notices:
-        typer.echo(f"tell {notice['name']} ({notice['telegram_id']}): {notice['what']}")
+        typer.echo(f"notice for {notice['name']} ({notice['telegram_id']}): {notice['kind']}")
 
 
 @app.command("sweep")
@@ -452,9 +454,11 @@ def sweep_command(
         bool, typer.Option("--dry-run", help="show what would be sent; record nothing")
     ] = False,
 ) -> None:
-    """Run one reminder sweep for an instant and print what it sends (needs the token unless --dry-run)."""
+    """Run one reminder sweep for an instant, deliver the notices waiting in the outbox, and print
+    what it sends (needs the token unless --dry-run)."""
     import asyncio
 
+    from bot.delivery.notices import deliver_notices
     from bot.delivery.sweep import sweep
     from bot.services import Services
     from domain.reminders import in_quiet_hours, next_working_time
@@ -466,19 +470,26 @@ def sweep_command(
     services = Services(settings, _engine(settings))
     rules = settings.rules
     if in_quiet_hours(now, rules):
-        typer.echo(
-            f"quiet hours: reminders wait until {next_working_time(now, rules).astimezone(rules.zone):%Y-%m-%d %H:%M}"
-        )
-        return
+        wait = next_working_time(now, rules).astimezone(rules.zone)
+        typer.echo(f"quiet hours: reminders wait until {wait:%Y-%m-%d %H:%M}")
     bot = _bot(settings, settings.telegram_token or "0:dry-run")
 
-    async def run() -> list[Any]:
+    async def run() -> tuple[list[Any], list[Any]]:
         if dry_run:
-            return await sweep(bot, services, now, dry_run=True)
+            return await sweep(bot, services, now, dry_run=True), []
         async with bot:
-            return await sweep(bot, services, now)
+            # Notices answer events, so quiet hours do not hold them back.
+            return await sweep(bot, services, now), await deliver_notices(bot, services)
 
-    for outgoing, status in asyncio.run(run()):
+    reminders, notices = asyncio.run(run())
+    if dry_run:
+        with SqlUnitOfWork(services.engine) as uow:
+            waiting = uow.outbox.pending_count()
+        if waiting:
+            typer.echo(f"{waiting} notices waiting in the outbox")
+    for notice, status in notices:
+        typer.echo(f"{status}\tnotice:{notice.entry.kind.value}\t{notice.to.name}")
+    for outgoing, status in reminders:
         reminder = outgoing.reminder
         deadline = reminder.deadline.astimezone(rules.zone)
         typer.echo(

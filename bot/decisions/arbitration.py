@@ -18,7 +18,7 @@ from telegram.ext import (
 from bot.chat import render
 from bot.chat.common import current_staff, in_thread, lang
 from bot.chat.dialogs import ButtonDialog
-from bot.delivery.notices import send_notices
+from bot.delivery.notices import kick
 from bot.i18n.texts import raw, t
 from bot.services import services
 from domain.customer_details import Invalid, normalize_phone
@@ -216,7 +216,7 @@ async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: li
     await update.callback_query.edit_message_text(
         t(language, "arb_done", what=what, name=draft["name"], to=draft["to_name"])
     )
-    await send_notices(context, outcome.notices, svc, reason=draft["reason"])
+    kick(context)
     return ConversationHandler.END
 
 

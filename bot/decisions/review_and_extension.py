@@ -22,18 +22,15 @@ from telegram.warnings import PTBUserWarning
 from bot.chat import render
 from bot.chat.commands import ID
 from bot.chat.common import current_staff, in_thread, lang
-from bot.delivery.notices import deliver, send_notices
+from bot.decisions.keyboards import DECIDE_EXTENSION, EXTEND, REVIEW
+from bot.delivery.notices import kick
 from bot.i18n.texts import raw, t, when
-from bot.services import Services, services
-from domain.customer_details import Invalid, display_phone
+from bot.services import services
+from domain.customer_details import Invalid
 from domain.free_text import check_reason
-from domain.model import Channel, Notice, Registration, Staff
+from domain.model import Channel, Registration
 from domain.registrations import Done, check_review, decide_extension, decide_review, request_extension
 from domain.roster import my_registrations
-
-EXTEND = "ex"
-DECIDE_EXTENSION = "exd"
-REVIEW = "rv"
 
 
 class Step(IntEnum):
@@ -153,40 +150,8 @@ async def extend_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
         await message.reply_text(render.refusal(language, outcome))
         return ConversationHandler.END
     await message.reply_text(t(language, "extend_sent" if outcome.notices else "extend_no_head"))
-    for notice in outcome.notices:
-        await _ask_head(context, svc, notice.to, outcome, notice.other)
+    kick(context)
     return ConversationHandler.END
-
-
-async def _ask_head(
-    context: ContextTypes.DEFAULT_TYPE, svc: Services, head: Staff, outcome: Done, staff: Staff | None
-) -> None:
-    language = head.language or svc.settings.default_language
-    r = outcome.registration
-    assert r.expires_at is not None and staff is not None
-    request_id = outcome.detail["request_id"]
-    text = t(
-        language,
-        "extend_request_to_head",
-        staff=staff.name,
-        name=r.customer_name,
-        phone=display_phone(r.phone),
-        expiry=when(language, r.expires_at, svc.rules.zone),
-        reason=outcome.detail["reason"],
-    )
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    raw(language, "approve"), callback_data=f"{DECIDE_EXTENSION}:ok:{request_id}"
-                ),
-                InlineKeyboardButton(
-                    raw(language, "decline"), callback_data=f"{DECIDE_EXTENSION}:no:{request_id}"
-                ),
-            ]
-        ]
-    )
-    await deliver(context.bot, head.telegram_id, text, what="extension request", reply_markup=keyboard)
 
 
 async def extension_decision(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -215,40 +180,10 @@ async def extension_decision(update: Update, context: ContextTypes.DEFAULT_TYPE)
         by=actor.name if actor else "",
     )
     await query.edit_message_text(f"{query.message.text_html if query.message else ''}\n\n{decided}")  # type: ignore[union-attr]
-    await send_notices(context, outcome.notices, svc)
+    kick(context)
 
 
 # --- reviews --------------------------------------------------------------------------------------
-
-
-def review_keyboard(language: str, registration_id: int, *, possible_duplicate: bool) -> InlineKeyboardMarkup:
-    """Approve/Reject for a pending filing; Keep/Void for a possible duplicate."""
-    yes, no = ("keep", "void") if possible_duplicate else ("approve", "reject")
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(raw(language, yes), callback_data=f"{REVIEW}:ok:{registration_id}"),
-                InlineKeyboardButton(raw(language, no), callback_data=f"{REVIEW}:no:{registration_id}"),
-            ]
-        ]
-    )
-
-
-async def ask_review(context: ContextTypes.DEFAULT_TYPE, svc: Services, requests: list[Notice]) -> None:
-    """RULES §3 optional review: the team's managers get the filing with Approve / Reject."""
-    for request in requests:
-        manager, registration = request.to, request.registration
-        language = manager.language or svc.settings.default_language
-        text = t(
-            language,
-            "review_request",
-            staff=request.other.name if request.other else "",
-            name=registration.customer_name,
-            phone=display_phone(registration.phone),
-            address=registration.address,
-        )
-        keyboard = review_keyboard(language, registration.id, possible_duplicate=False)
-        await deliver(context.bot, manager.telegram_id, text, what="review request", reply_markup=keyboard)
 
 
 async def review_approve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -352,7 +287,7 @@ async def _decide_review(
             chat_id=update.effective_chat.id,
             message_id=pressed["message_id"],
         )
-    await send_notices(context, outcome.notices, svc, reason=reason)
+    kick(context)
 
 
 def _last(update: Update) -> str:

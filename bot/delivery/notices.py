@@ -1,58 +1,119 @@
-"""Telling people what happened to their registrations, unasked, in their own language."""
+"""Delivering the outbox (domain.notices): each notice rendered in its recipient's language from
+what was recorded with the event, sent once, its result in the delivery log.
+
+Handlers and commands never send a notice themselves: the use case records it, and `kick` asks for
+a delivery pass right after the transaction commits, so people are told at once; the sweep's
+pass every minute delivers whatever is left (retries, notices recorded by the command line)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
 
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.chat.common import in_thread
+from bot.decisions.keyboards import extension_keyboard, review_keyboard
+from bot.delivery.attempts import send_and_record
 from bot.i18n.texts import t, when
 from bot.services import Services
-from domain.customer_details import display_phone
-from domain.model import Notice
+from domain.customer_details import display_phone, mask_name, mask_phone
+from domain.model import NoticeKind
+from domain.notices import DueNotice, claim_notices
 
 log = logging.getLogger(__name__)
 
-
-def notice_text(notice: Notice, svc: Services, reason: str | None = None) -> str:
-    language = notice.to.language or svc.settings.default_language
-    registration = notice.registration
-    until = registration.expires_at
-    return t(
-        language,
-        f"notice_{notice.what}",
-        name=registration.customer_name,
-        phone=display_phone(registration.phone),
-        other=notice.other.name if notice.other else "",
-        days=svc.rules.lapse_after_days,
-        until=when(language, until, svc.rules.zone) if until else "",
-        reason=reason or "",
-    )
+BATCH = 100
 
 
-async def deliver(
-    bot: Bot, chat_id: int, text: str, *, what: str, reply_markup: InlineKeyboardMarkup | None = None
-) -> bool:
-    """One recipient's message. A recipient who blocked the bot or never opened it fails alone:
-    the others are still told, and the dialog that caused the message still ends normally."""
-    try:
-        await bot.send_message(chat_id, text, reply_markup=reply_markup)
-    except TelegramError as exc:  # the event's log keeps what happened; this is only the telling
-        log.warning("could not deliver a %s to chat %s: %s", what, chat_id, exc)
-        return False
-    return True
-
-
-async def send_notices(
-    context: ContextTypes.DEFAULT_TYPE,
-    notices: tuple[Notice, ...] | list[Notice],
-    svc: Services,
-    *,
-    reason: str | None = None,
-) -> None:
-    for notice in notices:
-        await deliver(
-            context.bot, notice.to.telegram_id, notice_text(notice, svc, reason), what=f"{notice.what} notice"
+def notice_message(notice: DueNotice, svc: Services) -> tuple[str, InlineKeyboardMarkup | None]:
+    entry, language = notice.entry, notice.to.language or svc.settings.default_language
+    p, zone = entry.payload, svc.rules.zone
+    registration_id = entry.registration_id or 0
+    if entry.kind is NoticeKind.POSSIBLE_DUPLICATE:
+        # Other teams see masked customers only (RULES §2); the managers settle it with the buttons.
+        text = t(
+            language,
+            "needs_review_manager",
+            filer=p["filer"],
+            filer_team=p["filer_team"],
+            holder=p["holder"],
+            holder_team=p["holder_team"],
+            name=mask_name(p["name"]),
+            phone=mask_phone(p["phone"]),
+            other_name=mask_name(p["other_name"]),
         )
+        return text, review_keyboard(language, registration_id, possible_duplicate=True)
+    if entry.kind is NoticeKind.REVIEW_REQUESTED:
+        text = t(
+            language,
+            "review_request",
+            staff=p["other"],
+            name=p["name"],
+            phone=display_phone(p["phone"]),
+            address=p["address"],
+        )
+        return text, review_keyboard(language, registration_id, possible_duplicate=False)
+    until = datetime.fromisoformat(p["until"]) if p.get("until") else None
+    if entry.kind is NoticeKind.EXTENSION_REQUESTED:
+        text = t(
+            language,
+            "extend_request_to_head",
+            staff=p["other"],
+            name=p["name"],
+            phone=display_phone(p["phone"]),
+            expiry=when(language, until, zone) if until else "",
+            reason=p["reason"],
+        )
+        return text, extension_keyboard(language, int(p["request_id"]))
+    text = t(
+        language,
+        f"notice_{entry.kind.value}",
+        name=p["name"],
+        phone=display_phone(p["phone"]),
+        other=p["other"],
+        days=svc.rules.lapse_after_days,
+        until=when(language, until, zone) if until else "",
+        reason=p.get("reason", ""),
+    )
+    return text, None
+
+
+async def deliver_notices(
+    bot: Bot, svc: Services, *, going_on: Callable[[], bool] = lambda: True
+) -> list[tuple[DueNotice, str]]:
+    """Every notice due now, a batch at a time, until none is left or the bot is stopping (what
+    is claimed and not sent is claimed again when its lease runs out). One recipient's failure
+    is recorded for that notice alone; the others are sent all the same."""
+    results: list[tuple[DueNotice, str]] = []
+    while going_on():
+        batch = await in_thread(partial(claim_notices, svc.writer, svc.clock(), limit=BATCH))
+        for notice in batch:
+            if not going_on():
+                break
+            results.append((notice, await _deliver(bot, svc, notice)))
+        if len(batch) < BATCH:
+            break
+    return results
+
+
+async def _deliver(bot: Bot, svc: Services, notice: DueNotice) -> str:
+    text, keyboard = notice_message(notice, svc)
+
+    async def send() -> None:
+        await bot.send_message(notice.entry.chat_id, text, reply_markup=keyboard)
+
+    status = await send_and_record(send, svc, notice.entry.id, notice.entry.attempts, svc.clock())
+    if status != "sent":
+        log.warning("notice %s to staff %s: %s", notice.entry.kind.value, notice.to.id, status)
+    return status
+
+
+def kick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Deliver what the handler's use case just recorded, beside the next updates (not before
+    them): the handler's own reply is never held back by its notices."""
+    svc: Services = context.bot_data["services"]
+    context.application.create_task(deliver_notices(context.bot, svc), name="notices")

@@ -4,22 +4,23 @@ is due and who sends it (domain.reminders); this module only renders and deliver
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import datetime, time, timedelta
-from typing import Any
+from collections.abc import Callable
+from datetime import datetime, time
+from functools import partial
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.chat.common import in_thread
+from bot.delivery.attempts import send_and_record
+from bot.delivery.notices import deliver_notices
 from bot.digests.render import render_digest, tracking_workbook
 from bot.digests.workbook import private_workbook_button
 from bot.follow_up import dialog as follow_up_dialog
 from bot.i18n.texts import raw, t, when
 from bot.services import Services
 from domain.customer_details import display_phone
-from domain.reminders import Outgoing, ReminderKind, backoff, plan_reminders
+from domain.reminders import Outgoing, ReminderKind, plan_reminders
 from domain.summaries import SummaryOutgoing, plan_summaries
 from storage.digest_queries import TeamReport, team_report
 
@@ -66,46 +67,10 @@ async def deliver(bot: Bot, svc: Services, outgoing: Outgoing, now: datetime) ->
     async def send() -> None:
         await bot.send_message(outgoing.to.telegram_id, text, reply_markup=keyboard)
 
-    status = await _attempt(send, svc, outgoing.delivery_id, outgoing.attempts, now)
+    status = await send_and_record(send, svc, outgoing.delivery_id, outgoing.attempts, now)
     if status != "sent":
         log.warning("reminder %s to staff %s: %s", outgoing.reminder.kind.value, outgoing.to.id, status)
     return status
-
-
-async def _attempt(
-    send: Callable[[], Awaitable[None]], svc: Services, delivery_id: int | None, attempts: int, now: datetime
-) -> str:
-    """Run one send and record its result in the delivery log: sent, pending (retry with backoff,
-    or after Telegram's retry_after), or undeliverable (blocked, chat gone) for good."""
-    status, retry_at, error = "sent", None, None
-    try:
-        await send()
-    except RetryAfter as exc:
-        status, error = "pending", "retry_after"
-        retry_at = now + _seconds(exc.retry_after)
-    except Forbidden as exc:  # the person blocked the bot: their manager sees it in the summary
-        status, error = "undeliverable", exc.message
-    except BadRequest as exc:
-        if "chat not found" in exc.message.lower():
-            status, error = "undeliverable", exc.message
-        else:
-            status, error, retry_at = "pending", exc.message, now + backoff(attempts)
-    except TelegramError as exc:  # network trouble: try again with backoff
-        status, error, retry_at = "pending", exc.message, now + backoff(attempts)
-    if delivery_id is not None:
-        recorded_id = delivery_id
-
-        def record() -> None:
-            with svc.writer() as uow:
-                uow.mark_delivery(recorded_id, status=status, now=now, retry_at=retry_at, error=error)
-                uow.commit()
-
-        await in_thread(record)
-    return status
-
-
-def _seconds(value: Any) -> timedelta:
-    return value if isinstance(value, timedelta) else timedelta(seconds=float(value))
 
 
 async def deliver_summary(
@@ -146,7 +111,7 @@ async def deliver_summary(
         keyboard = private_workbook_button(language, recipient.team.id) if recipient.staff is None else None
         await bot.send_document(recipient.chat_id, workbook, filename=filename, reply_markup=keyboard)
 
-    status = await _attempt(send, svc, outgoing.delivery_id, 0, now)
+    status = await send_and_record(send, svc, outgoing.delivery_id, 0, now)
     if status != "sent":
         log.warning("summary of team %s to chat %s: %s", recipient.team.id, recipient.chat_id, status)
     return status
@@ -184,7 +149,7 @@ async def post_summaries(
     for team_id in dict.fromkeys(o.recipient.team.id for o in planned):
         if not going_on():
             break  # stopping: what is recorded and not sent goes out after the restart
-        report = await in_thread(lambda: _report(svc, team_id, now))
+        report = await in_thread(partial(_report, svc, team_id, now))
         workbooks: dict[str, bytes] = {}
         for outgoing in (o for o in planned if o.recipient.team.id == team_id):
             status = (
@@ -217,13 +182,21 @@ async def sweep(
 
 
 async def sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Every minute: reminders due now, and today's summaries once the digest time has come."""
+    """Every minute: notices left in the outbox (retries, those the command line recorded),
+    reminders due now, and today's summaries once the digest time has come."""
     svc: Services = context.bot_data["services"]
     now = svc.clock()
 
     def going_on() -> bool:
         return context.application.running
 
+    notices = await deliver_notices(context.bot, svc, going_on=going_on)
+    if notices:
+        log.info(
+            "notices: %d sent, %d not",
+            sum(s == "sent" for _, s in notices),
+            sum(s != "sent" for _, s in notices),
+        )
     results = await sweep(context.bot, svc, now, going_on=going_on)
     if results:
         log.info(

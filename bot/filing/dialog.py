@@ -30,8 +30,7 @@ from bot.chat import render
 from bot.chat.common import current_staff, in_thread, lang
 from bot.chat.dialogs import ButtonDialog
 from bot.chat.parsing import parse_clock_time, parse_local_datetime, today_at, within_reach, yesterday_at
-from bot.decisions import review_and_extension as decisions
-from bot.delivery.notices import deliver, send_notices
+from bot.delivery.notices import kick
 from bot.follow_up import dialog as follow_up_dialog
 from bot.i18n.texts import raw, t, when
 from bot.services import Services, services
@@ -42,8 +41,6 @@ from domain.customer_details import (
     check_name,
     check_needs,
     display_phone,
-    mask_name,
-    mask_phone,
     normalize_phone,
 )
 from domain.filing import (
@@ -51,10 +48,8 @@ from domain.filing import (
     FilingRequest,
     Reason,
     Rejected,
-    ReviewNotice,
     check_obtained_at,
     file_registration,
-    possible_duplicate_notices,
 )
 from domain.model import ExpectedPurchase
 
@@ -357,18 +352,9 @@ async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: li
     )
     now = svc.clock()
 
-    def file() -> tuple[Any, list[ReviewNotice]]:
-        outcome = file_registration(svc.writer, request, now, svc.rules)
-        if not isinstance(outcome, Accepted) or not outcome.needs_review:
-            return outcome, []
-        with svc.uow() as uow:
-            filer = uow.staff_by_telegram_id(request.filer_telegram_id)
-            assert filer is not None
-            return outcome, possible_duplicate_notices(uow, filer.id, outcome)
-
-    outcome, notices = await in_thread(file)
+    outcome = await in_thread(lambda: file_registration(svc.writer, request, now, svc.rules))
     context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    holder = notices[0].holder.name if notices else None
+    holder = outcome.similar_holder_name if isinstance(outcome, Accepted) else None
     text = render.verdict(language, outcome, svc.rules, holder_of_similar=holder)
     assert update.effective_message is not None
     keyboard = None
@@ -377,37 +363,8 @@ async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: li
     await update.effective_message.reply_text(
         text + "\n\n" + t(language, "start_again"), reply_markup=keyboard
     )
-    for notice in notices:
-        await _tell_manager(context, notice, outcome, svc)
-    if isinstance(outcome, Accepted):
-        reviews = [n for n in outcome.notices if n.what == "review_request"]
-        await decisions.ask_review(context, svc, reviews)
-        await send_notices(context, [n for n in outcome.notices if n.what != "review_request"], svc)
+    kick(context)
     return ConversationHandler.END
-
-
-async def _tell_manager(
-    context: ContextTypes.DEFAULT_TYPE, notice: ReviewNotice, accepted: Accepted, svc: Services
-) -> None:
-    """Group chats and other teams see masked customers only (RULES §2)."""
-    assert accepted.details is not None
-    language = notice.manager.language or svc.settings.default_language
-    text = t(
-        language,
-        "needs_review_manager",
-        filer=notice.filer.name,
-        filer_team=notice.filer_team.name,
-        holder=notice.holder.name,
-        holder_team=notice.holder_team.name,
-        name=mask_name(accepted.details.name),
-        phone=mask_phone(accepted.details.phone),
-        other_name=mask_name(notice.similar.customer_name),
-    )
-    # The managers settle it here: keep the new filing, or void it.
-    keyboard = decisions.review_keyboard(language, accepted.registration_id, possible_duplicate=True)
-    await deliver(
-        context.bot, notice.manager.telegram_id, text, what="possible-duplicate notice", reply_markup=keyboard
-    )
 
 
 async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:

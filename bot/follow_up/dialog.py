@@ -23,7 +23,7 @@ from bot.chat.commands import ID
 from bot.chat.common import current_staff, in_thread, lang
 from bot.chat.dialogs import ButtonDialog
 from bot.chat.parsing import parse_local_datetime, within_reach
-from bot.delivery.notices import send_notices
+from bot.delivery.notices import kick
 from bot.i18n.texts import raw, t, when
 from bot.services import Services, services
 from domain.customer_details import Invalid
@@ -366,7 +366,7 @@ async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if next_contact is not None:
         lines.append(t(language, "follow_next_contact", at=when(language, next_contact, svc.rules.zone)))
     await update.effective_message.reply_text("\n".join(line for line in lines if line))
-    await send_notices(context, outcome.notices, svc)
+    kick(context)
     return ConversationHandler.END
 
 

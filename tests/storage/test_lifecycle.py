@@ -150,7 +150,7 @@ def test_lapse_takeover_challenger_deposit_wins(roster: Roster) -> None:
         roster, 102, challenge.registration_id, FollowUpKind.DEPOSIT, amount=Decimal("2000"), at=T0 + 11 * DAY
     )
     assert isinstance(done, Done) and done.standing.state is State.DEPOSIT
-    assert [(n.to.telegram_id, n.what) for n in done.notices] == [(101, "taken_over")]
+    assert [(n.to.telegram_id, n.kind) for n in done.notices] == [(101, "taken_over")]
     old, new = reg(roster, original.registration_id), reg(roster, challenge.registration_id)
     assert (old.closure, old.closure_reason, old.holds_claim) == (Closure.VOID, "lapsed_takeover", False)
     assert new.holds_claim and new.credited_to_id == roster.guide2.id
@@ -166,7 +166,7 @@ def test_lapse_takeover_holder_resumes_first(roster: Roster) -> None:
     assert isinstance(challenge, Accepted) and challenge.challenge_of is not None
     done = follow(roster, 201, original.registration_id, at=T0 + 11 * DAY)
     assert isinstance(done, Done) and done.standing.state is State.ACTIVE
-    assert [(n.to.telegram_id, n.what) for n in done.notices] == [(202, "challenge_dropped")]
+    assert [(n.to.telegram_id, n.kind) for n in done.notices] == [(202, "challenge_dropped")]
     dropped = reg(roster, challenge.registration_id)
     assert (dropped.closure, dropped.closure_reason, dropped.quota_exempt) == (
         Closure.VOID,
@@ -304,7 +304,7 @@ def test_manager_review_when_required(roster: Roster) -> None:
         rules=rules,
     )
     assert isinstance(rejected, Done) and rejected.standing.state is State.VOID
-    assert [(n.to.telegram_id, n.what) for n in rejected.notices] == [(101, "review_rejected")]
+    assert [(n.to.telegram_id, n.kind) for n in rejected.notices] == [(101, "review_rejected")]
     assert isinstance(file(roster, 102, at=T0 + DAY, rules=rules), Accepted)
 
 
@@ -362,7 +362,7 @@ def test_arbitration_moves_a_registration_and_a_credit_with_a_reason(roster: Ros
         **kwargs,
     )
     assert isinstance(moved, Done) and moved.registration.holder_id == roster.guide2.id
-    assert sorted(n.what for n in moved.notices) == ["arbitrated_transfer_from", "arbitrated_transfer_to"]
+    assert sorted(n.kind for n in moved.notices) == ["arbitrated_transfer_from", "arbitrated_transfer_to"]
     assert follow(roster, 101, first.registration_id, at=T0 + 2 * DAY) == Refused(Refusal.NOT_HOLDER)
     follow(roster, 102, first.registration_id, FollowUpKind.DEAL, amount=Decimal("5000"), at=T0 + 2 * DAY)
     credit = arbitrate(
@@ -510,7 +510,7 @@ def test_a_note_keeps_no_claim(roster: Roster) -> None:
     called = follow(roster, 101, reg_id, FollowUpKind.CALL, at=T0 + 10 * DAY + timedelta(hours=2))
     assert isinstance(called, Done) and called.standing.state is State.ACTIVE
     assert called.standing.deadline.at == T0 + 13 * DAY + timedelta(hours=2)
-    assert [(n.to.telegram_id, n.what) for n in called.notices] == [(102, "challenge_dropped")]
+    assert [(n.to.telegram_id, n.kind) for n in called.notices] == [(102, "challenge_dropped")]
 
 
 # --- issue 10 item 16: the refile cooldown looks at the filer's own last registration ----------------

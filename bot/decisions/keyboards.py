@@ -1,0 +1,39 @@
+"""The buttons a decision is asked with: in the notice that asks it, and read back when pressed."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n.texts import raw
+
+EXTEND = "ex"
+DECIDE_EXTENSION = "exd"
+REVIEW = "rv"
+
+
+def review_keyboard(language: str, registration_id: int, *, possible_duplicate: bool) -> InlineKeyboardMarkup:
+    """Approve/Reject for a pending filing; Keep/Void for a possible duplicate."""
+    yes, no = ("keep", "void") if possible_duplicate else ("approve", "reject")
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(raw(language, yes), callback_data=f"{REVIEW}:ok:{registration_id}"),
+                InlineKeyboardButton(raw(language, no), callback_data=f"{REVIEW}:no:{registration_id}"),
+            ]
+        ]
+    )
+
+
+def extension_keyboard(language: str, request_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    raw(language, "approve"), callback_data=f"{DECIDE_EXTENSION}:ok:{request_id}"
+                ),
+                InlineKeyboardButton(
+                    raw(language, "decline"), callback_data=f"{DECIDE_EXTENSION}:no:{request_id}"
+                ),
+            ]
+        ]
+    )

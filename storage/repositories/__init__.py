@@ -1,0 +1,1 @@
+"""One repository per aggregate; the unit of work (storage.uow) exposes them."""
