@@ -21,7 +21,7 @@ from bot.services import Services
 from domain.customer_details import display_phone
 from domain.reminders import Outgoing, ReminderKind, backoff, plan_reminders
 from domain.summaries import SummaryOutgoing, plan_summaries
-from storage.digest_queries import TeamReport, team_report
+from domain.digest import TeamReport
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,9 @@ async def _attempt(
 
         def record() -> None:
             with svc.writer() as uow:
-                uow.mark_delivery(recorded_id, status=status, now=now, retry_at=retry_at, error=error)
+                uow.deliveries.mark_delivery(
+                    recorded_id, status=status, now=now, retry_at=retry_at, error=error
+                )
                 uow.commit()
 
         await in_thread(record)
@@ -154,7 +156,7 @@ async def deliver_summary(
 
 def _report(svc: Services, team_id: int, now: datetime) -> TeamReport | None:
     with svc.uow() as uow:
-        return team_report(uow.session, team_id, now, svc.rules)
+        return uow.reports.team_report(team_id, now, svc.rules)
 
 
 async def post_summaries(

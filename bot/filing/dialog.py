@@ -362,9 +362,9 @@ async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: li
         if not isinstance(outcome, Accepted) or not outcome.needs_review:
             return outcome, []
         with svc.uow() as uow:
-            filer = uow.staff_by_telegram_id(request.filer_telegram_id)
+            filer = uow.roster.staff_by_telegram_id(request.filer_telegram_id)
             assert filer is not None
-            return outcome, possible_duplicate_notices(uow, filer.id, outcome)
+            return outcome, possible_duplicate_notices(uow.roster, filer.id, outcome)
 
     outcome, notices = await in_thread(file)
     context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]

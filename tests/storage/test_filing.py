@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlmodel import select
 
 from domain.filing import Accepted, FilingRequest, Reason, Rejected, file_registration
 from domain.lifecycle import DeadlineKind
 from domain.model import Closure
 from domain.rules import Rules
-from storage.tables import RegistrationRow
+from storage.tables import FilingAttemptRow, RegistrationRow
 from storage.uow import SqlUnitOfWork
 from tests.conftest import T0, Roster
 
@@ -35,7 +36,7 @@ def file(
 
 def attempts(roster: Roster):
     with SqlUnitOfWork(roster.engine) as uow:
-        return uow.attempts()
+        return list(uow.session.exec(select(FilingAttemptRow).order_by(FilingAttemptRow.id)))
 
 
 def test_accepted_filing_holds_the_customer_and_names_the_first_follow_up(roster: Roster) -> None:
@@ -44,7 +45,7 @@ def test_accepted_filing_holds_the_customer_and_names_the_first_follow_up(roster
     assert outcome.deadline is not None and outcome.deadline.kind is DeadlineKind.FOLLOW_UP
     assert outcome.deadline.at == T0 + timedelta(days=3)
     with SqlUnitOfWork(roster.engine) as uow:
-        claim = uow.claim_for(uow.lock_customer("+8613800138000", T0))
+        claim = uow.registrations.claim_for(uow.registrations.lock_customer("+8613800138000", T0))
     assert claim is not None and claim.holder_id == roster.guide.id and claim.filed_at == T0
     [attempt] = attempts(roster)
     assert (attempt.outcome, attempt.reason, attempt.registration_id) == (
@@ -97,7 +98,7 @@ def test_sql_looking_and_html_names_are_stored_as_typed(roster: Roster) -> None:
     outcome = file(roster, roster.guide.telegram_id, name=name)
     assert isinstance(outcome, Accepted)
     with SqlUnitOfWork(roster.engine) as uow:
-        assert uow.registration(outcome.registration_id).customer_name == name  # type: ignore[union-attr]
+        assert uow.registrations.registration(outcome.registration_id).customer_name == name  # type: ignore[union-attr]
 
 
 def test_late_filing_is_rejected_after_24_hours(roster: Roster) -> None:
@@ -138,7 +139,7 @@ def test_expired_field_registration_frees_the_customer_for_a_colleague(roster: R
     after = file(roster, roster.sales2.telegram_id, at=T0 + timedelta(days=15))
     assert isinstance(after, Accepted)
     with SqlUnitOfWork(roster.engine) as uow:
-        old = uow.registration(first.registration_id)
+        old = uow.registrations.registration(first.registration_id)
     assert old is not None and old.closure is Closure.EXPIRED
 
 
