@@ -9,7 +9,7 @@ For each backend: a fresh database (SQLite: a temporary file; PostgreSQL: a data
 one transaction with bulk SQL (executemany on SQLite, COPY on PostgreSQL, then VACUUM ANALYZE on
 PostgreSQL). Then, after one untimed warm-up, each run times with time.perf_counter:
 
-- read: `storage.digest_queries.team_report` (every query, the summary and the tracking rows);
+- read: `SqlReports.team_report` (storage.repositories.digests) (every query, the summary and the tracking rows);
 - render: `bot.digests.render.render_digest` (the group chat's messages, phones masked);
 - workbook: `bot.digests.render.tracking_workbook` (the .xlsx bytes).
 
@@ -51,7 +51,7 @@ from domain.customer_details import address_key, name_key
 from domain.filing import ADDRESS_PREFIX_CHARS
 from domain.rules import Rules
 from storage.db import make_engine, normalize_url
-from storage.digest_queries import TeamReport, team_report
+from domain.digest import TeamReport
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWork
 
@@ -298,7 +298,7 @@ def explain(engine: Engine) -> None:
 
     sa.event.listen(engine, "before_cursor_execute", capture)
     with SqlUnitOfWork(engine) as uow:
-        team_report(uow.session, TEAM_ID, NOW, RULES)
+        uow.reports.team_report(TEAM_ID, NOW, RULES)
     sa.event.remove(engine, "before_cursor_execute", capture)
     prefix = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN "
     with engine.connect() as conn:
@@ -326,7 +326,7 @@ def run(engine: Engine, runs: int) -> Iterator[tuple[dict[str, tuple[float, floa
 
     def read() -> TeamReport:
         with SqlUnitOfWork(engine) as uow:
-            found = team_report(uow.session, TEAM_ID, NOW, RULES)
+            found = uow.reports.team_report(TEAM_ID, NOW, RULES)
         assert found is not None
         return found
 

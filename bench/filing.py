@@ -18,7 +18,7 @@ to other work on the machine: run it on an idle one (the load average is printed
 The seeded registrations look like the real ones: 3,000 staff in 300 teams (a third of them field),
 one customer per registration with distinct phones +8613XXXXXXXXX, filed at random across the last
 60 days, ~70% still holding their customer, the rest won / lost / void / expired, and name_key and
-address_prefix computed by the same functions as SqlUnitOfWork.add_registration, from a realistic
+address_prefix computed by the same functions as SqlRegistrations.add_registration, from a realistic
 vocabulary (common surnames, ~40 city districts), so the possible-duplicate candidate query is as
 selective as it will be in production.
 """

@@ -260,7 +260,7 @@ async def _one_dialog_at_a_time(update: Update, context: ContextTypes.DEFAULT_TY
 def _remember_language(svc: Services, telegram_id: int, language: str) -> None:
     """Messages the bot sends unasked (takeovers, decisions) go out in the person's language."""
     with svc.writer() as uow:
-        uow.set_language(telegram_id, language)
+        uow.roster.set_language(telegram_id, language)
         uow.commit()
 
 

@@ -262,8 +262,9 @@ def _written_whole(written: str, number: phonenumbers.PhoneNumber) -> bool:
         "00" + country + "0",
     ):
         return False
-    if prefix.startswith("00") and not _ascii_digits(_DIGIT_GROUP.search(written).group()).startswith(
-        "00" + country
+    first_group = _DIGIT_GROUP.search(written)
+    if prefix.startswith("00") and not (
+        first_group and _ascii_digits(first_group.group()).startswith("00" + country)
     ):
         return False  # 0086 is written in one piece; "00 86" is the cents of an amount and a number
     return (

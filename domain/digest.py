@@ -4,11 +4,12 @@ Pure: no I/O and no clock. The day is the local calendar day (`rules.zone`) cont
 [00:00, 24:00); states and deadlines are read at `now`. The scheduled job passes the moment it
 runs (20:30); the CLI passes the end of a past day to see that day as it ended.
 
-    facts = storage.digest_queries.digest_facts(session, team_row, now, rules)
+    facts = storage.repositories.digests.digest_facts(session, team_row, now, rules)
     digest = summarize(facts, now, rules)            # TeamDigest, rendered by bot.digests.render
     rows = tracking_rows(facts.open_registrations, now, rules)  # the workbook's rows
 
-`storage.digest_queries.team_report(session, team_id, now, rules)` does all three in one call.
+`uow.reports.team_report(team_id, now, rules)` (domain.ports.Reports) does all three in one call
+and returns a TeamReport.
 
 A TeamDigest keeps customers' phones in full (E.164): whoever renders it decides what to mask
 (group chats mask them, RULES §2).
@@ -341,3 +342,16 @@ def tracking_rows(registrations: list[Registration], now: datetime, rules: Rules
             )
         )
     return sorted(rows, key=lambda row: (row.holder, row.filed_at, row.registration_id))
+
+
+@dataclass(frozen=True)
+class TeamReport:
+    """A team's summary and tracking-sheet rows at one moment, and the language its chat reads."""
+
+    language: str
+    digest: TeamDigest
+    rows: list[TrackingRow]
+
+    @property
+    def team(self) -> Team:
+        return self.digest.team

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -21,6 +20,7 @@ from domain.customer_details import (
 )
 from domain.lifecycle import Deadline, initial_expiry, standing_at
 from domain.model import (
+    BrokenInvariant,
     Closure,
     EventKind,
     ExpectedPurchase,
@@ -32,9 +32,10 @@ from domain.model import (
     SimilarCustomer,
     Staff,
     State,
+    present,
 )
 from domain.notices import record_notices
-from domain.ports import FilingUnitOfWork
+from domain.ports import UnitOfWork, UnitOfWorkFactory
 from domain.registrations import void_open_challenges
 from domain.rules import Rules
 
@@ -115,8 +116,11 @@ def check_details(request: FilingRequest, rules: Rules) -> CustomerDetails | tup
     problems = tuple(v for v in (name, phone, address, needs) if isinstance(v, Invalid))
     if problems:
         return problems
-    assert isinstance(name, str) and isinstance(phone, str) and isinstance(address, str)
-    return CustomerDetails(name, phone, address, needs)  # type: ignore[arg-type]
+    if not (isinstance(name, str) and isinstance(phone, str) and isinstance(address, str)):
+        raise BrokenInvariant("a checked detail is invalid without a problem reported")
+    if isinstance(needs, Invalid):
+        raise BrokenInvariant("the needs are invalid without a problem reported")
+    return CustomerDetails(name, phone, address, needs)
 
 
 def check_obtained_at(obtained_at: datetime, now: datetime, rules: Rules) -> Reason | Invalid | None:
@@ -197,22 +201,22 @@ def decide(
 
 
 def file_registration(
-    unit_of_work: Callable[[], FilingUnitOfWork], request: FilingRequest, now: datetime, rules: Rules
+    unit_of_work: UnitOfWorkFactory, request: FilingRequest, now: datetime, rules: Rules
 ) -> FilingOutcome:
     """File one registration: every attempt is logged, accepted or not, in the same transaction."""
     with unit_of_work() as uow:
-        filer = uow.staff_by_telegram_id(request.filer_telegram_id)
+        filer = uow.roster.staff_by_telegram_id(request.filer_telegram_id)
         outcome = _file(uow, filer, request, now, rules)
         accepted = isinstance(outcome, Accepted)
-        uow.log_attempt(
+        uow.attempts.log_attempt(
             at=now,
             telegram_id=request.filer_telegram_id,
             staff_id=filer.id if filer else None,
             phone=_phone_for_log(request, rules),
             customer_name=request.customer_name[: rules.max_name_chars * 2],
             outcome="accepted" if accepted else "rejected",
-            reason=None if accepted else outcome.reason.value,
-            registration_id=outcome.registration_id if accepted else None,
+            reason=outcome.reason.value if isinstance(outcome, Rejected) else None,
+            registration_id=outcome.registration_id if isinstance(outcome, Accepted) else None,
             source=request.source,
         )
         uow.commit()
@@ -220,7 +224,7 @@ def file_registration(
 
 
 def _file(
-    uow: FilingUnitOfWork, filer: Staff | None, request: FilingRequest, now: datetime, rules: Rules
+    uow: UnitOfWork, filer: Staff | None, request: FilingRequest, now: datetime, rules: Rules
 ) -> FilingOutcome:
     if filer is None or not filer.may_file:
         return Rejected(Reason.NOT_STAFF)
@@ -234,18 +238,20 @@ def _file(
     if timing is Reason.LATE:
         return Rejected(Reason.LATE, obtained_at=obtained_at)
 
-    customer_id = uow.lock_customer(details.phone, now)
-    uow.lock_staff(filer.id)
+    customer_id = uow.registrations.lock_customer(details.phone, now)
+    uow.roster.lock_staff(filer.id)
     month_start, month_end = month_bounds(now, rules)
     key = address_key(details.address)
-    claim = uow.claim_for(customer_id)
+    claim = uow.registrations.claim_for(customer_id)
     facts = FilingFacts(
         claim=claim,
-        own_last=uow.last_registration_held_by(filer.id, customer_id),
-        has_open_challenge=bool(claim and uow.open_challenges_of(claim.id)),
-        last_deal_at=uow.last_deal_at(customer_id),
-        quota_used=uow.quota_used(filer.id, month_start, month_end) if filer.has_quota else 0,
-        similar=uow.similar_open(customer_id, name_key(details.name), key[:ADDRESS_PREFIX_CHARS]),
+        own_last=uow.registrations.last_registration_held_by(filer.id, customer_id),
+        has_open_challenge=bool(claim and uow.registrations.open_challenges_of(claim.id)),
+        last_deal_at=uow.registrations.last_deal_at(customer_id),
+        quota_used=uow.registrations.quota_used(filer.id, month_start, month_end) if filer.has_quota else 0,
+        similar=uow.registrations.similar_open(
+            customer_id, name_key(details.name), key[:ADDRESS_PREFIX_CHARS]
+        ),
     )
     verdict = decide(filer, details, facts, now, rules)
     if isinstance(verdict, Rejected):
@@ -253,11 +259,12 @@ def _file(
     challenge_of = verdict.challenge_of
     if claim is not None and challenge_of is None:
         # The old claim no longer protects the customer (it expired): it steps aside for good.
-        uow.release_claim(claim.id, Closure.EXPIRED, now)
-        uow.add_event(claim.id, now, filer.id, EventKind.RELEASED, reason="expired")
+        uow.registrations.release_claim(claim.id, Closure.EXPIRED, now)
+        uow.registrations.add_event(claim.id, now, filer.id, EventKind.RELEASED, reason="expired")
         void_open_challenges(uow, claim, filer.id, now)
-    assert filer.channel is not None
-    registration_id = uow.add_registration(
+    if filer.channel is None:
+        raise BrokenInvariant(f"staff {filer.id} files without a team channel")
+    registration_id = uow.registrations.add_registration(
         customer_id=customer_id,
         filer=filer,
         customer_name=details.name,
@@ -272,21 +279,21 @@ def _file(
         review=ReviewState.PENDING if rules.review_required else None,
         challenge_of_id=challenge_of.id if challenge_of else None,
     )
-    uow.add_event(registration_id, now, filer.id, EventKind.FILED)
+    uow.registrations.add_event(registration_id, now, filer.id, EventKind.FILED)
     if challenge_of is not None:
-        uow.add_event(challenge_of.id, now, filer.id, EventKind.CHALLENGED, other_staff_id=filer.id)
-    registration = uow.registration(registration_id)
-    if registration is None:
-        raise LookupError(f"registration {registration_id} vanished inside its own transaction")
+        uow.registrations.add_event(
+            challenge_of.id, now, filer.id, EventKind.CHALLENGED, other_staff_id=filer.id
+        )
+    registration = present(uow.registrations.registration(registration_id), f"registration {registration_id}")
     notices: list[Notice] = []
     if challenge_of is not None:
-        holder = uow.staff_by_id(challenge_of.holder_id)
+        holder = uow.roster.staff_by_id(challenge_of.holder_id)
         if holder is not None:
             notices.append(Notice(holder, NoticeKind.CHALLENGED, challenge_of, filer))
     if registration.review is ReviewState.PENDING:
         notices += [
             Notice(m, NoticeKind.REVIEW_REQUESTED, registration, filer)
-            for m in uow.team_managers({registration.team_id})
+            for m in uow.roster.team_managers({registration.team_id})
         ]
     similar_holder = None
     if verdict.similar:
@@ -315,12 +322,12 @@ def _phone_for_log(request: FilingRequest, rules: Rules) -> str:
 
 
 def _possible_duplicate_notices(
-    uow: FilingUnitOfWork, filer: Staff, registration: Registration, similar: SimilarCustomer
+    uow: UnitOfWork, filer: Staff, registration: Registration, similar: SimilarCustomer
 ) -> list[Notice]:
     """RULES §3.7: the holder's manager and the filer's manager are told, customers masked."""
-    holder = uow.staff_by_id(similar.holder_id)
-    filer_team = uow.team_by_id(registration.team_id)
-    holder_team = uow.team_by_id(similar.team_id)
+    holder = uow.roster.staff_by_id(similar.holder_id)
+    filer_team = uow.roster.team_by_id(registration.team_id)
+    holder_team = uow.roster.team_by_id(similar.team_id)
     if holder is None or filer_team is None or holder_team is None:
         raise LookupError("a possible duplicate's holder or team is not on the roster")
     detail = {
@@ -332,5 +339,5 @@ def _possible_duplicate_notices(
     }
     return [
         Notice(m, NoticeKind.POSSIBLE_DUPLICATE, registration, filer, detail)
-        for m in uow.team_managers({filer_team.id, holder_team.id})
+        for m in uow.roster.team_managers({filer_team.id, holder_team.id})
     ]

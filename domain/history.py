@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Protocol
 
 from domain.customer_details import Invalid, mask_name, normalize_phone
 from domain.lifecycle import Standing, standing_at
-from domain.model import TEAM_MANAGER_ROLES, EventKind, FollowUpKind, Registration, Role, Staff, Team
+from domain.model import TEAM_MANAGER_ROLES, EventKind, FollowUpKind, Registration, Role, Staff
+from domain.ports import UnitOfWork
 from domain.registrations import Refusal, Refused
 from domain.rules import Rules
 
@@ -68,14 +68,6 @@ class EventRecord:
     next_contact_at: datetime | None = None
     until: datetime | None = None
     reason: str | None = None
-
-
-class HistoryUnitOfWork(Protocol):
-    def staff_by_telegram_id(self, telegram_id: int) -> Staff | None: ...
-    def teams(self) -> list[Team]: ...
-    def registrations_of_customer(self, phone: str) -> list[Registration]: ...
-    def attempts_for_phone(self, phone: str) -> list[AttemptRecord]: ...
-    def events_for_customer(self, phone: str) -> list[EventRecord]: ...
 
 
 @dataclass(frozen=True)
@@ -143,11 +135,11 @@ class Timeline:
 
 
 def customer_history(
-    uow: HistoryUnitOfWork, *, actor_telegram_id: int, phone: str, now: datetime, rules: Rules
+    uow: UnitOfWork, *, actor_telegram_id: int, phone: str, now: datetime, rules: Rules
 ) -> Timeline | Refused | Invalid:
     """Every filing attempt and every event concerning the customer with this phone, and the
     current state of each of their registrations; `Invalid` when the phone cannot be read."""
-    actor = uow.staff_by_telegram_id(actor_telegram_id)
+    actor = uow.roster.staff_by_telegram_id(actor_telegram_id)
     if actor is None or not actor.active:
         return Refused(Refusal.NOT_STAFF)
     scope = history_scope(actor)
@@ -157,9 +149,9 @@ def customer_history(
     if isinstance(e164, Invalid):
         return e164
 
-    registrations = {r.id: r for r in uow.registrations_of_customer(e164)}
-    attempts = uow.attempts_for_phone(e164)
-    events = uow.events_for_customer(e164)
+    registrations = {r.id: r for r in uow.registrations.registrations_of_customer(e164)}
+    attempts = uow.reports.attempts_for_phone(e164)
+    events = uow.reports.events_for_customer(e164)
     # A filing that made a registration belongs to that registration's team, wherever it went since.
     attempt_teams = [
         registrations[a.registration_id].team_id if a.registration_id in registrations else a.staff_team_id
@@ -169,7 +161,7 @@ def customer_history(
         # The same answer whether the phone is unknown or only other teams know it (RULES §2).
         return Refused(Refusal.NOT_FOUND)
 
-    team_names = {team.id: team.name for team in uow.teams()}
+    team_names = {team.id: team.name for team in uow.roster.teams()}
     views = tuple(_view(r, team_names, scope, now, rules) for r in registrations.values())
     filed_by_attempt = {a.registration_id for a in attempts if a.accepted}
     timed: list[tuple[datetime, int, int, Entry]] = []

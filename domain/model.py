@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 
 class Channel(StrEnum):
@@ -225,3 +227,39 @@ class Notice:
     other: Staff | None = None  # the colleague who caused it
     # What else its text needs (a reason, the extension request to decide, the teams involved).
     detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Invite:
+    """A one-time enrolment link, as redeemed: the role and team it grants."""
+
+    code: str
+    role: Role
+    team_id: int | None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A message sent unasked (reminder, summary), recorded before it is sent."""
+
+    id: int
+    key: str
+    kind: str
+    chat_id: int
+    staff_id: int | None
+    registration_id: int | None
+    team_id: int | None
+    deadline_at: datetime | None
+    status: str
+    attempts: int
+
+
+class BrokenInvariant(RuntimeError):
+    """Stored data contradicts what the rules guarantee: a bug, or a row changed by hand."""
+
+
+def present(value: _T | None, what: str) -> _T:
+    """`value`, which the rules guarantee exists; BrokenInvariant when it does not."""
+    if value is None:
+        raise BrokenInvariant(f"{what} is missing")
+    return value

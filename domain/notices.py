@@ -10,13 +10,16 @@ send, deliver it once, retrying network errors, 429 and 5xx with backoff, giving
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from domain.model import Notice, NoticeKind, Staff
+
+if TYPE_CHECKING:
+    from domain.ports import UnitOfWork, UnitOfWorkFactory
 
 LEASE = timedelta(minutes=2)  # a claimed notice not confirmed within this is claimed again
 MAX_ATTEMPTS = 12  # 1, 2, 4 … 60 minutes apart: about seven hours of trying, then given up
@@ -54,28 +57,6 @@ class Outbox(Protocol):
     def pending_count(self) -> int: ...
 
 
-class NoticeDeliveryUnitOfWork(Protocol):
-    outbox: Outbox
-
-    def __enter__(self) -> NoticeDeliveryUnitOfWork: ...
-    def __exit__(self, *exc: object) -> None: ...
-    def commit(self) -> None: ...
-    def staff_by_id(self, staff_id: int) -> Staff | None: ...
-    def mark_delivery(
-        self,
-        delivery_id: int,
-        *,
-        status: str,
-        now: datetime,
-        retry_at: datetime | None = None,
-        error: str | None = None,
-    ) -> None: ...
-
-
-class RecordsNotices(Protocol):
-    outbox: Outbox
-
-
 def payload_of(notice: Notice) -> dict[str, Any]:
     """What the notice's text and buttons need, as it was when the event happened."""
     registration = notice.registration
@@ -108,7 +89,7 @@ def entry_for(notice: Notice, now: datetime, sequence: int) -> OutboxEntry:
     )
 
 
-def record_notices(uow: RecordsNotices, notices: Sequence[Notice], now: datetime) -> None:
+def record_notices(uow: UnitOfWork, notices: Sequence[Notice], now: datetime) -> None:
     """Write the notices into the outbox of the caller's transaction (before its commit)."""
     if notices:
         uow.outbox.add([entry_for(notice, now, i) for i, notice in enumerate(notices)])
@@ -120,9 +101,7 @@ class DueNotice:
     to: Staff
 
 
-def claim_notices(
-    unit_of_work: Callable[[], NoticeDeliveryUnitOfWork], now: datetime, *, limit: int = 100
-) -> list[DueNotice]:
+def claim_notices(unit_of_work: UnitOfWorkFactory, now: datetime, *, limit: int = 100) -> list[DueNotice]:
     """Notices due at `now` (new ones, and those whose last try failed or was interrupted), each
     claimed by one process for `LEASE`; those nobody can receive any more are settled here."""
     with unit_of_work() as uow:
@@ -130,12 +109,16 @@ def claim_notices(
         for entry in uow.outbox.claim_due(now, now + LEASE, limit):
             if entry.id is None:
                 raise ValueError("a claimed notice has no delivery id")
-            to = uow.staff_by_id(entry.staff_id)
+            to = uow.roster.staff_by_id(entry.staff_id)
             if to is None or not to.active:
-                uow.mark_delivery(entry.id, status=DeliveryStatus.DROPPED, now=now, error="recipient left")
+                uow.deliveries.mark_delivery(
+                    entry.id, status=DeliveryStatus.DROPPED, now=now, error="recipient left"
+                )
             elif entry.attempts >= MAX_ATTEMPTS:
                 error = f"gave up after {entry.attempts} attempts"
-                uow.mark_delivery(entry.id, status=DeliveryStatus.UNDELIVERABLE, now=now, error=error)
+                uow.deliveries.mark_delivery(
+                    entry.id, status=DeliveryStatus.UNDELIVERABLE, now=now, error=error
+                )
             else:
                 due.append(DueNotice(entry, to))
         uow.commit()

@@ -8,18 +8,18 @@ appended to the action-attempt log.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 from domain.customer_details import Invalid, Problem, clean_text
 from domain.free_text import check_note, check_reason
 from domain.lifecycle import CONTACT_KINDS, Standing, standing_at
 from domain.model import (
     TEAM_MANAGER_ROLES,
+    BrokenInvariant,
     Closure,
     EventKind,
     FollowUpKind,
@@ -30,8 +30,10 @@ from domain.model import (
     Role,
     Staff,
     State,
+    present,
 )
-from domain.notices import Outbox, record_notices
+from domain.notices import record_notices
+from domain.ports import UnitOfWork, UnitOfWorkFactory
 from domain.rules import Rules
 
 MAX_AMOUNT = Decimal("10000000")  # ¥10M: beyond any one furniture order; a typo
@@ -76,46 +78,6 @@ class Done:
 Outcome = Done | Refused
 
 
-class LifecycleUnitOfWork(Protocol):
-    outbox: Outbox
-
-    def __enter__(self) -> LifecycleUnitOfWork: ...
-    def __exit__(self, *exc: object) -> None: ...
-    def commit(self) -> None: ...
-    def staff_by_telegram_id(self, telegram_id: int) -> Staff | None: ...
-    def staff_by_id(self, staff_id: int) -> Staff | None: ...
-    def team_managers(self, team_ids: set[int]) -> list[Staff]: ...
-    def staff_with_role(self, role: Role) -> list[Staff]: ...
-    def registration(self, registration_id: int) -> Registration | None: ...
-    def lock_customer(self, phone: str, now: datetime) -> int: ...
-    def open_challenges_of(self, registration_id: int) -> list[Registration]: ...
-    def save_registration(self, registration: Registration) -> None: ...
-    def add_event(
-        self, registration_id: int, at: datetime, actor_id: int | None, kind: EventKind, **detail: Any
-    ) -> None: ...
-    def log_action(
-        self,
-        *,
-        at: datetime,
-        telegram_id: int,
-        action: str,
-        registration_id: int | None,
-        outcome: str,
-        reason: str | None,
-    ) -> None: ...
-    def pending_extension(self, registration_id: int) -> int | None: ...
-    def add_extension_request(
-        self, registration_id: int, staff_id: int, reason: str, at: datetime
-    ) -> int: ...
-    def extension_request(self, request_id: int) -> tuple[int, bool | None] | None: ...
-    def decide_extension_request(
-        self, request_id: int, staff_id: int, approved: bool, at: datetime
-    ) -> None: ...
-
-
-UnitOfWorkFactory = Callable[[], LifecycleUnitOfWork]
-
-
 def parse_amount(raw: str | None) -> Decimal | None | Refusal:
     """A deposit or deal amount in yuan: '1200', '1,200.50', '¥3000'. At most two decimals."""
     if raw is None or not raw.strip():
@@ -136,7 +98,7 @@ def parse_amount(raw: str | None) -> Decimal | None | Refusal:
 
 
 def _refuse(
-    uow: LifecycleUnitOfWork,
+    uow: UnitOfWork,
     tid: int,
     action: str,
     reg_id: int | None,
@@ -144,7 +106,7 @@ def _refuse(
     now: datetime,
     state: State | None = None,
 ) -> Refused:
-    uow.log_action(
+    uow.attempts.log_action(
         at=now,
         telegram_id=tid,
         action=action,
@@ -161,20 +123,20 @@ def _reason_refusal(problem: Invalid) -> Refusal:
     return Refusal.REASON_REQUIRED if problem.problem is Problem.REASON_TOO_SHORT else Refusal.NOTE_TOO_LONG
 
 
-def _locked(uow: LifecycleUnitOfWork, registration_id: int, now: datetime) -> Registration | None:
+def _locked(uow: UnitOfWork, registration_id: int, now: datetime) -> Registration | None:
     """The registration, read after taking its customer's lock (so nothing changes under us)."""
-    registration = uow.registration(registration_id)
+    registration = uow.registrations.registration(registration_id)
     if registration is None:
         return None
-    uow.lock_customer(registration.phone, now)
-    return uow.registration(registration_id)
+    uow.registrations.lock_customer(registration.phone, now)
+    return uow.registrations.registration(registration_id)
 
 
 def _holders_own(
-    uow: LifecycleUnitOfWork, actor_telegram_id: int, action: str, registration_id: int, now: datetime
+    uow: UnitOfWork, actor_telegram_id: int, action: str, registration_id: int, now: datetime
 ) -> tuple[Staff, Registration] | Refused:
     """The acting staff member and their registration, locked; or the logged refusal."""
-    actor = uow.staff_by_telegram_id(actor_telegram_id)
+    actor = uow.roster.staff_by_telegram_id(actor_telegram_id)
     if actor is None or not actor.active:
         return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOT_STAFF, now)
     registration = _locked(uow, registration_id, now)
@@ -209,8 +171,8 @@ def record_follow_up(
             return _refuse(
                 uow, actor_telegram_id, action, registration_id, Refusal.CLOSED, now, standing.state
             )
-        note = check_note(note, rules)
-        if isinstance(note, Invalid):
+        checked_note = check_note(note, rules)
+        if isinstance(checked_note, Invalid):
             return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOTE_TOO_LONG, now)
         if kind is FollowUpKind.DEAL and amount is None:
             return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.AMOUNT_REQUIRED, now)
@@ -225,14 +187,14 @@ def record_follow_up(
             notices += _drop_challenges(uow, registration, actor, now)
 
         updated = _apply(registration, kind, amount, actor, now)
-        uow.save_registration(updated)
-        uow.add_event(
+        uow.registrations.save_registration(updated)
+        uow.registrations.add_event(
             registration.id,
             now,
             actor.id,
             EventKind.FOLLOW_UP,
             follow_up_kind=kind.value,
-            note=note,
+            note=checked_note,
             amount=amount,
             next_contact_at=next_contact_at,
         )
@@ -270,33 +232,34 @@ def _apply(
 
 
 def _take_over(
-    uow: LifecycleUnitOfWork, challenge: Registration, actor: Staff, now: datetime
+    uow: UnitOfWork, challenge: Registration, actor: Staff, now: datetime
 ) -> tuple[Registration, Notice]:
     """RULES §4: the challenger's deposit or deal before the holder resumed voids the original."""
-    assert challenge.challenge_of_id is not None
-    original = uow.registration(challenge.challenge_of_id)
-    assert original is not None
+    original_id = present(challenge.challenge_of_id, f"the registration challenge {challenge.id} challenges")
+    original = present(uow.registrations.registration(original_id), f"registration {original_id}")
     voided = replace(
         original, closure=Closure.VOID, closed_at=now, closure_reason="lapsed_takeover", holds_claim=False
     )
-    uow.save_registration(voided)
-    uow.add_event(
+    uow.registrations.save_registration(voided)
+    uow.registrations.add_event(
         original.id, now, actor.id, EventKind.TAKEN_OVER, reason="lapsed_takeover", other_staff_id=actor.id
     )
-    uow.add_event(challenge.id, now, actor.id, EventKind.TOOK_OVER, other_staff_id=original.holder_id)
-    holder = uow.staff_by_id(original.holder_id)
+    uow.registrations.add_event(
+        challenge.id, now, actor.id, EventKind.TOOK_OVER, other_staff_id=original.holder_id
+    )
+    holder = uow.roster.staff_by_id(original.holder_id)
     if holder is None:
         raise LookupError(f"the holder of registration {original.id} is not on the roster")
     return replace(challenge, holds_claim=True), Notice(holder, NoticeKind.TAKEN_OVER, voided, actor)
 
 
 def void_open_challenges(
-    uow: LifecycleUnitOfWork, original: Registration, actor_id: int | None, now: datetime
+    uow: UnitOfWork, original: Registration, actor_id: int | None, now: datetime
 ) -> None:
     """A challenge lives only while the registration it challenges is lapsed: when that one is
     released (expired) or voided, the customer is free, and the challenge ends with it. The
     challenger may file the customer anew at once."""
-    for challenge in uow.open_challenges_of(original.id):
+    for challenge in uow.registrations.open_challenges_of(original.id):
         ended = replace(
             challenge,
             closure=Closure.VOID,
@@ -304,22 +267,26 @@ def void_open_challenges(
             closure_reason="original_released",
             quota_exempt=True,
         )
-        uow.save_registration(ended)
-        uow.add_event(challenge.id, now, actor_id, EventKind.CHALLENGE_DROPPED, reason="original_released")
+        uow.registrations.save_registration(ended)
+        uow.registrations.add_event(
+            challenge.id, now, actor_id, EventKind.CHALLENGE_DROPPED, reason="original_released"
+        )
 
 
 def _drop_challenges(
-    uow: LifecycleUnitOfWork, registration: Registration, holder: Staff, now: datetime
+    uow: UnitOfWork, registration: Registration, holder: Staff, now: datetime
 ) -> list[Notice]:
     """RULES §4: the holder followed up first, so open challenges are dropped (holder_resumed)."""
     notices = []
-    for challenge in uow.open_challenges_of(registration.id):
+    for challenge in uow.registrations.open_challenges_of(registration.id):
         dropped = replace(
             challenge, closure=Closure.VOID, closed_at=now, closure_reason="holder_resumed", quota_exempt=True
         )
-        uow.save_registration(dropped)
-        uow.add_event(challenge.id, now, holder.id, EventKind.CHALLENGE_DROPPED, reason="holder_resumed")
-        challenger = uow.staff_by_id(challenge.holder_id)
+        uow.registrations.save_registration(dropped)
+        uow.registrations.add_event(
+            challenge.id, now, holder.id, EventKind.CHALLENGE_DROPPED, reason="holder_resumed"
+        )
+        challenger = uow.roster.staff_by_id(challenge.holder_id)
         if challenger is not None:
             notices.append(Notice(challenger, NoticeKind.CHALLENGE_DROPPED, dropped, holder))
     return notices
@@ -352,14 +319,16 @@ def request_extension(
         if isinstance(checked, Invalid):
             return _refuse(uow, actor_telegram_id, action, registration_id, _reason_refusal(checked), now)
         reason = checked
-        if uow.pending_extension(registration_id) is not None:
+        if uow.registrations.pending_extension(registration_id) is not None:
             return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.EXTENSION_PENDING, now)
-        request_id = uow.add_extension_request(registration_id, actor.id, reason, now)
-        uow.add_event(registration_id, now, actor.id, EventKind.EXTENSION_REQUESTED, reason=reason)
+        request_id = uow.registrations.add_extension_request(registration_id, actor.id, reason, now)
+        uow.registrations.add_event(
+            registration_id, now, actor.id, EventKind.EXTENSION_REQUESTED, reason=reason
+        )
         detail = {"request_id": request_id, "reason": reason}
         heads = tuple(
             Notice(h, NoticeKind.EXTENSION_REQUESTED, registration, actor, detail)
-            for h in uow.staff_with_role(Role.DEPT_HEAD)
+            for h in uow.roster.staff_with_role(Role.DEPT_HEAD)
         )
         record_notices(uow, heads, now)
         uow.commit()
@@ -383,29 +352,31 @@ def decide_extension(
     """The department head's decision: new expiry = the later of (expiry, now) + extension days."""
     action = "extension_decision"
     with unit_of_work() as uow:
-        actor = uow.staff_by_telegram_id(actor_telegram_id)
+        actor = uow.roster.staff_by_telegram_id(actor_telegram_id)
         if actor is None or not actor.active or not actor.has(Role.DEPT_HEAD):
             return _refuse(uow, actor_telegram_id, action, None, Refusal.NOT_ENTITLED, now)
-        request = uow.extension_request(request_id)
+        request = uow.registrations.extension_request(request_id)
         if request is None:
             return _refuse(uow, actor_telegram_id, action, None, Refusal.NOT_FOUND, now)
         registration_id, decided = request
         if decided is not None:
             return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.ALREADY_DECIDED, now)
-        registration = _locked(uow, registration_id, now)
-        assert registration is not None and registration.expires_at is not None
+        registration = present(_locked(uow, registration_id, now), f"registration {registration_id}")
+        expires_at = present(registration.expires_at, f"the expiry of registration {registration_id}")
         if approve and (not registration.holds_claim or registration.closure is not None):
             # RULES §4: not possible once someone else has filed the customer.
             return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.TAKEN, now)
-        uow.decide_extension_request(request_id, actor.id, approve, now)
+        uow.registrations.decide_extension_request(request_id, actor.id, approve, now)
         if approve:
-            new_expiry = max(registration.expires_at, now) + timedelta(days=rules.extension_days)
+            new_expiry = max(expires_at, now) + timedelta(days=rules.extension_days)
             registration = replace(registration, expires_at=new_expiry)
-            uow.save_registration(registration)
-            uow.add_event(registration_id, now, actor.id, EventKind.EXTENSION_APPROVED, until=new_expiry)
+            uow.registrations.save_registration(registration)
+            uow.registrations.add_event(
+                registration_id, now, actor.id, EventKind.EXTENSION_APPROVED, until=new_expiry
+            )
         else:
-            uow.add_event(registration_id, now, actor.id, EventKind.EXTENSION_DECLINED)
-        holder = uow.staff_by_id(registration.holder_id)
+            uow.registrations.add_event(registration_id, now, actor.id, EventKind.EXTENSION_DECLINED)
+        holder = uow.roster.staff_by_id(registration.holder_id)
         kind = NoticeKind.EXTENSION_APPROVED if approve else NoticeKind.EXTENSION_DECLINED
         notices = (Notice(holder, kind, registration, actor),) if holder else ()
         record_notices(uow, notices, now)
@@ -425,7 +396,7 @@ def may_review(actor: Staff, registration: Registration, other_team_id: int | No
 
 
 def _review_refusal(
-    uow: LifecycleUnitOfWork,
+    uow: UnitOfWork,
     actor: Staff | None,
     registration: Registration | None,
     now: datetime,
@@ -438,7 +409,7 @@ def _review_refusal(
         return Refused(Refusal.NOT_FOUND)
     other_team = None
     if registration.similar_to_id is not None:
-        similar = uow.registration(registration.similar_to_id)
+        similar = uow.registrations.registration(registration.similar_to_id)
         other_team = similar.team_id if similar else None
     if not may_review(actor, registration, other_team):
         return Refused(Refusal.NOT_ENTITLED)
@@ -461,8 +432,8 @@ def check_review(
     """Whether this person may decide this review now — asked before they are asked for a
     rejection reason, so nobody types a reason for a decision that is not theirs or is taken."""
     with unit_of_work() as uow:
-        actor = uow.staff_by_telegram_id(actor_telegram_id)
-        registration = uow.registration(registration_id) if actor is not None else None
+        actor = uow.roster.staff_by_telegram_id(actor_telegram_id)
+        registration = uow.registrations.registration(registration_id) if actor is not None else None
         refused = _review_refusal(uow, actor, registration, now, rules)
         if refused is None:
             return None
@@ -470,7 +441,7 @@ def check_review(
             uow,
             actor_telegram_id,
             "review",
-            registration and registration.id,
+            registration.id if registration else None,
             refused.refusal,
             now,
             refused.state,
@@ -490,7 +461,7 @@ def decide_review(
     """A team manager approves or rejects a pending filing, or confirms/voids a possible duplicate."""
     action = "review"
     with unit_of_work() as uow:
-        actor = uow.staff_by_telegram_id(actor_telegram_id)
+        actor = uow.roster.staff_by_telegram_id(actor_telegram_id)
         registration = _locked(uow, registration_id, now) if actor is not None else None
         refused = _review_refusal(uow, actor, registration, now, rules)
         if refused is not None:
@@ -498,12 +469,13 @@ def decide_review(
                 uow,
                 actor_telegram_id,
                 action,
-                registration and registration.id,
+                registration.id if registration else None,
                 refused.refusal,
                 now,
                 refused.state,
             )
-        assert registration is not None
+        if actor is None or registration is None:
+            raise BrokenInvariant("a review passed its checks without an actor or a registration")
         reason = clean_text(reason or "") or None
         if not approve:
             checked = check_reason(reason, rules)
@@ -535,11 +507,11 @@ def decide_review(
                 credited_to_id=None,  # RULES §3: a rejection voids the registration with its credit
             )
             kind = EventKind.REVIEW_REJECTED
-        uow.save_registration(registration)
-        uow.add_event(registration_id, now, actor.id, kind, reason=reason)
+        uow.registrations.save_registration(registration)
+        uow.registrations.add_event(registration_id, now, actor.id, kind, reason=reason)
         if not approve:
             void_open_challenges(uow, registration, actor.id, now)
-        filer = uow.staff_by_id(registration.holder_id)
+        filer = uow.roster.staff_by_id(registration.holder_id)
         told = NoticeKind.REVIEW_APPROVED if approve else NoticeKind.REVIEW_REJECTED
         notices = (Notice(filer, told, registration, actor, {"reason": reason or ""}),) if filer else ()
         record_notices(uow, notices, now)
@@ -569,7 +541,7 @@ def arbitrate(
     """The department head's special-case decision; it adds to the log and never deletes."""
     action = f"arbitrate:{decision.value}"
     with unit_of_work() as uow:
-        actor = uow.staff_by_telegram_id(actor_telegram_id)
+        actor = uow.roster.staff_by_telegram_id(actor_telegram_id)
         if actor is None or not actor.active or not actor.has(Role.DEPT_HEAD):
             return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOT_ENTITLED, now)
         checked = check_reason(reason, rules)
@@ -579,28 +551,30 @@ def arbitrate(
         registration = _locked(uow, registration_id, now)
         if registration is None:
             return _refuse(uow, actor_telegram_id, action, None, Refusal.NOT_FOUND, now)
-        target = uow.staff_by_telegram_id(to_telegram_id)
+        target = uow.roster.staff_by_telegram_id(to_telegram_id)
         if target is None or not target.may_file:
             return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.BAD_TARGET, now)
         previous: Staff | None
         if decision is Arbitration.TRANSFER:
             if not registration.holds_claim or registration.closure is not None:
                 return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.CLOSED, now)
-            previous = uow.staff_by_id(registration.holder_id)
+            previous = uow.roster.staff_by_id(registration.holder_id)
             # The customer follows the new holder into their team (their manager sees it there).
-            assert target.team_id is not None
+            team_id = present(target.team_id, f"the team of staff {target.id}")
             registration = replace(
-                registration, holder_id=target.id, holder_name=target.name, team_id=target.team_id
+                registration, holder_id=target.id, holder_name=target.name, team_id=team_id
             )
             kind = EventKind.TRANSFERRED
         else:
             if registration.credited_to_id is None:
                 return _refuse(uow, actor_telegram_id, action, registration_id, Refusal.NO_CREDIT, now)
-            previous = uow.staff_by_id(registration.credited_to_id)
+            previous = uow.roster.staff_by_id(registration.credited_to_id)
             registration = replace(registration, credited_to_id=target.id)
             kind = EventKind.CREDIT_MOVED
-        uow.save_registration(registration)
-        uow.add_event(registration_id, now, actor.id, kind, reason=reason, other_staff_id=target.id)
+        uow.registrations.save_registration(registration)
+        uow.registrations.add_event(
+            registration_id, now, actor.id, kind, reason=reason, other_staff_id=target.id
+        )
         to_kind, from_kind = _ARBITRATION_NOTICES[decision]
         detail = {"reason": reason}
         notices = [Notice(target, to_kind, registration, actor, detail)]

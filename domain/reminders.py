@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any, Protocol
 
 from domain.lifecycle import standing_at
 from domain.model import Registration, Staff, State
+from domain.ports import UnitOfWork, UnitOfWorkFactory
 from domain.rules import Rules
 
 
@@ -108,47 +107,13 @@ class Outgoing:
     attempts: int = 0
 
 
-class SweepUnitOfWork(Protocol):
-    def __enter__(self) -> SweepUnitOfWork: ...
-    def __exit__(self, *exc: object) -> None: ...
-    def commit(self) -> None: ...
-    def staff_by_id(self, staff_id: int) -> Staff | None: ...
-    def registration(self, registration_id: int) -> Registration | None: ...
-    def reminder_candidates(self, now: datetime, rules: Rules) -> list[Registration]: ...
-    def known_delivery_keys(self, keys: set[str]) -> set[str]: ...
-    def record_delivery(
-        self,
-        *,
-        key: str,
-        kind: str,
-        chat_id: int,
-        staff_id: int | None,
-        registration_id: int | None,
-        team_id: int | None,
-        deadline_at: datetime | None,
-        now: datetime,
-        lease_until: datetime,
-    ) -> int | None: ...
-    def claim_retries(
-        self, now: datetime, lease_until: datetime, limit: int, kinds: set[str]
-    ) -> list[Any]: ...
-    def mark_delivery(
-        self,
-        delivery_id: int,
-        *,
-        status: str,
-        now: datetime,
-        retry_at: datetime | None = None,
-        error: str | None = None,
-    ) -> None: ...
-
-
 def delivery_key(reminder: Reminder) -> str:
-    return f"reminder:{reminder.registration.id}:{reminder.kind.value}:{reminder.deadline.astimezone(UTC):%Y%m%dT%H%M%S}"
+    deadline = reminder.deadline.astimezone(UTC)
+    return f"reminder:{reminder.registration.id}:{reminder.kind.value}:{deadline:%Y%m%dT%H%M%S}"
 
 
 def plan_reminders(
-    unit_of_work: Callable[[], SweepUnitOfWork], now: datetime, rules: Rules, *, dry_run: bool = False
+    unit_of_work: UnitOfWorkFactory, now: datetime, rules: Rules, *, dry_run: bool = False
 ) -> list[Outgoing]:
     """RULES §5: every reminder due at `now` that nobody has recorded yet, recorded (claimed)
     before it is sent; plus earlier ones whose sending failed or was interrupted. Quiet hours
@@ -158,23 +123,23 @@ def plan_reminders(
     with unit_of_work() as uow:
         due = [
             r
-            for registration in uow.reminder_candidates(now, rules)
+            for registration in uow.registrations.reminder_candidates(now, rules)
             for r in due_reminders(registration, now, rules)
         ]
-        known = uow.known_delivery_keys({delivery_key(r) for r in due})
+        known = uow.deliveries.known_delivery_keys({delivery_key(r) for r in due})
         outgoing = []
         holders: dict[int, Staff | None] = {}
         for reminder in sorted(due, key=lambda r: (r.deadline, r.registration.id)):
             key = delivery_key(reminder)
             holder_id = reminder.registration.holder_id
             if holder_id not in holders:
-                holders[holder_id] = uow.staff_by_id(holder_id)
+                holders[holder_id] = uow.roster.staff_by_id(holder_id)
             holder = holders[holder_id]
             if key in known or holder is None or not holder.active:
                 continue
             delivery_id = None
             if not dry_run:
-                delivery_id = uow.record_delivery(
+                delivery_id = uow.deliveries.record_delivery(
                     key=key,
                     kind=reminder.kind.value,
                     chat_id=holder.telegram_id,
@@ -194,24 +159,31 @@ def plan_reminders(
     return outgoing
 
 
-def _retries(uow: SweepUnitOfWork, now: datetime, rules: Rules) -> list[Outgoing]:
+def _retries(uow: UnitOfWork, now: datetime, rules: Rules) -> list[Outgoing]:
     """Deliveries recorded earlier but not confirmed: resent while still useful, else dropped."""
     outgoing = []
-    for delivery in uow.claim_retries(now, now + LEASE, RETRY_BATCH, {k.value for k in ReminderKind}):
-        registration = uow.registration(delivery.registration_id)
-        holder = uow.staff_by_id(delivery.staff_id)
+    for delivery in uow.deliveries.claim_retries(
+        now, now + LEASE, RETRY_BATCH, {k.value for k in ReminderKind}
+    ):
+        # A reminder's delivery always names its registration, holder and deadline.
+        registration = (
+            uow.registrations.registration(delivery.registration_id)
+            if delivery.registration_id is not None
+            else None
+        )
+        holder = uow.roster.staff_by_id(delivery.staff_id) if delivery.staff_id is not None else None
         reminder = (
             Reminder(registration, ReminderKind(delivery.kind), delivery.deadline_at)
-            if registration
+            if registration and delivery.deadline_at is not None
             else None
         )
         if (
             reminder is None
             or holder is None
             or not holder.active
-            or reminder not in due_reminders(registration, now, rules)
+            or reminder not in due_reminders(reminder.registration, now, rules)
         ):
-            uow.mark_delivery(delivery.id, status="dropped", now=now, error="no longer due")
+            uow.deliveries.mark_delivery(delivery.id, status="dropped", now=now, error="no longer due")
             continue
         outgoing.append(Outgoing(delivery.id, reminder, holder, delivery.attempts))
     return outgoing

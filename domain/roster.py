@@ -4,57 +4,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from domain.customer_details import Invalid
 from domain.filing import month_bounds
 from domain.free_text import check_staff_name, check_team_name
 from domain.lifecycle import Standing, standing_at
 from domain.model import TEAM_MANAGER_ROLES, Channel, Registration, Role, Staff, State, Team
+from domain.ports import UnitOfWork
 from domain.rules import Rules
 
 # Roles that belong to one team; the others (ops, marketing, dept head, admin) see across teams.
 TEAM_ROLES = frozenset({Role.GUIDE, Role.SALESPERSON, Role.STORE_MANAGER, Role.SUPERVISOR})
 
 
-class RosterUnitOfWork(Protocol):
-    def __enter__(self) -> RosterUnitOfWork: ...
-    def __exit__(self, *exc: object) -> None: ...
-    def commit(self) -> None: ...
-    def staff_by_telegram_id(self, telegram_id: int) -> Staff | None: ...
-    def team_by_id(self, team_id: int) -> Team | None: ...
-    def add_invite(
-        self,
-        *,
-        code: str,
-        role: Role,
-        team_id: int | None,
-        created_by: int,
-        now: datetime,
-        expires_at: datetime,
-    ) -> None: ...
-    def take_invite(self, code: str, used_by: int, now: datetime) -> object | None: ...
-    def upsert_staff(
-        self,
-        *,
-        telegram_id: int,
-        name: str,
-        roles: frozenset[Role],
-        team_id: int | None,
-        region: str | None,
-        now: datetime,
-    ) -> Staff: ...
-    def open_registrations_of(self, holder_id: int) -> list[Registration]: ...
-    def quota_used(self, filer_id: int, month_start: datetime, month_end: datetime) -> int: ...
+DEFAULT_RULES = Rules()
 
 
 def is_admin(telegram_id: int, staff: Staff | None, admin_ids: frozenset[int]) -> bool:
     return telegram_id in admin_ids or (staff is not None and staff.active and staff.has(Role.ADMIN))
 
 
-def active_staff(uow: RosterUnitOfWork, telegram_id: int) -> Staff | None:
+def active_staff(uow: UnitOfWork, telegram_id: int) -> Staff | None:
     """The person if they are on the roster and active; a deactivated person is a stranger at once."""
-    staff = uow.staff_by_telegram_id(telegram_id)
+    staff = uow.roster.staff_by_telegram_id(telegram_id)
     return staff if staff is not None and staff.active else None
 
 
@@ -65,7 +37,7 @@ class Enrolled:
 
 
 def create_invite(
-    uow: RosterUnitOfWork,
+    uow: UnitOfWork,
     *,
     code: str,
     role: Role,
@@ -77,13 +49,13 @@ def create_invite(
     if role in TEAM_ROLES and team_id is None:
         raise RosterRefusal("team_required", role.value)
     if team_id is not None:
-        team = uow.team_by_id(team_id)
+        team = uow.roster.team_by_id(team_id)
         if team is None:
             raise RosterRefusal("no_such_team", str(team_id))
         if not teams_for_role(role, [team]):
             raise RosterRefusal("wrong_channel", f"{role.value} cannot join {team.name}")
     expires_at = now + valid_for
-    uow.add_invite(
+    uow.roster.add_invite(
         code=code, role=role, team_id=team_id, created_by=created_by, now=now, expires_at=expires_at
     )
     uow.commit()
@@ -91,18 +63,18 @@ def create_invite(
 
 
 def redeem_invite(
-    uow: RosterUnitOfWork, *, code: str, telegram_id: int, name: str, now: datetime
+    uow: UnitOfWork, *, code: str, telegram_id: int, name: str, now: datetime
 ) -> Enrolled | None:
     """Whoever opens a valid one-time link joins the roster with the invite's role and team."""
-    invite = uow.take_invite(code, telegram_id, now)
+    invite = uow.roster.take_invite(code, telegram_id, now)
     if invite is None:
         return None
-    role = Role(invite.role)  # type: ignore[attr-defined]
-    team_id = invite.team_id  # type: ignore[attr-defined]
-    existing = uow.staff_by_telegram_id(telegram_id)
+    role = invite.role
+    team_id = invite.team_id
+    existing = uow.roster.staff_by_telegram_id(telegram_id)
     roles = frozenset({role}) | (existing.roles if existing and existing.active else frozenset())
-    team = uow.team_by_id(team_id) if team_id is not None else None
-    staff = uow.upsert_staff(
+    team = uow.roster.team_by_id(team_id) if team_id is not None else None
+    staff = uow.roster.upsert_staff(
         telegram_id=telegram_id,
         name=name,
         roles=roles,
@@ -120,10 +92,10 @@ class Held:
     standing: Standing
 
 
-def my_registrations(uow: RosterUnitOfWork, staff: Staff, now: datetime, rules: Rules) -> list[Held]:
+def my_registrations(uow: UnitOfWork, staff: Staff, now: datetime, rules: Rules) -> list[Held]:
     """The person's open registrations with state and next deadline: overdue ones first, then by
     the soonest deadline."""
-    held = [Held(r, standing_at(r, now, rules)) for r in uow.open_registrations_of(staff.id)]
+    held = [Held(r, standing_at(r, now, rules)) for r in uow.registrations.open_registrations_of(staff.id)]
     held = [h for h in held if h.standing.may_follow_up]
     far = now + timedelta(days=36500)
     urgency = {State.LAPSED: 0, State.DUE: 1}
@@ -147,12 +119,12 @@ class Quota:
         return max(0, self.limit - self.used)
 
 
-def quota_of(uow: RosterUnitOfWork, staff: Staff, now: datetime, rules: Rules) -> Quota | None:
+def quota_of(uow: UnitOfWork, staff: Staff, now: datetime, rules: Rules) -> Quota | None:
     """Used and left this local month; None for people without a quota (store guides)."""
     if not staff.has_quota:
         return None
     start, end = month_bounds(now, rules)
-    return Quota(uow.quota_used(staff.id, start, end), rules.field_monthly_quota)
+    return Quota(uow.registrations.quota_used(staff.id, start, end), rules.field_monthly_quota)
 
 
 class RosterRefusal(Exception):
@@ -173,20 +145,14 @@ def teams_for_role(role: Role, teams: list[Team]) -> list[Team]:
     return [team for team in teams if channel is None or team.channel is channel]
 
 
-class RosterAdminUnitOfWork(RosterUnitOfWork, Protocol):
-    def team_by_name(self, name: str) -> Team | None: ...
-    def add_team(self, name: str, channel: Channel, region: str | None, now: datetime) -> Team: ...
-    def deactivate_staff(self, telegram_id: int, now: datetime) -> bool: ...
-
-
 def add_team(
-    uow: RosterAdminUnitOfWork,
+    uow: UnitOfWork,
     *,
     name: str,
     channel: Channel,
     region: str | None,
     now: datetime,
-    rules: Rules = Rules(),
+    rules: Rules = DEFAULT_RULES,
 ) -> Team:
     checked = check_team_name(name, rules)
     if isinstance(checked, Invalid):
@@ -194,15 +160,15 @@ def add_team(
             checked.problem.value, f"a team name has 1 to {rules.max_team_name_chars} characters"
         )
     name = checked
-    if uow.team_by_name(name) is not None:
+    if uow.roster.team_by_name(name) is not None:
         raise RosterRefusal("team_exists", name)
-    team = uow.add_team(name, channel, region, now)
+    team = uow.roster.add_team(name, channel, region, now)
     uow.commit()
     return team
 
 
 def enrol(
-    uow: RosterAdminUnitOfWork,
+    uow: UnitOfWork,
     *,
     telegram_id: int,
     name: str,
@@ -210,7 +176,7 @@ def enrol(
     team_name: str | None,
     region: str | None,
     now: datetime,
-    rules: Rules = Rules(),
+    rules: Rules = DEFAULT_RULES,
 ) -> Staff:
     checked = check_staff_name(name, rules)
     if isinstance(checked, Invalid):
@@ -220,7 +186,7 @@ def enrol(
         raise RosterRefusal("no_role")
     team = None
     if team_name is not None:
-        team = uow.team_by_name(team_name)
+        team = uow.roster.team_by_name(team_name)
         if team is None:
             raise RosterRefusal("no_such_team", team_name)
     if roles & TEAM_ROLES and team is None:
@@ -232,7 +198,7 @@ def enrol(
                 "wrong_channel",
                 f"{role.value} needs a {channel.value} team, {team.name} is {team.channel.value}",
             )
-    staff = uow.upsert_staff(
+    staff = uow.roster.upsert_staff(
         telegram_id=telegram_id,
         name=name,
         roles=roles,
@@ -244,32 +210,25 @@ def enrol(
     return staff
 
 
-def deactivate(uow: RosterAdminUnitOfWork, *, telegram_id: int, now: datetime) -> None:
+def deactivate(uow: UnitOfWork, *, telegram_id: int, now: datetime) -> None:
     """From this moment the person is a stranger to the bot; their history stays."""
-    if not uow.deactivate_staff(telegram_id, now):
+    if not uow.roster.deactivate_staff(telegram_id, now):
         raise RosterRefusal("no_such_staff", str(telegram_id))
     uow.commit()
 
 
-class BindingUnitOfWork(RosterUnitOfWork, Protocol):
-    def teams(self) -> list[Team]: ...
-    def bind_team(self, team_id: int, chat_id: int, by: int, now: datetime) -> None: ...
-    def unbind_chat(self, chat_id: int) -> list[int]: ...
-    def teams_of_chat(self, chat_id: int) -> list[Team]: ...
-
-
-def bindable_teams(uow: BindingUnitOfWork, telegram_id: int, admin_ids: frozenset[int]) -> list[Team]:
+def bindable_teams(uow: UnitOfWork, telegram_id: int, admin_ids: frozenset[int]) -> list[Team]:
     """Only a team's own managers, or admins, may bind its summary to a group (RULES §6)."""
     staff = active_staff(uow, telegram_id)
     if is_admin(telegram_id, staff, admin_ids):
-        return uow.teams()
+        return uow.roster.teams()
     if staff is None or not staff.roles & TEAM_MANAGER_ROLES:
         return []
-    return [team for team in uow.teams() if team.id == staff.team_id]
+    return [team for team in uow.roster.teams() if team.id == staff.team_id]
 
 
 def bind_team_chat(
-    uow: BindingUnitOfWork,
+    uow: UnitOfWork,
     *,
     telegram_id: int,
     team_id: int,
@@ -280,19 +239,19 @@ def bind_team_chat(
     team = next((t for t in bindable_teams(uow, telegram_id, admin_ids) if t.id == team_id), None)
     if team is None:
         return None
-    uow.bind_team(team_id, chat_id, telegram_id, now)
+    uow.chats.bind_team(team_id, chat_id, telegram_id, now)
     uow.commit()
     return team
 
 
 def unbind_team_chat(
-    uow: BindingUnitOfWork, *, telegram_id: int, chat_id: int, admin_ids: frozenset[int]
+    uow: UnitOfWork, *, telegram_id: int, chat_id: int, admin_ids: frozenset[int]
 ) -> list[Team] | None:
     """Unbind every team of this chat, if the person may bind each of them; None if not allowed."""
-    bound = uow.teams_of_chat(chat_id)
+    bound = uow.chats.teams_of_chat(chat_id)
     allowed = {t.id for t in bindable_teams(uow, telegram_id, admin_ids)}
     if not bound or any(t.id not in allowed for t in bound):
         return None
-    uow.unbind_chat(chat_id)
+    uow.chats.unbind_chat(chat_id)
     uow.commit()
     return bound

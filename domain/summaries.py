@@ -3,12 +3,11 @@ chat before it is sent, so restarts and second processes never post it twice."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any, Protocol
 
 from domain.model import Channel, Role, Staff, Team
+from domain.ports import UnitOfWork, UnitOfWorkFactory
 from domain.reminders import LEASE, RETRY_BATCH
 from domain.rules import Rules
 
@@ -28,29 +27,6 @@ class SummaryOutgoing:
     delivery_id: int | None
     recipient: Recipient
     day: date
-
-
-class SummaryUnitOfWork(Protocol):
-    def __enter__(self) -> SummaryUnitOfWork: ...
-    def __exit__(self, *exc: object) -> None: ...
-    def commit(self) -> None: ...
-    def teams(self) -> list[Team]: ...
-    def team_chats(self) -> dict[int, int]: ...
-    def staff_with_role(self, role: Role) -> list[Staff]: ...
-    def known_delivery_keys(self, keys: set[str]) -> set[str]: ...
-    def record_delivery(self, **fields: Any) -> int | None: ...
-    def claim_retries(
-        self, now: datetime, lease_until: datetime, limit: int, kinds: set[str]
-    ) -> list[Any]: ...
-    def mark_delivery(
-        self,
-        delivery_id: int,
-        *,
-        status: str,
-        now: datetime,
-        retry_at: datetime | None = None,
-        error: str | None = None,
-    ) -> None: ...
 
 
 def recipients(
@@ -75,7 +51,7 @@ def summary_key(team_id: int, day: date, chat_id: int) -> str:
 
 
 def plan_summaries(
-    unit_of_work: Callable[[], SummaryUnitOfWork],
+    unit_of_work: UnitOfWorkFactory,
     now: datetime,
     rules: Rules,
     *,
@@ -90,15 +66,15 @@ def plan_summaries(
         return []
     day = local.date()
     with unit_of_work() as uow:
-        teams = [t for t in uow.teams() if only_team is None or t.id == only_team]
+        teams = [t for t in uow.roster.teams() if only_team is None or t.id == only_team]
         everyone = recipients(
             teams,
-            uow.team_chats(),
-            uow.staff_with_role(Role.OPS_MANAGER),
-            uow.staff_with_role(Role.MARKETING_MANAGER),
+            uow.chats.team_chats(),
+            uow.roster.staff_with_role(Role.OPS_MANAGER),
+            uow.roster.staff_with_role(Role.MARKETING_MANAGER),
             mask_groups,
         )
-        known = uow.known_delivery_keys({summary_key(r.team.id, day, r.chat_id) for r in everyone})
+        known = uow.deliveries.known_delivery_keys({summary_key(r.team.id, day, r.chat_id) for r in everyone})
         outgoing = []
         for recipient in everyone:
             key = summary_key(recipient.team.id, day, recipient.chat_id)
@@ -106,7 +82,7 @@ def plan_summaries(
                 continue
             delivery_id = None
             if not dry_run:
-                delivery_id = uow.record_delivery(
+                delivery_id = uow.deliveries.record_delivery(
                     key=key,
                     kind=KIND,
                     chat_id=recipient.chat_id,
@@ -127,15 +103,15 @@ def plan_summaries(
 
 
 def _retries(
-    uow: SummaryUnitOfWork, now: datetime, rules: Rules, everyone: list[Recipient]
+    uow: UnitOfWork, now: datetime, rules: Rules, everyone: list[Recipient]
 ) -> list[SummaryOutgoing]:
     """Summaries recorded but not confirmed sent: resent the same day, dropped the next."""
     by_key = {summary_key(r.team.id, now.astimezone(rules.zone).date(), r.chat_id): r for r in everyone}
     outgoing = []
-    for delivery in uow.claim_retries(now, now + LEASE, RETRY_BATCH, {KIND}):
+    for delivery in uow.deliveries.claim_retries(now, now + LEASE, RETRY_BATCH, {KIND}):
         recipient = by_key.get(delivery.key)
         if recipient is None:
-            uow.mark_delivery(delivery.id, status="dropped", now=now, error="a past day's summary")
+            uow.deliveries.mark_delivery(delivery.id, status="dropped", now=now, error="a past day's summary")
             continue
         outgoing.append(SummaryOutgoing(delivery.id, recipient, now.astimezone(rules.zone).date()))
     return outgoing

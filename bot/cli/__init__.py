@@ -25,13 +25,12 @@ from bot.config import Settings, SettingsError, load_settings
 from bot.digests.render import render_digest, tracking_workbook
 from bot.services import utc_now
 from domain.customer_details import Invalid, mask_phone
-from domain.digest import day_bounds, local_day
+from domain.digest import TeamReport, day_bounds, local_day
 from domain.filing import Accepted, FilingRequest, check_obtained_at, file_registration
 from domain.lifecycle import standing_at
 from domain.model import Channel, ExpectedPurchase, FollowUpKind, Role
 from domain.registrations import Refusal, Refused, parse_amount, record_follow_up
 from domain.roster import Held, RosterRefusal, add_team, deactivate, enrol
-from storage.digest_queries import TeamReport, team_report
 from storage.migrate import DatabaseUnreachable, connect
 from storage.uow import SqlUnitOfWork
 
@@ -184,7 +183,7 @@ def team_add(
 def team_list() -> None:
     """List the teams."""
     with SqlUnitOfWork(_engine(_settings())) as uow:
-        for team in uow.teams():
+        for team in uow.roster.teams():
             typer.echo(f"{team.name}\t{team.channel.value}\t{team.region or ''}")
 
 
@@ -220,8 +219,8 @@ def staff_add(
 def staff_list() -> None:
     """List everyone on the roster."""
     with SqlUnitOfWork(_engine(_settings())) as uow:
-        teams = {t.id: t.name for t in uow.teams()}
-        for s in uow.all_staff():
+        teams = {t.id: t.name for t in uow.roster.teams()}
+        for s in uow.roster.all_staff():
             status = "active" if s.active else "deactivated"
             roles = ",".join(sorted(r.value for r in s.roles))
             typer.echo(
@@ -314,19 +313,19 @@ def registrations_command(
     with SqlUnitOfWork(_engine(settings)) as uow:
         team_id = holder_id = None
         if team is not None:
-            found = uow.team_by_name(team)
+            found = uow.roster.team_by_name(team)
             if found is None:
                 _fail(f"--team: no team named {team}", EXIT_USAGE)
             team_id = found.id
         if staff is not None:
-            holder = uow.staff_by_telegram_id(_id(staff, "--staff"))
+            holder = uow.roster.staff_by_telegram_id(_id(staff, "--staff"))
             if holder is None:
                 _fail(f"--staff: nobody on the roster has Telegram id {staff}", EXIT_USAGE)
             holder_id = holder.id
-        teams = {t.id: t.name for t in uow.teams()}
+        teams = {t.id: t.name for t in uow.roster.teams()}
         listing = [
             Held(r, standing_at(r, instant, settings.rules))
-            for r in uow.registrations_listing(team_id=team_id, holder_id=holder_id, filed_by=instant)
+            for r in uow.reports.registrations_listing(team_id=team_id, holder_id=holder_id, filed_by=instant)
         ]
     if as_json:
         rows = [_listing_row(h, teams) for h in listing]
@@ -504,10 +503,10 @@ _TAG = re.compile(r"<[^>]+>")
 
 def _team_report(settings: Settings, team: str, now: datetime) -> TeamReport:
     with SqlUnitOfWork(_engine(settings)) as uow:
-        found = uow.team_by_name(team)
+        found = uow.roster.team_by_name(team)
         if found is None:
             _fail(f"--team: no team named {team} (see `leadbot team list`)", EXIT_REFUSED)
-        report = team_report(uow.session, found.id, now, settings.rules)
+        report = uow.reports.team_report(found.id, now, settings.rules)
     assert report is not None
     return report
 

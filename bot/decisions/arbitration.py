@@ -67,7 +67,7 @@ async def got_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
     def load() -> list[Registration]:
         with svc.uow() as uow:
-            return uow.registrations_of_customer(phone)
+            return uow.registrations.registrations_of_customer(phone)
 
     registrations = await in_thread(load)
     if not registrations:
@@ -87,7 +87,7 @@ async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[s
 
     def load() -> Registration | None:
         with svc.uow() as uow:
-            return uow.registration(int(args[0]))
+            return uow.registrations.registration(int(args[0]))
 
     registration = await in_thread(load)
     assert update.callback_query is not None
@@ -127,7 +127,7 @@ async def _targets(update: Update, context: ContextTypes.DEFAULT_TYPE, args: lis
 
     def load() -> list[Staff]:
         with svc.uow() as uow:
-            return [s for s in uow.all_staff() if s.may_file]
+            return [s for s in uow.roster.all_staff() if s.may_file]
 
     people = await in_thread(load)
     page = int(args[0]) if args and args[0].isdigit() else 0
@@ -153,7 +153,7 @@ async def _to(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str
 
     def load() -> Staff | None:
         with svc.uow() as uow:
-            return uow.staff_by_telegram_id(int(args[0]))
+            return uow.roster.staff_by_telegram_id(int(args[0]))
 
     target = await in_thread(load)
     _draft(context).update(to_telegram_id=int(args[0]), to_name=target.name if target else args[0])

@@ -101,7 +101,7 @@ async def _ask_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, regist
 
     def load() -> Registration | None:
         with svc.uow() as uow:
-            return uow.registration(int(registration_id))
+            return uow.registrations.registration(int(registration_id))
 
     registration = await in_thread(load)
     user = update.effective_user

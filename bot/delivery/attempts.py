@@ -35,7 +35,9 @@ async def send_and_record(
 
         def record() -> None:
             with svc.writer() as uow:
-                uow.mark_delivery(recorded_id, status=status, now=now, retry_at=retry_at, error=error)
+                uow.deliveries.mark_delivery(
+                    recorded_id, status=status, now=now, retry_at=retry_at, error=error
+                )
                 uow.commit()
 
         await in_thread(record)

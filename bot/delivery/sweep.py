@@ -20,9 +20,9 @@ from bot.follow_up import dialog as follow_up_dialog
 from bot.i18n.texts import raw, t, when
 from bot.services import Services
 from domain.customer_details import display_phone
+from domain.digest import TeamReport
 from domain.reminders import Outgoing, ReminderKind, plan_reminders
 from domain.summaries import SummaryOutgoing, plan_summaries
-from storage.digest_queries import TeamReport, team_report
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ async def deliver_summary(
 
 def _report(svc: Services, team_id: int, now: datetime) -> TeamReport | None:
     with svc.uow() as uow:
-        return team_report(uow.session, team_id, now, svc.rules)
+        return uow.reports.team_report(team_id, now, svc.rules)
 
 
 async def post_summaries(

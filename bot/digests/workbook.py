@@ -15,9 +15,9 @@ from bot.chat.common import current_staff, in_thread, is_private, lang
 from bot.digests.render import tracking_workbook
 from bot.i18n.texts import raw, t
 from bot.services import Services, services
+from domain.digest import TeamReport
 from domain.history import history_scope
 from domain.model import Team
-from storage.digest_queries import TeamReport, team_report
 
 WORKBOOK = "wb"
 
@@ -38,7 +38,7 @@ def private_workbook_button(language: str, team_id: int) -> InlineKeyboardMarkup
 def _full_workbook(svc: Services, team_id: int, language: str) -> tuple[TeamReport, bytes] | None:
     now = svc.clock()
     with svc.uow() as uow:
-        report = team_report(uow.session, team_id, now, svc.rules)
+        report = uow.reports.team_report(team_id, now, svc.rules)
     if report is None:
         return None
     data = tracking_workbook(
@@ -100,7 +100,7 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     def load() -> list[Team]:
         with svc.uow() as uow:
-            return [team for team in uow.teams() if scope.covers(team.id)]
+            return [team for team in uow.roster.teams() if scope.covers(team.id)]
 
     teams = await in_thread(load)
     if not teams:

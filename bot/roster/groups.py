@@ -99,7 +99,7 @@ async def migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     def move() -> None:
         with svc.writer() as uow:
-            uow.move_chat(old, new)
+            uow.chats.move_chat(old, new)
             uow.commit()
 
     await in_thread(move)

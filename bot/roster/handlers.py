@@ -269,7 +269,7 @@ async def invite_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
                 )
             except RosterRefusal as refusal:
                 return refusal
-            return uow.team_by_id(team_id) if team_id is not None else None
+            return uow.roster.team_by_id(team_id) if team_id is not None else None
 
     team = await in_thread(make)
     if isinstance(team, RosterRefusal):  # a forged or outdated button
@@ -290,7 +290,7 @@ async def invite_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 def _teams(svc: Any) -> list[Team]:
     with svc.uow() as uow:
-        return uow.teams()  # type: ignore[no-any-return]
+        return uow.roster.teams()
 
 
 def handlers() -> list[Any]:

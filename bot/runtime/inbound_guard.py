@@ -197,7 +197,7 @@ def guard_for(svc: Services, refuse: Callable[[Update], object]) -> InboundGuard
 
     def staff_ids() -> frozenset[int]:
         with svc.uow() as uow:
-            return frozenset(staff.telegram_id for staff in uow.all_staff() if staff.active)
+            return frozenset(staff.telegram_id for staff in uow.roster.all_staff() if staff.active)
 
     def is_staff(telegram_id: int) -> bool:
         with svc.uow() as uow:

@@ -1,1 +1,1 @@
-"""One repository per aggregate; the unit of work (storage.uow) exposes them."""
+"""One repository per aggregate, each over the unit of work's session (storage.uow)."""

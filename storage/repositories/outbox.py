@@ -57,7 +57,10 @@ class SqlOutbox:
         )
         candidates = (
             self._session.execute(
-                sa.select(DeliveryRow.id).where(due).order_by(col(DeliveryRow.next_attempt_at)).limit(limit)
+                sa.select(col(DeliveryRow.id))
+                .where(due)
+                .order_by(col(DeliveryRow.next_attempt_at))
+                .limit(limit)
             )
             .scalars()
             .all()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import sqlalchemy as sa
 
+from domain.model import Closure
 from storage.tables import ActionAttemptRow, RegistrationEventRow, RegistrationRow
 from tests.bot.conftest import Chat
 from tests.bot.test_filing_dialog import data_of, fill
@@ -114,11 +116,9 @@ async def test_registration_closed_meanwhile_is_refused_clearly(chat: Chat) -> N
     await h.say(guide, "/follow")
     await h.press(guide, data_of(chat, guide.id, "电话"))
     with chat.roster.writer() as uow:  # e.g. voided by arbitration in the meantime
-        uow.session.execute(
-            sa.update(RegistrationRow)
-            .where(RegistrationRow.id == first.registration_id)
-            .values(closure="void", holds_claim=False)
-        )
+        voided = uow.registrations.registration(first.registration_id)
+        assert voided is not None
+        uow.registrations.save_registration(replace(voided, closure=Closure.VOID, holds_claim=False))
         uow.commit()
     await h.press(guide, data_of(chat, guide.id, "跳过"))
     await h.press(guide, data_of(chat, guide.id, "明天"))

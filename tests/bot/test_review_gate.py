@@ -42,12 +42,10 @@ async def test_mine_and_history_mark_a_deposit_awaiting_review_as_provisional(h:
     assert "now: <b>pending review</b> (deposit paid, credit provisional)" in english
 
     from bot.digests.render import render_digest
-    from storage.digest_queries import team_report
+    from storage.uow import SqlUnitOfWork
 
-    with h.roster.engine.connect() as conn:
-        from sqlalchemy.orm import Session
-
-        report = team_report(Session(bind=conn), h.roster.store.id, now, svc.rules)
+    with SqlUnitOfWork(h.roster.engine) as uow:
+        report = uow.reports.team_report(h.roster.store.id, now, svc.rules)
     assert report is not None
     summary = "\n".join(render_digest(report.digest, "zh", svc.rules.zone, mask_phones=True))
     assert "（待审核，业绩暂定）" in summary

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ import sqlalchemy as sa
 
 from bot.i18n.texts import TEXTS
 from domain.filing import FilingRequest, file_registration
+from domain.model import Closure
 from domain.rules import Rules
 from storage.tables import FilingAttemptRow, RegistrationRow, StaffRow
 from tests.bot.conftest import ADMIN_ID, Chat
@@ -105,10 +107,11 @@ async def test_earlier_asks_the_date_and_refuses_the_future(chat: Chat) -> None:
 async def test_already_sold(chat: Chat) -> None:
     first = file_directly(chat, 101, "13800138000")
     with chat.roster.writer() as uow:
-        uow.session.execute(
-            sa.update(RegistrationRow)
-            .where(RegistrationRow.id == first.registration_id)
-            .values(deal_at=chat.clock.now, closure="won", holds_claim=False, closed_at=chat.clock.now)
+        sold = uow.registrations.registration(first.registration_id)
+        assert sold is not None
+        now = chat.clock.now
+        uow.registrations.save_registration(
+            replace(sold, deal_at=now, closure=Closure.WON, holds_claim=False, closed_at=now)
         )
         uow.commit()
     guide2 = chat.user(102)

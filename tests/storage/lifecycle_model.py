@@ -39,6 +39,7 @@ from domain.registrations import (
 from domain.roster import enrol
 from domain.rules import Rules
 from storage.db import make_engine
+from storage.mappers import registration, registrations_query
 from storage.migrate import upgrade
 from storage.tables import (
     ActionAttemptRow,
@@ -47,7 +48,7 @@ from storage.tables import (
     RegistrationEventRow,
     RegistrationRow,
 )
-from storage.uow import SqlUnitOfWork, _registration, _registrations
+from storage.uow import SqlUnitOfWork
 from tests.conftest import T0, make_roster
 
 RULES = Rules(field_monthly_quota=3)
@@ -128,7 +129,7 @@ def build_template(directory: Path) -> tuple[Path, dict[int, int]]:
                     now=T0,
                 )
         with SqlUnitOfWork(engine) as uow:
-            ids = {s.telegram_id: s.id for s in uow.all_staff()}
+            ids = {s.telegram_id: s.id for s in uow.roster.all_staff()}
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
@@ -305,13 +306,13 @@ def snapshot(engine: Engine) -> dict[str, dict[int, dict[str, Any]]]:
 def registrations(engine: Engine) -> dict[int, Registration]:
     """All registrations, as the use cases see them (storage.uow's own mapping), in a fresh unit of work."""
     with SqlUnitOfWork(engine) as uow:
-        rows = uow.session.exec(_registrations().order_by(RegistrationRow.id)).all()
-        return {r.id: r for r in (_registration(*row) for row in rows)}
+        rows = uow.session.exec(registrations_query().order_by(RegistrationRow.id)).all()
+        return {r.id: r for r in (registration(*row) for row in rows)}
 
 
 def quota_used(engine: Engine, staff_id: int, now: datetime, rules: Rules = RULES) -> int:
     with SqlUnitOfWork(engine) as uow:
-        return uow.quota_used(staff_id, *month_bounds(now, rules))
+        return uow.registrations.quota_used(staff_id, *month_bounds(now, rules))
 
 
 CHALLENGE_ENDINGS = ("holder_resumed", "original_released")

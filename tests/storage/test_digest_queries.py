@@ -17,7 +17,6 @@ from domain.model import ExpectedPurchase, FollowUpKind, Role, State
 from domain.registrations import Done, record_follow_up, request_extension
 from domain.roster import enrol
 from domain.rules import Rules
-from storage.digest_queries import team_report
 from storage.uow import SqlUnitOfWork
 from tests.conftest import T0, Roster
 
@@ -131,7 +130,7 @@ def day(roster: Roster) -> Day:
 
 def report(engine: Engine, team_id: int, now=EVENING):
     with SqlUnitOfWork(engine) as uow:
-        found = team_report(uow.session, team_id, now, RULES)
+        found = uow.reports.team_report(team_id, now, RULES)
     assert found is not None
     return found
 
@@ -232,7 +231,7 @@ def test_another_day_and_an_unknown_team(day: Day) -> None:
     assert [(p.name, p.count) for p in yesterday.follow_ups_by_person] == [("李强", 1)]  # the 23:59 one
     assert not yesterday.new_registrations and not yesterday.rejected_duplicates
     with SqlUnitOfWork(day.roster.engine) as uow:
-        assert team_report(uow.session, 9999, EVENING, RULES) is None
+        assert uow.reports.team_report(9999, EVENING, RULES) is None
 
 
 def test_the_digest_queries_use_indexes(day: Day) -> None:
@@ -292,7 +291,7 @@ def test_notes_are_no_follow_ups_and_credit_under_review_is_provisional(roster: 
     )
     assert isinstance(deposit, Done)
     with SqlUnitOfWork(roster.engine) as uow:
-        report = team_report(uow.session, roster.store.id, EVENING, rules)
+        report = uow.reports.team_report(roster.store.id, EVENING, rules)
     assert report is not None
     digest = report.digest
     assert digest.follow_ups == 1 and [(p.name, p.count) for p in digest.follow_ups_by_person] == [

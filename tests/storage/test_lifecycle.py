@@ -23,7 +23,6 @@ from domain.registrations import (
 )
 from domain.roster import enrol
 from domain.rules import Rules
-from storage.digest_queries import team_report
 from storage.tables import ActionAttemptRow, RegistrationEventRow
 from storage.uow import SqlUnitOfWork
 from tests.conftest import T0, Roster
@@ -62,7 +61,7 @@ def follow(
 
 def reg(roster: Roster, reg_id: int):
     with SqlUnitOfWork(roster.engine) as uow:
-        return uow.registration(reg_id)
+        return uow.registrations.registration(reg_id)
 
 
 def events(roster: Roster, reg_id: int) -> list[str]:
@@ -126,7 +125,7 @@ def test_deal_needs_an_amount_frees_quota_and_blocks_refiling(roster: Roster) ->
     with SqlUnitOfWork(roster.engine) as uow:
         from domain.filing import month_bounds
 
-        assert uow.quota_used(roster.sales.id, *month_bounds(T0, RULES)) == 0
+        assert uow.registrations.quota_used(roster.sales.id, *month_bounds(T0, RULES)) == 0
     assert file(roster, 202, at=T0 + 2 * DAY).reason is Reason.ALREADY_SOLD
     assert follow(roster, 201, first.registration_id, at=T0 + 2 * DAY) == Refused(Refusal.CLOSED, State.WON)
 
@@ -176,7 +175,9 @@ def test_lapse_takeover_holder_resumes_first(roster: Roster) -> None:
     with SqlUnitOfWork(roster.engine) as uow:
         from domain.filing import month_bounds
 
-        assert uow.quota_used(roster.sales2.id, *month_bounds(T0, RULES)) == 0  # not their fault
+        assert (
+            uow.registrations.quota_used(roster.sales2.id, *month_bounds(T0, RULES)) == 0
+        )  # not their fault
     assert follow(roster, 202, challenge.registration_id, FollowUpKind.DEPOSIT, at=T0 + 12 * DAY) == Refused(
         Refusal.CLOSED, State.VOID
     )
@@ -383,14 +384,14 @@ def test_arbitration_moves_a_registration_and_a_credit_with_a_reason(roster: Ros
 def pending_reviews(roster: Roster, team_id: int, at, rules: Rules) -> list[int]:
     """The registrations on the team's review list (the daily summary's pending reviews)."""
     with SqlUnitOfWork(roster.engine) as uow:
-        report = team_report(uow.session, team_id, at, rules)
+        report = uow.reports.team_report(team_id, at, rules)
     assert report is not None
     return [line.registration_id for line in report.digest.pending_reviews]
 
 
 def quota(roster: Roster, at) -> int:
     with SqlUnitOfWork(roster.engine) as uow:
-        return uow.quota_used(roster.sales.id, *month_bounds(at, RULES))
+        return uow.registrations.quota_used(roster.sales.id, *month_bounds(at, RULES))
 
 
 @pytest.mark.parametrize("approve", [True, False], ids=["approved", "rejected"])

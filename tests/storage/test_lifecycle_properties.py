@@ -807,7 +807,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, P
     path, _ids = build_template(base)
     engine = fresh_engine(path, base, "cast.db")
     with SqlUnitOfWork(engine) as uow:
-        cast = {s.telegram_id: s for s in uow.all_staff()}
+        cast = {s.telegram_id: s for s in uow.roster.all_staff()}
     engine.dispose()
     yield base, path, cast
 

@@ -39,7 +39,7 @@ from domain.filing import (
 from domain.rules import Rules
 from storage.db import PG_CONNECT_TIMEOUT_S, make_engine, normalize_url, pg_connect_args
 from storage.migrate import alembic_config, upgrade
-from storage.tables import RegistrationEventRow, RegistrationRow, UTCDateTime
+from storage.tables import FilingAttemptRow, RegistrationEventRow, RegistrationRow, UTCDateTime
 from storage.uow import SqlUnitOfWork
 
 REPO = Path(__file__).parents[2]
@@ -206,7 +206,7 @@ def _assert_at_head_with_the_rows(url: str) -> None:
     engine = make_engine(url)
     try:
         with SqlUnitOfWork(engine) as uow:
-            field, store = uow.registrations_listing(
+            field, store = uow.reports.registrations_listing(
                 team_id=None, holder_id=None, filed_by=T0 + timedelta(days=1)
             )
             assert (field.phone, field.customer_name, field.holder_name) == (FIELD_PHONE, "张三", "李强")
@@ -222,8 +222,8 @@ def _assert_at_head_with_the_rows(url: str) -> None:
                 (e.registration_id, e.kind, e.at) for e in uow.session.exec(select(RegistrationEventRow))
             ]
             assert sorted(events) == sorted([(field.id, "filed", T0), (store.id, "filed", T0)])  # 0002
-            assert uow.staff_by_telegram_id(201).team_id == field.team_id  # type: ignore[union-attr]
-            assert len(uow.attempts()) == 2
+            assert uow.roster.staff_by_telegram_id(201).team_id == field.team_id  # type: ignore[union-attr]
+            assert len(uow.session.exec(select(FilingAttemptRow)).all()) == 2
         if engine.dialect.name == "sqlite":
             _assert_times_as_the_application_writes_them(engine)
         _assert_the_application_works_on_it(engine, field.id)
@@ -265,8 +265,8 @@ def _assert_the_application_works_on_it(engine: Engine, field_id: int) -> None:
     # The sweep finds the migrated expiry due for a reminder once; recorded, it is not due again.
     at = T0 + rules.field_expiry - timedelta(hours=24)
     with SqlUnitOfWork(engine, write=True) as uow:
-        [due] = [r for r in uow.reminder_candidates(at, rules) if r.id == field_id]
-        uow.record_delivery(
+        [due] = [r for r in uow.registrations.reminder_candidates(at, rules) if r.id == field_id]
+        uow.deliveries.record_delivery(
             key=f"expiry:{field_id}",
             kind="expiry",
             chat_id=201,
@@ -279,7 +279,7 @@ def _assert_the_application_works_on_it(engine: Engine, field_id: int) -> None:
         )
         uow.commit()
     with SqlUnitOfWork(engine) as uow:
-        assert field_id not in {r.id for r in uow.reminder_candidates(at, rules)}
+        assert field_id not in {r.id for r in uow.registrations.reminder_candidates(at, rules)}
 
 
 # --- the models and the migrations agree -----------------------------------------------------------

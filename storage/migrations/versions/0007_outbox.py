@@ -10,7 +10,7 @@ payload; the sweep delivers it like a reminder. Notice kinds are longer than rem
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0007"

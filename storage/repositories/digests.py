@@ -1,10 +1,10 @@
 """What a team's daily summary and tracking sheet are made of, read with indexed queries.
 
-Every function takes a `sqlmodel.Session` (e.g. `SqlUnitOfWork(engine).session`) and reads; none
-writes. The one call the scheduled job and the CLI make:
+Every function takes the unit of work's `sqlmodel.Session` and reads; none writes. The one call
+the scheduled job and the CLI make, through storage.repositories.reports.SqlReports:
 
     with SqlUnitOfWork(engine) as uow:
-        report = team_report(uow.session, team_id, now, rules)   # None: no such team
+        report = uow.reports.team_report(team_id, now, rules)   # None: no such team
     render_digest(report.digest, report.language, rules.zone)     # bot.digests.render
     tracking_workbook(report.rows, report.language, rules.zone, report.team.name, report.digest.day)
 
@@ -23,7 +23,6 @@ this; PostgreSQL's planner may still choose a scan where its statistics say it i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -36,16 +35,18 @@ from domain.digest import (
     PendingExtension,
     QuotaCount,
     RejectedDuplicate,
-    TeamDigest,
-    TrackingRow,
+    TeamReport,
     day_bounds,
     local_day,
     summarize,
     tracking_rows,
 )
 from domain.filing import Reason, month_bounds
-from domain.model import Channel, Closure, EventKind, FollowUpKind, Registration, Role, Team
+from domain.model import Channel, Closure, EventKind, FollowUpKind, Registration, Role
 from domain.rules import Rules
+from storage.mappers import registration as _registration
+from storage.mappers import registrations_query as _registrations
+from storage.mappers import team as _team
 from storage.tables import (
     CustomerRow,
     DeliveryRow,
@@ -56,22 +57,9 @@ from storage.tables import (
     StaffRow,
     TeamRow,
 )
-from storage.uow import _registration, _registrations, _team
 
 DEFAULT_LANGUAGE = "zh"
-
-
-@dataclass(frozen=True)
-class TeamReport:
-    """A team's summary and tracking-sheet rows at one moment, and the language its chat reads."""
-
-    language: str
-    digest: TeamDigest
-    rows: list[TrackingRow]
-
-    @property
-    def team(self) -> Team:
-        return self.digest.team
+REGISTRATION_COLUMNS = sa.inspect(RegistrationRow).columns
 
 
 def team_report(session: Session, team_id: int, now: datetime, rules: Rules) -> TeamReport | None:
@@ -88,19 +76,21 @@ def team_report(session: Session, team_id: int, now: datetime, rules: Rules) -> 
 
 
 def digest_facts(session: Session, team: TeamRow, now: datetime, rules: Rules) -> DigestFacts:
-    assert team.id is not None
     start, end = day_bounds(local_day(now, rules), rules.zone)
-    registrations = open_registrations(session, team.id)
+    summarized = _team(team)
+    registrations = open_registrations(session, summarized.id)
     flagged = {r.id: r.similar_to_id for r in registrations if r.needs_review and r.similar_to_id is not None}
     channel = Channel(team.channel)
     return DigestFacts(
-        team=_team(team),
+        team=summarized,
         open_registrations=registrations,
-        events=day_events(session, team.id, start, end),
-        rejected_duplicates=rejected_duplicates(session, team.id, start, end),
-        pending_extensions=pending_extensions(session, team.id),
-        unreachable=unreachable_staff(session, team.id, now - UNREACHABLE_LOOKBACK),
-        quota=quota_counts(session, team.id, *month_bounds(now, rules)) if channel is Channel.FIELD else [],
+        events=day_events(session, summarized.id, start, end),
+        rejected_duplicates=rejected_duplicates(session, summarized.id, start, end),
+        pending_extensions=pending_extensions(session, summarized.id),
+        unreachable=unreachable_staff(session, summarized.id, now - UNREACHABLE_LOOKBACK),
+        quota=quota_counts(session, summarized.id, *month_bounds(now, rules))
+        if channel is Channel.FIELD
+        else [],
         similar_holders=similar_holders(session, flagged),
     )
 
@@ -110,7 +100,7 @@ def open_registrations(session: Session, team_id: int) -> list[Registration]:
     # Plain rows, not ORM objects: a team may have 10,000 of them, and the ORM's bookkeeping per
     # object was a third of the digest's read. A row answers to the same attribute names.
     rows = session.execute(
-        sa.select(*RegistrationRow.__table__.columns, CustomerRow.phone, StaffRow.name.label("holder_name"))  # type: ignore[attr-defined]
+        sa.select(*REGISTRATION_COLUMNS, col(CustomerRow.phone), col(StaffRow.name).label("holder_name"))
         .join(CustomerRow, col(CustomerRow.id) == col(RegistrationRow.customer_id))
         .join(StaffRow, col(StaffRow.id) == col(RegistrationRow.holder_id))
         .where(col(RegistrationRow.team_id) == team_id, col(RegistrationRow.closure).is_(None))
@@ -125,8 +115,8 @@ def day_events(session: Session, team_id: int, start: datetime, end: datetime) -
     rows = session.execute(
         _registrations()
         .join(RegistrationEventRow, col(RegistrationEventRow.registration_id) == col(RegistrationRow.id))
-        .join(actor, actor.id == RegistrationEventRow.actor_id, isouter=True)
-        .join(credited, credited.id == RegistrationRow.credited_to_id, isouter=True)
+        .join(actor, col(actor.id) == col(RegistrationEventRow.actor_id), isouter=True)
+        .join(credited, col(credited.id) == col(RegistrationRow.credited_to_id), isouter=True)
         .add_columns(
             RegistrationEventRow.at,
             RegistrationEventRow.kind,
@@ -164,7 +154,18 @@ def day_events(session: Session, team_id: int, start: datetime, end: datetime) -
             amount=amount,
             credited_name=credited_name,
         )
-        for row, phone, holder_name, at, kind, actor_id, follow_up_kind, amount, actor_name, credited_name in rows
+        for (
+            row,
+            phone,
+            holder_name,
+            at,
+            kind,
+            actor_id,
+            follow_up_kind,
+            amount,
+            actor_name,
+            credited_name,
+        ) in rows
     ]
 
 
@@ -176,10 +177,10 @@ def rejected_duplicates(
     first filed (first registered, first protected; a challenge is always filed later)."""
     filer, holder = aliased(StaffRow), aliased(StaffRow)
     holder_then = (
-        sa.select(holder.name)
+        sa.select(col(holder.name))
         .select_from(RegistrationRow)
         .join(CustomerRow, col(CustomerRow.id) == col(RegistrationRow.customer_id))
-        .join(holder, holder.id == RegistrationRow.holder_id)
+        .join(holder, col(holder.id) == col(RegistrationRow.holder_id))
         .where(
             col(CustomerRow.phone) == col(FilingAttemptRow.phone),
             col(RegistrationRow.filed_at) <= col(FilingAttemptRow.at),
@@ -194,13 +195,13 @@ def rejected_duplicates(
         .scalar_subquery()
     )
     rows = session.execute(
-        sa.select(FilingAttemptRow.at, filer.name, holder_then)
-        .join(filer, filer.id == FilingAttemptRow.staff_id)
+        sa.select(col(FilingAttemptRow.at), col(filer.name), holder_then)
+        .join(filer, col(filer.id) == col(FilingAttemptRow.staff_id))
         .where(
             col(FilingAttemptRow.at) >= start,
             col(FilingAttemptRow.at) < end,
             col(FilingAttemptRow.reason) == Reason.DUPLICATE.value,
-            filer.team_id == team_id,
+            col(filer.team_id) == team_id,
         )
         .order_by(col(FilingAttemptRow.at), col(FilingAttemptRow.id))
     ).all()
@@ -214,7 +215,7 @@ def unreachable_staff(session: Session, team_id: int, since: datetime) -> tuple[
     """The team's people whose reminders Telegram refused for good lately (they blocked the bot):
     by the team's staff (`staff.team_id`), their deliveries by `ix_delivery_staff_id`."""
     names = session.execute(
-        sa.select(StaffRow.name)
+        sa.select(col(StaffRow.name))
         .join(DeliveryRow, col(DeliveryRow.staff_id) == col(StaffRow.id))
         .where(
             col(StaffRow.team_id) == team_id,
@@ -252,7 +253,7 @@ def quota_counts(
     session: Session, team_id: int, month_start: datetime, month_end: datetime
 ) -> list[QuotaCount]:
     """Each active field salesperson of the team and their registrations using a slot this month,
-    counted as SqlUnitOfWork.quota_used counts them: a deal frees its slot, exempt ones never took one."""
+    counted as SqlRegistrations.quota_used counts them: a deal frees its slot, exempt ones never took one."""
     using_slot = sa.and_(
         col(RegistrationRow.filer_id) == col(StaffRow.id),
         col(RegistrationRow.filed_at) >= month_start,
@@ -261,7 +262,7 @@ def quota_counts(
         sa.not_(col(RegistrationRow.quota_exempt)),
     )
     rows = session.execute(
-        sa.select(StaffRow.name, StaffRow.roles, sa.func.count(RegistrationRow.id))
+        sa.select(col(StaffRow.name), col(StaffRow.roles), sa.func.count(col(RegistrationRow.id)))
         .select_from(StaffRow)
         .join(RegistrationRow, using_slot, isouter=True)
         .where(col(StaffRow.team_id) == team_id, col(StaffRow.active))
@@ -280,7 +281,7 @@ def similar_holders(session: Session, similar_to: dict[int, int]) -> dict[int, s
     if not similar_to:
         return {}
     rows = session.execute(
-        sa.select(RegistrationRow.id, StaffRow.name)
+        sa.select(col(RegistrationRow.id), col(StaffRow.name))
         .join(StaffRow, col(StaffRow.id) == col(RegistrationRow.holder_id))
         .where(col(RegistrationRow.id).in_(set(similar_to.values())))
     ).all()

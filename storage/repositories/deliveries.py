@@ -1,0 +1,126 @@
+"""The delivery log of reminders and summaries sent unasked (domain.ports.DeliveryLog)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from domain.model import Delivery
+from storage import mappers
+from storage.db import insert_for
+from storage.tables import DeliveryRow
+
+KEYS_PER_QUERY = 500  # stay under the databases' parameter limits
+
+
+class SqlDeliveryLog:
+    def __init__(self, session: Session, dialect: str) -> None:
+        self._session = session
+        self._dialect = dialect
+
+    def known_delivery_keys(self, keys: set[str]) -> set[str]:
+        known: set[str] = set()
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), KEYS_PER_QUERY):
+            chunk = ordered[start : start + KEYS_PER_QUERY]
+            known.update(
+                self._session.execute(
+                    sa.select(col(DeliveryRow.key)).where(col(DeliveryRow.key).in_(chunk))
+                ).scalars()
+            )
+        return known
+
+    def record_delivery(
+        self,
+        *,
+        key: str,
+        kind: str,
+        chat_id: int,
+        staff_id: int | None,
+        registration_id: int | None,
+        team_id: int | None,
+        deadline_at: datetime | None,
+        now: datetime,
+        lease_until: datetime,
+    ) -> int | None:
+        """Claim a delivery by its unique key; None when another sweep or process already has it."""
+        insert = insert_for(self._dialect)
+        delivery_id = self._session.execute(
+            insert(DeliveryRow)
+            .values(
+                key=key,
+                kind=kind,
+                chat_id=chat_id,
+                staff_id=staff_id,
+                registration_id=registration_id,
+                team_id=team_id,
+                deadline_at=deadline_at,
+                status="pending",
+                attempts=0,
+                next_attempt_at=lease_until,
+                recorded_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(DeliveryRow.id)
+        ).scalar_one_or_none()
+        return int(delivery_id) if delivery_id is not None else None
+
+    def claim_retries(
+        self, now: datetime, lease_until: datetime, limit: int, kinds: set[str]
+    ) -> list[Delivery]:
+        """Pending deliveries of these kinds whose lease ran out (a crash, a failed send): each
+        claimed by one process only, through a conditional update."""
+        candidates = (
+            self._session.execute(
+                sa.select(col(DeliveryRow.id))
+                .where(
+                    col(DeliveryRow.status) == "pending",
+                    col(DeliveryRow.next_attempt_at) <= now,
+                    col(DeliveryRow.kind).in_(sorted(kinds)),
+                )
+                .order_by(col(DeliveryRow.next_attempt_at))
+                .limit(limit)
+            )
+            .scalars()
+            .all()
+        )
+        claimed = []
+        for delivery_id in candidates:
+            result = self._session.execute(
+                sa.update(DeliveryRow)
+                .where(
+                    col(DeliveryRow.id) == delivery_id,
+                    col(DeliveryRow.status) == "pending",
+                    col(DeliveryRow.next_attempt_at) <= now,
+                )
+                .values(next_attempt_at=lease_until)
+            )
+            if result.rowcount == 1:  # type: ignore[attr-defined]
+                claimed.append(delivery_id)
+        if not claimed:
+            return []
+        rows = self._session.exec(select(DeliveryRow).where(col(DeliveryRow.id).in_(claimed)))
+        return [mappers.delivery(row) for row in rows]
+
+    def mark_delivery(
+        self,
+        delivery_id: int,
+        *,
+        status: str,
+        now: datetime,
+        retry_at: datetime | None = None,
+        error: str | None = None,
+    ) -> None:
+        self._session.execute(
+            sa.update(DeliveryRow)
+            .where(col(DeliveryRow.id) == delivery_id)
+            .values(
+                status=status,
+                attempts=DeliveryRow.attempts + 1,
+                sent_at=now if status == "sent" else None,
+                next_attempt_at=retry_at,
+                error=error[:200] if error else None,
+            )
+        )

@@ -1,0 +1,143 @@
+"""Teams, staff and invites (domain.ports.RosterRepository)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from domain.model import Channel, Invite, Role, Staff, Team
+from storage import mappers
+from storage.tables import InviteRow, StaffRow, TeamRow
+
+
+class SqlRoster:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def team_by_name(self, name: str) -> Team | None:
+        row = self._session.exec(select(TeamRow).where(TeamRow.name == name)).first()
+        return mappers.team(row) if row else None
+
+    def team_by_id(self, team_id: int) -> Team | None:
+        row = self._session.get(TeamRow, team_id)
+        return mappers.team(row) if row else None
+
+    def teams(self) -> list[Team]:
+        return [mappers.team(r) for r in self._session.exec(select(TeamRow).order_by(col(TeamRow.name)))]
+
+    def add_team(self, name: str, channel: Channel, region: str | None, now: datetime) -> Team:
+        row = TeamRow(name=name, channel=channel.value, region=region, created_at=now)
+        self._session.add(row)
+        self._session.flush()
+        return mappers.team(row)
+
+    def staff_by_telegram_id(self, telegram_id: int) -> Staff | None:
+        found = self._session.exec(_staff_with_team().where(StaffRow.telegram_id == telegram_id)).first()
+        return mappers.staff(*found) if found else None
+
+    def staff_by_id(self, staff_id: int) -> Staff | None:
+        found = self._session.exec(_staff_with_team().where(StaffRow.id == staff_id)).first()
+        return mappers.staff(*found) if found else None
+
+    def all_staff(self) -> list[Staff]:
+        rows = self._session.exec(_staff_with_team().order_by(col(StaffRow.id))).all()
+        return [mappers.staff(s, t) for s, t in rows]
+
+    def team_managers(self, team_ids: set[int]) -> list[Staff]:
+        """Active store managers and supervisors of these teams (RULES §3.7 notifications)."""
+        return [
+            s
+            for s in self.all_staff()
+            if s.active and s.team_id in team_ids and s.roles & {Role.STORE_MANAGER, Role.SUPERVISOR}
+        ]
+
+    def staff_with_role(self, role: Role) -> list[Staff]:
+        return [s for s in self.all_staff() if s.active and s.has(role)]
+
+    def lock_staff(self, staff_id: int) -> None:
+        """Make concurrent filings by one person wait for each other (the quota is theirs)."""
+        self._session.execute(
+            sa.select(col(StaffRow.id)).where(col(StaffRow.id) == staff_id).with_for_update()
+        )
+
+    def upsert_staff(
+        self,
+        *,
+        telegram_id: int,
+        name: str,
+        roles: frozenset[Role],
+        team_id: int | None,
+        region: str | None,
+        now: datetime,
+    ) -> Staff:
+        """Enrol someone, or re-enrol (and reactivate) someone already on the roster."""
+        row = self._session.exec(select(StaffRow).where(StaffRow.telegram_id == telegram_id)).first()
+        if row is None:
+            row = StaffRow(telegram_id=telegram_id, name=name, roles="", created_at=now)
+        row.name = name
+        row.roles = ",".join(sorted(r.value for r in roles))
+        row.team_id = team_id
+        row.region = region
+        row.active = True
+        row.deactivated_at = None
+        self._session.add(row)
+        self._session.flush()
+        team_row = self._session.get(TeamRow, team_id) if team_id is not None else None
+        return mappers.staff(row, team_row)
+
+    def set_language(self, telegram_id: int, language: str) -> None:
+        self._session.execute(
+            sa.update(StaffRow).where(col(StaffRow.telegram_id) == telegram_id).values(language=language)
+        )
+
+    def deactivate_staff(self, telegram_id: int, now: datetime) -> bool:
+        row = self._session.exec(select(StaffRow).where(StaffRow.telegram_id == telegram_id)).first()
+        if row is None:
+            return False
+        row.active = False
+        row.deactivated_at = now
+        self._session.add(row)
+        return True
+
+    def add_invite(
+        self,
+        *,
+        code: str,
+        role: Role,
+        team_id: int | None,
+        created_by: int,
+        now: datetime,
+        expires_at: datetime,
+    ) -> None:
+        self._session.add(
+            InviteRow(
+                code=code,
+                role=role.value,
+                team_id=team_id,
+                created_by=created_by,
+                created_at=now,
+                expires_at=expires_at,
+            )
+        )
+
+    def take_invite(self, code: str, used_by: int, now: datetime) -> Invite | None:
+        """Mark an unused, unexpired invite as used, atomically: a second taker gets None."""
+        result = self._session.execute(
+            sa.update(InviteRow)
+            .where(
+                col(InviteRow.code) == code,
+                col(InviteRow.used_at).is_(None),
+                col(InviteRow.expires_at) > now,
+            )
+            .values(used_by=used_by, used_at=now)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        return mappers.invite(self._session.exec(select(InviteRow).where(InviteRow.code == code)).one())
+
+
+def _staff_with_team() -> Any:
+    return select(StaffRow, TeamRow).join(TeamRow, col(StaffRow.team_id) == col(TeamRow.id), isouter=True)
