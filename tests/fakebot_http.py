@@ -57,7 +57,10 @@ JSON = dict[str, Any]
 CONFLICT_DESCRIPTION = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 )
-WEBHOOK_CONFLICT_DESCRIPTION = "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+WEBHOOK_CONFLICT_DESCRIPTION = (
+    "Conflict: can't use getUpdates method while webhook is active;"
+    " use deleteWebhook to delete the webhook first"
+)
 # Recorded as the status of a long poll whose client hung up before it was answered (nginx's code).
 CLIENT_CLOSED = 499
 # Telegram's default for getUpdates without allowed_updates.

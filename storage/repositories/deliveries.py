@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -72,33 +73,9 @@ class SqlDeliveryLog:
     ) -> list[Delivery]:
         """Pending deliveries of these kinds whose lease ran out (a crash, a failed send): each
         claimed by one process only, through a conditional update."""
-        candidates = (
-            self._session.execute(
-                sa.select(col(DeliveryRow.id))
-                .where(
-                    col(DeliveryRow.status) == "pending",
-                    col(DeliveryRow.next_attempt_at) <= now,
-                    col(DeliveryRow.kind).in_(sorted(kinds)),
-                )
-                .order_by(col(DeliveryRow.next_attempt_at))
-                .limit(limit)
-            )
-            .scalars()
-            .all()
+        claimed = claim_pending(
+            self._session, now, lease_until, limit, col(DeliveryRow.kind).in_(sorted(kinds))
         )
-        claimed = []
-        for delivery_id in candidates:
-            result = self._session.execute(
-                sa.update(DeliveryRow)
-                .where(
-                    col(DeliveryRow.id) == delivery_id,
-                    col(DeliveryRow.status) == "pending",
-                    col(DeliveryRow.next_attempt_at) <= now,
-                )
-                .values(next_attempt_at=lease_until)
-            )
-            if result.rowcount == 1:  # type: ignore[attr-defined]
-                claimed.append(delivery_id)
         if not claimed:
             return []
         rows = self._session.exec(select(DeliveryRow).where(col(DeliveryRow.id).in_(claimed)))
@@ -124,3 +101,24 @@ class SqlDeliveryLog:
                 error=error[:200] if error else None,
             )
         )
+
+
+def claim_pending(
+    session: Session, now: datetime, lease_until: datetime, limit: int, which: Any
+) -> list[int]:
+    """Ids of pending deliveries matching `which` that are due at `now`, oldest first, each
+    claimed by one process only: a conditional update moves its next attempt to `lease_until`."""
+    due = sa.and_(col(DeliveryRow.status) == "pending", col(DeliveryRow.next_attempt_at) <= now, which)
+    candidates = session.execute(
+        sa.select(col(DeliveryRow.id)).where(due).order_by(col(DeliveryRow.next_attempt_at)).limit(limit)
+    ).scalars()
+    claimed = []
+    for delivery_id in list(candidates):
+        result = session.execute(
+            sa.update(DeliveryRow)
+            .where(col(DeliveryRow.id) == delivery_id, due)
+            .values(next_attempt_at=lease_until)
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            claimed.append(delivery_id)
+    return claimed

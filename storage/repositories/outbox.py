@@ -12,6 +12,7 @@ from sqlmodel import Session, col
 from domain.model import NoticeKind
 from domain.notices import KIND_PREFIX, DeliveryStatus, OutboxEntry
 from storage.db import insert_for
+from storage.repositories.deliveries import claim_pending
 from storage.tables import DeliveryRow
 
 
@@ -48,32 +49,9 @@ class SqlOutbox:
         )
 
     def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[OutboxEntry]:
-        """Pending notices due at `now`, oldest first, each claimed by one process only: a
-        conditional update moves its next attempt to the end of the lease."""
-        due = sa.and_(
-            col(DeliveryRow.status) == DeliveryStatus.PENDING.value,
-            col(DeliveryRow.next_attempt_at) <= now,
-            col(DeliveryRow.kind).startswith(KIND_PREFIX),
-        )
-        candidates = (
-            self._session.execute(
-                sa.select(col(DeliveryRow.id))
-                .where(due)
-                .order_by(col(DeliveryRow.next_attempt_at))
-                .limit(limit)
-            )
-            .scalars()
-            .all()
-        )
-        claimed: list[int] = []
-        for delivery_id in candidates:
-            result = self._session.execute(
-                sa.update(DeliveryRow)
-                .where(col(DeliveryRow.id) == delivery_id, due)
-                .values(next_attempt_at=lease_until)
-            )
-            if result.rowcount == 1:  # type: ignore[attr-defined]
-                claimed.append(delivery_id)
+        """Pending notices due at `now`, oldest first, each claimed by one process only."""
+        notices = col(DeliveryRow.kind).startswith(KIND_PREFIX)
+        claimed = claim_pending(self._session, now, lease_until, limit, notices)
         if not claimed:
             return []
         rows = self._session.execute(

@@ -1,4 +1,5 @@
-"""`leadbot registrations` and `leadbot follow-up`: states and deadlines at an instant, exit codes 0 / 2 / 3."""
+"""`leadbot registrations` and `leadbot follow-up`: states and deadlines at an instant, exit codes
+0 / 2 / 3."""
 
 from __future__ import annotations
 
@@ -143,7 +144,8 @@ def test_table_shows_local_times_and_masked_phones(world) -> None:
     result = invoke("registrations", "--team", "朝阳店", "--at", at(T0 + DAY))
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        f"{ids['store']}\t138****8000\t张三\t王芳\t朝阳店\t2026-11-10 10:00\tactive\tfollow_up 2026-11-13 10:00"
+        f"{ids['store']}\t138****8000\t张三\t王芳\t朝阳店\t2026-11-10 10:00\tactive\t"
+        "follow_up 2026-11-13 10:00"
     ]
 
 

@@ -232,8 +232,8 @@ async def test_english_speaker_gets_english(h: Chat) -> None:
     (text,) = await look_up(h, DEPT_HEAD, language="en")
     assert "📋 Record of customer 13800138000" in text
     assert (
-        f"#{first} 张三 — held by 王芳 (朝阳店), filed Tue 10 Nov 10:00; now: <b>active</b>, follow up by Sat 14 Nov 10:00"
-        in text
+        f"#{first} 张三 — held by 王芳 (朝阳店), filed Tue 10 Nov 10:00; "
+        "now: <b>active</b>, follow up by Sat 14 Nov 10:00" in text
     )
     assert f"Tue 10 Nov 10:00 王芳: filed customer 张三: accepted (#{first})" in text
     assert "李强: filed customer 张三: rejected, already held by a colleague" in text

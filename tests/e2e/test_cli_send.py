@@ -100,7 +100,8 @@ def test_sweep_sends_the_reminder_once(due_reminder: Roster, leadbot, server: Fa
     first = leadbot("sweep", "--at", DUE.isoformat())
     assert first.returncode == 0, first.stderr
     assert first.stdout.splitlines() == [
-        f"sent\tfollow_up\t王芳\t138****8000\t{(T0 + timedelta(days=3)).astimezone(Rules().zone):%Y-%m-%d %H:%M}"
+        "sent\tfollow_up\t王芳\t138****8000\t"
+        f"{(T0 + timedelta(days=3)).astimezone(Rules().zone):%Y-%m-%d %H:%M}"
     ]
     [reminder] = _sent(server, "sendMessage")
     assert reminder.ok and reminder.chat_id == 101

@@ -241,7 +241,9 @@ def test_forty_filings_by_one_salesperson_at_once_respect_the_quota(db_url: str)
             filer_telegram_id=salesperson,
             customer_name=f"{SURNAMES[i]}{GIVEN[i]}",
             phone=f"1391234{i:04d}",
-            address=f"{CITIES[i % 10]}{ROADS[i // 10 * 2 : i // 10 * 2 + 2]}路{i * 7 + 3}号{i + 1}栋{100 + i}室",
+            address=(
+                f"{CITIES[i % 10]}{ROADS[i // 10 * 2 : i // 10 * 2 + 2]}路{i * 7 + 3}号{i + 1}栋{100 + i}室"
+            ),
         )
         for i in range(40)
     ]

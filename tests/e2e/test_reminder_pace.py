@@ -29,9 +29,11 @@ def _seed(chat: Chat) -> None:
         ids = conn.execute(sa.text("SELECT id FROM customer ORDER BY id")).scalars().all()
         conn.execute(
             sa.text(
-                "INSERT INTO registration (customer_id, filer_id, holder_id, team_id, channel, customer_name, name_key,"
-                " address, address_prefix, obtained_at, filed_at, last_activity_at, holds_claim, needs_review, quota_exempt)"
-                " VALUES (:customer, :staff, :staff, :team, 'store', :name, :name, :address, 'x', :at, :at, :at, true, false, false)"
+                "INSERT INTO registration (customer_id, filer_id, holder_id, team_id, channel,"
+                " customer_name, name_key, address, address_prefix, obtained_at, filed_at,"
+                " last_activity_at, holds_claim, needs_review, quota_exempt)"
+                " VALUES (:customer, :staff, :staff, :team, 'store', :name, :name, :address, 'x',"
+                " :at, :at, :at, true, false, false)"
             ),
             [
                 {

@@ -390,7 +390,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         outcome, before, after = self._run(File(self.now, tid, customer, typed))
         expected = self._expected_filing(before, filer, customer, used)
         event(
-            f"file: {summary(outcome)[0]} {getattr(outcome, 'reason', '') or ('challenge' if summary(outcome)[2] else '')}"
+            f"file: {summary(outcome)[0]} "
+            f"{getattr(outcome, 'reason', '') or ('challenge' if summary(outcome)[2] else '')}"
         )
 
         if isinstance(outcome, Rejected):
@@ -543,7 +544,8 @@ class LifecycleMachine(RuleBasedStateMachine):
                 original = after[pre.challenge_of_id]
                 assert original_before.closure is None and original_before.holds_claim, (
                     "a challenge took over a registration that no longer held the customer: "
-                    f"{original_before.closure} ({original_before.closure_reason}), holds_claim={original_before.holds_claim}"
+                    f"{original_before.closure} ({original_before.closure_reason}), "
+                    f"holds_claim={original_before.holds_claim}"
                 )
                 assert (original.closure, original.closure_reason) == (Closure.VOID, "lapsed_takeover")
                 assert post.holds_claim or post.closure is Closure.WON

@@ -65,7 +65,10 @@ def test_a_masked_phone_stays_masked_and_timestamps_are_left_alone() -> None:
 
 
 def test_sql_parameters_in_an_error_are_hidden() -> None:
-    text = "no such table: x\n[SQL: insert into x values (?, ?)]\n[parameters: ('张三', '北京市朝阳区建国路88号')]\n(Background)"
+    text = (
+        "no such table: x\n[SQL: insert into x values (?, ?)]\n"
+        "[parameters: ('张三', '北京市朝阳区建国路88号')]\n(Background)"
+    )
     redacted = redact(text)
     assert "建国路" not in redacted and "张三" not in redacted
     assert "[SQL: insert into x values (?, ?)]" in redacted and "(Background)" in redacted
