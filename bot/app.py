@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -18,7 +18,6 @@ from telegram.ext import (
     ApplicationBuilder,
     ApplicationHandlerStop,
     CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
     ConversationHandler,
     Defaults,
@@ -28,8 +27,10 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot.chat.commands import GROUP_COMMANDS, command_of, is_group_button
+from bot.chat import commands
+from bot.chat.commands import DIALOG_OF, GROUP_COMMANDS, command_of, is_group_button
 from bot.chat.common import current_staff, in_thread, is_private, lang
+from bot.chat.menus import set_default_menus
 from bot.config import Settings
 from bot.decisions import arbitration as arbitration_dialog
 from bot.decisions import review_and_extension as decisions
@@ -38,7 +39,8 @@ from bot.digests import workbook as workbook_handlers
 from bot.filing import dialog as filing_dialog
 from bot.follow_up import dialog as follow_up_dialog
 from bot.history import handlers as history_handlers
-from bot.i18n.texts import LANGUAGES, language_of, raw, t
+from bot.i18n.keys import Text
+from bot.i18n.texts import language_of, raw, t
 from bot.roster import groups as group_handlers
 from bot.roster import handlers as roster_handlers
 from bot.runtime import errors
@@ -52,9 +54,6 @@ log = logging.getLogger("leadbot")
 
 # What the bot asks Telegram for (polling and webhook alike); the roster gate ignores the rest.
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
-
-# Everyone's default menu; /start narrows it to each person's roles (bot.chat.menus).
-_MENU = ("new", "follow", "mine", "quota", "extend", "cancel", "help", "start")
 
 
 def build_application(
@@ -107,7 +106,7 @@ def build_application(
         application.add_handler(handler)
     for handler in workbook_handlers.handlers():
         application.add_handler(handler)
-    application.add_handler(CommandHandler("cancel", _nothing_to_cancel))
+    application.add_handler(commands.CANCEL.handler(_nothing_to_cancel))
     application.add_handler(CallbackQueryHandler(_stale))
     application.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, _idle))
     application.add_error_handler(errors.on_error)
@@ -125,17 +124,9 @@ def bot_defaults(settings: Settings) -> Defaults:
 
 
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """The command menu, localized: Chinese by default, English for English-speaking phones."""
+    """The command menus, localized: Chinese by default, English for English-speaking phones."""
     settings: Settings = application.bot_data["services"].settings
-    for language in LANGUAGES:
-        commands = [BotCommand(c, raw(language, f"cmd_{c}")) for c in _MENU]
-        code = None if language == settings.default_language else language
-        try:
-            await application.bot.set_my_commands(
-                commands, scope=BotCommandScopeAllPrivateChats(), language_code=code
-            )
-        except TelegramError as exc:  # the menu is a convenience; the bot works without it
-            log.warning("could not set the command menu: %s", exc)
+    await set_default_menus(application.bot, settings.default_language)
 
 
 async def _roster_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -174,9 +165,9 @@ async def _roster_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def _refuse_stranger(update: Update, language: str) -> None:
     if update.callback_query is not None:
-        await update.callback_query.answer(raw(language, "stranger"), show_alert=True)
+        await update.callback_query.answer(raw(language, Text.stranger), show_alert=True)
     elif update.message is not None:
-        await update.message.reply_text(t(language, "stranger"))
+        await update.message.reply_text(t(language, Text.stranger))
 
 
 def _refuser(
@@ -220,21 +211,12 @@ async def _group_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if command in GROUP_COMMANDS:
         return
     if command is not None:
-        await message.reply_text(t(lang(update, context), "private_only"))
+        await message.reply_text(t(lang(update, context), Text.private_only))
     raise ApplicationHandlerStop
 
 
 # Which dialog each opening command or button starts (ConversationHandler names).
-_DIALOG_OPENERS = {
-    "/new": "filing",
-    "/follow": "follow_up",
-    "/extend": "extend",
-    "/arbitrate": "arbitrate",
-    "/history": "history",
-    "fu:go:": "follow_up",
-    "ex:go:": "extend",
-    "rv:no:": "review_reject",
-}
+_DIALOG_OPENERS = {**DIALOG_OF, "fu:go:": "follow_up", "ex:go:": "extend", "rv:no:": "review_reject"}
 
 
 async def _one_dialog_at_a_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -266,12 +248,12 @@ def _remember_language(svc: Services, telegram_id: int, language: str) -> None:
 
 async def _nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message is not None
-    await update.effective_message.reply_text(t(lang(update, context), "nothing_to_cancel"))
+    await update.effective_message.reply_text(t(lang(update, context), Text.nothing_to_cancel))
 
 
 async def _stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.callback_query is not None
-    await update.callback_query.answer(raw(lang(update, context), "stale_button"), show_alert=True)
+    await update.callback_query.answer(raw(lang(update, context), Text.stale_button), show_alert=True)
 
 
 async def _idle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -279,4 +261,4 @@ async def _idle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if message is None or not is_private(update):
         return
-    await message.reply_text(t(lang(update, context), "idle_hint"))
+    await message.reply_text(t(lang(update, context), Text.idle_hint))

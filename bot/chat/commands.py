@@ -1,5 +1,6 @@
-"""Which commands and buttons exist where, and how a command is read (RULES §2: groups get
-summaries and group commands only).
+"""The commands table: which commands exist, who is offered each, where it may be used (RULES §2:
+groups get summaries and group commands only), and how a command is read. Handlers, the command
+menus (set_my_commands), /start and /help, and the group allow-list are all derived from it.
 
 The gate and the dialog switch read commands exactly as PTB's CommandHandler does — the
 bot_command entity at offset 0, any case, an optional @botname that must be this bot's — so
@@ -8,13 +9,88 @@ no spelling reaches a private handler from a group."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from telegram import Message, MessageEntity
+from telegram.ext import CommandHandler
+
+from bot.i18n.keys import Text
+from domain.model import TEAM_MANAGER_ROLES, Role, Staff
+
+Offered = Callable[[Staff | None, bool], bool]  # (the person on the roster or None, is an admin)
+
+
+def _files(staff: Staff | None, admin: bool) -> bool:
+    return staff is not None and staff.may_file
+
+
+def _has_quota(staff: Staff | None, admin: bool) -> bool:
+    return staff is not None and staff.may_file and staff.has_quota
+
+
+def _manages(staff: Staff | None, admin: bool) -> bool:
+    return staff is not None and bool(staff.roles & (TEAM_MANAGER_ROLES | {Role.DEPT_HEAD, Role.OPS_MANAGER}))
+
+
+def _heads_department(staff: Staff | None, admin: bool) -> bool:
+    return staff is not None and staff.has(Role.DEPT_HEAD)
+
+
+def _admin(staff: Staff | None, admin: bool) -> bool:
+    return admin
+
+
+def _everyone(staff: Staff | None, admin: bool) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    description: Text  # in the command menu and in /start and /help
+    offered: Offered  # whose private menu and /help list it
+    private: bool = True  # usable in a private chat
+    group: bool = False  # usable in a group chat (the group allow-list)
+    default_menu: bool = False  # in every private chat's menu until /start narrows it to the person
+    dialog: str | None = None  # the dialog it opens (ConversationHandler name), if any
+
+    def handler(self, callback: Callable[..., Any]) -> CommandHandler[Any, Any]:
+        return CommandHandler(self.name, callback)
+
+
+NEW = Command("new", Text.cmd_new, _files, default_menu=True, dialog="filing")
+FOLLOW = Command("follow", Text.cmd_follow, _files, default_menu=True, dialog="follow_up")
+MINE = Command("mine", Text.cmd_mine, _files, default_menu=True)
+QUOTA = Command("quota", Text.cmd_quota, _has_quota, default_menu=True)
+EXTEND = Command("extend", Text.cmd_extend, _has_quota, default_menu=True, dialog="extend")
+HISTORY = Command("history", Text.cmd_history, _manages, dialog="history")
+EXPORT = Command("export", Text.cmd_export, _manages)
+ARBITRATE = Command("arbitrate", Text.cmd_arbitrate, _heads_department, dialog="arbitrate")
+INVITE = Command("invite", Text.cmd_invite, _admin)
+CANCEL = Command("cancel", Text.cmd_cancel, _everyone, default_menu=True)
+HELP = Command("help", Text.cmd_help, _everyone, group=True, default_menu=True)
+START = Command("start", Text.cmd_start, _everyone, default_menu=True)
+BIND_TEAM = Command("bindteam", Text.cmd_bindteam, _everyone, private=False, group=True)
+UNBIND_TEAM = Command("unbindteam", Text.cmd_unbindteam, _everyone, private=False, group=True)
+
+COMMANDS: tuple[Command, ...] = (
+    *(NEW, FOLLOW, MINE, QUOTA, EXTEND, HISTORY, EXPORT, ARBITRATE, INVITE, CANCEL, HELP, START),
+    *(BIND_TEAM, UNBIND_TEAM),
+)
 
 # Commands a group chat may use; every other command is private-only, wherever it is typed.
-GROUP_COMMANDS = frozenset({"bindteam", "unbindteam", "help"})
+GROUP_COMMANDS = frozenset(c.name for c in COMMANDS if c.group)
 # Callback data prefixes of buttons the bot puts in group chats (binding, the private workbook).
 GROUP_BUTTONS = ("bind:", "wb:")
+# Which dialog each opening command starts.
+DIALOG_OF = {f"/{c.name}": c.dialog for c in COMMANDS if c.dialog}
+
+
+def offered_to(staff: Staff | None, admin: bool) -> list[Command]:
+    """The private commands this person may use, in the table's order."""
+    return [c for c in COMMANDS if c.private and c.offered(staff, admin)]
 
 
 def command_of(message: Message | None, bot_username: str | None) -> str | None:

@@ -10,17 +10,19 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, ConversationHandler
+from telegram.ext import CallbackQueryHandler, ContextTypes, ConversationHandler
 from telegram.warnings import PTBUserWarning
 
+from bot.chat import commands
 from bot.chat.common import lang
+from bot.i18n.keys import Text
 from bot.i18n.texts import raw, t
 
 Action = Callable[[Update, ContextTypes.DEFAULT_TYPE, list[str]], Awaitable[int]]
 
 
 class ButtonDialog:
-    def __init__(self, prefix: str, draft_key: str, cancelled_text: str, cancel_markup: Any = None) -> None:
+    def __init__(self, prefix: str, draft_key: str, cancelled_text: Text, cancel_markup: Any = None) -> None:
         self.prefix, self.draft_key, self.cancelled_text = prefix, draft_key, cancelled_text
         self.cancel_markup = cancel_markup  # e.g. removing a reply keyboard the dialog showed
         self.actions: dict[str, Action] = {}
@@ -79,7 +81,7 @@ class ButtonDialog:
             entry_points=entry_points,
             states=states,
             fallbacks=[
-                CommandHandler("cancel", self.cancel),
+                commands.CANCEL.handler(self.cancel),
                 CallbackQueryHandler(stale, pattern=rf"^{self.prefix}:"),
             ],
             allow_reentry=True,
@@ -91,4 +93,4 @@ class ButtonDialog:
 async def stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button whose moment has passed: a short notice, and nothing changes."""
     assert update.callback_query is not None
-    await update.callback_query.answer(raw(lang(update, context), "stale_button"), show_alert=True)
+    await update.callback_query.answer(raw(lang(update, context), Text.stale_button), show_alert=True)

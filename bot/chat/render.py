@@ -5,7 +5,9 @@ from __future__ import annotations
 import html
 from zoneinfo import ZoneInfo
 
-from bot.i18n.texts import raw, t, when
+from bot.i18n.keys import Text
+from bot.i18n.labels import DEADLINE, PROBLEM, REFUSAL, STATE
+from bot.i18n.texts import joined, raw, t, when
 from domain.customer_details import Invalid, display_phone, mask_name
 from domain.filing import Accepted, FilingOutcome, Reason, Rejected
 from domain.lifecycle import Deadline, DeadlineKind
@@ -27,7 +29,7 @@ _LIMITS = {
 def problem_hint(lang: str, problem: Invalid, rules: Rules) -> str:
     key = problem.problem.value
     limit = getattr(rules, _LIMITS[key]) if key in _LIMITS else 0
-    return t(lang, key, digits=problem.digits, min=rules.min_address_chars, max=limit)
+    return t(lang, PROBLEM[problem.problem], digits=problem.digits, min=rules.min_address_chars, max=limit)
 
 
 def next_step(lang: str, deadline: Deadline | None, zone: ZoneInfo, *, first: bool = True) -> str:
@@ -35,9 +37,9 @@ def next_step(lang: str, deadline: Deadline | None, zone: ZoneInfo, *, first: bo
     if deadline is None:
         return ""
     key = {
-        DeadlineKind.FOLLOW_UP: "next_follow_up" if first else "next_follow_up_again",
-        DeadlineKind.LAPSE: "next_lapse",
-        DeadlineKind.EXPIRY: "next_expiry",
+        DeadlineKind.FOLLOW_UP: Text.next_follow_up if first else Text.next_follow_up_again,
+        DeadlineKind.LAPSE: Text.next_lapse,
+        DeadlineKind.EXPIRY: Text.next_expiry,
     }[deadline.kind]
     return t(lang, key, at=when(lang, deadline.at, zone))
 
@@ -47,16 +49,16 @@ def verdict(lang: str, outcome: FilingOutcome, rules: Rules, *, holder_of_simila
     if isinstance(outcome, Accepted):
         assert outcome.details is not None
         lines = [
-            t(lang, "accepted", name=outcome.details.name, phone=display_phone(outcome.details.phone)),
+            t(lang, Text.accepted, name=outcome.details.name, phone=display_phone(outcome.details.phone)),
             next_step(lang, outcome.deadline, zone),
         ]
         if outcome.pending_review:
-            lines.append(t(lang, "accepted_pending_review"))
+            lines.append(t(lang, Text.accepted_pending_review))
         if outcome.challenge_of is not None:
             lines.append(
                 t(
                     lang,
-                    "accepted_challenge",
+                    Text.accepted_challenge,
                     holder=outcome.challenge_of.holder_name,
                     days=rules.lapse_after_days,
                 )
@@ -66,7 +68,7 @@ def verdict(lang: str, outcome: FilingOutcome, rules: Rules, *, holder_of_simila
             lines.append(
                 t(
                     lang,
-                    "needs_review_filer",
+                    Text.needs_review_filer,
                     holder=holder_of_similar or "?",
                     other=mask_name(similar.customer_name),
                 )
@@ -82,7 +84,7 @@ def rejection(lang: str, outcome: Rejected, rules: Rules) -> str:
             assert outcome.held_since is not None
             return t(
                 lang,
-                "rejected_duplicate",
+                Text.rejected_duplicate,
                 holder=outcome.holder_name,
                 since=when(lang, outcome.held_since, zone),
             )
@@ -90,17 +92,17 @@ def rejection(lang: str, outcome: Rejected, rules: Rules) -> str:
             assert outcome.held_since is not None
             return t(
                 lang,
-                "rejected_already_yours",
+                Text.rejected_already_yours,
                 since=when(lang, outcome.held_since, zone),
                 next=next_step(lang, outcome.deadline, zone),
             )
         case Reason.QUOTA:
-            return t(lang, "rejected_quota", used=outcome.quota_used, limit=outcome.quota_limit)
+            return t(lang, Text.rejected_quota, used=outcome.quota_used, limit=outcome.quota_limit)
         case Reason.LATE:
             assert outcome.obtained_at is not None
             return t(
                 lang,
-                "rejected_late",
+                Text.rejected_late,
                 obtained=when(lang, outcome.obtained_at, zone),
                 hours=rules.filing_window_hours,
             )
@@ -108,32 +110,30 @@ def rejection(lang: str, outcome: Rejected, rules: Rules) -> str:
             assert outcome.expired_at is not None
             text = t(
                 lang,
-                "rejected_refile_cooldown",
+                Text.rejected_refile_cooldown,
                 expired=when(lang, outcome.expired_at, zone),
                 days=rules.refile_cooldown_days,
             )
-            return text + t(lang, "refile_cooldown_extend") if outcome.may_extend else text
+            return text + t(lang, Text.refile_cooldown_extend) if outcome.may_extend else text
         case Reason.ALREADY_SOLD:
-            return t(lang, "rejected_already_sold")
+            return t(lang, Text.rejected_already_sold)
         case Reason.INCOMPLETE:
             hints = ["• " + problem_hint(lang, p, rules) for p in outcome.problems]
-            return "\n".join([t(lang, "rejected_incomplete"), *hints])
+            return "\n".join([t(lang, Text.rejected_incomplete), *hints])
         case Reason.NOT_STAFF:
-            return t(lang, "rejected_not_staff")
+            return t(lang, Text.rejected_not_staff)
 
 
 def held_line(lang: str, number: int, held: Held, zone: ZoneInfo) -> str:
     r, standing = held.registration, held.standing
-    state = t(lang, f"state_{standing.state.value}")
+    state = t(lang, STATE[standing.state])
     parts = [f"{number}. <b>{_e(r.customer_name)}</b> {_e(display_phone(r.phone))} — {state}"]
     if standing.provisional is not None:
-        parts.append(t(lang, "provisional_credit", state=raw(lang, f"state_{standing.provisional.value}")))
+        parts.append(t(lang, Text.provisional_credit, state=raw(lang, STATE[standing.provisional])))
     if standing.deadline is not None:
-        parts.append(
-            t(lang, f"deadline_{standing.deadline.kind.value}", at=when(lang, standing.deadline.at, zone))
-        )
-    line = "，".join(parts) if lang == "zh" else ", ".join(parts)
-    return line + (t(lang, "review_flag") if r.needs_review else "")
+        parts.append(t(lang, DEADLINE[standing.deadline.kind], at=when(lang, standing.deadline.at, zone)))
+    line = joined(lang, parts)
+    return line + (t(lang, Text.review_flag) if r.needs_review else "")
 
 
 def _e(text: str) -> str:
@@ -141,11 +141,11 @@ def _e(text: str) -> str:
 
 
 def refusal(lang: str, refused: Refused) -> str:
-    state = t(lang, f"state_{refused.state.value}") if refused.state else ""
-    return t(lang, f"refused_{refused.refusal.value}", state=state)
+    state = t(lang, STATE[refused.state]) if refused.state else ""
+    return t(lang, REFUSAL[refused.refusal], state=state)
 
 
 def refusal_alert(lang: str, refused: Refused) -> str:
     """The same, as a button's pop-up (plain text, no markup)."""
-    state = raw(lang, f"state_{refused.state.value}") if refused.state else ""
-    return raw(lang, f"refused_{refused.refusal.value}", state=state)
+    state = raw(lang, STATE[refused.state]) if refused.state else ""
+    return raw(lang, REFUSAL[refused.refusal], state=state)

@@ -8,17 +8,18 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
-    CommandHandler,
     ContextTypes,
     ConversationHandler,
     MessageHandler,
     filters,
 )
 
-from bot.chat import render
+from bot.chat import commands, render
 from bot.chat.common import current_staff, in_thread, lang
 from bot.chat.dialogs import ButtonDialog
 from bot.delivery.notices import kick
+from bot.i18n.keys import Text
+from bot.i18n.labels import ARBITRATION, STATE
 from bot.i18n.texts import raw, t
 from bot.services import services
 from domain.customer_details import Invalid, normalize_phone
@@ -41,7 +42,7 @@ class Step(IntEnum):
     CONFIRM = 6
 
 
-DIALOG = ButtonDialog(PREFIX, DRAFT, "follow_cancelled")
+DIALOG = ButtonDialog(PREFIX, DRAFT, Text.follow_cancelled)
 _draft, _button = DIALOG.draft, DIALOG.button
 
 
@@ -50,10 +51,10 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     assert message is not None
     staff = await current_staff(update, context)
     if staff is None or not staff.has(Role.DEPT_HEAD):
-        await message.reply_text(t(language, "refused_not_entitled"))
+        await message.reply_text(t(language, Text.refused_not_entitled))
         return ConversationHandler.END
     DIALOG.new_draft(context)
-    await message.reply_text(t(language, "arb_ask_phone"))
+    await message.reply_text(t(language, Text.arb_ask_phone))
     return Step.PHONE
 
 
@@ -71,14 +72,14 @@ async def got_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
     registrations = await in_thread(load)
     if not registrations:
-        await message.reply_text(t(language, "arb_none"))
+        await message.reply_text(t(language, Text.arb_none))
         return Step.PHONE
     now = svc.clock()
     rows = []
     for r in reversed(registrations[-PAGE:]):
-        state = raw(language, f"state_{standing_at(r, now, svc.rules).state.value}")
+        state = raw(language, STATE[standing_at(r, now, svc.rules).state])
         rows.append([_button(context, f"{r.customer_name} · {r.holder_name} · {state}", "pick", str(r.id))])
-    await message.reply_text(t(language, "arb_pick"), reply_markup=InlineKeyboardMarkup(rows))
+    await message.reply_text(t(language, Text.arb_pick), reply_markup=InlineKeyboardMarkup(rows))
     return Step.PICK
 
 
@@ -92,23 +93,25 @@ async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[s
     registration = await in_thread(load)
     assert update.callback_query is not None
     if registration is None:
-        await update.callback_query.edit_message_text(t(language, "refused_not_found"))
+        await update.callback_query.edit_message_text(t(language, Text.refused_not_found))
         return ConversationHandler.END
     _draft(context).update(
         registration_id=registration.id, name=registration.customer_name, holder=registration.holder_name
     )
     rows = []
     if registration.holds_claim and registration.closure is None:
-        rows.append([_button(context, raw(language, "arb_transfer"), "action", Arbitration.TRANSFER.value)])
+        rows.append(
+            [_button(context, raw(language, Text.arb_transfer), "action", Arbitration.TRANSFER.value)]
+        )
     if registration.credited_to_id is not None:
-        rows.append([_button(context, raw(language, "arb_credit"), "action", Arbitration.CREDIT.value)])
+        rows.append([_button(context, raw(language, Text.arb_credit), "action", Arbitration.CREDIT.value)])
     if not rows:
-        await update.callback_query.edit_message_text(t(language, "arb_nothing"))
+        await update.callback_query.edit_message_text(t(language, Text.arb_nothing))
         return ConversationHandler.END
-    state = raw(language, f"state_{standing_at(registration, svc.clock(), svc.rules).state.value}")
+    state = raw(language, STATE[standing_at(registration, svc.clock(), svc.rules).state])
     text = t(
         language,
-        "arb_ask_action",
+        Text.arb_ask_action,
         name=registration.customer_name,
         holder=registration.holder_name,
         state=state,
@@ -136,14 +139,14 @@ async def _targets(update: Update, context: ContextTypes.DEFAULT_TYPE, args: lis
     ]
     nav = []
     if page > 0:
-        nav.append(_button(context, raw(language, "page_prev"), "people", str(page - 1)))
+        nav.append(_button(context, raw(language, Text.page_prev), "people", str(page - 1)))
     if (page + 1) * PAGE < len(people):
-        nav.append(_button(context, raw(language, "page_next"), "people", str(page + 1)))
+        nav.append(_button(context, raw(language, Text.page_next), "people", str(page + 1)))
     if nav:
         rows.append(nav)
     assert update.callback_query is not None
     await update.callback_query.edit_message_text(
-        t(language, "arb_ask_target"), reply_markup=InlineKeyboardMarkup(rows)
+        t(language, Text.arb_ask_target), reply_markup=InlineKeyboardMarkup(rows)
     )
     return Step.TARGET
 
@@ -158,7 +161,7 @@ async def _to(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str
     target = await in_thread(load)
     _draft(context).update(to_telegram_id=int(args[0]), to_name=target.name if target else args[0])
     assert update.callback_query is not None
-    await update.callback_query.edit_message_text(t(lang(update, context), "arb_ask_reason"))
+    await update.callback_query.edit_message_text(t(lang(update, context), Text.arb_ask_reason))
     return Step.REASON
 
 
@@ -171,10 +174,10 @@ async def got_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return Step.REASON
     draft = _draft(context)
     draft["reason"] = reason
-    what = raw(language, f"arb_{draft['decision']}")
+    what = raw(language, ARBITRATION[Arbitration(draft["decision"])])
     text = t(
         language,
-        "arb_confirm",
+        Text.arb_confirm,
         what=what,
         name=draft["name"],
         from_=draft["holder"],
@@ -184,8 +187,8 @@ async def got_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     keyboard = InlineKeyboardMarkup(
         [
             [
-                _button(context, raw(language, "confirm"), "confirm"),
-                _button(context, raw(language, "cancel"), "cancel"),
+                _button(context, raw(language, Text.confirm), "confirm"),
+                _button(context, raw(language, Text.cancel), "cancel"),
             ]
         ]
     )
@@ -212,9 +215,9 @@ async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: li
     if not isinstance(outcome, Done):
         await update.callback_query.edit_message_text(render.refusal(language, outcome))
         return ConversationHandler.END
-    what = raw(language, f"arb_{draft['decision']}")
+    what = raw(language, ARBITRATION[Arbitration(draft["decision"])])
     await update.callback_query.edit_message_text(
-        t(language, "arb_done", what=what, name=draft["name"], to=draft["to_name"])
+        t(language, Text.arb_done, what=what, name=draft["name"], to=draft["to_name"])
     )
     kick(context)
     return ConversationHandler.END
@@ -230,7 +233,7 @@ def conversation() -> ConversationHandler[Any]:
     text = filters.TEXT & ~filters.COMMAND
     return DIALOG.conversation(
         name="arbitrate",
-        entry_points=[CommandHandler("arbitrate", start)],
+        entry_points=[commands.ARBITRATE.handler(start)],
         states={
             Step.PHONE: [MessageHandler(text, got_phone)],
             Step.PICK: [_buttons("pick")],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.i18n.keys import Text
 from bot.i18n.texts import raw
 
 EXTEND = "ex"
@@ -13,7 +14,7 @@ REVIEW = "rv"
 
 def review_keyboard(language: str, registration_id: int, *, possible_duplicate: bool) -> InlineKeyboardMarkup:
     """Approve/Reject for a pending filing; Keep/Void for a possible duplicate."""
-    yes, no = ("keep", "void") if possible_duplicate else ("approve", "reject")
+    yes, no = (Text.keep, Text.void) if possible_duplicate else (Text.approve, Text.reject)
     return InlineKeyboardMarkup(
         [
             [
@@ -29,10 +30,10 @@ def extension_keyboard(language: str, request_id: int) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    raw(language, "approve"), callback_data=f"{DECIDE_EXTENSION}:ok:{request_id}"
+                    raw(language, Text.approve), callback_data=f"{DECIDE_EXTENSION}:ok:{request_id}"
                 ),
                 InlineKeyboardButton(
-                    raw(language, "decline"), callback_data=f"{DECIDE_EXTENSION}:no:{request_id}"
+                    raw(language, Text.decline), callback_data=f"{DECIDE_EXTENSION}:no:{request_id}"
                 ),
             ]
         ]

@@ -11,7 +11,6 @@ from typing import Any
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
     ConversationHandler,
     MessageHandler,
@@ -19,11 +18,12 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.chat import render
+from bot.chat import commands, render
 from bot.chat.commands import ID
 from bot.chat.common import current_staff, in_thread, lang
 from bot.decisions.keyboards import DECIDE_EXTENSION, EXTEND, REVIEW
 from bot.delivery.notices import kick
+from bot.i18n.keys import Text
 from bot.i18n.texts import raw, t, when
 from bot.services import services
 from domain.customer_details import Invalid
@@ -60,7 +60,7 @@ async def extend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
     field = await in_thread(load)
     if not field:
-        await message.reply_text(t(language, "extend_none"))
+        await message.reply_text(t(language, Text.extend_none))
         return ConversationHandler.END
     nonce = secrets.token_hex(3)
     context.user_data["extend"] = {"nonce": nonce}  # type: ignore[index]
@@ -68,7 +68,7 @@ async def extend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         [InlineKeyboardButton(f"{r.customer_name} ·{r.phone[-4:]}", callback_data=f"{EXTEND}:{nonce}:{r.id}")]
         for r in field[:30]
     ]
-    await message.reply_text(t(language, "extend_pick"), reply_markup=InlineKeyboardMarkup(rows))
+    await message.reply_text(t(language, Text.extend_pick), reply_markup=InlineKeyboardMarkup(rows))
     return Step.PICK
 
 
@@ -87,7 +87,7 @@ async def extend_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     _, nonce, registration_id = query.data.split(":")
     draft = context.user_data.get("extend")  # type: ignore[union-attr]
     if draft is None or draft["nonce"] != nonce:
-        await query.answer(raw(language, "stale_button"), show_alert=True)
+        await query.answer(raw(language, Text.stale_button), show_alert=True)
         return None
     return await _ask_reason(update, context, registration_id)
 
@@ -113,12 +113,12 @@ async def _ask_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, regist
         or registration.holder_id != staff.id
     ):
         assert user is not None
-        await query.message.reply_text(t(language, "refused_not_holder"))  # type: ignore[union-attr]
+        await query.message.reply_text(t(language, Text.refused_not_holder))  # type: ignore[union-attr]
         return ConversationHandler.END
     draft["registration_id"] = registration.id
     text = t(
         language,
-        "extend_ask_reason",
+        Text.extend_ask_reason,
         name=registration.customer_name,
         expiry=when(language, registration.expires_at, svc.rules.zone),
     )
@@ -149,7 +149,7 @@ async def extend_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     if not isinstance(outcome, Done):
         await message.reply_text(render.refusal(language, outcome))
         return ConversationHandler.END
-    await message.reply_text(t(language, "extend_sent" if outcome.notices else "extend_no_head"))
+    await message.reply_text(t(language, Text.extend_sent if outcome.notices else Text.extend_no_head))
     kick(context)
     return ConversationHandler.END
 
@@ -176,7 +176,7 @@ async def extension_decision(update: Update, context: ContextTypes.DEFAULT_TYPE)
     actor = await current_staff(update, context)
     decided = t(
         language,
-        "decided_approved" if verdict == "ok" else "decided_declined",
+        Text.decided_approved if verdict == "ok" else Text.decided_declined,
         by=actor.name if actor else "",
     )
     await query.edit_message_text(f"{query.message.text_html if query.message else ''}\n\n{decided}")  # type: ignore[union-attr]
@@ -221,7 +221,7 @@ async def review_reject(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     }
     assert update.effective_message is not None
     await update.effective_message.reply_text(
-        t(lang(update, context), "review_ask_reason"), reply_markup=ForceReply(selective=True)
+        t(lang(update, context), Text.review_ask_reason), reply_markup=ForceReply(selective=True)
     )
     return Step.REJECT_REASON
 
@@ -274,9 +274,9 @@ async def _decide_review(
     actor = await current_staff(update, context)
     by = actor.name if actor else ""
     decided = (
-        t(language, "decided_approved", by=by)
+        t(language, Text.decided_approved, by=by)
         if approve
-        else t(language, "decided_rejected", by=by, reason=reason)
+        else t(language, Text.decided_rejected, by=by, reason=reason)
     )
     if query:
         await query.answer()
@@ -299,7 +299,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     context.user_data.pop("extend", None)  # type: ignore[union-attr]
     context.user_data.pop("reject", None)  # type: ignore[union-attr]
     assert update.effective_message is not None
-    await update.effective_message.reply_text(t(lang(update, context), "follow_cancelled"))
+    await update.effective_message.reply_text(t(lang(update, context), Text.follow_cancelled))
     return ConversationHandler.END
 
 
@@ -309,14 +309,14 @@ def handlers() -> list[Any]:
     return [
         ConversationHandler(
             entry_points=[
-                CommandHandler("extend", extend),
+                commands.EXTEND.handler(extend),
                 CallbackQueryHandler(extend_from_button, pattern=rf"^{EXTEND}:go:{ID}$"),
             ],
             states={
                 Step.PICK: [CallbackQueryHandler(extend_pick, pattern=rf"^{EXTEND}:[0-9a-f]{{6}}:{ID}$")],
                 Step.REASON: [MessageHandler(text, extend_reason)],
             },
-            fallbacks=[CommandHandler("cancel", cancel)],
+            fallbacks=[commands.CANCEL.handler(cancel)],
             allow_reentry=True,
             persistent=True,
             name="extend",
@@ -324,7 +324,7 @@ def handlers() -> list[Any]:
         ConversationHandler(
             entry_points=[CallbackQueryHandler(review_reject, pattern=rf"^{REVIEW}:no:{ID}$")],
             states={Step.REJECT_REASON: [MessageHandler(text, reject_reason)]},
-            fallbacks=[CommandHandler("cancel", cancel)],
+            fallbacks=[commands.CANCEL.handler(cancel)],
             allow_reentry=True,
             persistent=True,
             name="review_reject",

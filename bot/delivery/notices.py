@@ -18,6 +18,8 @@ from telegram.ext import ContextTypes
 from bot.chat.common import in_thread
 from bot.decisions.keyboards import extension_keyboard, review_keyboard
 from bot.delivery.attempts import send_and_record
+from bot.i18n.keys import Text
+from bot.i18n.labels import keyed
 from bot.i18n.texts import t, when
 from bot.services import Services
 from domain.customer_details import display_phone, mask_name, mask_phone
@@ -27,6 +29,12 @@ from domain.notices import DueNotice, claim_notices
 log = logging.getLogger(__name__)
 
 BATCH = 100
+# The notices without buttons: one text each (those asking a decision are built above).
+_TEXT = keyed(
+    "notice_",
+    set(NoticeKind)
+    - {NoticeKind.POSSIBLE_DUPLICATE, NoticeKind.REVIEW_REQUESTED, NoticeKind.EXTENSION_REQUESTED},
+)
 
 
 def notice_message(notice: DueNotice, svc: Services) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -37,7 +45,7 @@ def notice_message(notice: DueNotice, svc: Services) -> tuple[str, InlineKeyboar
         # Other teams see masked customers only (RULES §2); the managers settle it with the buttons.
         text = t(
             language,
-            "needs_review_manager",
+            Text.needs_review_manager,
             filer=p["filer"],
             filer_team=p["filer_team"],
             holder=p["holder"],
@@ -50,7 +58,7 @@ def notice_message(notice: DueNotice, svc: Services) -> tuple[str, InlineKeyboar
     if entry.kind is NoticeKind.REVIEW_REQUESTED:
         text = t(
             language,
-            "review_request",
+            Text.review_request,
             staff=p["other"],
             name=p["name"],
             phone=display_phone(p["phone"]),
@@ -61,7 +69,7 @@ def notice_message(notice: DueNotice, svc: Services) -> tuple[str, InlineKeyboar
     if entry.kind is NoticeKind.EXTENSION_REQUESTED:
         text = t(
             language,
-            "extend_request_to_head",
+            Text.extend_request_to_head,
             staff=p["other"],
             name=p["name"],
             phone=display_phone(p["phone"]),
@@ -71,7 +79,7 @@ def notice_message(notice: DueNotice, svc: Services) -> tuple[str, InlineKeyboar
         return text, extension_keyboard(language, int(p["request_id"]))
     text = t(
         language,
-        f"notice_{entry.kind.value}",
+        _TEXT[entry.kind],
         name=p["name"],
         phone=display_phone(p["phone"]),
         other=p["other"],

@@ -17,6 +17,8 @@ from bot.delivery.notices import deliver_notices
 from bot.digests.render import render_digest, tracking_workbook
 from bot.digests.workbook import private_workbook_button
 from bot.follow_up import dialog as follow_up_dialog
+from bot.i18n.keys import Text
+from bot.i18n.labels import REMINDER
 from bot.i18n.texts import raw, t, when
 from bot.services import Services
 from domain.customer_details import display_phone
@@ -34,7 +36,7 @@ def reminder_message(outgoing: Outgoing, svc: Services) -> tuple[str, InlineKeyb
     registration = reminder.registration
     text = t(
         language,
-        f"reminder_{reminder.kind.value}",
+        REMINDER[reminder.kind],
         name=registration.customer_name,
         phone=display_phone(registration.phone),
         at=when(language, reminder.deadline, rules.zone),
@@ -45,13 +47,13 @@ def reminder_message(outgoing: Outgoing, svc: Services) -> tuple[str, InlineKeyb
         buttons = [
             [
                 InlineKeyboardButton(
-                    raw(language, "record_measurement"),
+                    raw(language, Text.record_measurement),
                     callback_data=follow_up_dialog.start_data(registration.id),
                 )
             ],
             [
                 InlineKeyboardButton(
-                    raw(language, "ask_extension_button"), callback_data=f"ex:go:{registration.id}"
+                    raw(language, Text.ask_extension_button), callback_data=f"ex:go:{registration.id}"
                 )
             ],
         ]
@@ -101,7 +103,8 @@ async def deliver_summary(
         )
     workbook = workbooks[variant]
     filename = (
-        raw(language, "digest_workbook_title", team=report.team.name, date=outgoing.day.isoformat()) + ".xlsx"
+        raw(language, Text.digest_workbook_title, team=report.team.name, date=outgoing.day.isoformat())
+        + ".xlsx"
     )
 
     async def send() -> None:

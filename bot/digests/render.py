@@ -33,9 +33,12 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from bot.digests.xlsx import append_row
+from bot.i18n.keys import Text
+from bot.i18n.labels import FOLLOW_UP_KIND, PURCHASE, STATE, keyed
 from bot.i18n.texts import raw, t, when
 from domain.customer_details import display_phone, mask_phone, mask_phones_in
 from domain.digest import CustomerLine, TeamDigest, TrackingRow
+from domain.lifecycle import DeadlineKind
 from domain.model import State
 
 MESSAGE_LIMIT = 4096
@@ -70,11 +73,11 @@ def render_digest(
     def listed(lines: Sequence[str]) -> list[str]:
         shown = list(lines[:list_limit])
         if len(lines) > list_limit:
-            shown.append(t(lang, "digest_more", count=len(lines) - list_limit))
+            shown.append(t(lang, Text.digest_more, count=len(lines) - list_limit))
         return shown
 
     def customers(
-        key: str, items: Sequence[CustomerLine], **extra: Callable[[CustomerLine], str]
+        key: Text, items: Sequence[CustomerLine], **extra: Callable[[CustomerLine], str]
     ) -> list[str]:
         return listed(
             [
@@ -91,60 +94,60 @@ def render_digest(
             ]
         )
 
-    def deadline(key: str) -> Callable[[CustomerLine], str]:
+    def deadline(key: Text) -> Callable[[CustomerLine], str]:
         return lambda i: raw(lang, key, at=at(i.at))
 
-    title = t(lang, "digest_title", team=digest.team.name, at=at(digest.at), count=digest.open_count)
+    title = t(lang, Text.digest_title, team=digest.team.name, at=at(digest.at), count=digest.open_count)
     sections = [
         _Section(title, []),
         _Section(
-            t(lang, "digest_new", count=len(digest.new_registrations)),
-            customers("digest_new_line", digest.new_registrations) or [t(lang, "digest_none")],
+            t(lang, Text.digest_new, count=len(digest.new_registrations)),
+            customers(Text.digest_new_line, digest.new_registrations) or [t(lang, Text.digest_none)],
         ),
         _Section(
-            t(lang, "digest_follow_ups", count=digest.follow_ups),
+            t(lang, Text.digest_follow_ups, count=digest.follow_ups),
             listed(
                 [
                     t(
                         lang,
-                        "digest_follow_up_line",
-                        name=p.name or raw(lang, "digest_unknown_staff"),
+                        Text.digest_follow_up_line,
+                        name=p.name or raw(lang, Text.digest_unknown_staff),
                         count=p.count,
                     )
                     for p in digest.follow_ups_by_person
                 ]
             )
-            or [t(lang, "digest_none")],
+            or [t(lang, Text.digest_none)],
         ),
         _Section(
-            t(lang, "digest_credits", count=len(digest.credits)),
+            t(lang, Text.digest_credits, count=len(digest.credits)),
             listed(
                 [
                     t(
                         lang,
-                        "digest_credit_line",
-                        kind=raw(lang, f"kind_{c.kind.value}"),
+                        Text.digest_credit_line,
+                        kind=raw(lang, FOLLOW_UP_KIND[c.kind]),
                         customer=c.customer_name,
                         phone=phone(c.phone),
-                        amount=raw(lang, "digest_amount", amount=_yuan(c.amount))
+                        amount=raw(lang, Text.digest_amount, amount=_yuan(c.amount))
                         if c.amount is not None
                         else "",
-                        credited=c.credited or raw(lang, "digest_no_credit"),
+                        credited=c.credited or raw(lang, Text.digest_no_credit),
                         at=at(c.at),
                     )
-                    + (t(lang, "digest_provisional") if c.provisional else "")
+                    + (t(lang, Text.digest_provisional) if c.provisional else "")
                     for c in digest.credits
                 ]
             )
-            or [t(lang, "digest_none")],
+            or [t(lang, Text.digest_none)],
         ),
     ]
     attention = [
         _Section(
-            t(lang, "digest_due"),
+            t(lang, Text.digest_due),
             listed(
                 [
-                    t(lang, "digest_due_line", name=p.name, due=p.due, lapsed=p.lapsed)
+                    t(lang, Text.digest_due_line, name=p.name, due=p.due, lapsed=p.lapsed)
                     for p in digest.due_by_person
                 ]
             ),
@@ -152,77 +155,84 @@ def render_digest(
         _Section(
             t(
                 lang,
-                "digest_about_to_lapse",
+                Text.digest_about_to_lapse,
                 hours=digest.lapse_warning_hours,
                 count=len(digest.about_to_lapse),
             ),
-            customers("digest_deadline_line", digest.about_to_lapse, deadline=deadline("deadline_lapse")),
+            customers(
+                Text.digest_deadline_line, digest.about_to_lapse, deadline=deadline(Text.deadline_lapse)
+            ),
         ),
         _Section(
-            t(lang, "digest_lapsed", count=len(digest.lapsed)), customers("digest_lapsed_line", digest.lapsed)
+            t(lang, Text.digest_lapsed, count=len(digest.lapsed)),
+            customers(Text.digest_lapsed_line, digest.lapsed),
         ),
         _Section(
             t(
                 lang,
-                "digest_about_to_expire",
+                Text.digest_about_to_expire,
                 hours=digest.expiry_warning_hours,
                 count=len(digest.about_to_expire),
             ),
-            customers("digest_deadline_line", digest.about_to_expire, deadline=deadline("deadline_expiry")),
+            customers(
+                Text.digest_deadline_line, digest.about_to_expire, deadline=deadline(Text.deadline_expiry)
+            ),
         ),
         _Section(
-            t(lang, "digest_expired", count=len(digest.expired_today)),
-            customers("digest_expired_line", digest.expired_today),
+            t(lang, Text.digest_expired, count=len(digest.expired_today)),
+            customers(Text.digest_expired_line, digest.expired_today),
         ),
         _Section(
-            t(lang, "digest_rejected_duplicates", count=len(digest.rejected_duplicates)),
+            t(lang, Text.digest_rejected_duplicates, count=len(digest.rejected_duplicates)),
             listed(
                 [
                     t(
                         lang,
-                        "digest_rejected_duplicate_line",
+                        Text.digest_rejected_duplicate_line,
                         at=at(c.at),
                         filer=c.filer_name,
-                        holder=c.holder_name or raw(lang, "digest_holder_unknown"),
+                        holder=c.holder_name or raw(lang, Text.digest_holder_unknown),
                     )
                     for c in digest.rejected_duplicates
                 ]
             ),
         ),
         _Section(
-            t(lang, "digest_possible_duplicates", count=len(digest.possible_duplicates)),
+            t(lang, Text.digest_possible_duplicates, count=len(digest.possible_duplicates)),
             listed(
                 [
                     t(
                         lang,
-                        "digest_possible_duplicate_line",
+                        Text.digest_possible_duplicate_line,
                         holder=d.line.holder,
                         customer=d.line.customer_name,
                         phone=phone(d.line.phone),
                         at=at(d.line.at),
-                        other=d.similar_holder or raw(lang, "digest_holder_unknown"),
+                        other=d.similar_holder or raw(lang, Text.digest_holder_unknown),
                     )
                     for d in digest.possible_duplicates
                 ]
             ),
         ),
         _Section(
-            t(lang, "digest_pending_reviews", count=len(digest.pending_reviews)),
-            customers("digest_pending_review_line", digest.pending_reviews),
+            t(lang, Text.digest_pending_reviews, count=len(digest.pending_reviews)),
+            customers(Text.digest_pending_review_line, digest.pending_reviews),
         ),
         _Section(
-            t(lang, "digest_extensions", count=len(digest.pending_extensions)),
+            t(lang, Text.digest_extensions, count=len(digest.pending_extensions)),
             listed(
                 [
                     t(
                         lang,
-                        "digest_extension_line",
+                        Text.digest_extension_line,
                         holder=e.line.holder,
                         customer=e.line.customer_name,
                         phone=phone(e.line.phone),
                         at=at(e.line.at),
                         # Written by a salesperson, it may hold a phone number: not for group chats.
-                        reason="" if mask_phones else raw(lang, "digest_extension_reason", reason=e.reason),
+                        reason=""
+                        if mask_phones
+                        else raw(lang, Text.digest_extension_reason, reason=e.reason),
                     )
                     for e in digest.pending_extensions
                 ]
@@ -231,19 +241,19 @@ def render_digest(
     ]
     attention.append(
         _Section(
-            t(lang, "digest_unreachable", count=len(digest.unreachable)),
+            t(lang, Text.digest_unreachable, count=len(digest.unreachable)),
             listed([html.escape(name, quote=False) for name in digest.unreachable]),
         )
     )
-    sections += [s for s in attention if s.lines] or [_Section(t(lang, "digest_all_clear"), [])]
+    sections += [s for s in attention if s.lines] or [_Section(t(lang, Text.digest_all_clear), [])]
     if digest.quota:
         sections.append(
             _Section(
-                t(lang, "digest_quota"),
+                t(lang, Text.digest_quota),
                 listed(
                     [
-                        t(lang, "digest_quota_line", name=q.name, used=q.used, limit=q.limit)
-                        + (t(lang, "digest_quota_full") if q.full else "")
+                        t(lang, Text.digest_quota_line, name=q.name, used=q.used, limit=q.limit)
+                        + (t(lang, Text.digest_quota_full) if q.full else "")
                         for q in digest.quota
                     ]
                 ),
@@ -255,7 +265,7 @@ def render_digest(
             _Section(mask_phones_in(s.header), [mask_phones_in(line) for line in s.lines]) for s in sections
         ]
     return _split_messages(
-        sections, lambda header: raw(lang, "digest_continued", header=header), message_limit
+        sections, lambda header: raw(lang, Text.digest_continued, header=header), message_limit
     )
 
 
@@ -313,18 +323,19 @@ def _split_messages(
 # --- 《意向客户跟踪表》 ------------------------------------------------------------------------
 
 _COLUMNS = (
-    "digest_col_customer",
-    "digest_col_phone",
-    "digest_col_address",
-    "digest_col_needs",
-    "digest_col_purchase",
-    "digest_col_holder",
-    "digest_col_filed",
-    "digest_col_last_follow_up",
-    "digest_col_state",
-    "digest_col_deadline",
-    "digest_col_deadline_at",
+    Text.digest_col_customer,
+    Text.digest_col_phone,
+    Text.digest_col_address,
+    Text.digest_col_needs,
+    Text.digest_col_purchase,
+    Text.digest_col_holder,
+    Text.digest_col_filed,
+    Text.digest_col_last_follow_up,
+    Text.digest_col_state,
+    Text.digest_col_deadline,
+    Text.digest_col_deadline_at,
 )
+_DEADLINE_COLUMN = keyed("digest_deadline_", DeadlineKind)
 _DATE_COLUMNS = frozenset({6, 7, 10})  # 0-based: filed, last follow-up, deadline at
 _DATE_WIDTH = 18
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
@@ -346,8 +357,10 @@ def tracking_workbook(
 
     # Streaming (write-only) for a team of 10,000; column widths must be set before any row.
     workbook = Workbook(write_only=True)
-    workbook.properties.title = raw(language, "digest_workbook_title", team=team_name, date=day.isoformat())
-    sheet = workbook.create_sheet(raw(language, "digest_sheet_title"))
+    workbook.properties.title = raw(
+        language, Text.digest_workbook_title, team=team_name, date=day.isoformat()
+    )
+    sheet = workbook.create_sheet(raw(language, Text.digest_sheet_title))
     for index, header in enumerate(headers):
         width = (
             _DATE_WIDTH
@@ -386,9 +399,9 @@ class _Labels:
 
     def __init__(self, language: str) -> None:
         self.language = language
-        self._cache: dict[tuple[str, str], str] = {}
+        self._cache: dict[tuple[Text, str], str] = {}
 
-    def __call__(self, key: str, state: str = "") -> str:
+    def __call__(self, key: Text, state: str = "") -> str:
         found = self._cache.get((key, state))
         if found is None:
             found = self._cache[(key, state)] = raw(self.language, key, state=state)
@@ -397,24 +410,24 @@ class _Labels:
 
 def _row_values(row: TrackingRow, label: _Labels, zone: ZoneInfo, mask_phones: bool) -> list[Any]:
     state = (
-        label("digest_state_pending_review")
+        label(Text.digest_state_pending_review)
         if row.state is State.PENDING_REVIEW
-        else label(f"state_{row.state.value}")
+        else label(STATE[row.state])
     )
     if row.challenging:
-        state = label("digest_challenging", state)
+        state = label(Text.digest_challenging, state)
     typed = mask_phones_in if mask_phones else _as_typed  # names and needs may hold a phone number
     return [
         typed(row.customer_name),
         mask_phone(row.phone) if mask_phones else display_phone(row.phone),
         None if mask_phones else row.address,
         typed(row.needs) if row.needs else None,
-        label(f"purchase_{row.expected_purchase.value}") if row.expected_purchase else None,
+        label(PURCHASE[row.expected_purchase]) if row.expected_purchase else None,
         typed(row.holder),
         _local(row.filed_at, zone),
         _local(row.last_follow_up_at, zone),
         state,
-        label(f"digest_deadline_{row.deadline.kind.value}") if row.deadline else None,
+        label(_DEADLINE_COLUMN[row.deadline.kind]) if row.deadline else None,
         _local(row.deadline.at, zone) if row.deadline else None,
     ]
 

@@ -1,5 +1,5 @@
 """The words of the daily summary (日报) and of 《意向客户跟踪表》, in Chinese and English; merged
-into bot.i18n.texts.TEXTS.
+by bot.i18n.catalog.
 
 States reuse `state_<value>`, deadlines `deadline_<kind>`, expected purchase `purchase_<value>`,
 follow-up kinds `kind_<value>` from bot.i18n.texts. Section headers are whole HTML lines (bold).

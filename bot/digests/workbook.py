@@ -8,11 +8,13 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
+from bot.chat import commands
 from bot.chat.commands import parse_id
 from bot.chat.common import current_staff, in_thread, is_private, lang
 from bot.digests.render import tracking_workbook
+from bot.i18n.keys import Text
 from bot.i18n.texts import raw, t
 from bot.services import Services, services
 from domain.digest import TeamReport
@@ -28,7 +30,7 @@ def private_workbook_button(language: str, team_id: int) -> InlineKeyboardMarkup
         [
             [
                 InlineKeyboardButton(
-                    raw(language, "workbook_private_button"), callback_data=f"{WORKBOOK}:{team_id}"
+                    raw(language, Text.workbook_private_button), callback_data=f"{WORKBOOK}:{team_id}"
                 )
             ]
         ]
@@ -47,28 +49,30 @@ def _full_workbook(svc: Services, team_id: int, language: str) -> tuple[TeamRepo
     return report, data
 
 
-async def _send_full_workbook(update: Update, context: ContextTypes.DEFAULT_TYPE, team_id: int) -> str | None:
+async def _send_full_workbook(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, team_id: int
+) -> Text | None:
     """Sends the team's full workbook to the person's private chat if they may have it; the key
     of the text that says why not, otherwise."""
     language, svc, user = lang(update, context), services(context), update.effective_user
     assert user is not None
     scope = history_scope(await current_staff(update, context))
     if scope is None or not scope.covers(team_id):
-        return "workbook_not_entitled"
+        return Text.workbook_not_entitled
     built = await in_thread(lambda: _full_workbook(svc, team_id, language))
     if built is None:  # the team is gone
-        return "export_no_teams"
+        return Text.export_no_teams
     report, data = built
     filename = (
-        raw(language, "digest_workbook_title", team=report.team.name, date=report.digest.day.isoformat())
+        raw(language, Text.digest_workbook_title, team=report.team.name, date=report.digest.day.isoformat())
         + ".xlsx"
     )
     try:
         await context.bot.send_document(
-            user.id, data, filename=filename, caption=t(language, "export_caption", team=report.team.name)
+            user.id, data, filename=filename, caption=t(language, Text.export_caption, team=report.team.name)
         )
     except (Forbidden, BadRequest):  # they never opened a private chat with the bot
-        return "workbook_open_private_first"
+        return Text.workbook_open_private_first
     return None
 
 
@@ -77,7 +81,7 @@ async def workbook_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     assert query is not None and query.data is not None
     team_id = parse_id(query.data.split(":")[1])
     if team_id is None:
-        await query.answer(raw(language, "stale_button"), show_alert=True)
+        await query.answer(raw(language, Text.stale_button), show_alert=True)
         return
     refusal = await _send_full_workbook(update, context, team_id)
     if refusal is not None:
@@ -85,7 +89,7 @@ async def workbook_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     elif is_private(update):
         await query.answer()
     else:
-        await query.answer(raw(language, "workbook_sent_private"))
+        await query.answer(raw(language, Text.workbook_sent_private))
 
 
 async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -95,7 +99,7 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert message is not None
     scope = history_scope(await current_staff(update, context))
     if scope is None:
-        await message.reply_text(t(language, "workbook_not_entitled"))
+        await message.reply_text(t(language, Text.workbook_not_entitled))
         return
 
     def load() -> list[Team]:
@@ -104,7 +108,7 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     teams = await in_thread(load)
     if not teams:
-        await message.reply_text(t(language, "export_no_teams"))
+        await message.reply_text(t(language, Text.export_no_teams))
         return
     if len(teams) == 1:
         refusal = await _send_full_workbook(update, context, teams[0].id)
@@ -112,11 +116,11 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await message.reply_text(t(language, refusal))
         return
     rows = [[InlineKeyboardButton(team.name, callback_data=f"{WORKBOOK}:{team.id}")] for team in teams[:90]]
-    await message.reply_text(t(language, "export_pick_team"), reply_markup=InlineKeyboardMarkup(rows))
+    await message.reply_text(t(language, Text.export_pick_team), reply_markup=InlineKeyboardMarkup(rows))
 
 
 def handlers() -> list[Any]:
     return [
-        CommandHandler("export", export),
+        commands.EXPORT.handler(export),
         CallbackQueryHandler(workbook_button, pattern=rf"^{WORKBOOK}:"),
     ]

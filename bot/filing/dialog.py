@@ -19,19 +19,20 @@ from telegram import (
     Update,
 )
 from telegram.ext import (
-    CommandHandler,
     ContextTypes,
     ConversationHandler,
     MessageHandler,
     filters,
 )
 
-from bot.chat import render
+from bot.chat import commands, render
 from bot.chat.common import current_staff, in_thread, lang
 from bot.chat.dialogs import ButtonDialog
 from bot.chat.parsing import parse_clock_time, parse_local_datetime, today_at, within_reach, yesterday_at
 from bot.delivery.notices import kick
 from bot.follow_up import dialog as follow_up_dialog
+from bot.i18n.keys import Text
+from bot.i18n.labels import PURCHASE
 from bot.i18n.texts import raw, t, when
 from bot.services import Services, services
 from domain.customer_details import (
@@ -77,8 +78,28 @@ _FIELDS = {
     "obtained": Step.OBTAINED,
 }
 
+_FIELD_LABELS = {
+    "name": Text.field_name,
+    "phone": Text.field_phone,
+    "address": Text.field_address,
+    "needs": Text.field_needs,
+    "purchase": Text.field_purchase,
+    "obtained": Text.field_obtained,
+}
+# When the details were obtained: the choices offered, and the question each leads to.
+_OBTAINED = {
+    "now": Text.obtained_now,
+    "today": Text.obtained_today,
+    "yesterday": Text.obtained_yesterday,
+    "earlier": Text.obtained_earlier,
+}
+_ASK_OBTAINED_TIME = {
+    "today": Text.ask_obtained_time_today,
+    "yesterday": Text.ask_obtained_time_yesterday,
+    "earlier": Text.ask_obtained_time_earlier,
+}
 
-DIALOG = ButtonDialog(PREFIX, DRAFT, "cancelled", cancel_markup=ReplyKeyboardRemove())
+DIALOG = ButtonDialog(PREFIX, DRAFT, Text.cancelled, cancel_markup=ReplyKeyboardRemove())
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -86,13 +107,13 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     assert update.effective_message is not None
     staff = await current_staff(update, context)
     if staff is None:
-        await update.effective_message.reply_text(t(language, "stranger"))
+        await update.effective_message.reply_text(t(language, Text.stranger))
         return ConversationHandler.END
     if not staff.may_file:
-        await update.effective_message.reply_text(t(language, "not_filer"))
+        await update.effective_message.reply_text(t(language, Text.not_filer))
         return ConversationHandler.END
     DIALOG.new_draft(context)
-    await update.effective_message.reply_text(t(language, "ask_name"), reply_markup=ReplyKeyboardRemove())
+    await update.effective_message.reply_text(t(language, Text.ask_name), reply_markup=ReplyKeyboardRemove())
     return Step.NAME
 
 
@@ -108,37 +129,36 @@ async def _ask(step: Step, update: Update, context: ContextTypes.DEFAULT_TYPE) -
     assert message is not None
     if step is Step.PHONE:
         keyboard = ReplyKeyboardMarkup(
-            [[KeyboardButton(raw(language, "share_contact_button"), request_contact=True)]],
+            [[KeyboardButton(raw(language, Text.share_contact_button), request_contact=True)]],
             resize_keyboard=True,
             one_time_keyboard=True,
         )
-        await message.reply_text(t(language, "ask_phone"), reply_markup=keyboard)
+        await message.reply_text(t(language, Text.ask_phone), reply_markup=keyboard)
     elif step is Step.ADDRESS:
         await message.reply_text(
-            t(language, "ask_address", min=svc.rules.min_address_chars), reply_markup=ReplyKeyboardRemove()
+            t(language, Text.ask_address, min=svc.rules.min_address_chars), reply_markup=ReplyKeyboardRemove()
         )
     elif step is Step.NEEDS:
         await message.reply_text(
-            t(language, "ask_needs"),
-            reply_markup=InlineKeyboardMarkup([[DIALOG.button(context, raw(language, "skip"), "skip")]]),
+            t(language, Text.ask_needs),
+            reply_markup=InlineKeyboardMarkup([[DIALOG.button(context, raw(language, Text.skip), "skip")]]),
         )
     elif step is Step.PURCHASE:
         rows = [
-            [DIALOG.button(context, raw(language, f"purchase_{p.value}"), "purchase", p.value)]
+            [DIALOG.button(context, raw(language, PURCHASE[p]), "purchase", p.value)]
             for p in ExpectedPurchase
         ]
-        await message.reply_text(t(language, "ask_purchase"), reply_markup=InlineKeyboardMarkup(rows))
+        await message.reply_text(t(language, Text.ask_purchase), reply_markup=InlineKeyboardMarkup(rows))
     elif step is Step.OBTAINED:
         rows = [
-            [DIALOG.button(context, raw(language, f"obtained_{c}"), "obtained", c)]
-            for c in ("now", "today", "yesterday", "earlier")
+            [DIALOG.button(context, raw(language, label), "obtained", c)] for c, label in _OBTAINED.items()
         ]
         await message.reply_text(
-            t(language, "ask_obtained", hours=svc.rules.filing_window_hours),
+            t(language, Text.ask_obtained, hours=svc.rules.filing_window_hours),
             reply_markup=InlineKeyboardMarkup(rows),
         )
     elif step is Step.NAME:
-        await message.reply_text(t(language, "ask_name"))
+        await message.reply_text(t(language, Text.ask_name))
     return step
 
 
@@ -208,17 +228,17 @@ async def got_obtained_time(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if mode in ("today", "yesterday"):
         clock = parse_clock_time(text)
         if clock is None:
-            await message.reply_text(t(language, "bad_time"))
+            await message.reply_text(t(language, Text.bad_time))
             # Today's hour buttons go with the question: below the hint, so they are at hand.
             return await _ask_obtained_time(update, context) if mode == "today" else Step.OBTAINED_TIME
         obtained = (today_at if mode == "today" else yesterday_at)(clock, now, zone)
     else:
         parsed = parse_local_datetime(text, now, zone)
         if parsed is None:
-            await message.reply_text(t(language, "bad_datetime", example=_example(now, svc)))
+            await message.reply_text(t(language, Text.bad_datetime, example=_example(now, svc)))
             return Step.OBTAINED_TIME
         if not within_reach(parsed, now):
-            await message.reply_text(t(language, "date_out_of_reach", example=_example(now, svc)))
+            await message.reply_text(t(language, Text.date_out_of_reach, example=_example(now, svc)))
             return Step.OBTAINED_TIME
         obtained = parsed
     return await _take_obtained(update, context, obtained)
@@ -257,7 +277,7 @@ async def _ask_obtained_time(update: Update, context: ContextTypes.DEFAULT_TYPE)
         keyboard = InlineKeyboardMarkup([buttons[i : i + 4] for i in range(0, len(buttons), 4)])
     assert update.effective_message is not None
     await update.effective_message.reply_text(
-        t(language, f"ask_obtained_time_{mode}", example=_example(now, svc)), reply_markup=keyboard
+        t(language, _ASK_OBTAINED_TIME[str(mode)], example=_example(now, svc)), reply_markup=keyboard
     )
     return Step.OBTAINED_TIME
 
@@ -271,24 +291,24 @@ async def _summary(update: Update, context: ContextTypes.DEFAULT_TYPE, *, in_pla
     """The summary with Confirm / Edit / Cancel; `in_place` edits the pressed message instead."""
     language, svc, draft = lang(update, context), services(context), _draft(context)
     draft["editing"] = False
-    none = t(language, "none")
+    none = t(language, Text.none)
     purchase = draft.get("purchase")
     text = t(
         language,
-        "summary",
+        Text.summary,
         name=draft["name"],
         phone=display_phone(draft["phone"]),
         address=draft["address"],
         needs=draft.get("needs") or "\x00",
-        purchase=raw(language, f"purchase_{purchase}") if purchase else "\x00",
+        purchase=raw(language, PURCHASE[ExpectedPurchase(purchase)]) if purchase else "\x00",
         obtained=when(language, datetime.fromisoformat(draft["obtained_at"]), svc.rules.zone),
     ).replace("\x00", none)
     keyboard = InlineKeyboardMarkup(
         [
-            [DIALOG.button(context, raw(language, "confirm"), "confirm")],
+            [DIALOG.button(context, raw(language, Text.confirm), "confirm")],
             [
-                DIALOG.button(context, raw(language, "edit"), "edit"),
-                DIALOG.button(context, raw(language, "cancel"), "cancel"),
+                DIALOG.button(context, raw(language, Text.edit), "edit"),
+                DIALOG.button(context, raw(language, Text.cancel), "cancel"),
             ],
         ]
     )
@@ -361,7 +381,7 @@ async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: li
     if isinstance(outcome, Rejected) and outcome.reason is Reason.ALREADY_YOURS and outcome.registration_id:
         keyboard = InlineKeyboardMarkup([[follow_up_dialog.start_button(language, outcome.registration_id)]])
     await update.effective_message.reply_text(
-        text + "\n\n" + t(language, "start_again"), reply_markup=keyboard
+        text + "\n\n" + t(language, Text.start_again), reply_markup=keyboard
     )
     kick(context)
     return ConversationHandler.END
@@ -373,9 +393,9 @@ async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[
 
 async def _edit_choices(update: Update, context: ContextTypes.DEFAULT_TYPE, *, in_place: bool) -> int:
     language = lang(update, context)
-    rows = [[DIALOG.button(context, raw(language, f"field_{f}"), "field", f)] for f in _FIELDS]
-    rows.append([DIALOG.button(context, raw(language, "back"), "back")])
-    text, keyboard = t(language, "ask_edit_field"), InlineKeyboardMarkup(rows)
+    rows = [[DIALOG.button(context, raw(language, label), "field", f)] for f, label in _FIELD_LABELS.items()]
+    rows.append([DIALOG.button(context, raw(language, Text.back), "back")])
+    text, keyboard = t(language, Text.ask_edit_field), InlineKeyboardMarkup(rows)
     if in_place and update.callback_query:
         await update.callback_query.edit_message_text(text, reply_markup=keyboard)
     else:
@@ -402,7 +422,7 @@ def _use_buttons(step: Step) -> Any:
 
     async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         assert update.effective_message is not None
-        await update.effective_message.reply_text(t(lang(update, context), "use_buttons"))
+        await update.effective_message.reply_text(t(lang(update, context), Text.use_buttons))
         if step is Step.CONFIRM:
             return await _summary(update, context)
         if step is Step.EDIT:
@@ -440,7 +460,7 @@ def conversation() -> ConversationHandler[Any]:
     other = ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL
     return DIALOG.conversation(
         name="filing",
-        entry_points=[CommandHandler("new", start)],
+        entry_points=[commands.NEW.handler(start)],
         states={
             Step.NAME: [MessageHandler(text, got_name), MessageHandler(other, _ask_again(Step.NAME))],
             Step.PHONE: [

@@ -11,19 +11,20 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
     ConversationHandler,
     MessageHandler,
     filters,
 )
 
-from bot.chat import render
+from bot.chat import commands, render
 from bot.chat.commands import ID
 from bot.chat.common import current_staff, in_thread, lang
 from bot.chat.dialogs import ButtonDialog
 from bot.chat.parsing import parse_local_datetime, within_reach
 from bot.delivery.notices import kick
+from bot.i18n.keys import Text
+from bot.i18n.labels import FOLLOW_UP_KIND, STATE
 from bot.i18n.texts import raw, t, when
 from bot.services import Services, services
 from domain.customer_details import Invalid
@@ -54,10 +55,16 @@ def start_data(registration_id: int) -> str:
 
 def start_button(language: str, registration_id: int) -> InlineKeyboardButton:
     """A button anywhere (a /mine entry, a verdict, a reminder) that opens this dialog for one customer."""
-    return InlineKeyboardButton(raw(language, "follow_button"), callback_data=start_data(registration_id))
+    return InlineKeyboardButton(raw(language, Text.follow_button), callback_data=start_data(registration_id))
 
 
-DIALOG = ButtonDialog(PREFIX, DRAFT, "follow_cancelled")
+# The next contact, in days from now (0: none planned).
+_NEXT_IN_DAYS = {1: Text.next_1, 3: Text.next_3, 7: Text.next_7, 0: Text.next_0}
+# What a deposit, deal or loss means, said before it is confirmed; under review, provisional.
+_WARNING = {"deposit": Text.warning_deposit, "deal": Text.warning_deal, "lost": Text.warning_lost}
+_PROVISIONAL_WARNING = {"deposit": Text.warning_deposit_pending, "deal": Text.warning_deal_pending}
+
+DIALOG = ButtonDialog(PREFIX, DRAFT, Text.follow_cancelled)
 _draft, _button = DIALOG.draft, DIALOG.button
 
 
@@ -80,7 +87,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     assert message is not None
     held = await _held(update, context)
     if not held:
-        await message.reply_text(t(language, "follow_none"))
+        await message.reply_text(t(language, Text.follow_none))
         return ConversationHandler.END
     DIALOG.new_draft(context)
     if len(held) == 1:
@@ -103,7 +110,7 @@ async def start_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     held = await _held(update, context) or []
     chosen = next((h for h in held if str(h.registration.id) == query.data.split(":")[2]), None)
     if chosen is None:
-        await query.answer(raw(language, "refused_not_holder"), show_alert=True)
+        await query.answer(raw(language, Text.refused_not_holder), show_alert=True)
         return ConversationHandler.END
     await query.answer()
     DIALOG.new_draft(
@@ -123,29 +130,29 @@ def _page(
     rows = []
     for h in held[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
         r = h.registration
-        label = f"{r.customer_name} ·{r.phone[-4:]} · {raw(language, f'state_{h.standing.state.value}')}"
+        label = f"{r.customer_name} ·{r.phone[-4:]} · {raw(language, STATE[h.standing.state])}"
         rows.append([_button(context, label, "pick", str(r.id))])
     nav = []
     if page > 0:
-        nav.append(_button(context, raw(language, "page_prev"), "page", str(page - 1)))
+        nav.append(_button(context, raw(language, Text.page_prev), "page", str(page - 1)))
     if page < pages - 1:
-        nav.append(_button(context, raw(language, "page_next"), "page", str(page + 1)))
+        nav.append(_button(context, raw(language, Text.page_next), "page", str(page + 1)))
     if nav:
         rows.append(nav)
-    rows.append([_button(context, raw(language, "cancel"), "cancel")])
+    rows.append([_button(context, raw(language, Text.cancel), "cancel")])
     suffix = f" ({page + 1}/{pages})" if pages > 1 else ""
-    return t(language, "follow_pick") + suffix, InlineKeyboardMarkup(rows)
+    return t(language, Text.follow_pick) + suffix, InlineKeyboardMarkup(rows)
 
 
 async def _ask_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, *, in_place: bool) -> int:
     language = lang(update, context)
     kinds = list(FollowUpKind)
     rows = [
-        [_button(context, raw(language, f"kind_{k.value}"), "kind", k.value) for k in kinds[i : i + 2]]
+        [_button(context, raw(language, FOLLOW_UP_KIND[k]), "kind", k.value) for k in kinds[i : i + 2]]
         for i in range(0, len(kinds), 2)
     ]
-    rows.append([_button(context, raw(language, "cancel"), "cancel")])
-    text = t(language, "follow_ask_kind", name=_draft(context)["name"])
+    rows.append([_button(context, raw(language, Text.cancel), "cancel")])
+    text = t(language, Text.follow_ask_kind, name=_draft(context)["name"])
     await _show(update, text, InlineKeyboardMarkup(rows), in_place)
     return Step.KIND
 
@@ -162,7 +169,7 @@ async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[s
     held = await _held(update, context) or []
     chosen = next((h for h in held if [str(h.registration.id)] == args), None)
     if chosen is None:  # closed or moved meanwhile
-        await _show(update, t(lang(update, context), "refused_not_holder"), None, True)
+        await _show(update, t(lang(update, context), Text.refused_not_holder), None, True)
         return ConversationHandler.END
     _draft(context).update(
         registration_id=chosen.registration.id,
@@ -188,12 +195,12 @@ async def _kind(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[s
         return Step.KIND
     _draft(context)["kind"] = kind.value
     assert update.callback_query is not None
-    label = raw(language, f"kind_{kind.value}")
+    label = raw(language, FOLLOW_UP_KIND[kind])
     await update.callback_query.edit_message_text(
-        t(language, "follow_ask_kind", name=_draft(context)["name"]) + f" <b>{label}</b>"
+        t(language, Text.follow_ask_kind, name=_draft(context)["name"]) + f" <b>{label}</b>"
     )
-    skip = InlineKeyboardMarkup([[_button(context, raw(language, "skip"), "skipnote")]])
-    await _show(update, t(language, "follow_ask_note"), skip, False)
+    skip = InlineKeyboardMarkup([[_button(context, raw(language, Text.skip), "skipnote")]])
+    await _show(update, t(language, Text.follow_ask_note), skip, False)
     return Step.NOTE
 
 
@@ -221,8 +228,8 @@ async def _ask_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if kind in (FollowUpKind.DEAL, FollowUpKind.LOST):
         # Nothing to plan after a deal (after-sale care comes later) or a lost customer.
         return await _after_next(update, context)
-    row = [_button(context, raw(language, f"next_{d}"), "next", str(d)) for d in (1, 3, 7, 0)]
-    text = t(language, "follow_ask_next", example=_example(services(context)))
+    row = [_button(context, raw(language, _NEXT_IN_DAYS[d]), "next", str(d)) for d in _NEXT_IN_DAYS]
+    text = t(language, Text.follow_ask_next, example=_example(services(context)))
     await _show(update, text, InlineKeyboardMarkup([row[:2], row[2:]]), False)
     return Step.NEXT
 
@@ -240,13 +247,13 @@ async def got_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     now = svc.clock()
     planned = parse_local_datetime(message.text or "", now, svc.rules.zone)
     if planned is None:
-        await message.reply_text(t(language, "bad_datetime", example=_example(svc)))
+        await message.reply_text(t(language, Text.bad_datetime, example=_example(svc)))
         return Step.NEXT
     if not within_reach(planned, now):
-        await message.reply_text(t(language, "date_out_of_reach", example=_example(svc)))
+        await message.reply_text(t(language, Text.date_out_of_reach, example=_example(svc)))
         return Step.NEXT
     if planned <= now:
-        await message.reply_text(t(language, "next_contact_past"))
+        await message.reply_text(t(language, Text.next_contact_past))
         return Step.NEXT
     _draft(context)["next_contact_at"] = planned.isoformat()
     return await _after_next(update, context)
@@ -265,11 +272,11 @@ async def _after_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     language = lang(update, context)
     kind = FollowUpKind(_draft(context)["kind"])
     if kind is FollowUpKind.DEPOSIT:
-        skip = InlineKeyboardMarkup([[_button(context, raw(language, "skip"), "skipamount")]])
-        await _show(update, t(language, "follow_ask_amount_deposit"), skip, False)
+        skip = InlineKeyboardMarkup([[_button(context, raw(language, Text.skip), "skipamount")]])
+        await _show(update, t(language, Text.follow_ask_amount_deposit), skip, False)
         return Step.AMOUNT
     if kind is FollowUpKind.DEAL:
-        await _show(update, t(language, "follow_ask_amount_deal"), None, False)
+        await _show(update, t(language, Text.follow_ask_amount_deal), None, False)
         return Step.AMOUNT
     if kind is FollowUpKind.LOST:
         return await _ask_confirm(update, context)
@@ -281,7 +288,7 @@ async def got_amount(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     assert update.effective_message is not None
     amount = parse_amount(update.effective_message.text)
     if amount is None or isinstance(amount, Refusal):
-        await update.effective_message.reply_text(t(language, "bad_amount"))
+        await update.effective_message.reply_text(t(language, Text.bad_amount))
         return Step.AMOUNT
     _draft(context)["amount"] = str(amount)
     return await _ask_confirm(update, context)
@@ -300,23 +307,23 @@ async def _ask_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     kind = draft["kind"]
     text = t(
         language,
-        "follow_confirm",
+        Text.follow_confirm,
         name=draft["name"],
-        kind=raw(language, f"kind_{kind}"),
-        amount=raw(language, "amount_suffix", amount=draft["amount"]) if draft.get("amount") else "",
+        kind=raw(language, FOLLOW_UP_KIND[FollowUpKind(kind)]),
+        amount=raw(language, Text.amount_suffix, amount=draft["amount"]) if draft.get("amount") else "",
         # Under review a deposit or deal is provisional: the credit is not theirs until approved.
         warning=raw(
             language,
-            f"warning_{kind}_pending"
-            if draft.get("pending_review") and kind != "lost"
-            else f"warning_{kind}",
+            _PROVISIONAL_WARNING[kind]
+            if draft.get("pending_review") and kind in _PROVISIONAL_WARNING
+            else _WARNING[kind],
         ),
     )
     keyboard = InlineKeyboardMarkup(
         [
             [
-                _button(context, raw(language, "confirm"), "confirm"),
-                _button(context, raw(language, "cancel"), "cancel"),
+                _button(context, raw(language, Text.confirm), "confirm"),
+                _button(context, raw(language, Text.cancel), "cancel"),
             ]
         ]
     )
@@ -356,15 +363,15 @@ async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     lines = [
         t(
             language,
-            "follow_saved",
-            kind=raw(language, f"kind_{kind.value}"),
+            Text.follow_saved,
+            kind=raw(language, FOLLOW_UP_KIND[kind]),
             name=outcome.registration.customer_name,
-            state=raw(language, f"state_{outcome.standing.state.value}"),
+            state=raw(language, STATE[outcome.standing.state]),
         ),
         render.next_step(language, outcome.standing.deadline, svc.rules.zone, first=False),
     ]
     if next_contact is not None:
-        lines.append(t(language, "follow_next_contact", at=when(language, next_contact, svc.rules.zone)))
+        lines.append(t(language, Text.follow_next_contact, at=when(language, next_contact, svc.rules.zone)))
     await update.effective_message.reply_text("\n".join(line for line in lines if line))
     kick(context)
     return ConversationHandler.END
@@ -372,7 +379,7 @@ async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 async def use_buttons(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message is not None
-    await update.effective_message.reply_text(t(lang(update, context), "use_buttons_above"))
+    await update.effective_message.reply_text(t(lang(update, context), Text.use_buttons_above))
 
 
 DIALOG.actions.update(
@@ -394,7 +401,7 @@ def conversation() -> ConversationHandler[Any]:
     return DIALOG.conversation(
         name="follow_up",
         entry_points=[
-            CommandHandler("follow", start),
+            commands.FOLLOW.handler(start),
             CallbackQueryHandler(start_from_button, pattern=rf"^{PREFIX}:go:{ID}$"),
         ],
         states={

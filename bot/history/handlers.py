@@ -12,13 +12,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import CommandHandler, ContextTypes, ConversationHandler, MessageHandler, filters
+from telegram.ext import ContextTypes, ConversationHandler, MessageHandler, filters
 
-from bot.chat import render
+from bot.chat import commands, render
 from bot.chat.common import current_staff, in_thread, lang
-from bot.i18n.texts import raw, t, when
+from bot.i18n.keys import Text
+from bot.i18n.labels import DEADLINE, FOLLOW_UP_KIND, HISTORY_ENTRY, REJECTION_REASON, STATE
+from bot.i18n.texts import joined, raw, t, when
 from bot.services import services
 from domain.customer_details import Invalid, display_phone
+from domain.filing import Reason
 from domain.history import Entry, RegistrationView, Timeline, customer_history, history_scope
 from domain.model import EventKind
 from domain.registrations import Refusal, Refused
@@ -37,14 +40,14 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     assert message is not None
     staff = await current_staff(update, context)
     if staff is None:
-        await message.reply_text(t(language, "stranger"))
+        await message.reply_text(t(language, Text.stranger))
         return ConversationHandler.END
     if history_scope(staff) is None:
-        await message.reply_text(t(language, "history_not_entitled"))
+        await message.reply_text(t(language, Text.history_not_entitled))
         return ConversationHandler.END
     if context.args:
         return await _look_up(update, context, " ".join(context.args))
-    await message.reply_text(t(language, "history_ask_phone"))
+    await message.reply_text(t(language, Text.history_ask_phone))
     return Step.PHONE
 
 
@@ -72,8 +75,8 @@ async def _look_up(update: Update, context: ContextTypes.DEFAULT_TYPE, typed: st
         await message.reply_text(render.problem_hint(language, found, svc.rules))
         return Step.PHONE
     if isinstance(found, Refused):
-        key = {Refusal.NOT_STAFF: "stranger", Refusal.NOT_ENTITLED: "history_not_entitled"}.get(
-            found.refusal, "history_nothing"
+        key = {Refusal.NOT_STAFF: Text.stranger, Refusal.NOT_ENTITLED: Text.history_not_entitled}.get(
+            found.refusal, Text.history_nothing
         )
         await message.reply_text(t(language, key))
         return ConversationHandler.END
@@ -85,13 +88,13 @@ async def _look_up(update: Update, context: ContextTypes.DEFAULT_TYPE, typed: st
 async def ask_again(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """A sticker or photo where the phone is expected."""
     assert update.effective_message is not None
-    await update.effective_message.reply_text(t(lang(update, context), "history_ask_phone"))
+    await update.effective_message.reply_text(t(lang(update, context), Text.history_ask_phone))
     return Step.PHONE
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     assert update.effective_message is not None
-    await update.effective_message.reply_text(t(lang(update, context), "history_cancelled"))
+    await update.effective_message.reply_text(t(lang(update, context), Text.history_cancelled))
     return ConversationHandler.END
 
 
@@ -100,12 +103,12 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 def timeline_text(language: str, timeline: Timeline, zone: ZoneInfo) -> str:
     """HTML, one thing per line, so it can be split anywhere between lines."""
-    lines = [t(language, "history_header", phone=display_phone(timeline.phone))]
+    lines = [t(language, Text.history_header, phone=display_phone(timeline.phone))]
     if timeline.registrations:
-        lines += ["", t(language, "history_registrations", count=len(timeline.registrations))]
+        lines += ["", t(language, Text.history_registrations, count=len(timeline.registrations))]
         for view in timeline.registrations:
             lines += _registration_lines(language, view, zone)
-    lines += ["", t(language, "history_timeline")]
+    lines += ["", t(language, Text.history_timeline)]
     lines += [_entry_line(language, entry, zone) for entry in timeline.entries]
     return "\n".join(lines)
 
@@ -114,27 +117,29 @@ def _registration_lines(language: str, view: RegistrationView, zone: ZoneInfo) -
     standing = view.standing
     line = t(
         language,
-        "history_registration",
+        Text.history_registration,
         id=view.id,
         name=view.customer_name,
         holder=view.holder,
         team=view.team,
         filed=when(language, view.filed_at, zone),
-        state=raw(language, f"state_{standing.state.value}"),
+        state=raw(language, STATE[standing.state]),
     )
     if standing.challenging:
-        line += t(language, "history_challenging", id=view.challenge_of_id)
+        line += t(language, Text.history_challenging, id=view.challenge_of_id)
     if standing.provisional is not None:
-        line += t(language, "history_provisional", state=raw(language, f"state_{standing.provisional.value}"))
+        line += t(language, Text.history_provisional, state=raw(language, STATE[standing.provisional]))
     if standing.deadline is not None:
         deadline = t(
             language,
-            f"deadline_{standing.deadline.kind.value}",
+            DEADLINE[standing.deadline.kind],
             at=when(language, standing.deadline.at, zone),
         )
-        line += _separator(language) + deadline
+        line += raw(language, Text.list_separator) + deadline
     detail = (
-        t(language, "history_masked") if view.masked else t(language, "history_address", address=view.address)
+        t(language, Text.history_masked)
+        if view.masked
+        else t(language, Text.history_address, address=view.address)
     )
     return [line, detail]
 
@@ -142,35 +147,31 @@ def _registration_lines(language: str, view: RegistrationView, zone: ZoneInfo) -
 def _entry_line(language: str, entry: Entry, zone: ZoneInfo) -> str:
     what = t(
         language,
-        f"history_entry_{entry.kind.value}",
+        HISTORY_ENTRY[entry.kind],
         id=entry.registration_id,
         name=entry.customer_name,
-        reason=raw(language, f"history_reason_{entry.reason}") if entry.reason else "",
-        other=entry.other or raw(language, "history_unknown_staff"),
-        kind=raw(language, f"kind_{entry.follow_up_kind.value}") if entry.follow_up_kind else "",
+        reason=raw(language, REJECTION_REASON[Reason(entry.reason)]) if entry.reason else "",
+        other=entry.other or raw(language, Text.history_unknown_staff),
+        kind=raw(language, FOLLOW_UP_KIND[entry.follow_up_kind]) if entry.follow_up_kind else "",
         until=when(language, entry.until, zone) if entry.until else "",
     )
     details = [what]
     if entry.amount is not None:
-        details.append(t(language, "history_amount", amount=f"{entry.amount:,.2f}"))
+        details.append(t(language, Text.history_amount, amount=f"{entry.amount:,.2f}"))
     if entry.written:
-        key = "history_note" if entry.kind is EventKind.FOLLOW_UP else "history_reason"
+        key = Text.history_note if entry.kind is EventKind.FOLLOW_UP else Text.history_reason
         details.append(t(language, key, text=entry.written))
     if entry.next_contact_at is not None:
-        details.append(t(language, "history_next_contact", at=when(language, entry.next_contact_at, zone)))
-    actor = entry.actor or raw(language, "history_unknown_staff")
+        details.append(t(language, Text.history_next_contact, at=when(language, entry.next_contact_at, zone)))
+    actor = entry.actor or raw(language, Text.history_unknown_staff)
     # The parts are escaped already; raw() puts them together without escaping them twice.
     return raw(
         language,
-        "history_line",
+        Text.history_line,
         at=html.escape(when(language, entry.at, zone), quote=False),
         actor=html.escape(actor, quote=False),
-        what=_separator(language).join(details),
+        what=joined(language, details),
     )
-
-
-def _separator(language: str) -> str:
-    return "，" if language == "zh" else ", "
 
 
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -199,14 +200,14 @@ def handlers() -> list[Any]:
     other = ~filters.TEXT & ~filters.COMMAND & ~filters.CONTACT & ~filters.StatusUpdate.ALL
     return [
         ConversationHandler(
-            entry_points=[CommandHandler("history", start)],
+            entry_points=[commands.HISTORY.handler(start)],
             states={
                 Step.PHONE: [
                     MessageHandler(text | filters.CONTACT, got_phone),
                     MessageHandler(other, ask_again),
                 ],
             },
-            fallbacks=[CommandHandler("cancel", cancel)],
+            fallbacks=[commands.CANCEL.handler(cancel)],
             allow_reentry=True,
             persistent=True,
             name="history",

@@ -1,4 +1,4 @@
-"""The words of /history (a customer's timeline), in Chinese and English; merged into bot.i18n.texts.TEXTS.
+"""The words of /history (a customer's timeline), in Chinese and English; gathered by bot.i18n.catalog.
 
 States reuse `state_<value>`, follow-up kinds `kind_<value>` and deadlines `deadline_<kind>` from
 bot.i18n.texts.

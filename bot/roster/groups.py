@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from bot.chat import commands
 from bot.chat.commands import ID
 from bot.chat.common import in_thread, lang
+from bot.i18n.keys import Text
 from bot.i18n.texts import raw, t
 from bot.services import services
 from domain.model import Team
@@ -27,7 +29,7 @@ async def bindteam(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
     if not _in_group(update):
-        await message.reply_text(t(language, "bind_group_only"))
+        await message.reply_text(t(language, Text.bind_group_only))
         return
 
     def load() -> list[Team]:
@@ -36,10 +38,10 @@ async def bindteam(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     teams = await in_thread(load)
     if not teams:
-        await message.reply_text(t(language, "bind_not_allowed"))
+        await message.reply_text(t(language, Text.bind_not_allowed))
         return
     rows = [[InlineKeyboardButton(team.name, callback_data=f"{BIND}:{team.id}")] for team in teams[:40]]
-    await message.reply_text(t(language, "bind_pick"), reply_markup=InlineKeyboardMarkup(rows))
+    await message.reply_text(t(language, Text.bind_pick), reply_markup=InlineKeyboardMarkup(rows))
 
 
 async def bind_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -61,10 +63,10 @@ async def bind_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
     team = await in_thread(bind)
     if team is None:  # someone else in the group pressed it, or the team is gone
-        await query.answer(raw(language, "bind_not_allowed"), show_alert=True)
+        await query.answer(raw(language, Text.bind_not_allowed), show_alert=True)
         return
     await query.answer()
-    await query.edit_message_text(t(language, "bind_done", team=team.name, time=svc.settings.digest_time))
+    await query.edit_message_text(t(language, Text.bind_done, team=team.name, time=svc.settings.digest_time))
 
 
 async def unbindteam(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -72,7 +74,7 @@ async def unbindteam(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message, user, chat = update.effective_message, update.effective_user, update.effective_chat
     assert message is not None and user is not None and chat is not None
     if not _in_group(update):
-        await message.reply_text(t(language, "bind_group_only"))
+        await message.reply_text(t(language, Text.bind_group_only))
         return
 
     def unbind() -> list[Team] | None:
@@ -81,9 +83,9 @@ async def unbindteam(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
     teams = await in_thread(unbind)
     if not teams:
-        await message.reply_text(t(language, "unbind_nothing"))
+        await message.reply_text(t(language, Text.unbind_nothing))
         return
-    await message.reply_text(t(language, "unbind_done", teams="、".join(team.name for team in teams)))
+    await message.reply_text(t(language, Text.unbind_done, teams="、".join(team.name for team in teams)))
 
 
 async def migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -107,8 +109,8 @@ async def migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def handlers() -> list[Any]:
     return [
-        CommandHandler("bindteam", bindteam),
-        CommandHandler("unbindteam", unbindteam),
+        commands.BIND_TEAM.handler(bindteam),
+        commands.UNBIND_TEAM.handler(unbindteam),
         CallbackQueryHandler(bind_button, pattern=rf"^{BIND}:{ID}$"),
         MessageHandler(filters.StatusUpdate.MIGRATE, migrated),
     ]

@@ -7,16 +7,18 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
-from bot.chat import render
+from bot.chat import commands, render
 from bot.chat.commands import parse_id
 from bot.chat.common import current_staff, in_thread, is_private, lang
-from bot.chat.menus import commands_for, set_menu_for
+from bot.chat.menus import group_help, private_help, set_menu_for
 from bot.follow_up import dialog as follow_up_dialog
+from bot.i18n.keys import Text
+from bot.i18n.labels import ROLE
 from bot.i18n.texts import raw, t
 from bot.services import services
-from domain.model import Role, Staff, Team
+from domain.model import Role, Team
 from domain.roster import (
     TEAM_ROLES,
     Enrolled,
@@ -34,23 +36,6 @@ MINE = "mine"
 INVITE = "inv"
 
 
-def menu(language: str, staff: Staff, admin: bool) -> str:
-    lines = []
-    if staff.may_file:
-        lines.append(t(language, "menu_filer"))
-        lines.append(t(language, "menu_follow"))
-        if staff.has_quota:
-            lines.append(t(language, "menu_quota"))
-    if "history" in commands_for(staff, admin):
-        lines.append(t(language, "menu_manager"))
-        lines.append(t(language, "menu_export"))
-    if staff.has(Role.DEPT_HEAD):
-        lines.append(t(language, "menu_dept_head"))
-    if admin:
-        lines.append(t(language, "menu_admin"))
-    return "\n".join(lines) if lines else t(language, "menu_none")
-
-
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language, svc = lang(update, context), services(context)
     message, user = update.effective_message, update.effective_user
@@ -61,11 +46,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     staff = await current_staff(update, context)
     admin = is_admin(user.id, staff, svc.admin_ids)
     if staff is None and not admin:
-        await message.reply_text(t(language, "stranger"))
+        await message.reply_text(t(language, Text.stranger))
         return
     name = staff.name if staff else user.full_name
-    body = menu(language, staff, admin) if staff else t(language, "menu_admin")
-    await message.reply_text(t(language, "welcome", name=name) + "\n\n" + body)
+    body = private_help(language, staff, admin)
+    await message.reply_text(t(language, Text.welcome, name=name) + "\n\n" + body)
     await set_menu_for(context.bot, user.id, staff, admin, language)
 
 
@@ -75,11 +60,11 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
     if not is_private(update):
-        await message.reply_text(t(language, "help_group"))
+        await message.reply_text(group_help(language))
         return
     staff = await current_staff(update, context)
     admin = is_admin(user.id, staff, svc.admin_ids)
-    await message.reply_text(menu(language, staff, admin) if staff else t(language, "menu_admin"))
+    await message.reply_text(private_help(language, staff, admin))
 
 
 async def _join(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
@@ -95,18 +80,18 @@ async def _join(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -
 
     enrolled = await in_thread(redeem)
     if enrolled is None:
-        await message.reply_text(t(language, "invite_invalid"))
+        await message.reply_text(t(language, Text.invite_invalid))
         return
     role = min(enrolled.staff.roles, key=list(Role).index)
     text = t(
         language,
-        "invite_welcome",
+        Text.invite_welcome,
         name=enrolled.staff.name,
-        role=raw(language, f"role_{role.value}"),
-        team=raw(language, "team_suffix", team=enrolled.team.name) if enrolled.team else "",
+        role=raw(language, ROLE[role]),
+        team=raw(language, Text.team_suffix, team=enrolled.team.name) if enrolled.team else "",
     )
     admin = is_admin(user.id, enrolled.staff, svc.admin_ids)
-    await message.reply_text(text + "\n\n" + menu(language, enrolled.staff, admin))
+    await message.reply_text(text + "\n\n" + private_help(language, enrolled.staff, admin))
     await set_menu_for(context.bot, user.id, enrolled.staff, admin, language)
 
 
@@ -129,7 +114,7 @@ async def _mine_page(update: Update, context: ContextTypes.DEFAULT_TYPE, page: i
     assert message is not None
     staff = await current_staff(update, context)
     if staff is None:
-        await message.reply_text(t(language, "stranger"))
+        await message.reply_text(t(language, Text.stranger))
         return
 
     def load() -> list[Any]:
@@ -138,20 +123,20 @@ async def _mine_page(update: Update, context: ContextTypes.DEFAULT_TYPE, page: i
 
     held = await in_thread(load)
     if not held:
-        text, keyboard = t(language, "mine_empty"), None
+        text, keyboard = t(language, Text.mine_empty), None
     else:
         pages = (len(held) + MINE_PAGE - 1) // MINE_PAGE
         page = min(max(page, 0), pages - 1)
         first = page * MINE_PAGE
         shown = list(enumerate(held[first : first + MINE_PAGE], first + 1))
-        lines = [t(language, "mine_header", count=len(held))]
+        lines = [t(language, Text.mine_header, count=len(held))]
         lines += [render.held_line(language, i, h, svc.rules.zone) for i, h in shown]
         if pages > 1:
-            lines.append(t(language, "mine_page", page=page + 1, pages=pages))
+            lines.append(t(language, Text.mine_page, page=page + 1, pages=pages))
         rows = [
             [
                 InlineKeyboardButton(
-                    f"{i}. {raw(language, 'follow_button')} {h.registration.customer_name}"[:60],
+                    f"{i}. {raw(language, Text.follow_button)} {h.registration.customer_name}"[:60],
                     callback_data=follow_up_dialog.start_data(h.registration.id),
                 )
             ]
@@ -159,10 +144,12 @@ async def _mine_page(update: Update, context: ContextTypes.DEFAULT_TYPE, page: i
         ]
         turns = []
         if page > 0:
-            turns.append(InlineKeyboardButton(raw(language, "page_prev"), callback_data=f"{MINE}:p:{page}"))
+            turns.append(
+                InlineKeyboardButton(raw(language, Text.page_prev), callback_data=f"{MINE}:p:{page}")
+            )
         if page < pages - 1:
             turns.append(
-                InlineKeyboardButton(raw(language, "page_next"), callback_data=f"{MINE}:p:{page + 2}")
+                InlineKeyboardButton(raw(language, Text.page_next), callback_data=f"{MINE}:p:{page + 2}")
             )
         if turns:
             rows.append(turns)
@@ -179,10 +166,10 @@ async def quota(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert message is not None
     staff = await current_staff(update, context)
     if staff is None:
-        await message.reply_text(t(language, "stranger"))
+        await message.reply_text(t(language, Text.stranger))
         return
     if not staff.may_file:
-        await message.reply_text(t(language, "not_filer"))
+        await message.reply_text(t(language, Text.not_filer))
         return
 
     def load() -> Any:
@@ -191,10 +178,10 @@ async def quota(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     status = await in_thread(load)
     if status is None:
-        await message.reply_text(t(language, "quota_store"))
+        await message.reply_text(t(language, Text.quota_store))
     else:
         await message.reply_text(
-            t(language, "quota_status", used=status.used, limit=status.limit, left=status.left)
+            t(language, Text.quota_status, used=status.used, limit=status.limit, left=status.left)
         )
 
 
@@ -213,14 +200,15 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert message is not None
     if not await _admin(update, context):
         await message.reply_text(
-            t(language, "not_admin") if await current_staff(update, context) else t(language, "stranger")
+            t(language, Text.not_admin)
+            if await current_staff(update, context)
+            else t(language, Text.stranger)
         )
         return
     rows = [
-        [InlineKeyboardButton(raw(language, f"role_{r.value}"), callback_data=f"{INVITE}:role:{r.value}")]
-        for r in Role
+        [InlineKeyboardButton(raw(language, ROLE[r]), callback_data=f"{INVITE}:role:{r.value}")] for r in Role
     ]
-    await message.reply_text(t(language, "ask_invite_role"), reply_markup=InlineKeyboardMarkup(rows))
+    await message.reply_text(t(language, Text.ask_invite_role), reply_markup=InlineKeyboardMarkup(rows))
 
 
 async def invite_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -228,7 +216,7 @@ async def invite_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     query = update.callback_query
     assert query is not None and query.data is not None
     if not await _admin(update, context):
-        await query.answer(raw(language, "not_admin"), show_alert=True)
+        await query.answer(raw(language, Text.not_admin), show_alert=True)
         return
     parts = query.data.split(":")
     try:
@@ -237,19 +225,21 @@ async def invite_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         if len(parts) > 3 and team_id is None:
             raise ValueError("not a team id")
     except (IndexError, ValueError):
-        await query.answer(raw(language, "stale_button"), show_alert=True)
+        await query.answer(raw(language, Text.stale_button), show_alert=True)
         return
     await query.answer()
     if role in TEAM_ROLES and team_id is None:
         teams = teams_for_role(role, await in_thread(lambda: _teams(svc)))
         if not teams:
-            await query.edit_message_text(t(language, "no_teams"))
+            await query.edit_message_text(t(language, Text.no_teams))
             return
         rows = [
             [InlineKeyboardButton(team.name, callback_data=f"{INVITE}:role:{role.value}:{team.id}")]
             for team in teams
         ]
-        await query.edit_message_text(t(language, "ask_invite_team"), reply_markup=InlineKeyboardMarkup(rows))
+        await query.edit_message_text(
+            t(language, Text.ask_invite_team), reply_markup=InlineKeyboardMarkup(rows)
+        )
         return
     code = secrets.token_urlsafe(16)
     user = update.effective_user
@@ -273,17 +263,17 @@ async def invite_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
     team = await in_thread(make)
     if isinstance(team, RosterRefusal):  # a forged or outdated button
-        await query.edit_message_text(t(language, "stale_button"))
+        await query.edit_message_text(t(language, Text.stale_button))
         return
     link = f"https://t.me/{context.bot.username}?start={code}"
     await query.edit_message_text(
         t(
             language,
-            "invite_link",
+            Text.invite_link,
             hours=svc.settings.invite_valid_hours,
             link=link,
-            role=raw(language, f"role_{role.value}"),
-            team=raw(language, "team_suffix", team=team.name) if team else "",
+            role=raw(language, ROLE[role]),
+            team=raw(language, Text.team_suffix, team=team.name) if team else "",
         )
     )
 
@@ -295,11 +285,11 @@ def _teams(svc: Any) -> list[Team]:
 
 def handlers() -> list[Any]:
     return [
-        CommandHandler("start", start),
-        CommandHandler("help", help_command),
-        CommandHandler("mine", mine),
+        commands.START.handler(start),
+        commands.HELP.handler(help_command),
+        commands.MINE.handler(mine),
         CallbackQueryHandler(mine_page_button, pattern=rf"^{MINE}:p:"),
-        CommandHandler("quota", quota),
-        CommandHandler("invite", invite),
+        commands.QUOTA.handler(quota),
+        commands.INVITE.handler(invite),
         CallbackQueryHandler(invite_button, pattern=rf"^{INVITE}:role:"),
     ]

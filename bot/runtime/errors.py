@@ -19,10 +19,11 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
-from bot.chat.common import lang
-from bot.i18n.texts import t
+from bot.config import Settings
+from bot.i18n.keys import Text
+from bot.i18n.texts import FALLBACK_LANGUAGE, language_of, t
 from bot.runtime.logs import redact
-from bot.services import services
+from bot.services import Services
 
 log = logging.getLogger("leadbot.errors")
 
@@ -97,7 +98,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _send(
             context,
             where.chat_id,
-            t(_user_language(update, context), "error", error_id=error_id),
+            t(_user_language(update, context), Text.error, error_id=error_id),
             error_id,
             "the user",
         )
@@ -107,9 +108,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _tell_admins(
     context: ContextTypes.DEFAULT_TYPE, error_id: str, where: Where, error: BaseException | None
 ) -> None:
-    try:
-        settings = services(context).settings
-    except Exception:  # noqa: BLE001 - an application without our services: the log has it all
+    settings = _settings(context)
+    if settings is None:  # the log has it all
         return
     chats = (
         [settings.admin_chat_id]
@@ -126,17 +126,17 @@ async def _tell_admins(
 def admin_report(language: str, error_id: str, where: Where, error: BaseException | None) -> str:
     """The id, where it happened, and the tail of the redacted traceback, within Telegram's limit."""
     if where.kind == "job":
-        place = t(language, "error_admin_job", job=where.job or "—")
+        place = t(language, Text.error_admin_job, job=where.job or "—")
     else:
         place = t(
             language,
-            "error_admin_update",
+            Text.error_admin_update,
             kind=where.kind,
             update_id=_or_dash(where.update_id),
             user_id=_or_dash(where.user_id),
             chat_id=_or_dash(where.chat_id),
         )
-    header = t(language, "error_admin", error_id=error_id) + "\n" + place
+    header = t(language, Text.error_admin, error_id=error_id) + "\n" + place
     if error is None:
         return header
     trace = redact("".join(traceback.format_exception(error)).rstrip())
@@ -171,12 +171,18 @@ def _or_dash(value: int | None) -> object:
     return "—" if value is None else value
 
 
+def _settings(context: ContextTypes.DEFAULT_TYPE) -> Settings | None:
+    """Our settings; None in an application assembled without our services (some tests)."""
+    svc = context.bot_data.get("services") if isinstance(context.bot_data, dict) else None
+    return svc.settings if isinstance(svc, Services) else None
+
+
 def _user_language(update: object, context: ContextTypes.DEFAULT_TYPE) -> str:
-    try:
-        assert isinstance(update, Update)
-        return lang(update, context)
-    except Exception:  # noqa: BLE001 - the apology must not fail for want of a language
-        return "zh"
+    """The person's language: the apology must not fail for want of one."""
+    settings = _settings(context)
+    default = settings.default_language if settings is not None else FALLBACK_LANGUAGE
+    user = update.effective_user if isinstance(update, Update) else None
+    return language_of(user.language_code if user else None, default)
 
 
 async def _send(

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from bot.i18n.texts import TEXTS
+from bot.i18n.catalog import TEXTS
 from domain.filing import FilingRequest, file_registration
 from domain.model import Closure
 from domain.rules import Rules
@@ -160,10 +160,21 @@ async def test_start_greets_staff_with_their_commands(chat: Chat) -> None:
 
 async def test_command_menu_is_localized(chat: Chat) -> None:
     calls = chat.fake.calls_to("setMyCommands")
-    by_language = {c.params.get("language_code"): c.params["commands"] for c in calls}
-    assert {c["command"] for c in by_language[None]} >= {"new", "mine", "quota", "cancel"}
-    assert by_language[None][0]["description"] == TEXTS["cmd_new"]["zh"]
-    assert by_language["en"][0]["description"] == TEXTS["cmd_new"]["en"]
+    private = {
+        c.params.get("language_code"): c.params["commands"]
+        for c in calls
+        if c.params["scope"]["type"] == "all_private_chats"
+    }
+    groups = {
+        c.params.get("language_code"): c.params["commands"]
+        for c in calls
+        if c.params["scope"]["type"] == "all_group_chats"
+    }
+    assert {c["command"] for c in private[None]} >= {"new", "mine", "quota", "cancel"}
+    assert "bindteam" not in {c["command"] for c in private[None]}
+    assert private[None][0]["description"] == TEXTS["cmd_new"]["zh"]
+    assert private["en"][0]["description"] == TEXTS["cmd_new"]["en"]
+    assert [c["command"] for c in groups["en"]] == ["help", "bindteam", "unbindteam"]
 
 
 async def test_invite_link_enrols_whoever_opens_it_once(chat: Chat) -> None:

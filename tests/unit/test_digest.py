@@ -360,7 +360,7 @@ def test_every_digest_text_is_complete_in_both_languages() -> None:
     from string import Formatter
 
     from bot.digests.texts import DIGEST_TEXTS
-    from bot.i18n.texts import TEXTS
+    from bot.i18n.catalog import TEXTS
 
     for key, texts in DIGEST_TEXTS.items():
         assert key.startswith("digest_") and set(texts) == {"zh", "en"} and TEXTS[key] is texts

@@ -3,11 +3,9 @@ languages (issue 10 item 6: /mine and /follow crashed on `state_pending_review`)
 
 from __future__ import annotations
 
-import ast
 import itertools
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -15,10 +13,8 @@ import pytest
 
 from bot.chat import render
 from bot.delivery import notices as notify
-from bot.digests import texts as texts_digest
 from bot.digests.render import tracking_workbook
 from bot.history import handlers as history_handlers
-from bot.history import texts as texts_history
 from bot.i18n import texts
 from domain.customer_details import Invalid, Problem
 from domain.digest import TrackingRow
@@ -197,16 +193,3 @@ def test_every_state_in_the_tracking_workbook(language: str) -> None:
     ]
     for masked in (False, True):
         assert tracking_workbook(rows, language, ZONE, "朝阳店", NOW.date(), mask_phones=masked)
-
-
-@pytest.mark.parametrize("module", [texts, texts_history, texts_digest])
-def test_every_text_is_complete_in_both_languages_and_defined_once(module: object) -> None:
-    source = Path(module.__file__).read_text(encoding="utf-8")  # type: ignore[attr-defined]
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Dict) and node.keys and all(isinstance(k, ast.Constant) for k in node.keys):
-            keys = [k.value for k in node.keys]  # type: ignore[union-attr]
-            duplicates = {k for k in keys if keys.count(k) > 1}
-            assert not duplicates, f"defined twice in {module.__name__}: {duplicates}"  # type: ignore[attr-defined]
-    for key, versions in texts.TEXTS.items():
-        assert set(versions) == set(LANGUAGES), key
-        assert all(versions.values()), key

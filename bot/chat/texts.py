@@ -1,0 +1,98 @@
+"""What every conversation shares: access, menus and commands, help, the error apology. Gathered by bot.i18n.catalog."""
+
+from __future__ import annotations
+
+COMMON_TEXTS: dict[str, dict[str, str]] = {
+    # --- access ---------------------------------------------------------------------------
+    "stranger": {
+        "zh": "您好！这个机器人只供本公司销售人员使用。如需开通，请向您的店长或主管索取邀请链接。",
+        "en": "Hello! This bot is for our sales staff only. To get access, ask your store manager or supervisor for an invitation link.",
+    },
+    "invite_invalid": {
+        "zh": "这个邀请链接无效、已被使用或已过期。请向管理员索取新的邀请链接。",
+        "en": "This invitation link is invalid, already used or expired. Please ask an admin for a new one.",
+    },
+    "invite_welcome": {
+        "zh": "欢迎加入，{name}！你的身份：{role}{team}。",
+        "en": "Welcome aboard, {name}! Your role: {role}{team}.",
+    },
+    "welcome": {
+        "zh": "{name}，您好！",
+        "en": "Hello, {name}!",
+    },
+    "menu_none": {
+        "zh": "你目前没有可用的报备功能（未分配导购/业务员角色或团队）。如有疑问请联系管理员。",
+        "en": "You have no filing role or team yet. Please ask an admin if this is wrong.",
+    },
+    "cmd_new": {"zh": "报备新客户", "en": "File a new customer"},
+    "cmd_mine": {"zh": "我的报备", "en": "My registrations"},
+    "cmd_quota": {"zh": "本月报备额度", "en": "This month's quota"},
+    "cmd_cancel": {"zh": "取消当前操作", "en": "Cancel what you are doing"},
+    "cmd_start": {"zh": "开始 / 帮助", "en": "Start / help"},
+    "cmd_invite": {"zh": "邀请同事加入", "en": "Invite a colleague"},
+    "private_only": {
+        "zh": "请在与我的私聊中使用这个命令，群里不处理客户资料。",
+        "en": "Please use this command in a private chat with me; customer details are not handled in groups.",
+    },
+    # --- issue 10 items 1, 2: group help, the full workbook in private --------------------------
+    "help_group": {"zh": "群里可用：", "en": "In groups:"},
+    "help_group_private": {
+        "zh": "报备、跟进、查询请在与我的私聊中进行；群里不显示客户资料。",
+        "en": "Filing, follow-ups and look-ups happen in a private chat with me; no customer details are shown in groups.",
+    },
+    "cmd_bindteam": {"zh": "本群接收团队日报", "en": "This group gets the team's daily summary"},
+    "cmd_unbindteam": {"zh": "本群不再接收日报", "en": "Stop the daily summary here"},
+    "cmd_help": {"zh": "帮助", "en": "Help"},
+    "cmd_export": {"zh": "团队跟踪表（完整）", "en": "Team tracking workbook (full)"},
+    "workbook_private_button": {"zh": "📥 完整表格发我私聊", "en": "📥 Full workbook in private"},
+    "workbook_sent_private": {
+        "zh": "完整表格已私聊发给你。",
+        "en": "The full workbook is in your private chat.",
+    },
+    "workbook_not_entitled": {
+        "zh": "只有该团队的店长/主管、运营经理和部门负责人可以获取完整表格。",
+        "en": "Only the team's managers, ops managers and department heads may have the full workbook.",
+    },
+    "workbook_open_private_first": {
+        "zh": "请先在私聊中给我发送 /start，再点这个按钮。",
+        "en": "Please send me /start in a private chat first, then press this button again.",
+    },
+    "export_pick_team": {"zh": "要哪个团队的跟踪表？", "en": "Which team's workbook?"},
+    "export_caption": {
+        "zh": "《意向客户跟踪表》{team}（完整版，含电话和地址，请勿转发到群里）",
+        "en": "Tracking workbook of {team} (full: phones and addresses; do not forward it to groups)",
+    },
+    "export_no_teams": {"zh": "没有团队可导出。", "en": "There is no team to export."},
+    "not_filer": {
+        "zh": "只有导购和业务员可以报备客户。",
+        "en": "Only store guides and field salespeople can file customers.",
+    },
+    "nothing_to_cancel": {"zh": "当前没有进行中的操作。", "en": "There is nothing to cancel."},
+    "idle_hint": {
+        "zh": "没有进行中的操作。发送 /new 报备新客户，/mine 查看我的报备。",
+        "en": "Nothing in progress. Send /new to file a customer or /mine to see your registrations.",
+    },
+    "stale_button": {
+        "zh": "这个按钮已过期。发送 /new 重新开始。",
+        "en": "This button has expired. Send /new to start again.",
+    },
+    "error": {
+        "zh": "抱歉，出了点问题，刚才的操作没有完成，已通知管理员。请稍后再试。\n错误编号：<code>{error_id}</code>",
+        "en": "Sorry, something went wrong and that did not go through; the admins have been told. Please try again shortly.\nError id: <code>{error_id}</code>",
+    },
+    # --- what the admins get when something breaks (bot.runtime.errors) ---------------------------------
+    "error_admin": {
+        "zh": "⚠️ 机器人出错，错误编号：<code>{error_id}</code>",
+        "en": "⚠️ The bot hit an error, id <code>{error_id}</code>",
+    },
+    "error_admin_update": {
+        "zh": "处理更新时出错：类型 {kind}，update {update_id}，用户 {user_id}，聊天 {chat_id}",
+        "en": "While handling an update: kind {kind}, update {update_id}, user {user_id}, chat {chat_id}",
+    },
+    "error_admin_job": {
+        "zh": "后台任务出错（没有用户消息）：{job}",
+        "en": "In a background job (no user update): {job}",
+    },
+    # --- how a list reads in a sentence -----------------------------------------------------------
+    "list_separator": {"zh": "，", "en": ", "},
+}
