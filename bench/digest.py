@@ -48,10 +48,10 @@ from sqlalchemy.engine import Engine, make_url
 from bench.filing import random_address, random_name, seeded_phone
 from bot.digests.render import render_digest, tracking_workbook
 from domain.customer_details import address_key, name_key
+from domain.digest import TeamReport
 from domain.filing import ADDRESS_PREFIX_CHARS
 from domain.rules import Rules
 from storage.db import make_engine, normalize_url
-from domain.digest import TeamReport
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWork
 

@@ -47,6 +47,7 @@ from bot.runtime import errors
 from bot.runtime.inbound_guard import guard_for, is_invite_link
 from bot.runtime.updates import InboxQueue, LedgeredApplication, PollingBot, guard_of
 from bot.services import Services, services, utc_now
+from domain.model import BrokenInvariant
 from storage.persistence import DatabasePersistence
 from storage.update_ledger import UpdateLedger
 
@@ -63,10 +64,9 @@ def build_application(
     request: BaseRequest | None = None,
     clock: Callable[[], datetime] = utc_now,
     run_id: str | None = None,
-) -> LedgeredApplication[Any, Any, Any, Any, Any, Any]:
-    assert settings.telegram_token, "LEADBOT_TELEGRAM_TOKEN is required"
+) -> LedgeredApplication:
     bot = PollingBot(
-        token=settings.telegram_token,
+        token=settings.required_token(),
         base_url=settings.telegram_base_url,
         base_file_url=settings.telegram_file_base_url,
         defaults=bot_defaults(settings),
@@ -84,7 +84,8 @@ def build_application(
         .persistence(DatabasePersistence(engine, clock))
     )
     application = builder.build()
-    assert isinstance(application, LedgeredApplication)
+    if not isinstance(application, LedgeredApplication):
+        raise BrokenInvariant("the builder did not use LedgeredApplication")
     application.ledger, application.clock = ledger, clock
     application.bot_data["services"] = svc = Services(settings, engine, clock)
     inbox.guard = guard_for(svc, _refuser(application, settings))
@@ -170,9 +171,7 @@ async def _refuse_stranger(update: Update, language: str) -> None:
         await update.message.reply_text(t(language, Text.stranger))
 
 
-def _refuser(
-    application: LedgeredApplication[Any, Any, Any, Any, Any, Any], settings: Settings
-) -> Callable[[Update], None]:
+def _refuser(application: LedgeredApplication, settings: Settings) -> Callable[[Update], None]:
     """The inbound guard's refusal: sent beside the update queue, never behind it."""
 
     async def refuse(update: Update, language: str) -> None:
@@ -247,12 +246,14 @@ def _remember_language(svc: Services, telegram_id: int, language: str) -> None:
 
 
 async def _nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert update.effective_message is not None
+    if update.effective_message is None:
+        raise BrokenInvariant("update.effective_message is missing")
     await update.effective_message.reply_text(t(lang(update, context), Text.nothing_to_cancel))
 
 
 async def _stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise BrokenInvariant("update.callback_query is missing")
     await update.callback_query.answer(raw(lang(update, context), Text.stale_button), show_alert=True)
 
 

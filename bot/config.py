@@ -143,6 +143,18 @@ class Settings(BaseSettings):
             similar_address_score=self.similar_address_score,
         )
 
+    def required_token(self) -> str:
+        """The bot token, for what talks to Telegram (the CLI checks it first, with its own words)."""
+        if not self.telegram_token:
+            raise SettingsError("LEADBOT_TELEGRAM_TOKEN: required to talk to Telegram")
+        return self.telegram_token
+
+    def required_webhook(self) -> tuple[str, str]:
+        """The webhook's URL and secret, for a bot taking its updates on a webhook."""
+        if not self.webhook_url or not self.webhook_secret:
+            raise SettingsError("LEADBOT_WEBHOOK_URL and LEADBOT_WEBHOOK_SECRET: required for --webhook")
+        return self.webhook_url, self.webhook_secret
+
 
 def _quiet(value: str) -> tuple[time, time]:
     """'21:00-08:00' → (21:00, 08:00); an empty range ('08:00-08:00') means no quiet hours."""

@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 # Execution option that asks for a write transaction: on SQLite it takes the database's write
 # lock at BEGIN, so concurrent filings queue up instead of failing with "database is locked".
@@ -82,6 +83,6 @@ def answers(engine: Engine) -> bool:
     try:
         with engine.connect() as connection:
             connection.execute(sa.text("SELECT 1"))
-    except Exception:
+    except (SQLAlchemyError, OSError):
         return False
     return True

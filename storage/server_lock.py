@@ -13,6 +13,7 @@ from typing import IO, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 
 class Lock(Protocol):
@@ -46,7 +47,7 @@ class AdvisoryLock:
             return False
         try:
             self._connection.execute(sa.text("SELECT 1"))
-        except Exception:
+        except (SQLAlchemyError, OSError):
             return False
         return True
 
@@ -54,7 +55,7 @@ class AdvisoryLock:
         if self._connection is not None:
             try:
                 self._connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": self._key})
-            except Exception:
+            except (SQLAlchemyError, OSError):
                 pass  # the connection is gone, and the lock with it
             self._connection.close()
             self._connection = None

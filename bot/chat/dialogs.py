@@ -17,6 +17,7 @@ from bot.chat import commands
 from bot.chat.common import lang
 from bot.i18n.keys import Text
 from bot.i18n.texts import raw, t
+from domain.model import BrokenInvariant
 
 Action = Callable[[Update, ContextTypes.DEFAULT_TYPE, list[str]], Awaitable[int]]
 
@@ -47,17 +48,20 @@ class ButtonDialog:
 
     async def _dispatch(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
         query = update.callback_query
-        assert query is not None and query.data is not None
+        if query is None or query.data is None:
+            raise BrokenInvariant("query, query.data is missing")
         draft = context.user_data.get(self.draft_key)  # type: ignore[union-attr]
         parts = query.data.split(":")
         if draft is None or parts[1] != draft["nonce"]:
-            return await stale(update, context)
+            await stale(update, context)
+            return None
         await query.answer()
         return await self.actions[parts[2]](update, context, parts[3:])
 
     async def cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         context.user_data.pop(self.draft_key, None)  # type: ignore[union-attr]
-        assert update.effective_message is not None
+        if update.effective_message is None:
+            raise BrokenInvariant("update.effective_message is missing")
         await update.effective_message.reply_text(
             t(lang(update, context), self.cancelled_text), reply_markup=self.cancel_markup
         )
@@ -67,7 +71,8 @@ class ButtonDialog:
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]
     ) -> int:
         context.user_data.pop(self.draft_key, None)  # type: ignore[union-attr]
-        assert update.callback_query is not None
+        if update.callback_query is None:
+            raise BrokenInvariant("update.callback_query is missing")
         await update.callback_query.edit_message_text(t(lang(update, context), self.cancelled_text))
         return ConversationHandler.END
 
@@ -92,5 +97,6 @@ class ButtonDialog:
 
 async def stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button whose moment has passed: a short notice, and nothing changes."""
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise BrokenInvariant("update.callback_query is missing")
     await update.callback_query.answer(raw(lang(update, context), Text.stale_button), show_alert=True)

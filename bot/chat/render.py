@@ -11,6 +11,7 @@ from bot.i18n.texts import joined, raw, t, when
 from domain.customer_details import Invalid, display_phone, mask_name
 from domain.filing import Accepted, FilingOutcome, Reason, Rejected
 from domain.lifecycle import Deadline, DeadlineKind
+from domain.model import BrokenInvariant
 from domain.registrations import Refused
 from domain.roster import Held
 from domain.rules import Rules
@@ -47,7 +48,8 @@ def next_step(lang: str, deadline: Deadline | None, zone: ZoneInfo, *, first: bo
 def verdict(lang: str, outcome: FilingOutcome, rules: Rules, *, holder_of_similar: str | None = None) -> str:
     zone = rules.zone
     if isinstance(outcome, Accepted):
-        assert outcome.details is not None
+        if outcome.details is None:
+            raise BrokenInvariant("outcome.details is missing")
         lines = [
             t(lang, Text.accepted, name=outcome.details.name, phone=display_phone(outcome.details.phone)),
             next_step(lang, outcome.deadline, zone),
@@ -81,7 +83,8 @@ def rejection(lang: str, outcome: Rejected, rules: Rules) -> str:
     zone = rules.zone
     match outcome.reason:
         case Reason.DUPLICATE:
-            assert outcome.held_since is not None
+            if outcome.held_since is None:
+                raise BrokenInvariant("outcome.held_since is missing")
             return t(
                 lang,
                 Text.rejected_duplicate,
@@ -89,7 +92,8 @@ def rejection(lang: str, outcome: Rejected, rules: Rules) -> str:
                 since=when(lang, outcome.held_since, zone),
             )
         case Reason.ALREADY_YOURS:
-            assert outcome.held_since is not None
+            if outcome.held_since is None:
+                raise BrokenInvariant("outcome.held_since is missing")
             return t(
                 lang,
                 Text.rejected_already_yours,
@@ -99,7 +103,8 @@ def rejection(lang: str, outcome: Rejected, rules: Rules) -> str:
         case Reason.QUOTA:
             return t(lang, Text.rejected_quota, used=outcome.quota_used, limit=outcome.quota_limit)
         case Reason.LATE:
-            assert outcome.obtained_at is not None
+            if outcome.obtained_at is None:
+                raise BrokenInvariant("outcome.obtained_at is missing")
             return t(
                 lang,
                 Text.rejected_late,
@@ -107,7 +112,8 @@ def rejection(lang: str, outcome: Rejected, rules: Rules) -> str:
                 hours=rules.filing_window_hours,
             )
         case Reason.REFILE_COOLDOWN:
-            assert outcome.expired_at is not None
+            if outcome.expired_at is None:
+                raise BrokenInvariant("outcome.expired_at is missing")
             text = t(
                 lang,
                 Text.rejected_refile_cooldown,

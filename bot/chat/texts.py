@@ -1,4 +1,5 @@
-"""What every conversation shares: access, menus and commands, help, the error apology. Gathered by bot.i18n.catalog."""
+"""What every conversation shares: access, menus and commands, help, the error apology.
+Gathered by bot.i18n.catalog."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ COMMON_TEXTS: dict[str, dict[str, str]] = {
     # --- access ---------------------------------------------------------------------------
     "stranger": {
         "zh": "您好！这个机器人只供本公司销售人员使用。如需开通，请向您的店长或主管索取邀请链接。",
-        "en": "Hello! This bot is for our sales staff only. To get access, ask your store manager or supervisor for an invitation link.",
+        "en": (
+            "Hello! This bot is for our sales staff only. To get access, ask your store manager or "
+            "supervisor for an invitation link."
+        ),
     },
     "invite_invalid": {
         "zh": "这个邀请链接无效、已被使用或已过期。请向管理员索取新的邀请链接。",
@@ -32,13 +36,18 @@ COMMON_TEXTS: dict[str, dict[str, str]] = {
     "cmd_invite": {"zh": "邀请同事加入", "en": "Invite a colleague"},
     "private_only": {
         "zh": "请在与我的私聊中使用这个命令，群里不处理客户资料。",
-        "en": "Please use this command in a private chat with me; customer details are not handled in groups.",
+        "en": (
+            "Please use this command in a private chat with me; customer details are not handled in groups."
+        ),
     },
     # --- issue 10 items 1, 2: group help, the full workbook in private --------------------------
     "help_group": {"zh": "群里可用：", "en": "In groups:"},
     "help_group_private": {
         "zh": "报备、跟进、查询请在与我的私聊中进行；群里不显示客户资料。",
-        "en": "Filing, follow-ups and look-ups happen in a private chat with me; no customer details are shown in groups.",
+        "en": (
+            "Filing, follow-ups and look-ups happen in a private chat with me; no customer details are shown "
+            "in groups."
+        ),
     },
     "cmd_bindteam": {"zh": "本群接收团队日报", "en": "This group gets the team's daily summary"},
     "cmd_unbindteam": {"zh": "本群不再接收日报", "en": "Stop the daily summary here"},
@@ -77,8 +86,14 @@ COMMON_TEXTS: dict[str, dict[str, str]] = {
         "en": "This button has expired. Send /new to start again.",
     },
     "error": {
-        "zh": "抱歉，出了点问题，刚才的操作没有完成，已通知管理员。请稍后再试。\n错误编号：<code>{error_id}</code>",
-        "en": "Sorry, something went wrong and that did not go through; the admins have been told. Please try again shortly.\nError id: <code>{error_id}</code>",
+        "zh": (
+            "抱歉，出了点问题，刚才的操作没有完成，已通知管理员。请稍后再试。\n错误编号："
+            "<code>{error_id}</code>"
+        ),
+        "en": (
+            "Sorry, something went wrong and that did not go through; the admins have been told. Please try "
+            "again shortly.\nError id: <code>{error_id}</code>"
+        ),
     },
     # --- what the admins get when something breaks (bot.runtime.errors) ---------------------------------
     "error_admin": {

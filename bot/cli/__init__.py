@@ -28,7 +28,7 @@ from domain.customer_details import Invalid, mask_phone
 from domain.digest import TeamReport, day_bounds, local_day
 from domain.filing import Accepted, FilingRequest, check_obtained_at, file_registration
 from domain.lifecycle import standing_at
-from domain.model import Channel, ExpectedPurchase, FollowUpKind, Role
+from domain.model import BrokenInvariant, Channel, ExpectedPurchase, FollowUpKind, Role
 from domain.registrations import Refusal, Refused, parse_amount, record_follow_up
 from domain.roster import Held, RosterRefusal, add_team, deactivate, enrol
 from storage.migrate import DatabaseUnreachable, connect
@@ -275,14 +275,15 @@ def file_command(
             json.dumps(
                 {
                     "outcome": "accepted" if accepted else "rejected",
-                    "reason": None if accepted else outcome.reason.value,
+                    "reason": None if isinstance(outcome, Accepted) else outcome.reason.value,
                     "registration_id": outcome.registration_id,
-                    "needs_review": outcome.needs_review if accepted else False,
+                    "needs_review": outcome.needs_review if isinstance(outcome, Accepted) else False,
                 }
             )
         )
-    elif accepted:
-        assert outcome.details is not None
+    elif isinstance(outcome, Accepted):
+        if outcome.details is None:
+            raise BrokenInvariant("outcome.details is missing")
         review = " (needs review: possible duplicate)" if outcome.needs_review else ""
         typer.echo(
             f"accepted: registration {outcome.registration_id}, {mask_phone(outcome.details.phone)}{review}"
@@ -507,7 +508,8 @@ def _team_report(settings: Settings, team: str, now: datetime) -> TeamReport:
         if found is None:
             _fail(f"--team: no team named {team} (see `leadbot team list`)", EXIT_REFUSED)
         report = uow.reports.team_report(found.id, now, settings.rules)
-    assert report is not None
+    if report is None:
+        raise BrokenInvariant("report is missing")
     return report
 
 

@@ -25,7 +25,7 @@ from bot.services import services
 from domain.customer_details import Invalid, normalize_phone
 from domain.free_text import check_reason
 from domain.lifecycle import standing_at
-from domain.model import Registration, Role, Staff
+from domain.model import BrokenInvariant, Registration, Role, Staff
 from domain.registrations import Arbitration, Done, arbitrate
 
 PREFIX = "arb"
@@ -48,7 +48,8 @@ _draft, _button = DIALOG.draft, DIALOG.button
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     language, message = lang(update, context), update.effective_message
-    assert message is not None
+    if message is None:
+        raise BrokenInvariant("message is missing")
     staff = await current_staff(update, context)
     if staff is None or not staff.has(Role.DEPT_HEAD):
         await message.reply_text(t(language, Text.refused_not_entitled))
@@ -60,7 +61,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 async def got_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     language, svc, message = lang(update, context), services(context), update.effective_message
-    assert message is not None
+    if message is None:
+        raise BrokenInvariant("message is missing")
     phone = normalize_phone(message.text or "", svc.rules)
     if isinstance(phone, Invalid):
         await message.reply_text(render.problem_hint(language, phone, svc.rules))
@@ -91,7 +93,8 @@ async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[s
             return uow.registrations.registration(int(args[0]))
 
     registration = await in_thread(load)
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise BrokenInvariant("update.callback_query is missing")
     if registration is None:
         await update.callback_query.edit_message_text(t(language, Text.refused_not_found))
         return ConversationHandler.END
@@ -144,7 +147,8 @@ async def _targets(update: Update, context: ContextTypes.DEFAULT_TYPE, args: lis
         nav.append(_button(context, raw(language, Text.page_next), "people", str(page + 1)))
     if nav:
         rows.append(nav)
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise BrokenInvariant("update.callback_query is missing")
     await update.callback_query.edit_message_text(
         t(language, Text.arb_ask_target), reply_markup=InlineKeyboardMarkup(rows)
     )
@@ -160,14 +164,16 @@ async def _to(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str
 
     target = await in_thread(load)
     _draft(context).update(to_telegram_id=int(args[0]), to_name=target.name if target else args[0])
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise BrokenInvariant("update.callback_query is missing")
     await update.callback_query.edit_message_text(t(lang(update, context), Text.arb_ask_reason))
     return Step.REASON
 
 
 async def got_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     language, svc, message = lang(update, context), services(context), update.effective_message
-    assert message is not None
+    if message is None:
+        raise BrokenInvariant("message is missing")
     reason = check_reason(message.text, svc.rules)
     if isinstance(reason, Invalid):
         await message.reply_text(render.problem_hint(language, reason, svc.rules))
@@ -199,7 +205,8 @@ async def got_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
     language, svc, user = lang(update, context), services(context), update.effective_user
     draft = context.user_data.pop(DRAFT)  # type: ignore[union-attr]
-    assert user is not None and update.callback_query is not None
+    if user is None or update.callback_query is None:
+        raise BrokenInvariant("user, update.callback_query is missing")
     outcome = await in_thread(
         lambda: arbitrate(
             svc.writer,

@@ -8,7 +8,7 @@ import warnings
 from enum import IntEnum
 from typing import Any
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     CallbackQueryHandler,
     ContextTypes,
@@ -28,7 +28,7 @@ from bot.i18n.texts import raw, t, when
 from bot.services import services
 from domain.customer_details import Invalid
 from domain.free_text import check_reason
-from domain.model import Channel, Registration
+from domain.model import BrokenInvariant, Channel, Registration
 from domain.registrations import Done, check_review, decide_extension, decide_review, request_extension
 from domain.roster import my_registrations
 
@@ -45,9 +45,11 @@ class Step(IntEnum):
 async def extend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     language, svc = lang(update, context), services(context)
     message = update.effective_message
-    assert message is not None
+    if message is None:
+        raise BrokenInvariant("message is missing")
     staff = await current_staff(update, context)
-    assert staff is not None  # the roster gate lets only staff through
+    if staff is None:  # the roster gate lets only staff through
+        raise BrokenInvariant("staff is missing")
 
     def load() -> list[Registration]:
         with svc.uow() as uow:
@@ -75,7 +77,8 @@ async def extend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def extend_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
     """`ex:go:<id>` on an expiry reminder: straight to the reason for that registration."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    if query is None or query.data is None:
+        raise BrokenInvariant("query, query.data is missing")
     context.user_data["extend"] = {"nonce": "button"}  # type: ignore[index]
     return await _ask_reason(update, context, query.data.split(":")[2])
 
@@ -83,7 +86,8 @@ async def extend_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
 async def extend_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
     language = lang(update, context)
     query = update.callback_query
-    assert query is not None and query.data is not None
+    if query is None or query.data is None:
+        raise BrokenInvariant("query, query.data is missing")
     _, nonce, registration_id = query.data.split(":")
     draft = context.user_data.get("extend")  # type: ignore[union-attr]
     if draft is None or draft["nonce"] != nonce:
@@ -95,7 +99,8 @@ async def extend_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
 async def _ask_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, registration_id: str) -> int | None:
     language, svc = lang(update, context), services(context)
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        raise BrokenInvariant("query is missing")
     draft = context.user_data["extend"]  # type: ignore[index]
     await query.answer()
 
@@ -112,8 +117,9 @@ async def _ask_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, regist
         or staff is None
         or registration.holder_id != staff.id
     ):
-        assert user is not None
-        await query.message.reply_text(t(language, Text.refused_not_holder))  # type: ignore[union-attr]
+        if user is None:
+            raise BrokenInvariant("user is missing")
+        await context.bot.send_message(query.from_user.id, t(language, Text.refused_not_holder))
         return ConversationHandler.END
     draft["registration_id"] = registration.id
     text = t(
@@ -122,15 +128,15 @@ async def _ask_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, regist
         name=registration.customer_name,
         expiry=when(language, registration.expires_at, svc.rules.zone),
     )
-    assert query.message is not None
-    await query.message.reply_text(text)  # type: ignore[union-attr]
+    await context.bot.send_message(query.from_user.id, text)
     return Step.REASON
 
 
 async def extend_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     language, svc = lang(update, context), services(context)
     message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
+    if message is None or user is None:
+        raise BrokenInvariant("message, user is missing")
     reason = check_reason(message.text, svc.rules)
     if isinstance(reason, Invalid):
         await message.reply_text(render.problem_hint(language, reason, svc.rules))
@@ -157,7 +163,8 @@ async def extend_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
 async def extension_decision(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language, svc = lang(update, context), services(context)
     query, user = update.callback_query, update.effective_user
-    assert query is not None and query.data is not None and user is not None
+    if query is None or query.data is None or user is None:
+        raise BrokenInvariant("query, query.data, user is missing")
     _, verdict, request_id = query.data.split(":")
     outcome = await in_thread(
         lambda: decide_extension(
@@ -179,7 +186,9 @@ async def extension_decision(update: Update, context: ContextTypes.DEFAULT_TYPE)
         Text.decided_approved if verdict == "ok" else Text.decided_declined,
         by=actor.name if actor else "",
     )
-    await query.edit_message_text(f"{query.message.text_html if query.message else ''}\n\n{decided}")  # type: ignore[union-attr]
+    await query.edit_message_text(
+        f"{query.message.text_html if isinstance(query.message, Message) else ''}\n\n{decided}"
+    )
     kick(context)
 
 
@@ -199,7 +208,8 @@ async def review_reject(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
         update.effective_user,
         update.callback_query,
     )
-    assert query is not None and user is not None
+    if query is None or user is None:
+        raise BrokenInvariant("query, user is missing")
     registration_id = int(_last(update))
     refused = await in_thread(
         lambda: check_review(
@@ -217,9 +227,10 @@ async def review_reject(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     context.user_data["reject"] = {  # type: ignore[index]
         "registration_id": registration_id,
         "message_id": query.message.message_id if query.message else None,
-        "text": query.message.text_html if query.message else "",  # type: ignore[union-attr]
+        "text": query.message.text_html if isinstance(query.message, Message) else "",
     }
-    assert update.effective_message is not None
+    if update.effective_message is None:
+        raise BrokenInvariant("update.effective_message is missing")
     await update.effective_message.reply_text(
         t(lang(update, context), Text.review_ask_reason), reply_markup=ForceReply(selective=True)
     )
@@ -228,7 +239,8 @@ async def review_reject(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
 
 async def reject_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     message, svc = update.effective_message, services(context)
-    assert message is not None
+    if message is None:
+        raise BrokenInvariant("message is missing")
     reason = check_reason(message.text, svc.rules)
     if isinstance(reason, Invalid):
         await message.reply_text(render.problem_hint(lang(update, context), reason, svc.rules))
@@ -250,7 +262,8 @@ async def _decide_review(
     pressed: dict[str, Any] | None = None,
 ) -> None:
     language, svc, user = lang(update, context), services(context), update.effective_user
-    assert user is not None
+    if user is None:
+        raise BrokenInvariant("user is missing")
     outcome = await in_thread(
         lambda: decide_review(
             svc.writer,
@@ -268,7 +281,8 @@ async def _decide_review(
         if query:
             await query.answer(text, show_alert=True)
         else:
-            assert update.effective_message is not None
+            if update.effective_message is None:
+                raise BrokenInvariant("update.effective_message is missing")
             await update.effective_message.reply_text(render.refusal(language, outcome))
         return
     actor = await current_staff(update, context)
@@ -280,7 +294,9 @@ async def _decide_review(
     )
     if query:
         await query.answer()
-        await query.edit_message_text(f"{query.message.text_html if query.message else ''}\n\n{decided}")  # type: ignore[union-attr]
+        await query.edit_message_text(
+            f"{query.message.text_html if isinstance(query.message, Message) else ''}\n\n{decided}"
+        )
     elif pressed and pressed.get("message_id") and update.effective_chat:
         await context.bot.edit_message_text(
             f"{pressed['text']}\n\n{decided}",
@@ -291,14 +307,16 @@ async def _decide_review(
 
 
 def _last(update: Update) -> str:
-    assert update.callback_query is not None and update.callback_query.data is not None
+    if update.callback_query is None or update.callback_query.data is None:
+        raise BrokenInvariant("update.callback_query, update.callback_query.data is missing")
     return update.callback_query.data.rsplit(":", 1)[1]
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     context.user_data.pop("extend", None)  # type: ignore[union-attr]
     context.user_data.pop("reject", None)  # type: ignore[union-attr]
-    assert update.effective_message is not None
+    if update.effective_message is None:
+        raise BrokenInvariant("update.effective_message is missing")
     await update.effective_message.reply_text(t(lang(update, context), Text.follow_cancelled))
     return ConversationHandler.END
 

@@ -11,7 +11,10 @@ DECISION_TEXTS: dict[str, dict[str, str]] = {
     },
     "extend_ask_reason": {
         "zh": "<b>{name}</b>（{expiry}到期）：请写明延期理由，部门负责人会据此决定。",
-        "en": "<b>{name}</b> (expires {expiry}): give the reason for the extension; the department head decides on it.",
+        "en": (
+            "<b>{name}</b> (expires {expiry}): give the reason for the extension; the department head "
+            "decides on it."
+        ),
     },
     "extend_sent": {
         "zh": "✅ 延期申请已提交，等待部门负责人处理。结果会通知你。",
@@ -19,11 +22,16 @@ DECISION_TEXTS: dict[str, dict[str, str]] = {
     },
     "extend_no_head": {
         "zh": "⚠️ 目前没有登记部门负责人，申请已记录，请直接联系你的主管。",
-        "en": "⚠️ No department head is on the roster; the request is recorded, please talk to your supervisor.",
+        "en": (
+            "⚠️ No department head is on the roster; the request is recorded, please talk to your supervisor."
+        ),
     },
     "extend_request_to_head": {
         "zh": "🕒 延期申请：{staff} 的业务报备 {name}（{phone}），{expiry}到期。\n理由：{reason}",
-        "en": "🕒 Extension request: {staff}'s field registration {name} ({phone}) expires {expiry}.\nReason: {reason}",
+        "en": (
+            "🕒 Extension request: {staff}'s field registration {name} ({phone}) expires {expiry}.\nReason: "
+            "{reason}"
+        ),
     },
     "approve": {"zh": "✅ 批准", "en": "✅ Approve"},
     "decline": {"zh": "✖️ 不批准", "en": "✖️ Decline"},
@@ -51,7 +59,9 @@ DECISION_TEXTS: dict[str, dict[str, str]] = {
     },
     "accepted_pending_review": {
         "zh": "ℹ️ 本店报备需主管审核：你的报备已占位，审核通过前请照常跟进。",
-        "en": "ℹ️ Filings here are reviewed by a manager: yours holds its place; keep following up meanwhile.",
+        "en": (
+            "ℹ️ Filings here are reviewed by a manager: yours holds its place; keep following up meanwhile."
+        ),
     },
     "notice_review_approved": {
         "zh": "✅ 你的报备 {name} 已通过审核（{other}）。",
@@ -63,11 +73,16 @@ DECISION_TEXTS: dict[str, dict[str, str]] = {
     },
     "notice_arbitrated_transfer_to": {
         "zh": "⚖️ 部门负责人 {other} 裁决：客户 {name}（{phone}）转由你跟进。理由：{reason}",
-        "en": "⚖️ Department head {other} decided: customer {name} ({phone}) is now yours to work. Reason: {reason}",
+        "en": (
+            "⚖️ Department head {other} decided: customer {name} ({phone}) is now yours to work. Reason: "
+            "{reason}"
+        ),
     },
     "notice_arbitrated_transfer_from": {
         "zh": "⚖️ 部门负责人 {other} 裁决：客户 {name} 已转给其他同事跟进。理由：{reason}",
-        "en": "⚖️ Department head {other} decided: customer {name} now belongs to a colleague. Reason: {reason}",
+        "en": (
+            "⚖️ Department head {other} decided: customer {name} now belongs to a colleague. Reason: {reason}"
+        ),
     },
     "notice_arbitrated_credit_to": {
         "zh": "⚖️ 部门负责人 {other} 裁决：客户 {name} 的业绩记入你名下。理由：{reason}",
@@ -75,7 +90,9 @@ DECISION_TEXTS: dict[str, dict[str, str]] = {
     },
     "notice_arbitrated_credit_from": {
         "zh": "⚖️ 部门负责人 {other} 裁决：客户 {name} 的业绩已改记其他同事。理由：{reason}",
-        "en": "⚖️ Department head {other} decided: the credit for {name} moved to a colleague. Reason: {reason}",
+        "en": (
+            "⚖️ Department head {other} decided: the credit for {name} moved to a colleague. Reason: {reason}"
+        ),
     },
     "cmd_arbitrate": {"zh": "裁决（部门负责人）", "en": "Arbitrate (department head)"},
     "cmd_history": {"zh": "查客户记录（主管）", "en": "Customer history (managers)"},

@@ -6,38 +6,76 @@ DELIVERY_TEXTS: dict[str, dict[str, str]] = {
     # --- reminders (RULES §5) -------------------------------------------------------------------
     "reminder_follow_up": {
         "zh": "⏰ 跟进提醒：客户 <b>{name}</b>（{phone}）请在 {at} 前跟进（每 {every} 天至少跟进一次）。",
-        "en": "⏰ Follow-up reminder: <b>{name}</b> ({phone}) needs a follow-up by {at} (at least every {every} days).",
+        "en": (
+            "⏰ Follow-up reminder: <b>{name}</b> ({phone}) needs a follow-up by {at} (at least every "
+            "{every} days)."
+        ),
     },
     "reminder_lapse": {
-        "zh": "⚠️ 即将失去保护：客户 <b>{name}</b>（{phone}）到 {at} 就满 {days} 天未跟进，之后同事可以报备接手。请马上跟进！",
-        "en": "⚠️ About to lose protection: <b>{name}</b> ({phone}) reaches {days} days without a follow-up at {at}; after that a colleague can take the customer over. Follow up now!",
+        "zh": (
+            "⚠️ 即将失去保护：客户 <b>{name}</b>（{phone}）到 {at} 就满 {days} 天未跟进，"
+            "之后同事可以报备接手。请马上跟进！"
+        ),
+        "en": (
+            "⚠️ About to lose protection: <b>{name}</b> ({phone}) reaches {days} days without a follow-up at "
+            "{at}; after that a colleague can take the customer over. Follow up now!"
+        ),
     },
     "reminder_expiry": {
         "zh": "⌛ 即将失效：业务报备 <b>{name}</b>（{phone}）须在 {at} 前上门量尺或下定，否则自动失效。",
-        "en": "⌛ About to expire: field registration <b>{name}</b> ({phone}) needs a measurement or a deposit by {at}, or it expires.",
+        "en": (
+            "⌛ About to expire: field registration <b>{name}</b> ({phone}) needs a measurement or a deposit "
+            "by {at}, or it expires."
+        ),
     },
     "record_measurement": {"zh": "📐 记录量尺/下定", "en": "📐 Record measurement/deposit"},
     "ask_extension_button": {"zh": "🕒 申请延期", "en": "🕒 Ask for an extension"},
     # --- takeover and other news the bot brings unasked ---------------------------------------------
     "accepted_challenge": {
-        "zh": "⚠️ {holder} 的这条报备已超过 {days} 天未跟进。你的报备作为“接手申请”受理：如果你在 {holder} 跟进之前记录下定或成交，客户归你；如果 {holder} 先跟进，你的申请作废。",
-        "en": "⚠️ {holder}'s registration of this customer has had no follow-up for {days} days. Yours is accepted as a takeover challenge: record a deposit or deal before {holder} follows up and the customer is yours; if {holder} follows up first, your challenge is dropped.",
+        "zh": (
+            "⚠️ {holder} 的这条报备已超过 {days} 天未跟进。你的报备作为“接手申请”受理：如果你在 {holder} "
+            "跟进之前记录下定或成交，客户归你；如果 {holder} 先跟进，你的申请作废。"
+        ),
+        "en": (
+            "⚠️ {holder}'s registration of this customer has had no follow-up for {days} days. Yours is "
+            "accepted as a takeover challenge: record a deposit or deal before {holder} follows up and the "
+            "customer is yours; if {holder} follows up first, your challenge is dropped."
+        ),
     },
     "notice_challenged": {
-        "zh": "⚠️ 你的客户 {name}（{phone}）已超过 {days} 天未跟进，{other} 刚刚报备了这位客户。请尽快跟进（/follow），否则对方下定后客户归对方。",
-        "en": "⚠️ Your customer {name} ({phone}) has had no follow-up for {days} days and {other} has just filed them. Follow up now (/follow), or the customer is theirs once they record a deposit.",
+        "zh": (
+            "⚠️ 你的客户 {name}（{phone}）已超过 {days} 天未跟进，{other} 刚刚报备了这位客户。"
+            "请尽快跟进（/follow），否则对方下定后客户归对方。"
+        ),
+        "en": (
+            "⚠️ Your customer {name} ({phone}) has had no follow-up for {days} days and {other} has just "
+            "filed them. Follow up now (/follow), or the customer is theirs once they record a deposit."
+        ),
     },
     "notice_taken_over": {
-        "zh": "❌ 你的客户 {name}（{phone}）超期未跟进，{other} 已下定接手。你的报备作废（超期被接手），业绩不属于你。如有异议请联系部门负责人。",
-        "en": "❌ Your customer {name} ({phone}) went without follow-up and {other} has taken them over with a deposit. Your registration is void (lapsed takeover) and the credit is not yours. Ask your department head if you disagree.",
+        "zh": (
+            "❌ 你的客户 {name}（{phone}）超期未跟进，{other} 已下定接手。你的报备作废（超期被接手），"
+            "业绩不属于你。如有异议请联系部门负责人。"
+        ),
+        "en": (
+            "❌ Your customer {name} ({phone}) went without follow-up and {other} has taken them over with a "
+            "deposit. Your registration is void (lapsed takeover) and the credit is not yours. Ask your "
+            "department head if you disagree."
+        ),
     },
     "notice_challenge_dropped": {
         "zh": "ℹ️ {other} 已跟进客户 {name}，你的接手申请作废（原报备人已恢复跟进），不占用你的本月额度。",
-        "en": "ℹ️ {other} has followed up {name}, so your takeover challenge is dropped (holder resumed). It does not count against your monthly quota.",
+        "en": (
+            "ℹ️ {other} has followed up {name}, so your takeover challenge is dropped (holder resumed). It "
+            "does not count against your monthly quota."
+        ),
     },
     "rejected_refile_cooldown": {
         "zh": "❌ 报备未通过：这位客户是你的报备，于 {expired} 失效，{days} 天内不能重新报备。",
-        "en": "❌ Not filed: this customer's registration of yours expired on {expired}; it cannot be re-filed within {days} days.",
+        "en": (
+            "❌ Not filed: this customer's registration of yours expired on {expired}; it cannot be re-filed "
+            "within {days} days."
+        ),
     },
     "refile_cooldown_extend": {
         "zh": "需要更多时间请用 /extend 申请延期。",

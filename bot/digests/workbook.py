@@ -19,7 +19,7 @@ from bot.i18n.texts import raw, t
 from bot.services import Services, services
 from domain.digest import TeamReport
 from domain.history import history_scope
-from domain.model import Team
+from domain.model import BrokenInvariant, Team
 
 WORKBOOK = "wb"
 
@@ -55,7 +55,8 @@ async def _send_full_workbook(
     """Sends the team's full workbook to the person's private chat if they may have it; the key
     of the text that says why not, otherwise."""
     language, svc, user = lang(update, context), services(context), update.effective_user
-    assert user is not None
+    if user is None:
+        raise BrokenInvariant("user is missing")
     scope = history_scope(await current_staff(update, context))
     if scope is None or not scope.covers(team_id):
         return Text.workbook_not_entitled
@@ -78,7 +79,8 @@ async def _send_full_workbook(
 
 async def workbook_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language, query = lang(update, context), update.callback_query
-    assert query is not None and query.data is not None
+    if query is None or query.data is None:
+        raise BrokenInvariant("query, query.data is missing")
     team_id = parse_id(query.data.split(":")[1])
     if team_id is None:
         await query.answer(raw(language, Text.stale_button), show_alert=True)
@@ -96,7 +98,8 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/export in private: the full workbook of the person's team, or a choice of the teams
     they see in full."""
     language, svc, message = lang(update, context), services(context), update.effective_message
-    assert message is not None
+    if message is None:
+        raise BrokenInvariant("message is missing")
     scope = history_scope(await current_staff(update, context))
     if scope is None:
         await message.reply_text(t(language, Text.workbook_not_entitled))

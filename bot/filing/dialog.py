@@ -52,7 +52,7 @@ from domain.filing import (
     check_obtained_at,
     file_registration,
 )
-from domain.model import ExpectedPurchase
+from domain.model import BrokenInvariant, ExpectedPurchase
 
 
 class Step(IntEnum):
@@ -104,7 +104,8 @@ DIALOG = ButtonDialog(PREFIX, DRAFT, Text.cancelled, cancel_markup=ReplyKeyboard
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     language = lang(update, context)
-    assert update.effective_message is not None
+    if update.effective_message is None:
+        raise BrokenInvariant("update.effective_message is missing")
     staff = await current_staff(update, context)
     if staff is None:
         await update.effective_message.reply_text(t(language, Text.stranger))
@@ -126,7 +127,8 @@ async def _ask(step: Step, update: Update, context: ContextTypes.DEFAULT_TYPE) -
     language = lang(update, context)
     svc = services(context)
     message = update.effective_message
-    assert message is not None
+    if message is None:
+        raise BrokenInvariant("message is missing")
     if step is Step.PHONE:
         keyboard = ReplyKeyboardMarkup(
             [[KeyboardButton(raw(language, Text.share_contact_button), request_contact=True)]],
@@ -170,7 +172,8 @@ async def _after_answer(next_step: Step, update: Update, context: ContextTypes.D
 
 
 async def _hint(update: Update, context: ContextTypes.DEFAULT_TYPE, problem: Invalid, step: Step) -> int:
-    assert update.effective_message is not None
+    if update.effective_message is None:
+        raise BrokenInvariant("update.effective_message is missing")
     await update.effective_message.reply_text(
         render.problem_hint(lang(update, context), problem, services(context).rules)
     )
@@ -178,7 +181,8 @@ async def _hint(update: Update, context: ContextTypes.DEFAULT_TYPE, problem: Inv
 
 
 async def got_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    assert update.effective_message is not None
+    if update.effective_message is None:
+        raise BrokenInvariant("update.effective_message is missing")
     name = check_name(update.effective_message.text or "", services(context).rules)
     if isinstance(name, Invalid):
         return await _hint(update, context, name, Step.NAME)
@@ -188,7 +192,8 @@ async def got_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 async def got_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     message = update.effective_message
-    assert message is not None
+    if message is None:
+        raise BrokenInvariant("message is missing")
     typed = message.contact.phone_number if message.contact else (message.text or "")
     phone = normalize_phone(typed, services(context).rules)
     if isinstance(phone, Invalid):
@@ -201,7 +206,8 @@ async def got_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 async def got_address(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    assert update.effective_message is not None
+    if update.effective_message is None:
+        raise BrokenInvariant("update.effective_message is missing")
     address = check_address(update.effective_message.text or "", services(context).rules)
     if isinstance(address, Invalid):
         return await _hint(update, context, address, Step.ADDRESS)
@@ -210,7 +216,8 @@ async def got_address(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
 
 
 async def got_needs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    assert update.effective_message is not None
+    if update.effective_message is None:
+        raise BrokenInvariant("update.effective_message is missing")
     needs = check_needs(update.effective_message.text or "", services(context).rules)
     if isinstance(needs, Invalid):
         return await _hint(update, context, needs, Step.NEEDS)
@@ -221,7 +228,8 @@ async def got_needs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def got_obtained_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """A typed time of today or yesterday, or a date and time for "earlier"."""
     message = update.effective_message
-    assert message is not None
+    if message is None:
+        raise BrokenInvariant("message is missing")
     language, svc, mode = lang(update, context), services(context), _draft(context).get("obtained_mode")
     now, zone = svc.clock(), svc.rules.zone
     text = message.text or ""
@@ -275,7 +283,8 @@ async def _ask_obtained_time(update: Update, context: ContextTypes.DEFAULT_TYPE)
             DIALOG.button(context, f"{h}:00", "hour", str(h)) for h in range(max(0, hour - 11), hour + 1)
         ]
         keyboard = InlineKeyboardMarkup([buttons[i : i + 4] for i in range(0, len(buttons), 4)])
-    assert update.effective_message is not None
+    if update.effective_message is None:
+        raise BrokenInvariant("update.effective_message is missing")
     await update.effective_message.reply_text(
         t(language, _ASK_OBTAINED_TIME[str(mode)], example=_example(now, svc)), reply_markup=keyboard
     )
@@ -312,7 +321,8 @@ async def _summary(update: Update, context: ContextTypes.DEFAULT_TYPE, *, in_pla
             ],
         ]
     )
-    assert update.effective_message is not None
+    if update.effective_message is None:
+        raise BrokenInvariant("update.effective_message is missing")
     if in_place and update.callback_query:
         await update.callback_query.edit_message_text(text, reply_markup=keyboard)
     else:
@@ -339,7 +349,8 @@ async def _obtained(update: Update, context: ContextTypes.DEFAULT_TYPE, args: li
     choice = args[0] if args else ""
     now = svc.clock()
     await _done_with_buttons(update)
-    assert update.effective_message is not None
+    if update.effective_message is None:
+        raise BrokenInvariant("update.effective_message is missing")
     if choice == "now":
         draft["obtained_at"] = now.isoformat()
     elif choice in ("today", "yesterday", "earlier"):
@@ -359,7 +370,8 @@ async def _done_with_buttons(update: Update) -> None:
 async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
     language, svc, draft = lang(update, context), services(context), _draft(context)
     query = update.callback_query
-    assert query is not None and update.effective_user is not None
+    if query is None or update.effective_user is None:
+        raise BrokenInvariant("query, update.effective_user is missing")
     await _done_with_buttons(update)
     request = FilingRequest(
         filer_telegram_id=update.effective_user.id,
@@ -376,7 +388,8 @@ async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: li
     context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
     holder = outcome.similar_holder_name if isinstance(outcome, Accepted) else None
     text = render.verdict(language, outcome, svc.rules, holder_of_similar=holder)
-    assert update.effective_message is not None
+    if update.effective_message is None:
+        raise BrokenInvariant("update.effective_message is missing")
     keyboard = None
     if isinstance(outcome, Rejected) and outcome.reason is Reason.ALREADY_YOURS and outcome.registration_id:
         keyboard = InlineKeyboardMarkup([[follow_up_dialog.start_button(language, outcome.registration_id)]])
@@ -399,7 +412,8 @@ async def _edit_choices(update: Update, context: ContextTypes.DEFAULT_TYPE, *, i
     if in_place and update.callback_query:
         await update.callback_query.edit_message_text(text, reply_markup=keyboard)
     else:
-        assert update.effective_message is not None
+        if update.effective_message is None:
+            raise BrokenInvariant("update.effective_message is missing")
         await update.effective_message.reply_text(text, reply_markup=keyboard)
     return Step.EDIT
 
@@ -421,7 +435,8 @@ def _use_buttons(step: Step) -> Any:
     """Typing (or a sticker) where a button is expected: say so, and ask again below."""
 
     async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-        assert update.effective_message is not None
+        if update.effective_message is None:
+            raise BrokenInvariant("update.effective_message is missing")
         await update.effective_message.reply_text(t(lang(update, context), Text.use_buttons))
         if step is Step.CONFIRM:
             return await _summary(update, context)

@@ -10,12 +10,18 @@ FILING_TEXTS: dict[str, dict[str, str]] = {
     },
     "ask_phone": {
         "zh": "<b>2/6</b> 客户电话？直接输入，或点下方按钮从通讯录分享联系人。",
-        "en": "<b>2/6</b> Customer's phone? Type it, or share a contact from your address book with the button below.",
+        "en": (
+            "<b>2/6</b> Customer's phone? Type it, or share a contact from your address book with the button "
+            "below."
+        ),
     },
     "share_contact_button": {"zh": "📇 从通讯录选择", "en": "📇 Choose from contacts"},
     "ask_address": {
         "zh": "<b>3/6</b> 客户详细地址？（小区/街道、楼栋门牌，至少 {min} 个字）",
-        "en": "<b>3/6</b> Customer's detailed address? (street or estate and building/door number, at least {min} characters)",
+        "en": (
+            "<b>3/6</b> Customer's detailed address? (street or estate and building/door number, at least "
+            "{min} characters)"
+        ),
     },
     "ask_needs": {
         "zh": "<b>4/6</b> 客户需求？（如：卧室床垫 1.8 米、沙发）可跳过。",
@@ -33,7 +39,9 @@ FILING_TEXTS: dict[str, dict[str, str]] = {
     "purchase_unknown": {"zh": "不确定", "en": "Not sure"},
     "ask_obtained": {
         "zh": "<b>6/6</b> 你是什么时候拿到这位客户的信息的？（须在 {hours} 小时内报备）",
-        "en": "<b>6/6</b> When did you get this customer's information? (it must be filed within {hours} hours)",
+        "en": (
+            "<b>6/6</b> When did you get this customer's information? (it must be filed within {hours} hours)"
+        ),
     },
     "obtained_now": {"zh": "刚刚", "en": "Just now"},
     "obtained_today": {"zh": "今天早些时候", "en": "Earlier today"},
@@ -56,8 +64,14 @@ FILING_TEXTS: dict[str, dict[str, str]] = {
         "en": "I could not read that date and time. Please type it like {example} (month-day hour:minute).",
     },
     "summary": {
-        "zh": "请核对报备信息：\n\n姓名：{name}\n电话：{phone}\n地址：{address}\n需求：{needs}\n预计购买：{purchase}\n获得信息：{obtained}\n\n确认提交吗？",
-        "en": "Please check the registration:\n\nName: {name}\nPhone: {phone}\nAddress: {address}\nNeeds: {needs}\nExpected purchase: {purchase}\nInformation obtained: {obtained}\n\nFile it?",
+        "zh": (
+            "请核对报备信息：\n\n姓名：{name}\n电话：{phone}\n地址：{address}\n需求：{needs}\n预计购买："
+            "{purchase}\n获得信息：{obtained}\n\n确认提交吗？"
+        ),
+        "en": (
+            "Please check the registration:\n\nName: {name}\nPhone: {phone}\nAddress: {address}\nNeeds: "
+            "{needs}\nExpected purchase: {purchase}\nInformation obtained: {obtained}\n\nFile it?"
+        ),
     },
     "none": {"zh": "（无）", "en": "(none)"},
     "confirm": {"zh": "✅ 确认提交", "en": "✅ Confirm"},
@@ -91,16 +105,25 @@ FILING_TEXTS: dict[str, dict[str, str]] = {
     },
     "name_not_a_name": {
         "zh": "这看起来不像姓名（需要包含文字，不能只有表情或符号）。请重新输入客户姓名。",
-        "en": "That does not look like a name (it needs letters, not only emoji or symbols). Please type the customer's name again.",
+        "en": (
+            "That does not look like a name (it needs letters, not only emoji or symbols). Please type the "
+            "customer's name again."
+        ),
     },
     "phone_empty": {"zh": "请输入客户电话。", "en": "Please type the customer's phone number."},
     "phone_not_digits": {
         "zh": "电话只能包含数字（可带空格、-、+）。请重新输入，如 138 0013 8000。",
-        "en": "A phone number may only contain digits (spaces, - and + are fine). Please type it again, e.g. 138 0013 8000.",
+        "en": (
+            "A phone number may only contain digits (spaces, - and + are fine). Please type it again, e.g. "
+            "138 0013 8000."
+        ),
     },
     "phone_too_short": {
         "zh": "号码位数不够：你输入了 {digits} 位。手机号是 11 位（1 开头），座机请带区号，如 010-12345678。",
-        "en": "Too few digits: you typed {digits}. A mobile number has 11 digits starting with 1; a landline needs its area code, e.g. 010-12345678.",
+        "en": (
+            "Too few digits: you typed {digits}. A mobile number has 11 digits starting with 1; a landline "
+            "needs its area code, e.g. 010-12345678."
+        ),
     },
     "phone_too_long": {
         "zh": "号码位数太多：你输入了 {digits} 位。手机号是 11 位（1 开头）。",
@@ -108,11 +131,17 @@ FILING_TEXTS: dict[str, dict[str, str]] = {
     },
     "phone_invalid": {
         "zh": "这不是有效的电话号码。手机号为 1 开头的 11 位数字（第二位 3–9），座机请带区号。",
-        "en": "That is not a valid phone number. Mobiles have 11 digits starting 13–19; landlines need their area code.",
+        "en": (
+            "That is not a valid phone number. Mobiles have 11 digits starting 13–19; landlines need their "
+            "area code."
+        ),
     },
     "address_too_short": {
         "zh": "地址太简略了（至少 {min} 个字）。请写到小区/街道和楼栋门牌，如：朝阳区建国路88号3栋1201。",
-        "en": "That address is too short (at least {min} characters). Give the street or estate and the building/door, e.g. 3-1201, 88 Jianguo Rd, Chaoyang.",
+        "en": (
+            "That address is too short (at least {min} characters). Give the street or estate and the "
+            "building/door, e.g. 3-1201, 88 Jianguo Rd, Chaoyang."
+        ),
     },
     "address_too_long": {
         "zh": "地址太长了（最多 {max} 个字）。",
@@ -120,7 +149,10 @@ FILING_TEXTS: dict[str, dict[str, str]] = {
     },
     "address_only_area": {
         "zh": "只写了省/市/区，还不是详细地址。请补充街道/小区和楼栋门牌。",
-        "en": "That is only a province/city/district, not a detailed address. Please add the street or estate and the building/door number.",
+        "en": (
+            "That is only a province/city/district, not a detailed address. Please add the street or estate "
+            "and the building/door number."
+        ),
     },
     "needs_too_long": {
         "zh": "需求写得太长了（最多 {max} 个字），请简要描述。",
@@ -133,7 +165,10 @@ FILING_TEXTS: dict[str, dict[str, str]] = {
     # --- issue 10 items 5 (input caps), 7 (typed dates and times), 13 (a phone as the address) ---
     "address_is_phone": {
         "zh": "这是电话号码，不是地址。请输入客户的详细地址（小区/街道和楼栋门牌）。",
-        "en": "That is a phone number, not an address. Please type the customer's detailed address (street or estate and building/door).",
+        "en": (
+            "That is a phone number, not an address. Please type the customer's detailed address (street or "
+            "estate and building/door)."
+        ),
     },
     "reason_too_short": {
         "zh": "请写明理由（至少两个字）。",
@@ -159,7 +194,10 @@ FILING_TEXTS: dict[str, dict[str, str]] = {
     },
     "date_out_of_reach": {
         "zh": "这个日期离今天太远了，请检查年份。年份可以不写，如 {example}",
-        "en": "That date is too far from today; please check the year. You may leave the year out, e.g. {example}",
+        "en": (
+            "That date is too far from today; please check the year. You may leave the year out, e.g. "
+            "{example}"
+        ),
     },
     "next_contact_past": {
         "zh": "这个时间已经过去了。下次联系要安排在以后，请重新选择或输入。",
@@ -181,28 +219,54 @@ FILING_TEXTS: dict[str, dict[str, str]] = {
         "en": "Measure on site or take a deposit by {at}, or the registration expires.",
     },
     "needs_review_filer": {
-        "zh": "⚠️ 这位客户与 {holder} 名下的客户 {other} 姓名和地址相近（可能是同一家庭的另一个号码），已标记待主管核实。",
-        "en": "⚠️ This customer looks like {other}, held by {holder} (similar name and address, maybe another number of the same household). Marked for your managers to review.",
+        "zh": (
+            "⚠️ 这位客户与 {holder} 名下的客户 {other} 姓名和地址相近（可能是同一家庭的另一个号码），"
+            "已标记待主管核实。"
+        ),
+        "en": (
+            "⚠️ This customer looks like {other}, held by {holder} (similar name and address, maybe another "
+            "number of the same household). Marked for your managers to review."
+        ),
     },
     "needs_review_manager": {
-        "zh": "⚠️ 可能撞单，请核实：{filer}（{filer_team}）刚报备的客户 {name} {phone}，与 {holder}（{holder_team}）名下的客户 {other_name} 姓名和地址相近。",
-        "en": "⚠️ Possible duplicate, please review: {filer} ({filer_team}) just filed {name} {phone}, whose name and address resemble {other_name}, held by {holder} ({holder_team}).",
+        "zh": (
+            "⚠️ 可能撞单，请核实：{filer}（{filer_team}）刚报备的客户 {name} {phone}，与 "
+            "{holder}（{holder_team}）名下的客户 {other_name} 姓名和地址相近。"
+        ),
+        "en": (
+            "⚠️ Possible duplicate, please review: {filer} ({filer_team}) just filed {name} {phone}, whose "
+            "name and address resemble {other_name}, held by {holder} ({holder_team})."
+        ),
     },
     "rejected_duplicate": {
-        "zh": "❌ 报备未通过：该客户已由 {holder} 于 {since} 报备，仍在保护期内。按“先报先保”，本次报备不生效。",
-        "en": "❌ Not filed: {holder} registered this customer on {since} and the registration is still protected. First registered, first protected.",
+        "zh": (
+            "❌ 报备未通过：该客户已由 {holder} 于 {since} 报备，仍在保护期内。按“先报先保”，本次报备不生效。"
+        ),
+        "en": (
+            "❌ Not filed: {holder} registered this customer on {since} and the registration is still "
+            "protected. First registered, first protected."
+        ),
     },
     "rejected_already_yours": {
         "zh": "ℹ️ 这位客户已经在你名下（{since} 报备），不用重复报备。{next}\n发送 /mine 查看你的报备。",
-        "en": "ℹ️ This customer is already yours (filed {since}); no need to file again. {next}\nSend /mine to see your registrations.",
+        "en": (
+            "ℹ️ This customer is already yours (filed {since}); no need to file again. {next}\nSend /mine to "
+            "see your registrations."
+        ),
     },
     "rejected_quota": {
         "zh": "❌ 报备未通过：本月报备额度已用完（{used}/{limit}）。成交后名额即刻恢复。",
         "en": "❌ Not filed: this month's quota is used up ({used}/{limit}). A deal frees its slot at once.",
     },
     "rejected_late": {
-        "zh": "❌ 报备未通过：获得客户信息（{obtained}）已超过 {hours} 小时，按制度须在 {hours} 小时内报备。特殊情况请联系部门负责人。",
-        "en": "❌ Not filed: the information was obtained at {obtained}, more than {hours} hours ago; filings must come within {hours} hours. Ask your department head about special cases.",
+        "zh": (
+            "❌ 报备未通过：获得客户信息（{obtained}）已超过 {hours} 小时，按制度须在 {hours} 小时内报备。"
+            "特殊情况请联系部门负责人。"
+        ),
+        "en": (
+            "❌ Not filed: the information was obtained at {obtained}, more than {hours} hours ago; filings "
+            "must come within {hours} hours. Ask your department head about special cases."
+        ),
     },
     "rejected_already_sold": {
         "zh": "❌ 报备未通过：这位客户已经成交，成交后的报备无效。",

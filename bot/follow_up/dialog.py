@@ -29,7 +29,7 @@ from bot.i18n.texts import raw, t, when
 from bot.services import Services, services
 from domain.customer_details import Invalid
 from domain.free_text import check_note
-from domain.model import FollowUpKind, State
+from domain.model import BrokenInvariant, FollowUpKind, State
 from domain.registrations import Done, Refusal, parse_amount, record_follow_up
 from domain.roster import Held, my_registrations
 
@@ -84,7 +84,8 @@ async def _held(update: Update, context: ContextTypes.DEFAULT_TYPE) -> list[Held
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     language = lang(update, context)
     message = update.effective_message
-    assert message is not None
+    if message is None:
+        raise BrokenInvariant("message is missing")
     held = await _held(update, context)
     if not held:
         await message.reply_text(t(language, Text.follow_none))
@@ -105,7 +106,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def start_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """`fu:go:<id>` on a /mine entry or a verdict: straight to the kind for that customer."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    if query is None or query.data is None:
+        raise BrokenInvariant("query, query.data is missing")
     language = lang(update, context)
     held = await _held(update, context) or []
     chosen = next((h for h in held if str(h.registration.id) == query.data.split(":")[2]), None)
@@ -161,7 +163,8 @@ async def _show(update: Update, text: str, keyboard: InlineKeyboardMarkup | None
     if in_place and update.callback_query:
         await update.callback_query.edit_message_text(text, reply_markup=keyboard)
     else:
-        assert update.effective_message is not None
+        if update.effective_message is None:
+            raise BrokenInvariant("update.effective_message is missing")
         await update.effective_message.reply_text(text, reply_markup=keyboard)
 
 
@@ -194,7 +197,8 @@ async def _kind(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[s
     except (IndexError, ValueError):
         return Step.KIND
     _draft(context)["kind"] = kind.value
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise BrokenInvariant("update.callback_query is missing")
     label = raw(language, FOLLOW_UP_KIND[kind])
     await update.callback_query.edit_message_text(
         t(language, Text.follow_ask_kind, name=_draft(context)["name"]) + f" <b>{label}</b>"
@@ -206,7 +210,8 @@ async def _kind(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[s
 
 async def got_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     svc = services(context)
-    assert update.effective_message is not None
+    if update.effective_message is None:
+        raise BrokenInvariant("update.effective_message is missing")
     note = check_note(update.effective_message.text, svc.rules)
     if isinstance(note, Invalid):
         await update.effective_message.reply_text(render.problem_hint(lang(update, context), note, svc.rules))
@@ -217,7 +222,8 @@ async def got_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 async def _skip_note(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
     _draft(context)["note"] = None
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise BrokenInvariant("update.callback_query is missing")
     await update.callback_query.edit_message_reply_markup(reply_markup=None)
     return await _ask_next(update, context)
 
@@ -243,7 +249,8 @@ async def got_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """A typed date and time for the next contact: it must lie ahead (a year left out means
     the nearest such date, so '1-5' typed in December is next January's)."""
     language, svc, message = lang(update, context), services(context), update.effective_message
-    assert message is not None
+    if message is None:
+        raise BrokenInvariant("message is missing")
     now = svc.clock()
     planned = parse_local_datetime(message.text or "", now, svc.rules.zone)
     if planned is None:
@@ -263,7 +270,8 @@ async def _next(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[s
     days = int(args[0]) if args and args[0] in {"0", "1", "3", "7"} else 0
     svc = services(context)
     _draft(context)["next_contact_at"] = (svc.clock() + timedelta(days=days)).isoformat() if days else None
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise BrokenInvariant("update.callback_query is missing")
     await update.callback_query.edit_message_reply_markup(reply_markup=None)
     return await _after_next(update, context)
 
@@ -285,7 +293,8 @@ async def _after_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
 
 async def got_amount(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     language = lang(update, context)
-    assert update.effective_message is not None
+    if update.effective_message is None:
+        raise BrokenInvariant("update.effective_message is missing")
     amount = parse_amount(update.effective_message.text)
     if amount is None or isinstance(amount, Refusal):
         await update.effective_message.reply_text(t(language, Text.bad_amount))
@@ -295,7 +304,8 @@ async def got_amount(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 async def _skip_amount(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise BrokenInvariant("update.callback_query is missing")
     await update.callback_query.edit_message_reply_markup(reply_markup=None)
     _draft(context)["amount"] = None
     return await _ask_confirm(update, context)
@@ -332,7 +342,8 @@ async def _ask_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
 
 
 async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise BrokenInvariant("update.callback_query is missing")
     await update.callback_query.edit_message_reply_markup(reply_markup=None)
     return await _save(update, context)
 
@@ -340,7 +351,8 @@ async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: li
 async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     language, svc, draft = lang(update, context), services(context), context.user_data.pop(DRAFT)  # type: ignore[union-attr]
     user = update.effective_user
-    assert user is not None and update.effective_message is not None
+    if user is None or update.effective_message is None:
+        raise BrokenInvariant("user, update.effective_message is missing")
     next_contact = datetime.fromisoformat(draft["next_contact_at"]) if draft.get("next_contact_at") else None
     amount = Decimal(draft["amount"]) if draft.get("amount") else None
     kind = FollowUpKind(draft["kind"])
@@ -378,7 +390,8 @@ async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 async def use_buttons(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert update.effective_message is not None
+    if update.effective_message is None:
+        raise BrokenInvariant("update.effective_message is missing")
     await update.effective_message.reply_text(t(lang(update, context), Text.use_buttons_above))
 
 

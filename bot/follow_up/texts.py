@@ -54,7 +54,10 @@ FOLLOW_UP_TEXTS: dict[str, dict[str, str]] = {
     "follow_ask_amount_deal": {"zh": "成交金额（元）？如 12800", "en": "Deal amount (yuan)? e.g. 12800"},
     "bad_amount": {
         "zh": "金额不对：请输入大于 0 的数字，最多两位小数，如 12800 或 3500.50。",
-        "en": "That amount is not right: type a number above 0 with at most two decimals, e.g. 12800 or 3500.50.",
+        "en": (
+            "That amount is not right: type a number above 0 with at most two decimals, e.g. 12800 or "
+            "3500.50."
+        ),
     },
     "follow_confirm": {
         "zh": "请确认：<b>{name}</b> 记录「{kind}」{amount}。\n{warning}",
@@ -71,11 +74,17 @@ FOLLOW_UP_TEXTS: dict[str, dict[str, str]] = {
     },
     "warning_deal_pending": {
         "zh": "这条报备待主管审核：成交先记为暂定，审核通过后才关闭报备、业绩记入你名下；驳回则作废。",
-        "en": "This registration awaits review: the deal is provisional; on approval it closes and the credit is yours, on rejection it is void.",
+        "en": (
+            "This registration awaits review: the deal is provisional; on approval it closes and the credit "
+            "is yours, on rejection it is void."
+        ),
     },
     "warning_deposit_pending": {
         "zh": "这条报备待主管审核：下定先记为暂定，审核通过后业绩才记入你名下；驳回则作废。",
-        "en": "This registration awaits review: the deposit is provisional; the credit is yours only once it is approved, and void if rejected.",
+        "en": (
+            "This registration awaits review: the deposit is provisional; the credit is yours only once it "
+            "is approved, and void if rejected."
+        ),
     },
     "warning_lost": {
         "zh": "标记流失后客户将释放给其他同事。",

@@ -23,7 +23,7 @@ from bot.services import services
 from domain.customer_details import Invalid, display_phone
 from domain.filing import Reason
 from domain.history import Entry, RegistrationView, Timeline, customer_history, history_scope
-from domain.model import EventKind
+from domain.model import BrokenInvariant, EventKind
 from domain.registrations import Refusal, Refused
 
 # Telegram refuses longer messages; counted in UTF-16 code units, as Telegram counts.
@@ -37,7 +37,8 @@ class Step(IntEnum):
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     language = lang(update, context)
     message = update.effective_message
-    assert message is not None
+    if message is None:
+        raise BrokenInvariant("message is missing")
     staff = await current_staff(update, context)
     if staff is None:
         await message.reply_text(t(language, Text.stranger))
@@ -53,7 +54,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 async def got_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     message = update.effective_message
-    assert message is not None
+    if message is None:
+        raise BrokenInvariant("message is missing")
     return await _look_up(
         update, context, message.contact.phone_number if message.contact else (message.text or "")
     )
@@ -62,7 +64,8 @@ async def got_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def _look_up(update: Update, context: ContextTypes.DEFAULT_TYPE, typed: str) -> int:
     language, svc = lang(update, context), services(context)
     message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
+    if message is None or user is None:
+        raise BrokenInvariant("message, user is missing")
 
     def load() -> Timeline | Refused | Invalid:
         with svc.uow() as uow:
@@ -87,13 +90,15 @@ async def _look_up(update: Update, context: ContextTypes.DEFAULT_TYPE, typed: st
 
 async def ask_again(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """A sticker or photo where the phone is expected."""
-    assert update.effective_message is not None
+    if update.effective_message is None:
+        raise BrokenInvariant("update.effective_message is missing")
     await update.effective_message.reply_text(t(lang(update, context), Text.history_ask_phone))
     return Step.PHONE
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    assert update.effective_message is not None
+    if update.effective_message is None:
+        raise BrokenInvariant("update.effective_message is missing")
     await update.effective_message.reply_text(t(lang(update, context), Text.history_cancelled))
     return ConversationHandler.END
 

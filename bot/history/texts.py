@@ -10,11 +10,17 @@ HISTORY_TEXTS: dict[str, dict[str, str]] = {
     # --- the dialog -------------------------------------------------------------------------------
     "history_ask_phone": {
         "zh": "🔎 查询客户记录：请输入客户电话（任意格式，如 138 0013 8000）。发送 /cancel 取消。",
-        "en": "🔎 Customer record: type the customer's phone number (any format, e.g. 138 0013 8000). Send /cancel to stop.",
+        "en": (
+            "🔎 Customer record: type the customer's phone number (any format, e.g. 138 0013 8000). Send "
+            "/cancel to stop."
+        ),
     },
     "history_not_entitled": {
         "zh": "只有店长、业务主管、部门负责人和运营经理可以查询客户记录。",
-        "en": "Only store managers, sales supervisors, department heads and operations managers can look up customer records.",
+        "en": (
+            "Only store managers, sales supervisors, department heads and operations managers can look up "
+            "customer records."
+        ),
     },
     "history_nothing": {
         "zh": "没有你可以查看的记录。",

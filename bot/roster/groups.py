@@ -14,7 +14,7 @@ from bot.chat.common import in_thread, lang
 from bot.i18n.keys import Text
 from bot.i18n.texts import raw, t
 from bot.services import services
-from domain.model import Team
+from domain.model import BrokenInvariant, Team
 from domain.roster import bind_team_chat, bindable_teams, unbind_team_chat
 
 BIND = "bind"
@@ -27,7 +27,8 @@ def _in_group(update: Update) -> bool:
 async def bindteam(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language, svc = lang(update, context), services(context)
     message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
+    if message is None or user is None:
+        raise BrokenInvariant("message, user is missing")
     if not _in_group(update):
         await message.reply_text(t(language, Text.bind_group_only))
         return
@@ -47,7 +48,8 @@ async def bindteam(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def bind_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language, svc = lang(update, context), services(context)
     query, user, chat = update.callback_query, update.effective_user, update.effective_chat
-    assert query is not None and query.data is not None and user is not None and chat is not None
+    if query is None or query.data is None or user is None or chat is None:
+        raise BrokenInvariant("query, query.data, user, chat is missing")
     team_id = int(query.data.split(":")[1])
 
     def bind() -> Team | None:
@@ -72,7 +74,8 @@ async def bind_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def unbindteam(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language, svc = lang(update, context), services(context)
     message, user, chat = update.effective_message, update.effective_user, update.effective_chat
-    assert message is not None and user is not None and chat is not None
+    if message is None or user is None or chat is None:
+        raise BrokenInvariant("message, user, chat is missing")
     if not _in_group(update):
         await message.reply_text(t(language, Text.bind_group_only))
         return
@@ -91,7 +94,8 @@ async def unbindteam(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Telegram moved the group to a supergroup with a new id: the binding follows."""
     message, svc = update.effective_message, services(context)
-    assert message is not None
+    if message is None:
+        raise BrokenInvariant("message is missing")
     if message.migrate_to_chat_id:
         old, new = message.chat.id, message.migrate_to_chat_id
     elif message.migrate_from_chat_id:

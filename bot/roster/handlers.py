@@ -17,8 +17,8 @@ from bot.follow_up import dialog as follow_up_dialog
 from bot.i18n.keys import Text
 from bot.i18n.labels import ROLE
 from bot.i18n.texts import raw, t
-from bot.services import services
-from domain.model import Role, Team
+from bot.services import Services, services
+from domain.model import BrokenInvariant, Role, Team
 from domain.roster import (
     TEAM_ROLES,
     Enrolled,
@@ -39,7 +39,8 @@ INVITE = "inv"
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language, svc = lang(update, context), services(context)
     message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
+    if message is None or user is None:
+        raise BrokenInvariant("message, user is missing")
     if context.args:
         await _join(update, context, context.args[0][:64])
         return
@@ -58,7 +59,8 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """/help: in a group, what groups can do; in private, this person's commands."""
     language, svc = lang(update, context), services(context)
     message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
+    if message is None or user is None:
+        raise BrokenInvariant("message, user is missing")
     if not is_private(update):
         await message.reply_text(group_help(language))
         return
@@ -70,7 +72,8 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def _join(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
     language, svc = lang(update, context), services(context)
     user, message = update.effective_user, update.effective_message
-    assert user is not None and message is not None
+    if user is None or message is None:
+        raise BrokenInvariant("user, message is missing")
 
     def redeem() -> Enrolled | None:
         with svc.writer() as uow:
@@ -102,7 +105,8 @@ async def mine(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def mine_page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    assert query is not None and query.data is not None
+    if query is None or query.data is None:
+        raise BrokenInvariant("query, query.data is missing")
     await query.answer()
     page = (parse_id(query.data.split(":")[2]) or 1) - 1 if query.data.count(":") == 2 else 0
     await _mine_page(update, context, page)
@@ -111,7 +115,8 @@ async def mine_page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def _mine_page(update: Update, context: ContextTypes.DEFAULT_TYPE, page: int) -> None:
     language, svc = lang(update, context), services(context)
     message = update.effective_message
-    assert message is not None
+    if message is None:
+        raise BrokenInvariant("message is missing")
     staff = await current_staff(update, context)
     if staff is None:
         await message.reply_text(t(language, Text.stranger))
@@ -163,7 +168,8 @@ async def _mine_page(update: Update, context: ContextTypes.DEFAULT_TYPE, page: i
 async def quota(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language, svc = lang(update, context), services(context)
     message = update.effective_message
-    assert message is not None
+    if message is None:
+        raise BrokenInvariant("message is missing")
     staff = await current_staff(update, context)
     if staff is None:
         await message.reply_text(t(language, Text.stranger))
@@ -190,14 +196,16 @@ async def quota(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     user = update.effective_user
-    assert user is not None
+    if user is None:
+        raise BrokenInvariant("user is missing")
     return is_admin(user.id, await current_staff(update, context), services(context).admin_ids)
 
 
 async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language = lang(update, context)
     message = update.effective_message
-    assert message is not None
+    if message is None:
+        raise BrokenInvariant("message is missing")
     if not await _admin(update, context):
         await message.reply_text(
             t(language, Text.not_admin)
@@ -214,7 +222,8 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def invite_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language, svc = lang(update, context), services(context)
     query = update.callback_query
-    assert query is not None and query.data is not None
+    if query is None or query.data is None:
+        raise BrokenInvariant("query, query.data is missing")
     if not await _admin(update, context):
         await query.answer(raw(language, Text.not_admin), show_alert=True)
         return
@@ -243,7 +252,8 @@ async def invite_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     code = secrets.token_urlsafe(16)
     user = update.effective_user
-    assert user is not None
+    if user is None:
+        raise BrokenInvariant("user is missing")
 
     def make() -> Team | None | RosterRefusal:
         with svc.writer() as uow:
@@ -278,7 +288,7 @@ async def invite_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     )
 
 
-def _teams(svc: Any) -> list[Team]:
+def _teams(svc: Services) -> list[Team]:
     with svc.uow() as uow:
         return uow.roster.teams()
 

@@ -1,4 +1,5 @@
-"""Who is who: /mine and /quota lists, invitations, binding manager group chats. Gathered by bot.i18n.catalog."""
+"""Who is who: /mine and /quota lists, invitations, binding manager group chats.
+Gathered by bot.i18n.catalog."""
 
 from __future__ import annotations
 

@@ -22,6 +22,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Message, Update
 
 from bot.services import Services
@@ -105,7 +106,7 @@ class RosterCache:
             if now - self._read_at >= self.refresh:  # not read meanwhile by another arrival
                 try:
                     self._ids = await asyncio.to_thread(self._load)
-                except Exception as exc:
+                except (SQLAlchemyError, OSError) as exc:
                     log.warning(
                         "could not read the roster (%s): every sender is let through until it can be read",
                         type(exc).__name__,
@@ -165,7 +166,7 @@ class InboundGuard:
             # Enrolled since the roster was read (an invitation here, or the CLI elsewhere)?
             try:
                 staff = await asyncio.to_thread(self._is_staff, user.id)
-            except Exception:
+            except (SQLAlchemyError, OSError):
                 return True  # the database is down: the ledger waits for it, the roster gate decides
             if staff:
                 self.roster.add(user.id)

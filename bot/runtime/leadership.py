@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from storage.server_lock import Lock
 
 log = logging.getLogger("leadbot.leadership")
@@ -21,7 +23,7 @@ async def become_active(lock: Lock, stop: asyncio.Event, check_seconds: float) -
                 if said:
                     log.info("the active server has gone: this one takes over")
                 return True
-        except Exception as exc:
+        except (SQLAlchemyError, OSError) as exc:
             log.warning("could not ask the database for the lock (%s); trying again", type(exc).__name__)
         if not said:
             log.info("standby: another leadbot process is active on this database; waiting to take over")

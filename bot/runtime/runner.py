@@ -22,6 +22,7 @@ from bot.runtime import leadership
 from bot.runtime.updates import LedgeredApplication
 from bot.runtime.webhook import WebhookServer, webhook_path
 from bot.services import utc_now
+from domain.model import BrokenInvariant
 from storage.db import answers
 from storage.server_lock import Lock, lock_for
 
@@ -36,8 +37,7 @@ async def serve(settings: Settings, engine: Engine, *, webhook: bool) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, _stopping(stop, signum))
 
-    assert settings.telegram_token
-    lock = lock_for(engine, settings.telegram_token)
+    lock = lock_for(engine, settings.required_token())
     if not await leadership.become_active(lock, stop, settings.standby_check_seconds):
         return 0
     try:
@@ -60,7 +60,8 @@ async def _active(
     run_id = uuid.uuid4().hex
     application = build_application(settings, engine, run_id=run_id)
     ledger = application.ledger
-    assert ledger is not None
+    if ledger is None:
+        raise BrokenInvariant("ledger is missing")
 
     async def forget_handled_updates(_context: object) -> None:
         """Telegram redelivers for a day at most; what is older is no longer needed."""
@@ -80,7 +81,8 @@ async def _active(
         if webhook:
             server = await _start_webhook(application, settings, engine)
         else:
-            assert application.updater is not None
+            if application.updater is None:
+                raise BrokenInvariant("application.updater is missing")
             await application.updater.start_polling(
                 allowed_updates=ALLOWED_UPDATES, error_callback=_PollErrors()
             )
@@ -105,17 +107,15 @@ async def _active(
 async def _start_webhook(
     application: LedgeredApplication, settings: Settings, engine: Engine
 ) -> WebhookServer:
-    assert settings.webhook_url and settings.webhook_secret
+    url, secret = settings.required_webhook()
     server = WebhookServer(
         application,
-        path=webhook_path(settings.webhook_url),
-        secret=settings.webhook_secret,
+        path=webhook_path(url),
+        secret=secret,
         healthy=partial(answers, engine),
     )
     server.start(settings.webhook_listen, settings.webhook_port)
-    await application.bot.set_webhook(
-        settings.webhook_url, secret_token=settings.webhook_secret, allowed_updates=ALLOWED_UPDATES
-    )
+    await application.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
     log.info("webhook listening on %s:%d", settings.webhook_listen, settings.webhook_port)
     return server
 

@@ -85,7 +85,7 @@ def test_every_call_fills_exactly_the_placeholders_of_its_text() -> None:
     calls = _text_calls()
     assert len(calls) > 200  # the scan finds the calls
     wrong = [
-        f"{path}:{line} {key}: gives {sorted(names)}, the text has {sorted(placeholders(catalog.TEXTS[key]['zh']))}"
+        f"{path}:{line} {key}: gives {sorted(names)}, has {sorted(placeholders(catalog.TEXTS[key]['zh']))}"
         for path, line, key, names in calls
         if names != placeholders(catalog.TEXTS[key]["zh"])
     ]
