@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-import bot.cli as cli_module
+import bot.cli.common as cli_module
 from bot.cli import app
 from domain.filing import Accepted, FilingRequest, Rejected, file_registration
 from domain.rules import Rules

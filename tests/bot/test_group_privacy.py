@@ -89,7 +89,7 @@ async def test_every_private_command_in_every_spelling_and_group_type_shows_noth
     cases += [
         (c, "supergroup", person, f"/{c}") for c, person in itertools.product(PRIVATE_COMMANDS, people[1:])
     ]
-    for group, (command, chat_type, person, text) in enumerate(cases, start=1):
+    for group, (_command, chat_type, person, text) in enumerate(cases, start=1):
         group_id = -100_000_000 - group
         await chat.harness.send(
             chat.harness.factory.group_message(chat.user(person), text, chat_id=group_id, chat_type=chat_type)
