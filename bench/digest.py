@@ -46,7 +46,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
 from bench.filing import random_address, random_name, seeded_phone
-from bot.digests.render import render_digest, tracking_workbook
+from bot.digests.render import render_digest
+from bot.digests.tracking_sheet import tracking_workbook
 from domain.customer_details import address_key, name_key
 from domain.digest import TeamReport
 from domain.filing import ADDRESS_PREFIX_CHARS

@@ -24,7 +24,8 @@ from bot.cli.common import (
     within_reach,
 )
 from bot.config import Settings
-from bot.digests.render import render_digest, tracking_workbook
+from bot.digests.render import render_digest
+from bot.digests.tracking_sheet import tracking_workbook
 from domain.customer_details import mask_phone
 from domain.digest import TeamReport, day_bounds, local_day
 from domain.model import BrokenInvariant

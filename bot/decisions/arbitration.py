@@ -23,10 +23,11 @@ from bot.i18n.labels import ARBITRATION, STATE
 from bot.i18n.texts import raw, t
 from bot.services import services
 from domain.customer_details import Invalid, normalize_phone
+from domain.decisions import Arbitration, arbitrate
 from domain.free_text import check_reason
 from domain.lifecycle import standing_at
 from domain.model import BrokenInvariant, Registration, Role, Staff
-from domain.registrations import Arbitration, Done, arbitrate
+from domain.registrations import Done
 
 PREFIX = "arb"
 DRAFT = "arbitration_draft"

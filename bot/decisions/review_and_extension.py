@@ -27,9 +27,10 @@ from bot.i18n.keys import Text
 from bot.i18n.texts import raw, t, when
 from bot.services import services
 from domain.customer_details import Invalid
+from domain.decisions import check_review, decide_extension, decide_review, request_extension
 from domain.free_text import check_reason
 from domain.model import BrokenInvariant, Channel, Registration
-from domain.registrations import Done, check_review, decide_extension, decide_review, request_extension
+from domain.registrations import Done
 from domain.roster import my_registrations
 
 

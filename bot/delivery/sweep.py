@@ -14,7 +14,8 @@ from telegram.ext import ContextTypes
 from bot.chat.common import in_thread
 from bot.delivery.attempts import send_and_record
 from bot.delivery.notices import deliver_notices
-from bot.digests.render import render_digest, tracking_workbook
+from bot.digests.render import render_digest
+from bot.digests.tracking_sheet import tracking_workbook
 from bot.digests.workbook import private_workbook_button
 from bot.follow_up import dialog as follow_up_dialog
 from bot.i18n.keys import Text

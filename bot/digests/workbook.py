@@ -13,7 +13,7 @@ from telegram.ext import CallbackQueryHandler, ContextTypes
 from bot.chat import commands
 from bot.chat.commands import parse_id
 from bot.chat.common import current_staff, in_thread, is_private, lang
-from bot.digests.render import tracking_workbook
+from bot.digests.tracking_sheet import tracking_workbook
 from bot.i18n.keys import Text
 from bot.i18n.texts import raw, t
 from bot.services import Services, services

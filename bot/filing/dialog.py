@@ -8,13 +8,10 @@ carries the draft's nonce, so a button from an older dialog answers "expired" in
 from __future__ import annotations
 
 from datetime import datetime, time
-from enum import IntEnum
 from typing import Any
 
 from telegram import (
     InlineKeyboardMarkup,
-    KeyboardButton,
-    ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
 )
@@ -27,9 +24,18 @@ from telegram.ext import (
 
 from bot.chat import commands, render
 from bot.chat.common import current_staff, in_thread, lang
-from bot.chat.dialogs import ButtonDialog
 from bot.chat.parsing import parse_clock_time, parse_local_datetime, today_at, within_reach, yesterday_at
 from bot.delivery.notices import kick
+from bot.filing.questions import (
+    ASK_OBTAINED_TIME,
+    DIALOG,
+    DRAFT,
+    FIELD_LABELS,
+    FIELDS,
+    Step,
+    ask,
+    draft_of,
+)
 from bot.follow_up import dialog as follow_up_dialog
 from bot.i18n.keys import Text
 from bot.i18n.labels import PURCHASE
@@ -55,53 +61,6 @@ from domain.filing import (
 from domain.model import BrokenInvariant, ExpectedPurchase
 
 
-class Step(IntEnum):
-    NAME = 1
-    PHONE = 2
-    ADDRESS = 3
-    NEEDS = 4
-    PURCHASE = 5
-    OBTAINED = 6
-    OBTAINED_TIME = 7
-    CONFIRM = 8
-    EDIT = 9
-
-
-PREFIX = "new"
-DRAFT = "filing_draft"
-_FIELDS = {
-    "name": Step.NAME,
-    "phone": Step.PHONE,
-    "address": Step.ADDRESS,
-    "needs": Step.NEEDS,
-    "purchase": Step.PURCHASE,
-    "obtained": Step.OBTAINED,
-}
-
-_FIELD_LABELS = {
-    "name": Text.field_name,
-    "phone": Text.field_phone,
-    "address": Text.field_address,
-    "needs": Text.field_needs,
-    "purchase": Text.field_purchase,
-    "obtained": Text.field_obtained,
-}
-# When the details were obtained: the choices offered, and the question each leads to.
-_OBTAINED = {
-    "now": Text.obtained_now,
-    "today": Text.obtained_today,
-    "yesterday": Text.obtained_yesterday,
-    "earlier": Text.obtained_earlier,
-}
-_ASK_OBTAINED_TIME = {
-    "today": Text.ask_obtained_time_today,
-    "yesterday": Text.ask_obtained_time_yesterday,
-    "earlier": Text.ask_obtained_time_earlier,
-}
-
-DIALOG = ButtonDialog(PREFIX, DRAFT, Text.cancelled, cancel_markup=ReplyKeyboardRemove())
-
-
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     language = lang(update, context)
     if update.effective_message is None:
@@ -118,57 +77,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return Step.NAME
 
 
-def _draft(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
-    return context.user_data.get(DRAFT) or DIALOG.new_draft(context)  # type: ignore[union-attr]
-
-
-async def _ask(step: Step, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Send the question for `step` (or the summary, when editing one field is done)."""
-    language = lang(update, context)
-    svc = services(context)
-    message = update.effective_message
-    if message is None:
-        raise BrokenInvariant("message is missing")
-    if step is Step.PHONE:
-        keyboard = ReplyKeyboardMarkup(
-            [[KeyboardButton(raw(language, Text.share_contact_button), request_contact=True)]],
-            resize_keyboard=True,
-            one_time_keyboard=True,
-        )
-        await message.reply_text(t(language, Text.ask_phone), reply_markup=keyboard)
-    elif step is Step.ADDRESS:
-        await message.reply_text(
-            t(language, Text.ask_address, min=svc.rules.min_address_chars), reply_markup=ReplyKeyboardRemove()
-        )
-    elif step is Step.NEEDS:
-        await message.reply_text(
-            t(language, Text.ask_needs),
-            reply_markup=InlineKeyboardMarkup([[DIALOG.button(context, raw(language, Text.skip), "skip")]]),
-        )
-    elif step is Step.PURCHASE:
-        rows = [
-            [DIALOG.button(context, raw(language, PURCHASE[p]), "purchase", p.value)]
-            for p in ExpectedPurchase
-        ]
-        await message.reply_text(t(language, Text.ask_purchase), reply_markup=InlineKeyboardMarkup(rows))
-    elif step is Step.OBTAINED:
-        rows = [
-            [DIALOG.button(context, raw(language, label), "obtained", c)] for c, label in _OBTAINED.items()
-        ]
-        await message.reply_text(
-            t(language, Text.ask_obtained, hours=svc.rules.filing_window_hours),
-            reply_markup=InlineKeyboardMarkup(rows),
-        )
-    elif step is Step.NAME:
-        await message.reply_text(t(language, Text.ask_name))
-    return step
-
-
 async def _after_answer(next_step: Step, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Go on to the next question, or back to the summary when one field was being edited."""
-    if _draft(context).get("editing"):
+    if draft_of(context).get("editing"):
         return await _summary(update, context)
-    return await _ask(next_step, update, context)
+    return await ask(next_step, update, context)
 
 
 async def _hint(update: Update, context: ContextTypes.DEFAULT_TYPE, problem: Invalid, step: Step) -> int:
@@ -186,7 +99,7 @@ async def got_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     name = check_name(update.effective_message.text or "", services(context).rules)
     if isinstance(name, Invalid):
         return await _hint(update, context, name, Step.NAME)
-    _draft(context)["name"] = name
+    draft_of(context)["name"] = name
     return await _after_answer(Step.PHONE, update, context)
 
 
@@ -198,8 +111,8 @@ async def got_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     phone = normalize_phone(typed, services(context).rules)
     if isinstance(phone, Invalid):
         return await _hint(update, context, phone, Step.PHONE)
-    _draft(context)["phone"] = phone
-    if _draft(context).get("editing"):
+    draft_of(context)["phone"] = phone
+    if draft_of(context).get("editing"):
         # The contact keyboard must go before the summary's inline buttons come.
         await message.reply_text("✓", reply_markup=ReplyKeyboardRemove())
     return await _after_answer(Step.ADDRESS, update, context)
@@ -211,7 +124,7 @@ async def got_address(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     address = check_address(update.effective_message.text or "", services(context).rules)
     if isinstance(address, Invalid):
         return await _hint(update, context, address, Step.ADDRESS)
-    _draft(context)["address"] = address
+    draft_of(context)["address"] = address
     return await _after_answer(Step.NEEDS, update, context)
 
 
@@ -221,7 +134,7 @@ async def got_needs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     needs = check_needs(update.effective_message.text or "", services(context).rules)
     if isinstance(needs, Invalid):
         return await _hint(update, context, needs, Step.NEEDS)
-    _draft(context)["needs"] = needs
+    draft_of(context)["needs"] = needs
     return await _after_answer(Step.PURCHASE, update, context)
 
 
@@ -230,7 +143,7 @@ async def got_obtained_time(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     message = update.effective_message
     if message is None:
         raise BrokenInvariant("message is missing")
-    language, svc, mode = lang(update, context), services(context), _draft(context).get("obtained_mode")
+    language, svc, mode = lang(update, context), services(context), draft_of(context).get("obtained_mode")
     now, zone = svc.clock(), svc.rules.zone
     text = message.text or ""
     if mode in ("today", "yesterday"):
@@ -268,12 +181,12 @@ async def _take_obtained(update: Update, context: ContextTypes.DEFAULT_TYPE, obt
     if isinstance(check_obtained_at(obtained, svc.clock(), svc.rules), Invalid):
         await _hint(update, context, Invalid(Problem.OBTAINED_IN_FUTURE), Step.OBTAINED_TIME)
         return await _ask_obtained_time(update, context)
-    _draft(context)["obtained_at"] = obtained.isoformat()
+    draft_of(context)["obtained_at"] = obtained.isoformat()
     return await _summary(update, context)
 
 
 async def _ask_obtained_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    language, svc, mode = lang(update, context), services(context), _draft(context).get("obtained_mode")
+    language, svc, mode = lang(update, context), services(context), draft_of(context).get("obtained_mode")
     now = svc.clock()
     keyboard = None
     if mode == "today":
@@ -286,7 +199,7 @@ async def _ask_obtained_time(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if update.effective_message is None:
         raise BrokenInvariant("update.effective_message is missing")
     await update.effective_message.reply_text(
-        t(language, _ASK_OBTAINED_TIME[str(mode)], example=_example(now, svc)), reply_markup=keyboard
+        t(language, ASK_OBTAINED_TIME[str(mode)], example=_example(now, svc)), reply_markup=keyboard
     )
     return Step.OBTAINED_TIME
 
@@ -298,7 +211,7 @@ def _example(now: datetime, svc: Services) -> str:
 
 async def _summary(update: Update, context: ContextTypes.DEFAULT_TYPE, *, in_place: bool = False) -> int:
     """The summary with Confirm / Edit / Cancel; `in_place` edits the pressed message instead."""
-    language, svc, draft = lang(update, context), services(context), _draft(context)
+    language, svc, draft = lang(update, context), services(context), draft_of(context)
     draft["editing"] = False
     none = t(language, Text.none)
     purchase = draft.get("purchase")
@@ -331,7 +244,7 @@ async def _summary(update: Update, context: ContextTypes.DEFAULT_TYPE, *, in_pla
 
 
 async def _skip_needs(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
-    _draft(context)["needs"] = None
+    draft_of(context)["needs"] = None
     await _done_with_buttons(update)
     return await _after_answer(Step.PURCHASE, update, context)
 
@@ -339,13 +252,13 @@ async def _skip_needs(update: Update, context: ContextTypes.DEFAULT_TYPE, _args:
 async def _purchase(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
     if not args or args[0] not in {p.value for p in ExpectedPurchase}:
         return Step.PURCHASE
-    _draft(context)["purchase"] = args[0]
+    draft_of(context)["purchase"] = args[0]
     await _done_with_buttons(update)
     return await _after_answer(Step.OBTAINED, update, context)
 
 
 async def _obtained(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
-    svc, draft = services(context), _draft(context)
+    svc, draft = services(context), draft_of(context)
     choice = args[0] if args else ""
     now = svc.clock()
     await _done_with_buttons(update)
@@ -368,7 +281,7 @@ async def _done_with_buttons(update: Update) -> None:
 
 
 async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
-    language, svc, draft = lang(update, context), services(context), _draft(context)
+    language, svc, draft = lang(update, context), services(context), draft_of(context)
     query = update.callback_query
     if query is None or update.effective_user is None:
         raise BrokenInvariant("query, update.effective_user is missing")
@@ -406,7 +319,7 @@ async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[
 
 async def _edit_choices(update: Update, context: ContextTypes.DEFAULT_TYPE, *, in_place: bool) -> int:
     language = lang(update, context)
-    rows = [[DIALOG.button(context, raw(language, label), "field", f)] for f, label in _FIELD_LABELS.items()]
+    rows = [[DIALOG.button(context, raw(language, label), "field", f)] for f, label in FIELD_LABELS.items()]
     rows.append([DIALOG.button(context, raw(language, Text.back), "back")])
     text, keyboard = t(language, Text.ask_edit_field), InlineKeyboardMarkup(rows)
     if in_place and update.callback_query:
@@ -419,12 +332,12 @@ async def _edit_choices(update: Update, context: ContextTypes.DEFAULT_TYPE, *, i
 
 
 async def _edit_field(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
-    step = _FIELDS.get(args[0] if args else "")
+    step = FIELDS.get(args[0] if args else "")
     if step is None:
         return Step.EDIT
-    _draft(context)["editing"] = True
+    draft_of(context)["editing"] = True
     await _done_with_buttons(update)
-    return await _ask(step, update, context)
+    return await ask(step, update, context)
 
 
 async def _back(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
@@ -442,7 +355,7 @@ def _use_buttons(step: Step) -> Any:
             return await _summary(update, context)
         if step is Step.EDIT:
             return await _edit_choices(update, context, in_place=False)
-        return await _ask(step, update, context)
+        return await ask(step, update, context)
 
     return handler
 
@@ -451,7 +364,7 @@ def _ask_again(step: Step) -> Any:
     """A sticker, photo or file where text is expected: the step's question again."""
 
     async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-        return await _ask(step, update, context)
+        return await ask(step, update, context)
 
     return handler
 

@@ -10,11 +10,12 @@ from typing import TypeVar
 
 from bot.i18n.keys import Text
 from domain.customer_details import Problem
+from domain.decisions import Arbitration
 from domain.filing import Reason
 from domain.history import AttemptKind
 from domain.lifecycle import DeadlineKind
 from domain.model import EventKind, ExpectedPurchase, FollowUpKind, Role, State
-from domain.registrations import Arbitration, Refusal
+from domain.registrations import Refusal
 from domain.reminders import ReminderKind
 
 V = TypeVar("V", bound=StrEnum)

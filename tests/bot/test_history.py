@@ -9,9 +9,10 @@ import pytest
 from telegram.ext import ConversationHandler
 
 from bot.history import handlers as history_handlers
+from domain.decisions import Arbitration, arbitrate
 from domain.filing import Accepted, FilingRequest, Rejected, file_registration
 from domain.model import FollowUpKind, Role
-from domain.registrations import Arbitration, Done, arbitrate, record_follow_up
+from domain.registrations import Done, record_follow_up
 from domain.roster import enrol
 from domain.rules import Rules
 from tests.bot.conftest import Chat

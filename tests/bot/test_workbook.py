@@ -10,7 +10,7 @@ from zipfile import ZipFile
 import pytest
 from openpyxl import load_workbook
 
-from bot.digests.render import DATE_FORMAT, tracking_workbook
+from bot.digests.tracking_sheet import DATE_FORMAT, tracking_workbook
 from domain.digest import TrackingRow
 from domain.lifecycle import Deadline, DeadlineKind
 from domain.model import ExpectedPurchase, State

@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from domain.decisions import Arbitration, arbitrate, decide_extension, decide_review, request_extension
 from domain.filing import (
     Accepted,
     FilingRequest,
@@ -26,16 +27,7 @@ from domain.filing import (
     month_bounds,
 )
 from domain.model import Closure, FollowUpKind, Registration, Role
-from domain.registrations import (
-    Arbitration,
-    Done,
-    Refused,
-    arbitrate,
-    decide_extension,
-    decide_review,
-    record_follow_up,
-    request_extension,
-)
+from domain.registrations import Done, Refused, record_follow_up
 from domain.roster import enrol
 from domain.rules import Rules
 from storage.db import make_engine

@@ -10,11 +10,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from domain.decisions import request_extension
 from domain.digest import day_bounds
 from domain.filing import Accepted, FilingRequest, Reason, Rejected, file_registration
 from domain.lifecycle import DeadlineKind
 from domain.model import ExpectedPurchase, FollowUpKind, Role, State
-from domain.registrations import Done, record_follow_up, request_extension
+from domain.registrations import Done, record_follow_up
 from domain.roster import enrol
 from domain.rules import Rules
 from storage.uow import SqlUnitOfWork

@@ -8,19 +8,10 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from domain.decisions import Arbitration, arbitrate, decide_extension, decide_review, request_extension
 from domain.filing import Accepted, FilingRequest, Reason, Rejected, file_registration, month_bounds
 from domain.model import Closure, FollowUpKind, ReviewState, Role, State
-from domain.registrations import (
-    Arbitration,
-    Done,
-    Refusal,
-    Refused,
-    arbitrate,
-    decide_extension,
-    decide_review,
-    record_follow_up,
-    request_extension,
-)
+from domain.registrations import Done, Refusal, Refused, record_follow_up
 from domain.roster import enrol
 from domain.rules import Rules
 from storage.tables import ActionAttemptRow, RegistrationEventRow

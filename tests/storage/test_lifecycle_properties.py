@@ -47,6 +47,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from domain.decisions import Arbitration
 from domain.filing import Accepted, Reason, Rejected, month_bounds
 from domain.lifecycle import CONTACT_KINDS, standing_at
 from domain.model import (
@@ -59,7 +60,7 @@ from domain.model import (
     Staff,
     State,
 )
-from domain.registrations import CREDIT_KINDS, Arbitration, Done, Refusal, Refused
+from domain.registrations import CREDIT_KINDS, Done, Refusal, Refused
 from domain.rules import Rules
 from storage.uow import SqlUnitOfWork
 from tests.conftest import T0

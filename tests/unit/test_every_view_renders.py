@@ -13,7 +13,7 @@ import pytest
 
 from bot.chat import render
 from bot.delivery import notices as notify
-from bot.digests.render import tracking_workbook
+from bot.digests.tracking_sheet import tracking_workbook
 from bot.history import handlers as history_handlers
 from bot.i18n import texts
 from domain.customer_details import Invalid, Problem
