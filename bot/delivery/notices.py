@@ -11,14 +11,16 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
+from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup
-from telegram.ext import ContextTypes
+from telegram import InlineKeyboardMarkup
+from telegram.ext import ContextTypes, ExtBot
 
 from bot.chat.common import in_thread
 from bot.decisions.keyboards import extension_keyboard, review_keyboard
 from bot.delivery.attempts import send_and_record
 from bot.i18n.texts import t, when
+from bot.runtime.rate_limits import BULK
 from bot.services import Services
 from domain.customer_details import display_phone, mask_name, mask_phone
 from domain.model import NoticeKind
@@ -83,7 +85,7 @@ def notice_message(notice: DueNotice, svc: Services) -> tuple[str, InlineKeyboar
 
 
 async def deliver_notices(
-    bot: Bot, svc: Services, *, going_on: Callable[[], bool] = lambda: True
+    bot: ExtBot[Any], svc: Services, *, going_on: Callable[[], bool] = lambda: True
 ) -> list[tuple[DueNotice, str]]:
     """Every notice due now, a batch at a time, until none is left or the bot is stopping (what
     is claimed and not sent is claimed again when its lease runs out). One recipient's failure
@@ -100,11 +102,11 @@ async def deliver_notices(
     return results
 
 
-async def _deliver(bot: Bot, svc: Services, notice: DueNotice) -> str:
+async def _deliver(bot: ExtBot[Any], svc: Services, notice: DueNotice) -> str:
     text, keyboard = notice_message(notice, svc)
 
     async def send() -> None:
-        await bot.send_message(notice.entry.chat_id, text, reply_markup=keyboard)
+        await bot.send_message(notice.entry.chat_id, text, reply_markup=keyboard, rate_limit_args=BULK)
 
     status = await send_and_record(send, svc, notice.entry.id, notice.entry.attempts, svc.clock())
     if status != "sent":

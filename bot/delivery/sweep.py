@@ -7,9 +7,10 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, time
 from functools import partial
+from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.ext import ContextTypes
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.ext import ContextTypes, ExtBot
 
 from bot.chat.common import in_thread
 from bot.delivery.attempts import send_and_record
@@ -18,6 +19,7 @@ from bot.digests.render import render_digest, tracking_workbook
 from bot.digests.workbook import private_workbook_button
 from bot.follow_up import dialog as follow_up_dialog
 from bot.i18n.texts import raw, t, when
+from bot.runtime.rate_limits import BULK
 from bot.services import Services
 from domain.customer_details import display_phone
 from domain.digest import TeamReport
@@ -60,12 +62,12 @@ def reminder_message(outgoing: Outgoing, svc: Services) -> tuple[str, InlineKeyb
     return text, InlineKeyboardMarkup(buttons)
 
 
-async def deliver(bot: Bot, svc: Services, outgoing: Outgoing, now: datetime) -> str:
+async def deliver(bot: ExtBot[Any], svc: Services, outgoing: Outgoing, now: datetime) -> str:
     """Send one reminder and record the result: sent, retry later, or undeliverable for good."""
     text, keyboard = reminder_message(outgoing, svc)
 
     async def send() -> None:
-        await bot.send_message(outgoing.to.telegram_id, text, reply_markup=keyboard)
+        await bot.send_message(outgoing.to.telegram_id, text, reply_markup=keyboard, rate_limit_args=BULK)
 
     status = await send_and_record(send, svc, outgoing.delivery_id, outgoing.attempts, now)
     if status != "sent":
@@ -74,7 +76,7 @@ async def deliver(bot: Bot, svc: Services, outgoing: Outgoing, now: datetime) ->
 
 
 async def deliver_summary(
-    bot: Bot,
+    bot: ExtBot[Any],
     svc: Services,
     outgoing: SummaryOutgoing,
     now: datetime,
@@ -106,10 +108,12 @@ async def deliver_summary(
 
     async def send() -> None:
         for text in texts:
-            await bot.send_message(recipient.chat_id, text)
+            await bot.send_message(recipient.chat_id, text, rate_limit_args=BULK)
         # A group gets the masked copy; the team's managers can have the full one in private.
         keyboard = private_workbook_button(language, recipient.team.id) if recipient.staff is None else None
-        await bot.send_document(recipient.chat_id, workbook, filename=filename, reply_markup=keyboard)
+        await bot.send_document(
+            recipient.chat_id, workbook, filename=filename, reply_markup=keyboard, rate_limit_args=BULK
+        )
 
     status = await send_and_record(send, svc, outgoing.delivery_id, 0, now)
     if status != "sent":
@@ -123,7 +127,7 @@ def _report(svc: Services, team_id: int, now: datetime) -> TeamReport | None:
 
 
 async def post_summaries(
-    bot: Bot,
+    bot: ExtBot[Any],
     svc: Services,
     now: datetime,
     *,
@@ -160,7 +164,7 @@ async def post_summaries(
 
 
 async def sweep(
-    bot: Bot,
+    bot: ExtBot[Any],
     svc: Services,
     now: datetime,
     *,
