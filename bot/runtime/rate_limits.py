@@ -116,7 +116,9 @@ class LaneRateLimiter(BaseRateLimiter[str]):
     def __init__(
         self,
         *,
-        overall: tuple[int, float] = (FloodLimit.MESSAGES_PER_SECOND, 1.0),
+        # One every 1/30 s rather than 30 at each second's start: a reply never waits out a second
+        # that a burst of bulk sends took whole.
+        overall: tuple[int, float] = (1, 1.0 / FloodLimit.MESSAGES_PER_SECOND),
         per_chat: tuple[int, float] = (FloodLimit.MESSAGES_PER_SECOND_PER_CHAT, 1.0),
         per_group: tuple[int, float] = (FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP, 60.0),
         max_retries: int = 3,
