@@ -3,6 +3,7 @@ is due and who sends it (domain.reminders); this module only renders and deliver
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, time
@@ -173,16 +174,29 @@ async def sweep(
 ) -> list[tuple[Outgoing, str]]:
     """One pass: plan (record) what is due at `now`, then deliver it — until `going_on` says the
     bot is stopping (SIGTERM must not wait for a long catch-up); the rest goes out after the
-    restart, as it is recorded."""
+    restart, as it is recorded.
+
+    Each person's reminders go in order, one after another, and everyone's at once: the rate
+    limiter paces them (a second per person, ≈30 a second in all), so a holder of many does not
+    hold up the others."""
     outgoing = await in_thread(lambda: plan_reminders(svc.writer, now, svc.rules, dry_run=dry_run))
     if dry_run:
         return [(o, "would send") for o in outgoing]
-    results = []
-    for one in outgoing:
-        if not going_on():
-            break
-        results.append((one, await deliver(bot, svc, one, now)))
-    return results
+    statuses: list[str | None] = [None] * len(outgoing)
+    by_person: dict[int, list[int]] = {}
+    for index, one in enumerate(outgoing):
+        by_person.setdefault(one.to.telegram_id, []).append(index)
+
+    async def deliver_to(indexes: list[int]) -> None:
+        for index in indexes:
+            if not going_on():
+                return
+            statuses[index] = await deliver(bot, svc, outgoing[index], now)
+
+    async with asyncio.TaskGroup() as group:
+        for indexes in by_person.values():
+            group.create_task(deliver_to(indexes))
+    return [(one, status) for one, status in zip(outgoing, statuses, strict=True) if status is not None]
 
 
 async def sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
