@@ -92,7 +92,9 @@ async def deliver_notices(
     is recorded for that notice alone; the others are sent all the same."""
     results: list[tuple[DueNotice, str]] = []
     while going_on():
-        batch = await in_thread(partial(claim_notices, svc.writer, svc.clock(), limit=BATCH))
+        batch = await in_thread(
+            partial(claim_notices, svc.writer, svc.clock(), limit=BATCH, lease=svc.settings.delivery_lease)
+        )
         for notice in batch:
             if not going_on():
                 break

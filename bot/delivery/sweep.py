@@ -146,6 +146,7 @@ async def post_summaries(
             mask_groups=svc.settings.digest_mask_phones,
             dry_run=dry_run,
             only_team=only_team,
+            lease=svc.settings.delivery_lease,
         )
     )
     if dry_run:
@@ -179,7 +180,9 @@ async def sweep(
     Each person's reminders go in order, one after another, and everyone's at once: the rate
     limiter paces them (a second per person, ≈30 a second in all), so a holder of many does not
     hold up the others."""
-    outgoing = await in_thread(lambda: plan_reminders(svc.writer, now, svc.rules, dry_run=dry_run))
+    outgoing = await in_thread(
+        lambda: plan_reminders(svc.writer, now, svc.rules, dry_run=dry_run, lease=svc.settings.delivery_lease)
+    )
     if dry_run:
         return [(o, "would send") for o in outgoing]
     statuses: list[str | None] = [None] * len(outgoing)
