@@ -11,8 +11,8 @@ hundred reminders that went out when quiet hours ended. Here:
   what is left of the overall budget, one message a second per person and 20 a minute per group;
 - a 429 holds back the lane that got it (a reply's 429 holds back both) for retry_after, then the
   request is tried again — up to `max_retries` times and as long as Telegram asks for at most
-  `max_wait` seconds; past that the RetryAfter goes to the caller (the outbox records when to try
-  again), so no one waits on a claim longer than its lease.
+  `max_wait` seconds in all; past that the RetryAfter goes to the caller (the outbox records when
+  to try again), so a claimed delivery is not waited on past its lease.
 
 Limits are sliding windows (at most N sends in any P seconds), so they hold exactly, not on average.
 """
@@ -189,14 +189,15 @@ class LaneRateLimiter(BaseRateLimiter[str]):
             chat_id = int(chat_id)  # type: ignore[arg-type]
         if chat_id is not None and not isinstance(chat_id, int | str):
             chat_id = str(chat_id)
-        retries = 0
+        retries, waited = 0, 0.0
         while True:
             await self._admitted(lane, chat_id)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 wait = _seconds(exc)
-                if retries == self._max_retries or wait > self._max_wait:
+                waited += wait
+                if retries == self._max_retries or waited > self._max_wait:
                     raise
                 retries += 1
                 log.info("%s: Telegram asks to wait %.0f s (429); waiting", endpoint, wait)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -23,7 +24,7 @@ class Recorder:
 
     async def call(self, chat_id: object, label: str) -> dict[str, Any]:
         if self.refusals:
-            raise RetryAfter(self.refusals.pop(0))  # type: ignore[arg-type]
+            raise RetryAfter(timedelta(seconds=self.refusals.pop(0)))
         self.sent.append((time.monotonic(), chat_id, label))
         return {}
 
@@ -96,3 +97,11 @@ async def test_a_wait_longer_than_max_wait_goes_back_to_the_caller() -> None:
     with pytest.raises(RetryAfter):  # the outbox records when to try again
         await _send(limiter, recorder, 1000, "later", BULK)
     assert recorder.sent == []
+
+
+async def test_the_waits_on_one_request_add_up_to_at_most_max_wait() -> None:
+    limiter, recorder = LaneRateLimiter(max_wait=0.5), Recorder()
+    recorder.refusals = [0.3, 0.3]  # the second would make it 0.6 s for one send
+    with pytest.raises(RetryAfter):
+        await _send(limiter, recorder, 1000, "later", BULK)
+    assert recorder.sent == [] and recorder.refusals == []
