@@ -74,7 +74,7 @@ class Window:
         except asyncio.CancelledError:
             if future.done() and not future.cancelled():  # granted as it was cancelled: pass it on
                 self.done(sent=False)
-            else:
+            elif future in self._waiting[lane]:
                 self._waiting[lane].remove(future)
             raise
 
@@ -92,6 +92,9 @@ class Window:
     def _grant(self) -> None:
         if self._held or self._timer is not None:
             return
+        for waiting in self._waiting:
+            while waiting and waiting[0].done():  # cancelled; its task has not run to say so yet
+                waiting.popleft()
         queue = next((q for q in self._waiting if q), None)
         if queue is None:
             return

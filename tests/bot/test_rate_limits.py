@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from bot.runtime.rate_limits import BULK, LaneRateLimiter
+from bot.runtime.rate_limits import BULK, LaneRateLimiter, Window
 
 pytestmark = pytest.mark.asyncio
 
@@ -105,3 +105,15 @@ async def test_the_waits_on_one_request_add_up_to_at_most_max_wait() -> None:
     with pytest.raises(RetryAfter):
         await _send(limiter, recorder, 1000, "later", BULK)
     assert recorder.sent == [] and recorder.refusals == []
+
+
+async def test_a_waiter_cancelled_just_before_its_turn_comes_is_passed_over() -> None:
+    window = Window(5, 1.0)
+    await window.turn(0)
+    cancelled = asyncio.create_task(window.turn(1))
+    after = asyncio.create_task(window.turn(1))
+    await asyncio.sleep(0)  # both queued
+    cancelled.cancel()
+    window.done(sent=True)  # the turn passes on before the cancelled task has run again
+    await asyncio.wait_for(after, 1)
+    assert cancelled.cancelled()
