@@ -49,7 +49,7 @@ async def _run(url: str, dialogs: int, durable: bool) -> list[float]:
     application = build_application(settings, engine, request=fake, clock=Clock(T0))
     if not durable:
         application.ledger = None
-    # AIORateLimiter paces replies to Telegram's ≈30 messages/s (33 ms each): that would be most of
+    # The rate limiter paces replies to Telegram's ≈30 messages/s (33 ms each): that would be most of
     # what is timed here, and is the same either way.
     application.bot._rate_limiter = None
     timings: list[float] = []

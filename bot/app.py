@@ -13,7 +13,6 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
@@ -45,6 +44,7 @@ from bot.roster import groups as group_handlers
 from bot.roster import handlers as roster_handlers
 from bot.runtime import errors
 from bot.runtime.inbound_guard import guard_for, is_invite_link
+from bot.runtime.rate_limits import LaneRateLimiter
 from bot.runtime.updates import InboxQueue, LedgeredApplication, PollingBot, guard_of
 from bot.services import Services, services, utc_now
 from domain.model import BrokenInvariant
@@ -70,7 +70,8 @@ def build_application(
         base_url=settings.telegram_base_url,
         base_file_url=settings.telegram_file_base_url,
         defaults=bot_defaults(settings),
-        rate_limiter=AIORateLimiter(max_retries=3),
+        # Replies before broadcasts: the sweep's and the outbox's sends are marked bulk.
+        rate_limiter=LaneRateLimiter(),
         # What ApplicationBuilder would make: a pool for replies, one connection for the long poll.
         request=request or HTTPXRequest(connection_pool_size=256),
         get_updates_request=request or HTTPXRequest(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     expiry_warning_hours: int = Field(default=48, ge=1)
     quiet_hours: str = "21:00-08:00"
     sweep_interval_seconds: int = Field(default=60, ge=0)
+    # How long a claimed reminder, summary or notice is one process's to send before another may
+    # claim it again (a crash, a kill). Above the rate limiter's longest wait on a 429 (60 s).
+    delivery_lease_seconds: int = Field(default=120, ge=1, le=24 * 3600)
     digest_time: str = "20:30"
     digest_mask_phones: bool = True
 
@@ -111,6 +114,10 @@ class Settings(BaseSettings):
         if value.upper() not in phonenumbers.SUPPORTED_REGIONS:
             raise ValueError(f"unknown phone region {value!r}, e.g. CN")
         return value.upper()
+
+    @property
+    def delivery_lease(self) -> timedelta:
+        return timedelta(seconds=self.delivery_lease_seconds)
 
     @property
     def rules(self) -> Rules:

@@ -101,12 +101,14 @@ class DueNotice:
     to: Staff
 
 
-def claim_notices(unit_of_work: UnitOfWorkFactory, now: datetime, *, limit: int = 100) -> list[DueNotice]:
+def claim_notices(
+    unit_of_work: UnitOfWorkFactory, now: datetime, *, limit: int = 100, lease: timedelta = LEASE
+) -> list[DueNotice]:
     """Notices due at `now` (new ones, and those whose last try failed or was interrupted), each
-    claimed by one process for `LEASE`; those nobody can receive any more are settled here."""
+    claimed by one process for `lease`; those nobody can receive any more are settled here."""
     with unit_of_work() as uow:
         due = []
-        for entry in uow.outbox.claim_due(now, now + LEASE, limit):
+        for entry in uow.outbox.claim_due(now, now + lease, limit):
             if entry.id is None:
                 raise ValueError("a claimed notice has no delivery id")
             to = uow.roster.staff_by_id(entry.staff_id)

@@ -113,7 +113,12 @@ def delivery_key(reminder: Reminder) -> str:
 
 
 def plan_reminders(
-    unit_of_work: UnitOfWorkFactory, now: datetime, rules: Rules, *, dry_run: bool = False
+    unit_of_work: UnitOfWorkFactory,
+    now: datetime,
+    rules: Rules,
+    *,
+    dry_run: bool = False,
+    lease: timedelta = LEASE,
 ) -> list[Outgoing]:
     """RULES §5: every reminder due at `now` that nobody has recorded yet, recorded (claimed)
     before it is sent; plus earlier ones whose sending failed or was interrupted. Quiet hours
@@ -148,22 +153,22 @@ def plan_reminders(
                     team_id=reminder.registration.team_id,
                     deadline_at=reminder.deadline,
                     now=now,
-                    lease_until=now + LEASE,
+                    lease_until=now + lease,
                 )
                 if delivery_id is None:  # another process claimed it a moment ago
                     continue
             outgoing.append(Outgoing(delivery_id, reminder, holder))
         if not dry_run:
-            outgoing += _retries(uow, now, rules)
+            outgoing += _retries(uow, now, rules, lease)
             uow.commit()
     return outgoing
 
 
-def _retries(uow: UnitOfWork, now: datetime, rules: Rules) -> list[Outgoing]:
+def _retries(uow: UnitOfWork, now: datetime, rules: Rules, lease: timedelta) -> list[Outgoing]:
     """Deliveries recorded earlier but not confirmed: resent while still useful, else dropped."""
     outgoing = []
     for delivery in uow.deliveries.claim_retries(
-        now, now + LEASE, RETRY_BATCH, {k.value for k in ReminderKind}
+        now, now + lease, RETRY_BATCH, {k.value for k in ReminderKind}
     ):
         # A reminder's delivery always names its registration, holder and deadline.
         registration = (

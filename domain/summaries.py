@@ -4,7 +4,7 @@ chat before it is sent, so restarts and second processes never post it twice."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from domain.model import Channel, Role, Staff, Team
 from domain.ports import UnitOfWork, UnitOfWorkFactory
@@ -59,6 +59,7 @@ def plan_summaries(
     mask_groups: bool,
     dry_run: bool = False,
     only_team: int | None = None,
+    lease: timedelta = LEASE,
 ) -> list[SummaryOutgoing]:
     """Today's summaries once the local digest time has come (and until midnight), each claimed."""
     local = now.astimezone(rules.zone)
@@ -91,24 +92,24 @@ def plan_summaries(
                     team_id=recipient.team.id,
                     deadline_at=None,
                     now=now,
-                    lease_until=now + LEASE,
+                    lease_until=now + lease,
                 )
                 if delivery_id is None:
                     continue
             outgoing.append(SummaryOutgoing(delivery_id, recipient, day))
         if not dry_run:
-            outgoing += _retries(uow, now, rules, everyone)
+            outgoing += _retries(uow, now, rules, everyone, lease)
             uow.commit()
     return outgoing
 
 
 def _retries(
-    uow: UnitOfWork, now: datetime, rules: Rules, everyone: list[Recipient]
+    uow: UnitOfWork, now: datetime, rules: Rules, everyone: list[Recipient], lease: timedelta
 ) -> list[SummaryOutgoing]:
     """Summaries recorded but not confirmed sent: resent the same day, dropped the next."""
     by_key = {summary_key(r.team.id, now.astimezone(rules.zone).date(), r.chat_id): r for r in everyone}
     outgoing = []
-    for delivery in uow.deliveries.claim_retries(now, now + LEASE, RETRY_BATCH, {KIND}):
+    for delivery in uow.deliveries.claim_retries(now, now + lease, RETRY_BATCH, {KIND}):
         recipient = by_key.get(delivery.key)
         if recipient is None:
             uow.deliveries.mark_delivery(delivery.id, status="dropped", now=now, error="a past day's summary")

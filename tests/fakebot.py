@@ -167,6 +167,10 @@ class FakeBotAPI(BaseRequest):
         self.initialized = False
         # Chats whose person blocked the bot: every send to them is answered 403, like Telegram.
         self.blocked: set[ChatKey] = set()
+        # Telegram's flood control, when enforce_flood_limits is called: send times (monotonic).
+        self._flood: tuple[tuple[int, float], tuple[int, float], int] | None = None
+        self._sends: deque[float] = deque()
+        self._sends_to: defaultdict[ChatKey, deque[float]] = defaultdict(deque)
 
     # -- BaseRequest ---------------------------------------------------------------------------
 
@@ -209,6 +213,18 @@ class FakeBotAPI(BaseRequest):
                 body["parameters"] = failure.parameters
             return failure.error_code, self._encode(body)
 
+        if endpoint.startswith("send") and self._flooded(params.get("chat_id")):
+            assert self._flood is not None
+            retry_after = self._flood[2]
+            self.calls.append(Call(endpoint, params, files, status=429))
+            return 429, self._encode(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {retry_after}",
+                    "parameters": {"retry_after": retry_after},
+                }
+            )
         if endpoint.startswith("send") and params.get("chat_id") in self.blocked:
             self.calls.append(Call(endpoint, params, files, status=403))
             return 403, self._encode(
@@ -251,6 +267,33 @@ class FakeBotAPI(BaseRequest):
             parameters["migrate_to_chat_id"] = migrate_to_chat_id
         for _ in range(times):
             self._failures[method].append(_Failure(error_code, description, parameters or None))
+
+    def enforce_flood_limits(
+        self,
+        *,
+        per_chat: tuple[int, float] = (1, 1.0),
+        overall: tuple[int, float] = (30, 1.0),
+        retry_after: int = 3,
+    ) -> None:
+        """Answer send* calls past Telegram's flood limits with 429 and `retry_after`, as Telegram
+        does: more than per_chat[0] to one chat in per_chat[1] seconds, or overall[0] in all in
+        overall[1] seconds (real time; only the sends answered 200 count)."""
+        self._flood = (per_chat, overall, retry_after)
+
+    def _flooded(self, chat_id: object) -> bool:
+        if self._flood is None:
+            return False
+        (chat_limit, chat_period), (all_limit, all_period), _ = self._flood
+        now = time.monotonic()
+        to_chat = self._sends_to[chat_key(chat_id)]
+        for sent, period in ((self._sends, all_period), (to_chat, chat_period)):
+            while sent and sent[0] <= now - period:
+                sent.popleft()
+        if len(self._sends) >= all_limit or len(to_chat) >= chat_limit:
+            return True
+        self._sends.append(now)
+        to_chat.append(now)
+        return False
 
     def set_result(self, method: str, result: Any | ResultFactory) -> None:
         """Override the answer to ``method``: a fixed JSON result, or a function of the params."""

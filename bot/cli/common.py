@@ -83,15 +83,18 @@ def record_id(value: int, option: str) -> int:
 
 
 def make_bot(settings: Settings, token: str) -> Any:
-    """The bot as the running application has it (bot.app)."""
+    """The bot as the running application has it (bot.app): paced by the same limiter, or a
+    sweep of a thousand reminders is mostly 429s."""
     from bot.app import bot_defaults
     from bot.runtime.outgoing import LeadBot
+    from bot.runtime.rate_limits import LaneRateLimiter
 
     return LeadBot(
         token,
         base_url=settings.telegram_base_url,
         base_file_url=settings.telegram_file_base_url,
         defaults=bot_defaults(settings),
+        rate_limiter=LaneRateLimiter(),
     )
 
 

@@ -11,9 +11,10 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
+from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup
-from telegram.ext import ContextTypes
+from telegram import InlineKeyboardMarkup
+from telegram.ext import ContextTypes, ExtBot
 
 from bot.chat.common import in_thread
 from bot.decisions.keyboards import extension_keyboard, review_keyboard
@@ -21,6 +22,7 @@ from bot.delivery.attempts import send_and_record
 from bot.i18n.keys import Text
 from bot.i18n.labels import keyed
 from bot.i18n.texts import t, when
+from bot.runtime.rate_limits import BULK
 from bot.services import Services
 from domain.customer_details import display_phone, mask_name, mask_phone
 from domain.model import NoticeKind
@@ -91,14 +93,16 @@ def notice_message(notice: DueNotice, svc: Services) -> tuple[str, InlineKeyboar
 
 
 async def deliver_notices(
-    bot: Bot, svc: Services, *, going_on: Callable[[], bool] = lambda: True
+    bot: ExtBot[Any], svc: Services, *, going_on: Callable[[], bool] = lambda: True
 ) -> list[tuple[DueNotice, str]]:
     """Every notice due now, a batch at a time, until none is left or the bot is stopping (what
     is claimed and not sent is claimed again when its lease runs out). One recipient's failure
     is recorded for that notice alone; the others are sent all the same."""
     results: list[tuple[DueNotice, str]] = []
     while going_on():
-        batch = await in_thread(partial(claim_notices, svc.writer, svc.clock(), limit=BATCH))
+        batch = await in_thread(
+            partial(claim_notices, svc.writer, svc.clock(), limit=BATCH, lease=svc.settings.delivery_lease)
+        )
         for notice in batch:
             if not going_on():
                 break
@@ -108,11 +112,11 @@ async def deliver_notices(
     return results
 
 
-async def _deliver(bot: Bot, svc: Services, notice: DueNotice) -> str:
+async def _deliver(bot: ExtBot[Any], svc: Services, notice: DueNotice) -> str:
     text, keyboard = notice_message(notice, svc)
 
     async def send() -> None:
-        await bot.send_message(notice.entry.chat_id, text, reply_markup=keyboard)
+        await bot.send_message(notice.entry.chat_id, text, reply_markup=keyboard, rate_limit_args=BULK)
 
     status = await send_and_record(send, svc, notice.entry.id, notice.entry.attempts, svc.clock())
     if status != "sent":

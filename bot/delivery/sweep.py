@@ -3,13 +3,15 @@ is due and who sends it (domain.reminders); this module only renders and deliver
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, time
 from functools import partial
+from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.ext import ContextTypes
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.ext import ContextTypes, ExtBot
 
 from bot.chat.common import in_thread
 from bot.delivery.attempts import send_and_record
@@ -21,6 +23,7 @@ from bot.follow_up import dialog as follow_up_dialog
 from bot.i18n.keys import Text
 from bot.i18n.labels import REMINDER
 from bot.i18n.texts import raw, t, when
+from bot.runtime.rate_limits import BULK
 from bot.services import Services
 from domain.customer_details import display_phone
 from domain.digest import TeamReport
@@ -63,12 +66,12 @@ def reminder_message(outgoing: Outgoing, svc: Services) -> tuple[str, InlineKeyb
     return text, InlineKeyboardMarkup(buttons)
 
 
-async def deliver(bot: Bot, svc: Services, outgoing: Outgoing, now: datetime) -> str:
+async def deliver(bot: ExtBot[Any], svc: Services, outgoing: Outgoing, now: datetime) -> str:
     """Send one reminder and record the result: sent, retry later, or undeliverable for good."""
     text, keyboard = reminder_message(outgoing, svc)
 
     async def send() -> None:
-        await bot.send_message(outgoing.to.telegram_id, text, reply_markup=keyboard)
+        await bot.send_message(outgoing.to.telegram_id, text, reply_markup=keyboard, rate_limit_args=BULK)
 
     status = await send_and_record(send, svc, outgoing.delivery_id, outgoing.attempts, now)
     if status != "sent":
@@ -77,7 +80,7 @@ async def deliver(bot: Bot, svc: Services, outgoing: Outgoing, now: datetime) ->
 
 
 async def deliver_summary(
-    bot: Bot,
+    bot: ExtBot[Any],
     svc: Services,
     outgoing: SummaryOutgoing,
     now: datetime,
@@ -110,10 +113,12 @@ async def deliver_summary(
 
     async def send() -> None:
         for text in texts:
-            await bot.send_message(recipient.chat_id, text)
+            await bot.send_message(recipient.chat_id, text, rate_limit_args=BULK)
         # A group gets the masked copy; the team's managers can have the full one in private.
         keyboard = private_workbook_button(language, recipient.team.id) if recipient.staff is None else None
-        await bot.send_document(recipient.chat_id, workbook, filename=filename, reply_markup=keyboard)
+        await bot.send_document(
+            recipient.chat_id, workbook, filename=filename, reply_markup=keyboard, rate_limit_args=BULK
+        )
 
     status = await send_and_record(send, svc, outgoing.delivery_id, 0, now)
     if status != "sent":
@@ -127,7 +132,7 @@ def _report(svc: Services, team_id: int, now: datetime) -> TeamReport | None:
 
 
 async def post_summaries(
-    bot: Bot,
+    bot: ExtBot[Any],
     svc: Services,
     now: datetime,
     *,
@@ -145,6 +150,7 @@ async def post_summaries(
             mask_groups=svc.settings.digest_mask_phones,
             dry_run=dry_run,
             only_team=only_team,
+            lease=svc.settings.delivery_lease,
         )
     )
     if dry_run:
@@ -164,7 +170,7 @@ async def post_summaries(
 
 
 async def sweep(
-    bot: Bot,
+    bot: ExtBot[Any],
     svc: Services,
     now: datetime,
     *,
@@ -173,16 +179,31 @@ async def sweep(
 ) -> list[tuple[Outgoing, str]]:
     """One pass: plan (record) what is due at `now`, then deliver it — until `going_on` says the
     bot is stopping (SIGTERM must not wait for a long catch-up); the rest goes out after the
-    restart, as it is recorded."""
-    outgoing = await in_thread(lambda: plan_reminders(svc.writer, now, svc.rules, dry_run=dry_run))
+    restart, as it is recorded.
+
+    Each person's reminders go in order, one after another, and everyone's at once: the rate
+    limiter paces them (a second per person, ≈30 a second in all), so a holder of many does not
+    hold up the others."""
+    outgoing = await in_thread(
+        lambda: plan_reminders(svc.writer, now, svc.rules, dry_run=dry_run, lease=svc.settings.delivery_lease)
+    )
     if dry_run:
         return [(o, "would send") for o in outgoing]
-    results = []
-    for one in outgoing:
-        if not going_on():
-            break
-        results.append((one, await deliver(bot, svc, one, now)))
-    return results
+    statuses: list[str | None] = [None] * len(outgoing)
+    by_person: dict[int, list[int]] = {}
+    for index, one in enumerate(outgoing):
+        by_person.setdefault(one.to.telegram_id, []).append(index)
+
+    async def deliver_to(indexes: list[int]) -> None:
+        for index in indexes:
+            if not going_on():
+                return
+            statuses[index] = await deliver(bot, svc, outgoing[index], now)
+
+    async with asyncio.TaskGroup() as group:
+        for indexes in by_person.values():
+            group.create_task(deliver_to(indexes))
+    return [(one, status) for one, status in zip(outgoing, statuses, strict=True) if status is not None]
 
 
 async def sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:

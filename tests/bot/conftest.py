@@ -10,6 +10,7 @@ import pytest
 
 from bot.app import build_application
 from bot.config import Settings
+from bot.runtime.rate_limits import LaneRateLimiter
 from tests.conftest import T0, Roster, make_roster
 from tests.fakebot import BotHarness, FakeBotAPI, TgUser
 
@@ -49,5 +50,8 @@ async def chat(engine) -> AsyncIterator[Chat]:
     fake = FakeBotAPI()
     clock = Clock(T0)
     application = build_application(settings, engine, request=fake, clock=clock)
+    # The app's lanes and overall pace, without Telegram's second per message to one chat: a
+    # dialog test would wait it out at every step (tests/bot/test_rate_limits.py keeps it).
+    application.bot._rate_limiter = LaneRateLimiter(per_chat=(1000, 1.0), per_group=(1000, 1.0))
     async with BotHarness(application, fake=fake) as harness:
         yield Chat(harness, fake, roster, clock)

@@ -12,8 +12,10 @@ from typer.testing import CliRunner
 from bot.cli import app
 from storage.db import make_engine
 from storage.tables import DeliveryRow, RegistrationRow
+from tests.fakebot_http import FakeBotServer
 
 runner = CliRunner()
+ADDRESS = "北京市朝阳区建国路88号"
 
 
 @pytest.fixture
@@ -75,3 +77,32 @@ def test_quiet_hours_and_missing_token(cli) -> None:
     assert quiet.exit_code == 0 and "wait until 2026-11-30 08:00" in quiet.stdout
     assert cli("sweep", "--at", "2026-11-29T13:00+08:00").exit_code == 2
     assert cli("sweep", "--at", "soon", "--dry-run").exit_code == 2
+
+
+def test_a_sweep_past_telegrams_flood_limits_delivers_everything_in_one_run(
+    cli, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`leadbot sweep` sends through the bot's rate limiter: a second per person, and Telegram's
+    429s waited out, rather than most reminders refused and left for the next run."""
+    at = _in_working_hours(_filed_at(db_url) + timedelta(days=2, minutes=1)).isoformat()
+    cli("staff", "add", "--telegram-id", "12", "--name", "刘洋", "--role", "guide", "--team", "朝阳店")
+    for i in range(1, 5):
+        for staff in ("11", "12"):
+            phone = f"139{staff}{i:06d}"
+            filed = cli(
+                "file", "--staff", staff, "--name", f"客户{staff}{i}", "--phone", phone, "--address", ADDRESS
+            )
+            assert filed.exit_code == 0, filed.output
+    with FakeBotServer() as server:
+        server.fake.enforce_flood_limits(per_chat=(1, 1.0), overall=(30, 1.0), retry_after=1)
+        monkeypatch.setenv("LEADBOT_TELEGRAM_TOKEN", "123:ABC")
+        monkeypatch.setenv("LEADBOT_TELEGRAM_BASE_URL", server.base_url)
+        result = cli("sweep", "--at", at)
+        assert result.exit_code == 0, result.output
+        lines = result.stdout.splitlines()
+        assert len(lines) == 9 and all(line.startswith("sent\t") for line in lines), lines
+        delivered = [c for c in server.calls_snapshot() if c.method == "sendMessage" and c.ok]
+        assert len(delivered) == 9 and len({c.params["text"] for c in delivered}) == 9  # none twice
+    with make_engine(db_url).connect() as conn:
+        statuses = conn.execute(sa.select(DeliveryRow.status)).scalars().all()
+    assert statuses == ["sent"] * 9

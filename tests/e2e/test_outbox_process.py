@@ -67,3 +67,35 @@ def test_a_cli_filing_made_while_the_bot_is_stopped_is_told_once_the_bot_runs(
         again.stop()
     for manager in (301, 302):
         assert len([t for t in _texts(server, manager) if "王芳" in t]) == 1
+
+
+def test_a_notice_whose_send_was_killed_waiting_out_a_429_arrives_once(
+    engine: Any, db_url: str, server: FakeBotServer, tmp_path: Path
+) -> None:
+    make_roster(engine)
+    _file(db_url, tmp_path, 201, "13800138000")
+    _file(db_url, tmp_path, 101, "13900139000")  # a possible duplicate: both managers are told
+    server.fake.fail_next("sendMessage", 429, retry_after=30)  # the first notice's first send
+    lease = {"LEADBOT_SWEEP_INTERVAL_SECONDS": "1", "LEADBOT_DELIVERY_LEASE_SECONDS": "3"}
+    bot = BotProcess(db_url, server, tmp_path, **lease)
+    try:
+        bot.running()
+        [refused] = server.wait_for_call("sendMessage", timeout=30)
+        assert refused.status == 429
+        bot.wait_log("Telegram asks to wait 30 s")
+        time.sleep(4)  # the lease runs out while the bot waits out Telegram's 30 s
+        bot.kill()
+    finally:
+        bot.stop()
+    assert [c.status for c in server.calls_snapshot() if c.method == "sendMessage"] == [429]
+    again = BotProcess(db_url, server, tmp_path, **lease)
+    try:
+        again.running()
+        for manager in (301, 302):
+            server.wait_for_text(manager, "王芳", timeout=30)
+        time.sleep(5)  # further sweeps, further claims: nothing sent twice
+    finally:
+        again.stop()
+    for manager in (301, 302):
+        assert len([t for t in _texts(server, manager) if "王芳" in t]) == 1
+    assert [c.status for c in server.calls_snapshot() if c.method == "sendMessage"] == [429, 200, 200]
