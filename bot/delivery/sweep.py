@@ -21,7 +21,7 @@ from bot.i18n.texts import raw, t, when
 from bot.services import Services
 from domain.customer_details import display_phone
 from domain.digest import TeamReport
-from domain.reminders import Outgoing, ReminderKind, plan_reminders
+from domain.reminders import Outgoing, ReminderKind, plan_reminder_batches
 from domain.summaries import SummaryOutgoing, plan_summaries
 
 log = logging.getLogger(__name__)
@@ -167,17 +167,19 @@ async def sweep(
     dry_run: bool = False,
     going_on: Callable[[], bool] = lambda: True,
 ) -> list[tuple[Outgoing, str]]:
-    """One pass: plan (record) what is due at `now`, then deliver it — until `going_on` says the
-    bot is stopping (SIGTERM must not wait for a long catch-up); the rest goes out after the
-    restart, as it is recorded."""
-    outgoing = await in_thread(lambda: plan_reminders(svc.writer, now, svc.rules, dry_run=dry_run))
-    if dry_run:
-        return [(o, "would send") for o in outgoing]
+    """One pass: plan (record) what is due at `now` a batch at a time, then deliver the batch —
+    until `going_on` says the bot is stopping (SIGTERM must not wait for a long catch-up); the
+    rest goes out after the restart, as it is recorded or still due."""
+    batches = plan_reminder_batches(svc.writer, now, svc.rules, dry_run=dry_run)
     results = []
-    for one in outgoing:
-        if not going_on():
-            break
-        results.append((one, await deliver(bot, svc, one, now)))
+    while going_on() and (batch := await in_thread(partial(next, batches, None))) is not None:
+        if dry_run:
+            results += [(o, "would send") for o in batch]
+            continue
+        for one in batch:
+            if not going_on():
+                break
+            results.append((one, await deliver(bot, svc, one, now)))
     return results
 
 
