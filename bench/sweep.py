@@ -11,7 +11,7 @@ Sending is not timed (Telegram's pace, ~30 messages a second, dominates it). Tar
 a sweep under 1 s at one million open registrations, deadlines found by index, not in Python.
 
 Each sweep runs in a child process of its own (`--measure`), so that its peak RSS
-(resource.getrusage ru_maxrss) is the sweep's and not the seeding's; batches are consumed and
+(VmHWM in /proc/self/status) is the sweep's and not the seeding's; batches are consumed and
 dropped as bot.delivery.sweep does after sending them. Target (issue 11, part 6): the cold sweep
 of ~25,000 due reminders at one million under 150 MB. BEFORE is what the same measurement gave
 before the sweep went in batches (main at 84bb30c: every due reminder read into one list, one
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -55,7 +54,10 @@ def measure(url: str, at: datetime, dry: bool) -> None:
     for batch in plan_reminder_batches(writer, at, RULES, dry_run=dry):
         count += len(batch)
     seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec, from the forked (seeded) parent.
+    peak_mb = (
+        int(next(line for line in open("/proc/self/status") if line.startswith("VmHWM")).split()[1]) / 1024
+    )
     print(json.dumps({"seconds": seconds, "count": count, "rss_mb": peak_mb}))
 
 
