@@ -6,6 +6,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -48,6 +49,7 @@ from bot.runtime.rate_limits import LaneRateLimiter
 from bot.runtime.updates import InboxQueue, LedgeredApplication, PollingBot, guard_of
 from bot.services import Services, services, utc_now
 from domain.model import BrokenInvariant
+from storage.db import checkpoint
 from storage.persistence import DatabasePersistence
 from storage.update_ledger import UpdateLedger
 
@@ -55,6 +57,7 @@ log = logging.getLogger("leadbot")
 
 # What the bot asks Telegram for (polling and webhook alike); the roster gate ignores the rest.
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+CHECKPOINT_INTERVAL_S = 10  # SQLite: the WAL stays a few MB between checkpoints at a busy hour
 
 
 def build_application(
@@ -117,7 +120,20 @@ def build_application(
         application.job_queue.run_repeating(
             jobs.sweep_job, interval=settings.sweep_interval_seconds, first=5, name="sweep"
         )
+        if svc.engine.dialect.name == "sqlite":
+            application.job_queue.run_repeating(
+                _checkpoint_job,
+                interval=CHECKPOINT_INTERVAL_S,
+                first=CHECKPOINT_INTERVAL_S,
+                name="checkpoint",
+            )
     return application
+
+
+async def _checkpoint_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """SQLite's WAL checkpoint, off the filings' path (storage.db.checkpoint)."""
+    services_: Services = context.bot_data["services"]
+    await in_thread(partial(checkpoint, services_.engine))
 
 
 def bot_defaults(settings: Settings) -> Defaults:

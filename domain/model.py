@@ -254,6 +254,19 @@ class Delivery:
     attempts: int
 
 
+@dataclass(frozen=True)
+class DeliveryClaim:
+    """A delivery to record (claim) under its unique key before it is sent."""
+
+    key: str
+    kind: str
+    chat_id: int
+    staff_id: int | None
+    registration_id: int | None
+    team_id: int | None
+    deadline_at: datetime | None
+
+
 class BrokenInvariant(RuntimeError):
     """Stored data contradicts what the rules guarantee: a bug, or a row changed by hand."""
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from domain.lifecycle import standing_at
-from domain.model import Registration, Staff, State
+from domain.model import DeliveryClaim, Registration, Staff, State
 from domain.ports import UnitOfWork, UnitOfWorkFactory
 from domain.rules import Rules
 
@@ -97,6 +99,7 @@ def next_working_time(now: datetime, rules: Rules) -> datetime:
 
 LEASE = timedelta(minutes=2)  # a claimed delivery not confirmed within this is retried
 RETRY_BATCH = 200
+BATCH = 1_000  # due reminders read, recorded and handed to the sender at a time
 
 
 @dataclass(frozen=True)
@@ -120,31 +123,74 @@ def plan_reminders(
     dry_run: bool = False,
     lease: timedelta = LEASE,
 ) -> list[Outgoing]:
+    """The whole pass of plan_reminder_batches in one list."""
+    batches = plan_reminder_batches(unit_of_work, now, rules, dry_run=dry_run, lease=lease)
+    return [o for batch in batches for o in batch]
+
+
+def plan_reminder_batches(
+    unit_of_work: UnitOfWorkFactory,
+    now: datetime,
+    rules: Rules,
+    *,
+    dry_run: bool = False,
+    batch: int = BATCH,
+    lease: timedelta = LEASE,
+    claimed_at: Callable[[], datetime] | None = None,
+) -> Iterator[list[Outgoing]]:
     """RULES §5: every reminder due at `now` that nobody has recorded yet, recorded (claimed)
-    before it is sent; plus earlier ones whose sending failed or was interrupted. Quiet hours
-    hold everything back until the next working hour."""
+    before it is sent, soonest deadline first; then earlier ones whose sending failed or was
+    interrupted. Quiet hours hold everything back until the next working hour.
+
+    In batches, each read and recorded in a transaction of its own: a catch-up after a long stop
+    (tens of thousands due) neither holds them all in memory nor the write lock for the whole
+    pass, and a batch not asked for yet (the bot stopping) is left for the next sweep. Each
+    batch's lease runs from `claimed_at()` (the clock when it is recorded) if that is later than `now`, so a
+    batch recorded minutes into a long catch-up is not at once free for another process to resend."""
     if in_quiet_hours(now, rules):
-        return []
-    with unit_of_work() as uow:
-        due = [
-            r
-            for registration in uow.registrations.reminder_candidates(now, rules)
-            for r in due_reminders(registration, now, rules)
-        ]
-        known = uow.deliveries.known_delivery_keys({delivery_key(r) for r in due})
-        outgoing = []
-        holders: dict[int, Staff | None] = {}
-        for reminder in sorted(due, key=lambda r: (r.deadline, r.registration.id)):
-            key = delivery_key(reminder)
-            holder_id = reminder.registration.holder_id
-            if holder_id not in holders:
-                holders[holder_id] = uow.roster.staff_by_id(holder_id)
-            holder = holders[holder_id]
-            if key in known or holder is None or not holder.active:
-                continue
-            delivery_id = None
-            if not dry_run:
-                delivery_id = uow.deliveries.record_delivery(
+        return
+    # Each kind's deadlines are read a page at a time in (deadline, id) order, and the three are
+    # merged so that the soonest deadline goes first whatever its kind. A page read in one batch's
+    # transaction may be recorded in the next one: the unique key still records each reminder once.
+    pages: dict[ReminderKind, deque[tuple[datetime, Registration]]] = {k: deque() for k in ReminderKind}
+    after: dict[ReminderKind, tuple[datetime, int] | None] = dict.fromkeys(ReminderKind)
+    exhausted: set[ReminderKind] = set()
+    holders: dict[int, Staff] = {}
+    while True:
+        with unit_of_work() as uow:
+            for kind, page in pages.items():
+                if not page and kind not in exhausted:
+                    page.extend(
+                        uow.registrations.reminder_candidates(now, rules, kind.value, after[kind], batch)
+                    )
+                    if len(page) < batch:
+                        exhausted.add(kind)
+                    if page:
+                        after[kind] = (page[-1][0], page[-1][1].id)
+            taken: list[tuple[ReminderKind, Registration]] = []
+            # Only while every kind not read to its end has a page: its next row could come first.
+            while len(taken) < batch and (live := [k for k, page in pages.items() if page]):
+                kind = min(live, key=lambda k: (pages[k][0][0], pages[k][0][1].id))
+                taken.append((kind, pages[kind].popleft()[1]))
+                if not pages[kind] and kind not in exhausted:
+                    break
+            if not taken:
+                break
+            due = [
+                reminder
+                for kind, registration in taken
+                for reminder in due_reminders(registration, now, rules)
+                if reminder.kind is kind
+            ]
+            known = uow.deliveries.known_delivery_keys({delivery_key(r) for r in due})
+            planned: list[tuple[Reminder, Staff, DeliveryClaim]] = []
+            holders.update(uow.roster.staff_by_ids({r.registration.holder_id for r in due} - holders.keys()))
+            for reminder in due:
+                key = delivery_key(reminder)
+                holder = holders.get(reminder.registration.holder_id)
+                if key in known or holder is None or not holder.active:
+                    continue
+                claim = DeliveryClaim(
                     key=key,
                     kind=reminder.kind.value,
                     chat_id=holder.telegram_id,
@@ -152,16 +198,31 @@ def plan_reminders(
                     registration_id=reminder.registration.id,
                     team_id=reminder.registration.team_id,
                     deadline_at=reminder.deadline,
-                    now=now,
-                    lease_until=now + lease,
                 )
-                if delivery_id is None:  # another process claimed it a moment ago
-                    continue
-            outgoing.append(Outgoing(delivery_id, reminder, holder))
-        if not dry_run:
-            outgoing += _retries(uow, now, rules, lease)
+                planned.append((reminder, holder, claim))
+            if dry_run:
+                outgoing = [Outgoing(None, reminder, holder) for reminder, holder, _ in planned]
+            else:
+                # A key missing from the result: another process claimed it a moment ago.
+                claimed = uow.deliveries.record_deliveries(
+                    [claim for _, _, claim in planned],
+                    now=now,
+                    lease_until=max(now, claimed_at() if claimed_at else now) + lease,
+                )
+                outgoing = [
+                    Outgoing(claimed[claim.key], reminder, holder)
+                    for reminder, holder, claim in planned
+                    if claim.key in claimed
+                ]
+                uow.commit()
+        if outgoing:
+            yield outgoing
+    if not dry_run:
+        with unit_of_work() as uow:
+            retries = _retries(uow, now, rules, lease)
             uow.commit()
-    return outgoing
+        if retries:
+            yield retries
 
 
 def _retries(uow: UnitOfWork, now: datetime, rules: Rules, lease: timedelta) -> list[Outgoing]:

@@ -79,6 +79,9 @@ class FakeRoster:
     def staff_by_id(self, staff_id: int) -> Staff | None:
         return self._s.staff.get(staff_id)
 
+    def staff_by_ids(self, staff_ids: set[int]) -> dict[int, Staff]:
+        return {i: self._s.staff[i] for i in staff_ids if i in self._s.staff}
+
     def all_staff(self) -> list[Staff]:
         return sorted(self._s.staff.values(), key=lambda s: s.id)
 
@@ -289,7 +292,9 @@ class FakeRegistrations:
     def registrations_of_customer(self, phone: str) -> list[Registration]:
         return sorted((r for r in self._all() if r.phone == phone), key=lambda r: (r.filed_at, r.id))
 
-    def reminder_candidates(self, now: datetime, rules: Rules) -> list[Registration]:
+    def reminder_candidates(
+        self, now: datetime, rules: Rules, kind: str, after: tuple[datetime, int] | None, limit: int
+    ) -> list[tuple[datetime, Registration]]:
         raise NotImplementedError("reminder candidates are a SQL query, tested in tests/storage")
 
 
@@ -309,6 +314,9 @@ class FakeDeliveries:
         return set()
 
     def record_delivery(self, **fields: Any) -> int | None:
+        raise NotImplementedError("deliveries are tested on a database")
+
+    def record_deliveries(self, claims: Sequence[Any], **fields: Any) -> dict[str, int]:
         raise NotImplementedError("deliveries are tested on a database")
 
     def claim_retries(

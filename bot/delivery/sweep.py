@@ -27,7 +27,7 @@ from bot.runtime.rate_limits import BULK
 from bot.services import Services
 from domain.customer_details import display_phone
 from domain.digest import TeamReport
-from domain.reminders import Outgoing, ReminderKind, plan_reminders
+from domain.reminders import Outgoing, ReminderKind, plan_reminder_batches
 from domain.summaries import SummaryOutgoing, plan_summaries
 
 log = logging.getLogger(__name__)
@@ -177,33 +177,43 @@ async def sweep(
     dry_run: bool = False,
     going_on: Callable[[], bool] = lambda: True,
 ) -> list[tuple[Outgoing, str]]:
-    """One pass: plan (record) what is due at `now`, then deliver it — until `going_on` says the
-    bot is stopping (SIGTERM must not wait for a long catch-up); the rest goes out after the
-    restart, as it is recorded.
+    """One pass: plan (record) what is due at `now` a batch at a time, then deliver the batch —
+    until `going_on` says the bot is stopping (SIGTERM must not wait for a long catch-up); the
+    rest goes out after the restart, as it is recorded or still due.
 
-    Each person's reminders go in order, one after another, and everyone's at once: the rate
-    limiter paces them (a second per person, ≈30 a second in all), so a holder of many does not
-    hold up the others."""
-    outgoing = await in_thread(
-        lambda: plan_reminders(svc.writer, now, svc.rules, dry_run=dry_run, lease=svc.settings.delivery_lease)
+    In a batch each person's reminders go in order, one after another, and everyone's at once:
+    the rate limiter paces them (a second per person, ≈30 a second in all), so a holder of many
+    does not hold up the others."""
+    batches = plan_reminder_batches(
+        svc.writer, now, svc.rules, dry_run=dry_run, lease=svc.settings.delivery_lease, claimed_at=svc.clock
     )
-    if dry_run:
-        return [(o, "would send") for o in outgoing]
-    statuses: list[str | None] = [None] * len(outgoing)
+    results: list[tuple[Outgoing, str]] = []
+    while going_on() and (batch := await in_thread(partial(next, batches, None))) is not None:
+        if dry_run:
+            results += [(o, "would send") for o in batch]
+            continue
+        results += await _deliver_batch(bot, svc, batch, now, going_on)
+    return results
+
+
+async def _deliver_batch(
+    bot: ExtBot[Any], svc: Services, batch: list[Outgoing], now: datetime, going_on: Callable[[], bool]
+) -> list[tuple[Outgoing, str]]:
+    statuses: list[str | None] = [None] * len(batch)
     by_person: dict[int, list[int]] = {}
-    for index, one in enumerate(outgoing):
+    for index, one in enumerate(batch):
         by_person.setdefault(one.to.telegram_id, []).append(index)
 
     async def deliver_to(indexes: list[int]) -> None:
         for index in indexes:
             if not going_on():
                 return
-            statuses[index] = await deliver(bot, svc, outgoing[index], now)
+            statuses[index] = await deliver(bot, svc, batch[index], now)
 
     async with asyncio.TaskGroup() as group:
         for indexes in by_person.values():
             group.create_task(deliver_to(indexes))
-    return [(one, status) for one, status in zip(outgoing, statuses, strict=True) if status is not None]
+    return [(one, status) for one, status in zip(batch, statuses, strict=True) if status is not None]
 
 
 async def sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:

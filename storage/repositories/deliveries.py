@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from domain.model import Delivery
+from domain.model import Delivery, DeliveryClaim
 from storage import mappers
 from storage.db import insert_for
 from storage.tables import DeliveryRow
@@ -47,26 +48,45 @@ class SqlDeliveryLog:
         lease_until: datetime,
     ) -> int | None:
         """Claim a delivery by its unique key; None when another sweep or process already has it."""
+        claim = DeliveryClaim(key, kind, chat_id, staff_id, registration_id, team_id, deadline_at)
+        return self.record_deliveries([claim], now=now, lease_until=lease_until).get(key)
+
+    def record_deliveries(
+        self, claims: Sequence[DeliveryClaim], *, now: datetime, lease_until: datetime
+    ) -> dict[str, int]:
+        """Claim deliveries by their unique keys in bulk (multi-row INSERT … ON CONFLICT DO
+        NOTHING): the ids of those claimed here, by key; a key another sweep or process already
+        has is left out."""
+        if not claims:
+            return {}
         insert = insert_for(self._dialect)
-        delivery_id = self._session.execute(
-            insert(DeliveryRow)
-            .values(
-                key=key,
-                kind=kind,
-                chat_id=chat_id,
-                staff_id=staff_id,
-                registration_id=registration_id,
-                team_id=team_id,
-                deadline_at=deadline_at,
-                status="pending",
-                attempts=0,
-                next_attempt_at=lease_until,
-                recorded_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["key"])
-            .returning(DeliveryRow.id)
-        ).scalar_one_or_none()
-        return int(delivery_id) if delivery_id is not None else None
+        table = DeliveryRow.__table__  # type: ignore[attr-defined]
+        # Core executemany: SQLAlchemy's insertmanyvalues sends it as multi-row INSERTs, compiled once.
+        statement = (
+            insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key, table.c.id)
+        )
+        rows = [
+            {
+                "key": c.key,
+                "kind": c.kind,
+                "chat_id": c.chat_id,
+                "staff_id": c.staff_id,
+                "registration_id": c.registration_id,
+                "team_id": c.team_id,
+                "deadline_at": c.deadline_at,
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": lease_until,
+                "recorded_at": now,
+                "sent_at": None,
+                "error": None,
+                "payload": None,
+            }
+            for c in claims
+        ]
+        result = self._session.connection().execute(statement, rows)
+        claimed = {key: int(id_) for key, id_ in result}
+        return claimed
 
     def claim_retries(
         self, now: datetime, lease_until: datetime, limit: int, kinds: set[str]

@@ -288,12 +288,16 @@ class SqlRegistrations:
         ).all()
         return [mappers.registration(*r) for r in rows]
 
-    def reminder_candidates(self, now: datetime, rules: Rules) -> list[Registration]:
-        """Open registrations with a deadline inside its warning window and no reminder recorded
-        for it yet: index range scans with an anti-join, so a sweep reads only what it will send."""
+    def reminder_candidates(
+        self, now: datetime, rules: Rules, kind: str, after: tuple[datetime, int] | None, limit: int
+    ) -> list[tuple[datetime, Registration]]:
+        """One page of open registrations whose `kind` deadline (follow_up, lapse, expiry) is
+        inside its warning window with no reminder recorded for it yet, as (deadline, registration)
+        in (deadline, id) order after `after`: an index range scan with an anti-join, so a sweep
+        reads only what it will send, a page at a time."""
         activity = col(RegistrationRow.last_activity_at)
 
-        def not_reminded(kind: str, same_deadline: Any) -> Any:
+        def not_reminded(same_deadline: Any) -> Any:
             return ~sa.exists().where(
                 col(DeliveryRow.registration_id) == col(RegistrationRow.id),
                 col(DeliveryRow.kind) == kind,
@@ -302,25 +306,26 @@ class SqlRegistrations:
 
         # A follow-up/lapse deadline moves only with the last activity: a reminder recorded since
         # then is for the current deadline. An expiry deadline is a column of its own.
-        since_activity = col(DeliveryRow.recorded_at) >= activity
-        windows = [
-            sa.and_(
-                activity > now - rules.follow_up_every,
-                activity <= now - rules.follow_up_every + timedelta(hours=rules.remind_before_hours),
-                not_reminded("follow_up", since_activity),
-            ),
-            sa.and_(
-                activity > now - rules.lapse_after,
-                activity <= now - rules.lapse_after + timedelta(hours=rules.lapse_warning_hours),
-                not_reminded("lapse", since_activity),
-            ),
-            sa.and_(
-                col(RegistrationRow.expires_at) > now,
-                col(RegistrationRow.expires_at) <= now + timedelta(hours=rules.expiry_warning_hours),
+        if kind == "expiry":
+            order, offset = col(RegistrationRow.expires_at), timedelta(0)
+            window = sa.and_(
+                order > now,
+                order <= now + timedelta(hours=rules.expiry_warning_hours),
                 col(RegistrationRow.measured_at).is_(None),
-                not_reminded("expiry", col(DeliveryRow.deadline_at) == col(RegistrationRow.expires_at)),
-            ),
-        ]
+                not_reminded(col(DeliveryRow.deadline_at) == order),
+            )
+        else:
+            every, before = (
+                (rules.follow_up_every, rules.remind_before_hours)
+                if kind == "follow_up"
+                else (rules.lapse_after, rules.lapse_warning_hours)
+            )
+            order, offset = activity, every
+            window = sa.and_(
+                activity > now - every,
+                activity <= now - every + timedelta(hours=before),
+                not_reminded(col(DeliveryRow.recorded_at) >= activity),
+            )
         # Only registrations that can be reminded at all (domain.reminders.due_reminders decides
         # the rest): holding their customer, no deposit, not expired.
         remindable = sa.and_(
@@ -333,10 +338,16 @@ class SqlRegistrations:
                 col(RegistrationRow.measured_at).is_not(None),
             ),
         )
-        found: dict[int, Registration] = {}
-        for window in windows:
-            rows = self._session.exec(registrations_query().where(remindable, window)).all()
-            for row in rows:
-                registration = mappers.registration(*row)
-                found[registration.id] = registration
-        return list(found.values())
+        query = registrations_query().where(remindable, window)
+        if after is not None:
+            deadline, last_id = after
+            query = query.where(
+                sa.tuple_(order, col(RegistrationRow.id)) > sa.tuple_(deadline - offset, last_id)
+            )
+        rows = self._session.exec(query.order_by(order, col(RegistrationRow.id)).limit(limit)).all()
+        found = []
+        for row in rows:
+            registration = mappers.registration(*row)
+            start = row[0].expires_at if kind == "expiry" else row[0].last_activity_at
+            found.append((start + offset, registration))
+        return found

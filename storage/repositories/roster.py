@@ -42,6 +42,10 @@ class SqlRoster:
         found = self._session.exec(_staff_with_team().where(StaffRow.id == staff_id)).first()
         return mappers.staff(*found) if found else None
 
+    def staff_by_ids(self, staff_ids: set[int]) -> dict[int, Staff]:
+        rows = self._session.exec(_staff_with_team().where(col(StaffRow.id).in_(sorted(staff_ids)))).all()
+        return {staff.id: staff for staff in (mappers.staff(s, t) for s, t in rows)}
+
     def all_staff(self) -> list[Staff]:
         rows = self._session.exec(_staff_with_team().order_by(col(StaffRow.id))).all()
         return [mappers.staff(s, t) for s, t in rows]

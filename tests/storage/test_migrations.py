@@ -265,7 +265,8 @@ def _assert_the_application_works_on_it(engine: Engine, field_id: int) -> None:
     # The sweep finds the migrated expiry due for a reminder once; recorded, it is not due again.
     at = T0 + rules.field_expiry - timedelta(hours=24)
     with SqlUnitOfWork(engine, write=True) as uow:
-        [due] = [r for r in uow.registrations.reminder_candidates(at, rules) if r.id == field_id]
+        candidates = uow.registrations.reminder_candidates(at, rules, "expiry", None, 10)
+        [due] = [r for _, r in candidates if r.id == field_id]
         uow.deliveries.record_delivery(
             key=f"expiry:{field_id}",
             kind="expiry",
@@ -279,7 +280,8 @@ def _assert_the_application_works_on_it(engine: Engine, field_id: int) -> None:
         )
         uow.commit()
     with SqlUnitOfWork(engine) as uow:
-        assert field_id not in {r.id for r in uow.registrations.reminder_candidates(at, rules)}
+        candidates = uow.registrations.reminder_candidates(at, rules, "expiry", None, 10)
+        assert field_id not in {r.id for _, r in candidates}
 
 
 # --- the models and the migrations agree -----------------------------------------------------------
