@@ -9,7 +9,8 @@ For each backend: a fresh database (SQLite: a temporary file; PostgreSQL: a data
 one transaction with bulk SQL (executemany on SQLite, COPY on PostgreSQL, then VACUUM ANALYZE on
 PostgreSQL). Then, after one untimed warm-up, each run times with time.perf_counter:
 
-- read: `SqlReports.team_report` (storage.repositories.digests) (every query, the summary and the tracking rows);
+- read: `SqlReports.team_report` (storage.repositories.digests) (every query, the summary and the
+  tracking rows);
 - render: `bot.digests.render.render_digest` (the group chat's messages, phones masked);
 - workbook: `bot.digests.render.tracking_workbook` (the .xlsx bytes).
 
@@ -70,9 +71,11 @@ TEAM_COLUMNS = "id, name, channel, region, language, created_at"
 STAFF_COLUMNS = "id, telegram_id, name, roles, team_id, region, active, created_at"
 CUSTOMER_COLUMNS = "id, phone, created_at"
 REGISTRATION_COLUMNS = (
-    "id, customer_id, filer_id, holder_id, team_id, channel, customer_name, name_key, address, address_prefix, "
+    "id, customer_id, filer_id, holder_id, team_id, channel, customer_name, name_key, "
+    "address, address_prefix, "
     "needs, expected_purchase, obtained_at, filed_at, last_follow_up_at, measured_at, deposit_at, deal_at, "
-    "holds_claim, closure, closed_at, needs_review, similar_to_id, deposit_amount, deal_amount, credited_to_id, "
+    "holds_claim, closure, closed_at, needs_review, similar_to_id, deposit_amount, deal_amount, "
+    "credited_to_id, "
     "expires_at, quota_exempt, last_activity_at"
 )
 EVENT_COLUMNS = "id, registration_id, at, actor_id, kind, follow_up_kind, note, amount"
@@ -397,7 +400,8 @@ def main() -> None:
             engine.dispose()
             _, open_rows, messages, size = results[0]
             print(
-                f"# {backend}: {open_rows:,} open registrations, {messages} messages, workbook {size / 1024:,.0f} KiB"
+                f"# {backend}: {open_rows:,} open registrations, {messages} messages, "
+                f"workbook {size / 1024:,.0f} KiB"
             )
             for step in (*STEPS, "total"):
                 walls = [

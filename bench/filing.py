@@ -296,7 +296,8 @@ TEAM_COLUMNS = "id, name, channel, region, language, created_at"
 STAFF_COLUMNS = "id, telegram_id, name, roles, team_id, region, active, created_at, deactivated_at"
 CUSTOMER_COLUMNS = "id, phone, created_at"
 REGISTRATION_COLUMNS = (
-    "id, customer_id, filer_id, holder_id, team_id, channel, customer_name, name_key, address, address_prefix, "
+    "id, customer_id, filer_id, holder_id, team_id, channel, customer_name, name_key, "
+    "address, address_prefix, "
     "needs, expected_purchase, obtained_at, filed_at, last_follow_up_at, measured_at, deposit_at, deal_at, "
     "holds_claim, closure, closed_at, needs_review, similar_to_id, expires_at, last_activity_at"
 )
@@ -622,7 +623,8 @@ def main() -> None:
 
     print()
     print(
-        f"{'backend':<11} {'existing':>10}  {'filings':<11} {'n':>4} {'median ms':>10} {'p99 ms':>8} {'max ms':>8}"
+        f"{'backend':<11} {'existing':>10}  {'filings':<11} {'n':>4} "
+        f"{'median ms':>10} {'p99 ms':>8} {'max ms':>8}"
         f"   {'p99 of: commit':>14} {'the rest':>8}"
     )
     for name, size, kind, n, median, high, top, commit_high, rest_high in table:

@@ -121,7 +121,7 @@ async def _run(url: str, *, seconds: float, rate: int, strangers: int, guarded: 
     engine.dispose()
     stranger_chats = set(range(STRANGER_BASE, STRANGER_BASE + strangers))
     refusals = sum(1 for call in fake.calls_to("sendMessage") if call.chat_id in stranger_chats)
-    latencies = [answered - asked for asked, answered in zip(asked_at, fake.answered_at)]
+    latencies = [answered - asked for asked, answered in zip(asked_at, fake.answered_at, strict=False)]
     return {
         "sent": sent,
         "written": written,
