@@ -80,7 +80,9 @@ def build_application(
         get_updates_request=request or HTTPXRequest(),
     )
     builder = ApplicationBuilder().bot(bot).post_init(_post_init)
-    ledger = UpdateLedger(engine, run_id or uuid.uuid4().hex)
+    svc = Services(settings, engine, clock)
+    # Recording or claiming an update reads the roster version too: the roster cache is current.
+    ledger = UpdateLedger(engine, run_id or uuid.uuid4().hex, also_read=svc.staff.observe)
     inbox = InboxQueue(ledger, clock)
     builder = (
         builder.application_class(LedgeredApplication)
@@ -91,7 +93,7 @@ def build_application(
     if not isinstance(application, LedgeredApplication):
         raise BrokenInvariant("the builder did not use LedgeredApplication")
     application.ledger, application.clock = ledger, clock
-    application.bot_data["services"] = svc = Services(settings, engine, clock)
+    application.bot_data["services"] = svc
     inbox.guard = guard_for(svc, _refuser(application, settings))
 
     # Before the dialogs (group 0), one handler per group: the roster gate that every private

@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes
 
 from bot.config import Settings
 from domain.rules import Rules
+from storage.repositories.roster import StaffCache
 from storage.uow import SqlUnitOfWork
 
 
@@ -24,6 +25,8 @@ class Services:
     engine: Engine
     clock: Callable[[], datetime] = utc_now
     rules: Rules = field(init=False)
+    # Who is active staff, kept current by the update ledger's reads of the roster version.
+    staff: StaffCache = field(default_factory=StaffCache)
 
     def __post_init__(self) -> None:
         self.rules = self.settings.rules

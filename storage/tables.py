@@ -274,6 +274,15 @@ class DialogStateRow(SQLModel, table=True):
     updated_at: datetime = _at()  # type: ignore[assignment]
 
 
+class RosterVersionRow(SQLModel, table=True):
+    """One row (id 1), counted up in the transaction of every roster write, so a process keeping
+    the roster in memory sees with one read that it changed (storage.repositories.roster)."""
+
+    __tablename__ = "roster_version"
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    version: int = Field(sa_type=sa.BigInteger)
+
+
 class InboundUpdateRow(SQLModel, table=True):
     """Every update Telegram delivered, recorded before it is confirmed to Telegram: an update
     delivered twice is handled once, and one received but not handled before a crash is handled
@@ -281,7 +290,7 @@ class InboundUpdateRow(SQLModel, table=True):
 
     __tablename__ = "inbound_update"
     update_id: int = Field(sa_type=sa.BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
-    status: str = Field(max_length=10)  # received, handling, done
+    status: str = Field(max_length=10)  # received, handling, committed, done
     run_id: str | None = Field(default=None, max_length=32)  # the process handling it
     payload: str | None = Field(default=None, sa_type=sa.Text)
     received_at: datetime = _at(index=True)  # type: ignore[assignment]

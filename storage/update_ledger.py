@@ -1,16 +1,20 @@
 """The ledger of updates Telegram delivered (DESIGN: updates are idempotent).
 
-An update is recorded before Telegram is told it arrived (received), claimed by the process that
-handles it (handling), marked when a use case commits for it (committed, in that same
-transaction), and marked done together with the dialog state it leaves (storage.persistence),
-when its payload — which carries customers' details — is dropped. So an update delivered twice is
-handled once; one that a killed process received, or began without committing anything, is
-handled again from the state before it; one that committed a filing or a follow-up is not redone
-— doing it twice is worse than the person repeating what they saw no answer to.
+An update is recorded before Telegram is told it arrived (received), claimed by a process that
+handles it without having recorded it — one an earlier run left (handling; the process that
+recorded an update knows it is its own, and handles it as received) —, marked when a use case
+commits for it (committed, in that same transaction), and marked done together with the dialog
+state it leaves (storage.persistence), when its payload — which carries customers' details — is
+dropped. So an update delivered twice is handled once; one that a killed process received, or
+began without committing anything, is handled again from the state before it; one that committed
+a filing or a follow-up is not redone — doing it twice is worse than the person repeating what
+they saw no answer to. An update this process recorded costs two transactions: the record, and
+the done mark with the dialog state (plus whatever its use case commits).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import datetime
 
@@ -31,15 +35,20 @@ current_update: ContextVar[int | None] = ContextVar("current_update", default=No
 def mark_committed(connection: sa.Connection, update_id: int) -> None:
     connection.execute(
         sa.update(_table)
-        .where(_table.c.update_id == update_id, _table.c.status == HANDLING)
+        .where(_table.c.update_id == update_id, _table.c.status.in_((RECEIVED, HANDLING)))
         .values(status=COMMITTED)
     )
 
 
 class UpdateLedger:
-    def __init__(self, engine: Engine, run_id: str) -> None:
+    def __init__(
+        self, engine: Engine, run_id: str, also_read: Callable[[sa.Connection], None] | None = None
+    ) -> None:
+        """`also_read`: run in every record and claim transaction (the roster version: a read
+        that then costs no transaction of its own)."""
         self._engine = engine
         self.run_id = run_id
+        self._also_read = also_read
 
     def _writer(self) -> sa.Connection:
         return self._engine.connect().execution_options(**{WRITE: True})
@@ -57,6 +66,8 @@ class UpdateLedger:
                         received_at=now,
                     )
                 )
+                if self._also_read is not None:
+                    self._also_read(connection)
         except IntegrityError:
             return False
         return True
@@ -64,6 +75,8 @@ class UpdateLedger:
     def claim(self, update_id: int, payload: str, now: datetime) -> bool:
         """Take an update to handle it; False if it was handled, is in hand, or committed."""
         with self._writer() as connection, connection.begin():
+            if self._also_read is not None:
+                self._also_read(connection)
             fresh = connection.execute(
                 insert_for(connection.dialect.name)(_table)
                 .values(

@@ -34,11 +34,18 @@ async def current_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> S
         return None
     svc: Services = services(context)
 
+    memory = svc.staff.memory()  # the roster as it stood when this update arrived, or later
+    if memory is not None and user.id in memory:
+        return memory[user.id]
+
     def lookup() -> Staff | None:
         with svc.uow() as uow:
             return active_staff(uow, user.id)
 
-    return await in_thread(lookup)
+    staff = await in_thread(lookup)
+    if memory is not None:
+        svc.staff.remember(memory, user.id, staff)
+    return staff
 
 
 def is_private(update: Update) -> bool:

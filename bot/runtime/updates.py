@@ -2,9 +2,9 @@
 
 The queue records an update in the ledger before the updater asks Telegram for the next batch
 (which is what confirms the previous one), so nothing Telegram considers delivered exists only
-in memory; the application claims each update before handling it, and marks it done in the
-transaction that writes the dialog state it leaves (storage.update_ledger says what a restart
-does with the ones in between)."""
+in memory; the application claims each update it did not record itself (one an earlier run left)
+before handling it, and marks it done in the transaction that writes the dialog state it leaves
+(storage.update_ledger says what a restart does with the ones in between)."""
 
 from __future__ import annotations
 
@@ -104,6 +104,8 @@ class InboxQueue(asyncio.Queue[object]):
         self.ledger, self.clock = ledger, clock
         # Set by the assembly (bot.app): strangers and floods are turned away before the ledger.
         self.guard: InboundGuard | None = None
+        # Recorded by this queue and not yet handled: this process's own, so not claimed again.
+        self._recorded: set[int] = set()
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
@@ -112,7 +114,15 @@ class InboxQueue(asyncio.Queue[object]):
             if not await self._record(item, self.ledger, self.clock):
                 log.info("update %d delivered again; it is already recorded", item.update_id)
                 return
+            self._recorded.add(item.update_id)
         await super().put(item)
+
+    def recorded_here(self, update_id: int) -> bool:
+        """Whether this queue recorded the update (asked once, as it is handled)."""
+        if update_id in self._recorded:
+            self._recorded.discard(update_id)
+            return True
+        return False
 
     @staticmethod
     async def _record(update: Update, ledger: UpdateLedger, clock: Callable[[], datetime]) -> bool:
@@ -147,14 +157,19 @@ class LedgeredApplication(Application[Any, Any, Any, Any, Any, Any]):
         if ledger is None or clock is None or not isinstance(update, Update):
             await super().process_update(update)
             return
-        try:
-            claimed = await asyncio.to_thread(ledger.claim, update.update_id, update.to_json(), clock())
-        except Exception as exc:  # the database is unreachable: the update stays for the next start
-            await self.process_error(update=update, error=exc)
-            return
-        if not claimed:
-            log.info("update %d was handled already; not again", update.update_id)
-            return
+        queue = self.update_queue
+        # The queue recorded it a moment ago, as received by this run: nobody else handles it
+        # (one active server at a time), and its record read the roster version. Anything else
+        # — left by an earlier run, or handed over directly — is claimed first.
+        if not (isinstance(queue, InboxQueue) and queue.recorded_here(update.update_id)):
+            try:
+                claimed = await asyncio.to_thread(ledger.claim, update.update_id, update.to_json(), clock())
+            except Exception as exc:  # the database is unreachable: the update stays for the next start
+                await self.process_error(update=update, error=exc)
+                return
+            if not claimed:
+                log.info("update %d was handled already; not again", update.update_id)
+                return
         token = current_update.set(update.update_id)
         try:
             await super().process_update(update)

@@ -1,4 +1,5 @@
-"""Teams, staff and invites (domain.ports.RosterRepository)."""
+"""Teams, staff and invites (domain.ports.RosterRepository), and the running bot's memory of who
+is active staff (StaffCache)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,11 @@ from sqlmodel import Session, col, select
 
 from domain.model import Channel, Invite, Role, Staff, Team
 from storage import mappers
-from storage.tables import InviteRow, StaffRow, TeamRow
+from storage.tables import InviteRow, RosterVersionRow, StaffRow, TeamRow
+
+_version = RosterVersionRow.__table__  # type: ignore[attr-defined]
+# People remembered at most (strangers are remembered too, as None): then the memory starts over.
+_CACHED_AT_MOST = 10_000
 
 
 class SqlRoster:
@@ -28,10 +33,15 @@ class SqlRoster:
     def teams(self) -> list[Team]:
         return [mappers.team(r) for r in self._session.exec(select(TeamRow).order_by(col(TeamRow.name)))]
 
+    def _changed(self) -> None:
+        """Every write to teams and staff says so, in its own transaction (StaffCache)."""
+        self._session.execute(sa.update(_version).values(version=_version.c.version + 1))
+
     def add_team(self, name: str, channel: Channel, region: str | None, now: datetime) -> Team:
         row = TeamRow(name=name, channel=channel.value, region=region, created_at=now)
         self._session.add(row)
         self._session.flush()
+        self._changed()
         return mappers.team(row)
 
     def staff_by_telegram_id(self, telegram_id: int) -> Staff | None:
@@ -89,6 +99,7 @@ class SqlRoster:
         row.deactivated_at = None
         self._session.add(row)
         self._session.flush()
+        self._changed()
         team_row = self._session.get(TeamRow, team_id) if team_id is not None else None
         return mappers.staff(row, team_row)
 
@@ -96,6 +107,7 @@ class SqlRoster:
         self._session.execute(
             sa.update(StaffRow).where(col(StaffRow.telegram_id) == telegram_id).values(language=language)
         )
+        self._changed()
 
     def deactivate_staff(self, telegram_id: int, now: datetime) -> bool:
         row = self._session.exec(select(StaffRow).where(StaffRow.telegram_id == telegram_id)).first()
@@ -104,6 +116,7 @@ class SqlRoster:
         row.active = False
         row.deactivated_at = now
         self._session.add(row)
+        self._changed()
         return True
 
     def add_invite(
@@ -145,3 +158,39 @@ class SqlRoster:
 
 def _staff_with_team() -> Any:
     return select(StaffRow, TeamRow).join(TeamRow, col(StaffRow.team_id) == col(TeamRow.id), isouter=True)
+
+
+class StaffCache:
+    """Who is active staff, by Telegram id, as the roster gate and every handler ask
+    (bot.chat.common.current_staff): in memory, forgotten whenever the roster version changed.
+
+    The version is read in the transaction that records each update as it arrives, or claims it
+    (storage.update_ledger), so it costs no transaction of its own; every roster write, by this
+    process or by the CLI in another one, bumps it in its own transaction (SqlRoster._changed).
+    So an update is judged by the roster as it stood when the update arrived, or later: someone
+    deactivated before they sent it is refused, as when each update read the roster itself; an
+    update recorded a moment before the deactivation committed may still be served, as it could
+    be before (the read raced the deactivation the same way). Until a version has been read
+    (no ledger: benches, some tests), nothing is remembered and every lookup reads the database."""
+
+    def __init__(self) -> None:
+        # Replaced, never changed, on a new version: a lookup that began under the old one fills
+        # the old mapping, which nobody reads any more.
+        self._entries: tuple[int | None, dict[int, Staff | None]] = (None, {})
+
+    def observe(self, connection: sa.Connection) -> None:
+        version = connection.execute(sa.select(_version.c.version)).scalar_one()
+        if version != self._entries[0]:
+            self._entries = (version, {})
+
+    def memory(self) -> dict[int, Staff | None] | None:
+        """What is remembered under the version read last (None before one was read): look a
+        person up in it, and `remember` there what the database said when they were not in it."""
+        version, entries = self._entries
+        return None if version is None else entries
+
+    @staticmethod
+    def remember(memory: dict[int, Staff | None], telegram_id: int, staff: Staff | None) -> None:
+        if len(memory) >= _CACHED_AT_MOST:
+            memory.clear()
+        memory[telegram_id] = staff
