@@ -17,6 +17,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
 from telegram._utils.types import ODVInput, TimePeriod
@@ -25,6 +26,7 @@ from telegram.ext import Application
 
 from bot.runtime.inbound_guard import InboundGuard
 from bot.runtime.outgoing import LeadBot
+from domain.model import BrokenInvariant
 from storage.persistence import DatabasePersistence
 from storage.update_ledger import UpdateLedger, current_update
 
@@ -85,7 +87,8 @@ class PollingBot(LeadBot):
     def _read(self, item: object) -> Update:
         try:
             return Update.de_json(item, self)  # type: ignore[arg-type]
-        except Exception as exc:  # neither the update nor the error's text is logged: they carry its data
+        # Neither the update nor the error's text is logged: they carry its data.
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
             update_id = item.get("update_id") if isinstance(item, dict) else None
             if not isinstance(update_id, int):
                 # Nothing to move the offset past: the poller backs off (up to 30 s) and asks again.
@@ -133,7 +136,7 @@ class InboxQueue(asyncio.Queue[object]):
         while True:
             try:
                 return await asyncio.to_thread(ledger.record, update.update_id, update.to_json(), clock())
-            except Exception as exc:
+            except (SQLAlchemyError, OSError) as exc:
                 log.warning(
                     "could not record update %d (%s): the database may be down; trying again in %g s",
                     update.update_id,
@@ -164,7 +167,7 @@ class LedgeredApplication(Application[Any, Any, Any, Any, Any, Any]):
         if not (isinstance(queue, InboxQueue) and queue.recorded_here(update.update_id)):
             try:
                 claimed = await asyncio.to_thread(ledger.claim, update.update_id, update.to_json(), clock())
-            except Exception as exc:  # the database is unreachable: the update stays for the next start
+            except (SQLAlchemyError, OSError) as exc:  # the database is down: it waits for the next start
                 await self.process_error(update=update, error=exc)
                 return
             if not claimed:
@@ -175,19 +178,19 @@ class LedgeredApplication(Application[Any, Any, Any, Any, Any, Any]):
             await super().process_update(update)
             # The dialog's new step and draft, and the update's done mark, in one transaction.
             await self.update_persistence()
-            assert isinstance(self.persistence, DatabasePersistence)
+            if not isinstance(self.persistence, DatabasePersistence):
+                raise BrokenInvariant("a ledgered application persists to the database")
             done = partial(ledger.finish, update_id=update.update_id, now=clock())
             await asyncio.to_thread(self.persistence.write_pending, done)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - the one handler per update: PTB's error handler reports it
             await self.process_error(update=update, error=exc)
         finally:
             current_update.reset(token)
 
     async def replay_unfinished(self) -> int:
         """Handle what an earlier run received but never began (it crashed or was killed)."""
-        assert (
-            self.ledger is not None and self.clock is not None and isinstance(self.update_queue, InboxQueue)
-        )
+        if self.ledger is None or self.clock is None or not isinstance(self.update_queue, InboxQueue):
+            raise BrokenInvariant("replay needs the ledger, the clock and the inbox queue")
         for update_id in await asyncio.to_thread(self.ledger.close_interrupted, self.clock()):
             log.warning(
                 "update %d was being handled when the last process stopped; it is not redone, "

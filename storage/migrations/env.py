@@ -27,7 +27,8 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     url = config.get_main_option("sqlalchemy.url")
-    assert url
+    if not url:
+        raise RuntimeError("alembic: no sqlalchemy.url to migrate (storage.migrate sets it)")
     engine = make_engine(url)
     if engine.dialect.name == "sqlite":
         # After make_engine's own connect listener, which turns foreign keys on.

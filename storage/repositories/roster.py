@@ -34,8 +34,11 @@ class SqlRoster:
         return [mappers.team(r) for r in self._session.exec(select(TeamRow).order_by(col(TeamRow.name)))]
 
     def _changed(self) -> None:
-        """Every write to teams and staff says so, in its own transaction (StaffCache)."""
-        self._session.execute(sa.update(_version).values(version=_version.c.version + 1))
+        """Every write to teams and staff says so, in its own transaction (StaffCache). The row
+        is put back if it went missing (a table emptied by hand), so a change is never unseen."""
+        bumped = self._session.execute(sa.update(_version).values(version=_version.c.version + 1))
+        if bumped.rowcount == 0:  # type: ignore[attr-defined]
+            self._session.execute(sa.insert(_version).values(id=1, version=1))
 
     def add_team(self, name: str, channel: Channel, region: str | None, now: datetime) -> Team:
         row = TeamRow(name=name, channel=channel.value, region=region, created_at=now)
@@ -179,8 +182,9 @@ class StaffCache:
         self._entries: tuple[int | None, dict[int, Staff | None]] = (None, {})
 
     def observe(self, connection: sa.Connection) -> None:
-        version = connection.execute(sa.select(_version.c.version)).scalar_one()
-        if version != self._entries[0]:
+        # No row (a table emptied by hand): nothing is remembered until a roster write puts it back.
+        version = connection.execute(sa.select(_version.c.version)).scalar()
+        if version is None or version != self._entries[0]:
             self._entries = (version, {})
 
     def memory(self) -> dict[int, Staff | None] | None:
