@@ -19,7 +19,7 @@ from bot.delivery.notices import deliver_notices
 from bot.digests.render import render_digest
 from bot.digests.tracking_sheet import tracking_workbook
 from bot.digests.workbook import private_workbook_button
-from bot.follow_up import dialog as follow_up_dialog
+from bot.follow_up import steps as follow_up_steps
 from bot.i18n.keys import Text
 from bot.i18n.labels import REMINDER
 from bot.i18n.texts import raw, t, when
@@ -52,7 +52,7 @@ def reminder_message(outgoing: Outgoing, svc: Services) -> tuple[str, InlineKeyb
             [
                 InlineKeyboardButton(
                     raw(language, Text.record_measurement),
-                    callback_data=follow_up_dialog.start_data(registration.id),
+                    callback_data=follow_up_steps.start_data(registration.id),
                 )
             ],
             [
@@ -62,7 +62,7 @@ def reminder_message(outgoing: Outgoing, svc: Services) -> tuple[str, InlineKeyb
             ],
         ]
     else:
-        buttons = [[follow_up_dialog.start_button(language, registration.id)]]
+        buttons = [[follow_up_steps.start_button(language, registration.id)]]
     return text, InlineKeyboardMarkup(buttons)
 
 

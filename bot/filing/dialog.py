@@ -36,7 +36,7 @@ from bot.filing.questions import (
     ask,
     draft_of,
 )
-from bot.follow_up import dialog as follow_up_dialog
+from bot.follow_up import steps as follow_up_steps
 from bot.i18n.keys import Text
 from bot.i18n.labels import PURCHASE
 from bot.i18n.texts import raw, t, when
@@ -305,7 +305,7 @@ async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: li
         raise BrokenInvariant("update.effective_message is missing")
     keyboard = None
     if isinstance(outcome, Rejected) and outcome.reason is Reason.ALREADY_YOURS and outcome.registration_id:
-        keyboard = InlineKeyboardMarkup([[follow_up_dialog.start_button(language, outcome.registration_id)]])
+        keyboard = InlineKeyboardMarkup([[follow_up_steps.start_button(language, outcome.registration_id)]])
     await update.effective_message.reply_text(
         text + "\n\n" + t(language, Text.start_again), reply_markup=keyboard
     )

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from enum import IntEnum
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     CallbackQueryHandler,
     ContextTypes,
@@ -20,9 +19,18 @@ from telegram.ext import (
 from bot.chat import commands, render
 from bot.chat.commands import ID
 from bot.chat.common import current_staff, in_thread, lang
-from bot.chat.dialogs import ButtonDialog
 from bot.chat.parsing import parse_local_datetime, within_reach
 from bot.delivery.notices import kick
+from bot.follow_up.steps import (
+    DIALOG,
+    DRAFT,
+    NEXT_IN_DAYS,
+    PREFIX,
+    PROVISIONAL_WARNING,
+    WARNING,
+    Step,
+    pick_page,
+)
 from bot.i18n.keys import Text
 from bot.i18n.labels import FOLLOW_UP_KIND, STATE
 from bot.i18n.texts import raw, t, when
@@ -33,38 +41,6 @@ from domain.model import BrokenInvariant, FollowUpKind, State
 from domain.registrations import Done, Refusal, parse_amount, record_follow_up
 from domain.roster import Held, my_registrations
 
-PREFIX = "fu"
-DRAFT = "follow_up_draft"
-PAGE_SIZE = 8
-CONFIRMED_KINDS = frozenset({FollowUpKind.DEPOSIT, FollowUpKind.DEAL, FollowUpKind.LOST})
-
-
-class Step(IntEnum):
-    PICK = 1
-    KIND = 2
-    NOTE = 3
-    NEXT = 4
-    AMOUNT = 5
-    CONFIRM = 6
-
-
-def start_data(registration_id: int) -> str:
-    """Callback data that opens this dialog for one customer, from any message."""
-    return f"{PREFIX}:go:{registration_id}"
-
-
-def start_button(language: str, registration_id: int) -> InlineKeyboardButton:
-    """A button anywhere (a /mine entry, a verdict, a reminder) that opens this dialog for one customer."""
-    return InlineKeyboardButton(raw(language, Text.follow_button), callback_data=start_data(registration_id))
-
-
-# The next contact, in days from now (0: none planned).
-_NEXT_IN_DAYS = {1: Text.next_1, 3: Text.next_3, 7: Text.next_7, 0: Text.next_0}
-# What a deposit, deal or loss means, said before it is confirmed; under review, provisional.
-_WARNING = {"deposit": Text.warning_deposit, "deal": Text.warning_deal, "lost": Text.warning_lost}
-_PROVISIONAL_WARNING = {"deposit": Text.warning_deposit_pending, "deal": Text.warning_deal_pending}
-
-DIALOG = ButtonDialog(PREFIX, DRAFT, Text.follow_cancelled)
 _draft, _button = DIALOG.draft, DIALOG.button
 
 
@@ -98,7 +74,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
             pending_review=held[0].standing.state is State.PENDING_REVIEW,
         )
         return await _ask_kind(update, context, in_place=False)
-    text, keyboard = _page(context, language, held, 0)
+    text, keyboard = pick_page(context, language, held, 0)
     await message.reply_text(text, reply_markup=keyboard)
     return Step.PICK
 
@@ -122,28 +98,6 @@ async def start_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         pending_review=chosen.standing.state is State.PENDING_REVIEW,
     )
     return await _ask_kind(update, context, in_place=False)
-
-
-def _page(
-    context: ContextTypes.DEFAULT_TYPE, language: str, held: list[Held], page: int
-) -> tuple[str, InlineKeyboardMarkup]:
-    pages = max(1, -(-len(held) // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    rows = []
-    for h in held[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
-        r = h.registration
-        label = f"{r.customer_name} ·{r.phone[-4:]} · {raw(language, STATE[h.standing.state])}"
-        rows.append([_button(context, label, "pick", str(r.id))])
-    nav = []
-    if page > 0:
-        nav.append(_button(context, raw(language, Text.page_prev), "page", str(page - 1)))
-    if page < pages - 1:
-        nav.append(_button(context, raw(language, Text.page_next), "page", str(page + 1)))
-    if nav:
-        rows.append(nav)
-    rows.append([_button(context, raw(language, Text.cancel), "cancel")])
-    suffix = f" ({page + 1}/{pages})" if pages > 1 else ""
-    return t(language, Text.follow_pick) + suffix, InlineKeyboardMarkup(rows)
 
 
 async def _ask_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, *, in_place: bool) -> int:
@@ -185,7 +139,7 @@ async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[s
 async def _turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
     held = await _held(update, context) or []
     page = int(args[0]) if args and args[0].isdigit() else 0
-    text, keyboard = _page(context, lang(update, context), held, page)
+    text, keyboard = pick_page(context, lang(update, context), held, page)
     await _show(update, text, keyboard, True)
     return Step.PICK
 
@@ -234,7 +188,7 @@ async def _ask_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if kind in (FollowUpKind.DEAL, FollowUpKind.LOST):
         # Nothing to plan after a deal (after-sale care comes later) or a lost customer.
         return await _after_next(update, context)
-    row = [_button(context, raw(language, _NEXT_IN_DAYS[d]), "next", str(d)) for d in _NEXT_IN_DAYS]
+    row = [_button(context, raw(language, NEXT_IN_DAYS[d]), "next", str(d)) for d in NEXT_IN_DAYS]
     text = t(language, Text.follow_ask_next, example=_example(services(context)))
     await _show(update, text, InlineKeyboardMarkup([row[:2], row[2:]]), False)
     return Step.NEXT
@@ -324,9 +278,9 @@ async def _ask_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         # Under review a deposit or deal is provisional: the credit is not theirs until approved.
         warning=raw(
             language,
-            _PROVISIONAL_WARNING[kind]
-            if draft.get("pending_review") and kind in _PROVISIONAL_WARNING
-            else _WARNING[kind],
+            PROVISIONAL_WARNING[kind]
+            if draft.get("pending_review") and kind in PROVISIONAL_WARNING
+            else WARNING[kind],
         ),
     )
     keyboard = InlineKeyboardMarkup(

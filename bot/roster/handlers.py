@@ -13,7 +13,7 @@ from bot.chat import commands, render
 from bot.chat.commands import parse_id
 from bot.chat.common import current_staff, in_thread, is_private, lang
 from bot.chat.menus import group_help, private_help, set_menu_for
-from bot.follow_up import dialog as follow_up_dialog
+from bot.follow_up import steps as follow_up_steps
 from bot.i18n.keys import Text
 from bot.i18n.labels import ROLE
 from bot.i18n.texts import raw, t
@@ -142,7 +142,7 @@ async def _mine_page(update: Update, context: ContextTypes.DEFAULT_TYPE, page: i
             [
                 InlineKeyboardButton(
                     f"{i}. {raw(language, Text.follow_button)} {h.registration.customer_name}"[:60],
-                    callback_data=follow_up_dialog.start_data(h.registration.id),
+                    callback_data=follow_up_steps.start_data(h.registration.id),
                 )
             ]
             for i, h in shown
