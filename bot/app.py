@@ -258,10 +258,15 @@ async def _one_dialog_at_a_time(update: Update, context: ContextTypes.DEFAULT_TY
 
 
 def _remember_language(svc: Services, telegram_id: int, language: str) -> None:
-    """Messages the bot sends unasked (takeovers, decisions) go out in the person's language."""
+    """Messages the bot sends unasked (takeovers, decisions) go out in the person's language.
+
+    The person's remembered entry is dropped, so the updates already queued behind this one read
+    the new language instead of writing it again (each write would mark its update committed,
+    and a committed update is not handled again after a crash)."""
     with svc.writer() as uow:
         uow.roster.set_language(telegram_id, language)
         uow.commit()
+    svc.staff.forget(telegram_id)
 
 
 async def _nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

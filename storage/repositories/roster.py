@@ -193,6 +193,10 @@ class StaffCache:
         version, entries = self._entries
         return None if version is None else entries
 
+    def forget(self, telegram_id: int) -> None:
+        """This process changed the person: the next lookup reads them again."""
+        self._entries[1].pop(telegram_id, None)
+
     @staticmethod
     def remember(memory: dict[int, Staff | None], telegram_id: int, staff: Staff | None) -> None:
         if len(memory) >= _CACHED_AT_MOST:
