@@ -165,8 +165,7 @@ async def _run(url: str, limiter: BaseRateLimiter[Any]) -> dict[str, Any]:
     due = T0 + timedelta(days=2)
     settings = Settings(telegram_token="123:ABC", database_url=url, sweep_interval_seconds=0, _env_file=None)
     fake = TelegramFake()
-    application = build_application(settings, engine, request=fake, clock=Clock(due))
-    application.bot._rate_limiter = limiter
+    application = build_application(settings, engine, request=fake, clock=Clock(due), rate_limiter=limiter)
     factory = UpdateFactory(fake)
     done = asyncio.Event()
     async with BotHarness(application, fake=fake):

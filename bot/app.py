@@ -17,9 +17,9 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
+    BaseRateLimiter,
     CallbackQueryHandler,
     ContextTypes,
-    ConversationHandler,
     Defaults,
     MessageHandler,
     TypeHandler,
@@ -30,6 +30,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.chat import commands
 from bot.chat.commands import DIALOG_OF, GROUP_COMMANDS, command_of, is_group_button
 from bot.chat.common import current_staff, in_thread, is_private, lang
+from bot.chat.dialogs import bind_dialogs, open_dialog
 from bot.chat.menus import set_default_menus
 from bot.config import Settings
 from bot.decisions import arbitration as arbitration_dialog
@@ -67,14 +68,17 @@ def build_application(
     request: BaseRequest | None = None,
     clock: Callable[[], datetime] = utc_now,
     run_id: str | None = None,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
 ) -> LedgeredApplication:
+    """The bot as `leadbot run` starts it; tests and benches pass their own HTTP layer, clock
+    and (when pacing is not what they measure) rate limiter."""
     bot = PollingBot(
         token=settings.required_token(),
         base_url=settings.telegram_base_url,
         base_file_url=settings.telegram_file_base_url,
         defaults=bot_defaults(settings),
         # Replies before broadcasts: the sweep's and the outbox's sends are marked bulk.
-        rate_limiter=LaneRateLimiter(),
+        rate_limiter=rate_limiter or LaneRateLimiter(),
         # What ApplicationBuilder would make: a pool for replies, one connection for the long poll.
         request=request or HTTPXRequest(connection_pool_size=256),
         get_updates_request=request or HTTPXRequest(),
@@ -116,6 +120,7 @@ def build_application(
     application.add_handler(commands.CANCEL.handler(_nothing_to_cancel))
     application.add_handler(CallbackQueryHandler(_stale))
     application.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, _idle))
+    bind_dialogs(application)
     application.add_error_handler(errors.on_error)
     if settings.sweep_interval_seconds and application.job_queue is not None:
         # The database says what is due; this job only asks it every minute (DESIGN: scheduling).
@@ -238,8 +243,7 @@ _DIALOG_OPENERS = {**DIALOG_OF, "fu:go:": "follow_up", "ex:go:": "extend", "rv:n
 
 
 async def _one_dialog_at_a_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A person starting a dialog leaves any other half-done one: otherwise the older dialog,
-    registered first, would read the new dialog's answers as its own."""
+    """A person starting a dialog leaves any other half-done one (bot.chat.dialogs.Dialog)."""
     if update.callback_query is not None:
         opening = update.callback_query.data or ""
     else:
@@ -250,11 +254,7 @@ async def _one_dialog_at_a_time(update: Update, context: ContextTypes.DEFAULT_TY
     starting = next((name for prefix, name in _DIALOG_OPENERS.items() if opening.startswith(prefix)), None)
     if starting is None:
         return
-    for handler in context.application.handlers[0]:
-        if isinstance(handler, ConversationHandler) and handler.name != starting:
-            # PTB has no public "end this conversation for this user"; _update_state is what
-            # the handler itself uses, and keeps persistence in step.
-            handler._update_state(ConversationHandler.END, handler._get_key(update))
+    open_dialog(context.user_data, starting)  # type: ignore[arg-type]
 
 
 def _remember_language(svc: Services, telegram_id: int, language: str) -> None:

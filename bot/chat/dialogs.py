@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
-from telegram.ext import CallbackQueryHandler, ContextTypes, ConversationHandler
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, ConversationHandler
 from telegram.warnings import PTBUserWarning
 
 from bot.chat import commands
@@ -20,6 +20,66 @@ from bot.i18n.texts import raw, t
 from domain.model import BrokenInvariant
 
 Action = Callable[[Update, ContextTypes.DEFAULT_TYPE, list[str]], Awaitable[int]]
+
+# user_data keys: the dialog a person has open, and those they left half-done for another.
+OPEN_DIALOG, LEFT_OPEN = "dialog", "left_open"
+
+
+class Dialog(ConversationHandler[Any]):
+    """A conversation that listens only while it is the dialog its person has open.
+
+    Starting a dialog leaves any other half-done one: otherwise the older dialog, registered
+    first, would read the new dialog's answers as its own. `open_dialog` (run before the
+    dialogs) records the switch; a dialog left open keeps its stale step but ignores its person
+    until opened again, which starts it afresh (allow_reentry). A dialog that ends forgets it
+    was open, so a person who finished what they started has nothing stored."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+        super().__init__(allow_reentry=True, persistent=True, **kwargs)
+        self.application: Application[Any, Any, Any, Any, Any, Any] | None = None
+        for handler in [*self.entry_points, *self.fallbacks, *(h for s in self.states.values() for h in s)]:
+            handler.callback = self._forgetting_when_ended(handler.callback)
+
+    def check_update(self, update: object) -> Any:
+        if self.application is not None and isinstance(update, Update) and update.effective_user:
+            user_data = self.application.user_data.get(update.effective_user.id, {})
+            left_open = self.name in user_data.get(LEFT_OPEN, ())
+            if left_open or user_data.get(OPEN_DIALOG, self.name) != self.name:
+                return None
+        return super().check_update(update)
+
+    def _forgetting_when_ended(self, callback: Any) -> Any:
+        async def step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
+            state = await callback(update, context)
+            user_data = context.user_data
+            if state == ConversationHandler.END and user_data and user_data.get(OPEN_DIALOG) == self.name:
+                del user_data[OPEN_DIALOG]
+            return state
+
+        return step
+
+
+def open_dialog(user_data: dict[Any, Any], name: str) -> None:
+    """The person opens dialog `name`; the one they had open, if another, is left."""
+    left = set(user_data.get(LEFT_OPEN, ()))
+    previous = user_data.get(OPEN_DIALOG)
+    if previous is not None and previous != name:
+        left.add(previous)
+    left.discard(name)
+    if left:
+        user_data[LEFT_OPEN] = sorted(left)
+    else:
+        user_data.pop(LEFT_OPEN, None)
+    user_data[OPEN_DIALOG] = name
+
+
+def bind_dialogs(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Lets each dialog read whose turn it is from the application's user_data."""
+    for handlers in application.handlers.values():
+        for handler in handlers:
+            if isinstance(handler, Dialog):
+                handler.application = application
 
 
 class ButtonDialog:
@@ -76,21 +136,16 @@ class ButtonDialog:
         await update.callback_query.edit_message_text(t(lang(update, context), self.cancelled_text))
         return ConversationHandler.END
 
-    def conversation(
-        self, *, name: str, entry_points: list[Any], states: dict[object, list[Any]]
-    ) -> ConversationHandler[Any]:
+    def conversation(self, *, name: str, entry_points: list[Any], states: dict[object, list[Any]]) -> Dialog:
         """The dialog as PTB declares it: /cancel and stale buttons handled in every step."""
         # Buttons are tracked per user, not per message: the nonce does the per-dialog check.
-        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-        return ConversationHandler(
+        return Dialog(
             entry_points=entry_points,
             states=states,
             fallbacks=[
                 commands.CANCEL.handler(self.cancel),
                 CallbackQueryHandler(stale, pattern=rf"^{self.prefix}:"),
             ],
-            allow_reentry=True,
-            persistent=True,  # the step survives a restart (storage.persistence)
             name=name,
         )
 

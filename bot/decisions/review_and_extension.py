@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import secrets
-import warnings
 from enum import IntEnum
 from typing import Any
 
@@ -16,11 +15,11 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.chat import commands, render
 from bot.chat.commands import ID
 from bot.chat.common import current_staff, in_thread, lang
+from bot.chat.dialogs import Dialog
 from bot.decisions.keyboards import DECIDE_EXTENSION, EXTEND, REVIEW
 from bot.delivery.notices import kick
 from bot.i18n.keys import Text
@@ -323,10 +322,9 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 def handlers() -> list[Any]:
-    warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
     text = filters.TEXT & ~filters.COMMAND
     return [
-        ConversationHandler(
+        Dialog(
             entry_points=[
                 commands.EXTEND.handler(extend),
                 CallbackQueryHandler(extend_from_button, pattern=rf"^{EXTEND}:go:{ID}$"),
@@ -336,16 +334,12 @@ def handlers() -> list[Any]:
                 Step.REASON: [MessageHandler(text, extend_reason)],
             },
             fallbacks=[commands.CANCEL.handler(cancel)],
-            allow_reentry=True,
-            persistent=True,
             name="extend",
         ),
-        ConversationHandler(
+        Dialog(
             entry_points=[CallbackQueryHandler(review_reject, pattern=rf"^{REVIEW}:no:{ID}$")],
             states={Step.REJECT_REASON: [MessageHandler(text, reject_reason)]},
             fallbacks=[commands.CANCEL.handler(cancel)],
-            allow_reentry=True,
-            persistent=True,
             name="review_reject",
         ),
         CallbackQueryHandler(review_approve, pattern=rf"^{REVIEW}:ok:{ID}$"),

@@ -16,6 +16,7 @@ from telegram.ext import ContextTypes, ConversationHandler, MessageHandler, filt
 
 from bot.chat import commands, render
 from bot.chat.common import current_staff, in_thread, lang
+from bot.chat.dialogs import Dialog
 from bot.i18n.keys import Text
 from bot.i18n.labels import DEADLINE, FOLLOW_UP_KIND, HISTORY_ENTRY, REJECTION_REASON, STATE
 from bot.i18n.texts import joined, raw, t, when
@@ -204,7 +205,7 @@ def handlers() -> list[Any]:
     text = filters.TEXT & ~filters.COMMAND
     other = ~filters.TEXT & ~filters.COMMAND & ~filters.CONTACT & ~filters.StatusUpdate.ALL
     return [
-        ConversationHandler(
+        Dialog(
             entry_points=[commands.HISTORY.handler(start)],
             states={
                 Step.PHONE: [
@@ -213,8 +214,6 @@ def handlers() -> list[Any]:
                 ],
             },
             fallbacks=[commands.CANCEL.handler(cancel)],
-            allow_reentry=True,
-            persistent=True,
             name="history",
         )
     ]

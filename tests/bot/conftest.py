@@ -49,9 +49,9 @@ async def chat(engine) -> AsyncIterator[Chat]:
     )
     fake = FakeBotAPI()
     clock = Clock(T0)
-    application = build_application(settings, engine, request=fake, clock=clock)
     # The app's lanes and overall pace, without Telegram's second per message to one chat: a
     # dialog test would wait it out at every step (tests/bot/test_rate_limits.py keeps it).
-    application.bot._rate_limiter = LaneRateLimiter(per_chat=(1000, 1.0), per_group=(1000, 1.0))
+    limiter = LaneRateLimiter(per_chat=(1000, 1.0), per_group=(1000, 1.0))
+    application = build_application(settings, engine, request=fake, clock=clock, rate_limiter=limiter)
     async with BotHarness(application, fake=fake) as harness:
         yield Chat(harness, fake, roster, clock)

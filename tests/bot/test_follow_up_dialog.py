@@ -8,7 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from domain.model import Closure
-from storage.tables import ActionAttemptRow, RegistrationEventRow, RegistrationRow
+from storage.tables import ActionAttemptRow, DialogStateRow, RegistrationEventRow, RegistrationRow
 from tests.bot.conftest import Chat
 from tests.bot.test_filing_dialog import data_of, fill
 from tests.bot.test_verdicts_and_lists import confirm, file_directly
@@ -191,6 +191,24 @@ async def test_starting_a_dialog_ends_the_one_left_open(chat: Chat) -> None:
     assert "已记录「📞 电话」" in chat.fake.last_text(guide.id)
     await h.say(guide, "13900139000")
     assert "没有进行中的操作" in chat.fake.last_text(guide.id)  # the abandoned filing is gone
+
+
+async def test_a_dialog_left_open_starts_afresh_when_opened_again_and_leaves_nothing(chat: Chat) -> None:
+    file_directly(chat, 101, "13800138000")
+    guide = chat.user(101)
+    h = chat.harness
+    await h.say(guide, "/new")
+    await h.say(guide, "李四")
+    await h.say(guide, "/follow")  # the filing is left waiting for a phone
+    await h.say(guide, "/cancel")
+    await h.say(guide, "13900139000")  # not read by the filing left open
+    assert "3/6" not in chat.fake.last_text(guide.id)
+    await h.say(guide, "/new")
+    assert "1/6" in chat.fake.last_text(guide.id)  # from the first step, not the stale one
+    await h.say(guide, "/cancel")
+    with chat.roster.engine.connect() as conn:
+        scopes = {row.scope for row in conn.execute(sa.select(DialogStateRow.scope))}
+    assert "user_data" not in scopes  # no dialog open, none left open
 
 
 # --- issue 10 items 5 and 7: a capped note; a typed next contact lies ahead -------------------------
