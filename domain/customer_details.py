@@ -46,8 +46,23 @@ class Invalid:
 
 
 _SPACES = re.compile(r"\s+")
-# Characters a phone number may be typed with; anything else (letters, emoji) is not a phone.
-_PHONE_CHARS = re.compile(r"^[\d\s+\-().\u3000（）－]+$")
+# Characters a phone number may be typed with once canonical (_typed_phone); anything else
+# (letters, emoji) is not a phone.
+_PHONE_CHARS = re.compile(r"^[\d\s+\-().]+$")
+# What people type between digit groups besides spaces and ASCII dashes: every Unicode dash
+# (category Pd: ‐ ‑ ‒ – — ― ⸺ 〜 …), the minus sign, middle dots, ideographic full stops,
+# slashes and underscores. NFKC has already made the full-width forms ASCII.
+_PHONE_SEPARATORS = str.maketrans(
+    dict.fromkeys(
+        "\u058a\u05be\u1400\u1806\u2010\u2011\u2012\u2013\u2014\u2015\u2e17\u2e1a\u2e3a\u2e3b"
+        "\u2e40\u301c\u3030\u30a0\ufe31\ufe32\u2212\u2043\u00b7\u2022\u30fb\u3002\uff61/_~",
+        "-",
+    )
+)
+# An extension after a landline: 转 8, 分机 8, ext. 8, x8, #8 (phonenumbers reads "ext.").
+_EXTENSION = re.compile(r"\s*(?:转|分机|ext\.?|extension|x|#)\s*(\d{1,6})\s*$", re.IGNORECASE)
+# …or a dash and a short group after a complete landline: 010-12345678-8.
+_DASHED_EXTENSION = re.compile(r"^(.*\d)\s*-\s*(\d{1,5})$")
 # A Chinese administrative area: 省/市/区/县/… A "detailed" address has more than these.
 _AREA_UNIT = re.compile(
     r"[\u4e00-\u9fff]{1,8}?(?:特别行政区|自治区|自治州|自治县|地区|省|市|区|县|旗|盟|镇|乡|街道)"
@@ -75,12 +90,33 @@ def check_name(raw: str, rules: Rules) -> str | Invalid:
     return name
 
 
+def _typed_phone(raw: str) -> str:
+    """A phone as typed, in the few characters phonenumbers reads: full-width digits, plus and
+    brackets and the ideographic space made ASCII (NFKC), every dash and dot a "-", and an
+    extension written the way phonenumbers recognises ("ext. 8")."""
+    text = clean_text(unicodedata.normalize("NFKC", raw)).translate(_PHONE_SEPARATORS)
+    return _EXTENSION.sub(r" ext. \1", text)
+
+
+def _landline_with_extension(number: str, extension: str, rules: Rules) -> str | None:
+    """010-12345678-8: a complete landline and an extension (a mobile has none)."""
+    try:
+        parsed = phonenumbers.parse(f"{number} ext. {extension}", rules.phone_region)
+    except phonenumbers.NumberParseException:
+        return None
+    mobile = phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.MOBILE
+    if mobile or not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
 def normalize_phone(raw: str, rules: Rules) -> str | Invalid:
-    """The customer's phone in E.164, so every way of typing one number is one customer."""
-    text = clean_text(raw)
+    """The customer's phone in E.164, so every way of typing one number is one customer. An
+    extension is dropped: it reaches a desk, the number is the customer's."""
+    text = _typed_phone(raw)
     if not text:
         return Invalid(Problem.PHONE_EMPTY)
-    if not _PHONE_CHARS.match(text):
+    if not _PHONE_CHARS.match(text.replace(" ext. ", " ")):
         return Invalid(Problem.PHONE_NOT_DIGITS)
     digits = sum(ch.isdigit() for ch in text)
     if digits < 7:
@@ -92,6 +128,11 @@ def normalize_phone(raw: str, rules: Rules) -> str | Invalid:
     except phonenumbers.NumberParseException:
         return Invalid(Problem.PHONE_INVALID, digits)
     if not phonenumbers.is_valid_number(number):
+        dashed = _DASHED_EXTENSION.match(text)
+        if dashed and not number.extension:
+            landline = _landline_with_extension(dashed[1], dashed[2], rules)
+            if landline is not None:
+                return landline
         national = len(str(number.national_number))
         if number.country_code == 86 and str(number.national_number).startswith("1"):
             # A mobile: 11 digits starting 13–19; tell the filer how many they gave.
@@ -161,7 +202,7 @@ def mask_phone(e164: str) -> str:
 # (spaces, dashes, dots, brackets, slashes, full-width ones too), maybe after a + or a bracket.
 # Which stretch of a run is a phone is for phonenumbers' matcher to say, asked about each stretch
 # of whole groups: on a whole run it misses a spaced-out number next to another number or a date.
-_SEPARATOR = r"[\s\-‐‑‒–—―−－.．()（）/／~～]"
+_SEPARATOR = r"[\s\-‐‑‒–—―−－.．()（）/／~～・·•。_]"
 _DIGIT_RUN = re.compile(rf"[+＋(（]*\d+(?:{_SEPARATOR}{{1,4}}[+＋]?\d+)*")
 # A run that goes on from another number (the minutes of 14:05, the rest of 12,800, the cents of
 # .00): its first group is a phone only on its own, never the start of a longer one.
@@ -213,7 +254,8 @@ def _phones_in_run(run: str, region: str, goes_on: bool) -> list[tuple[int, int,
             begin, end = start, groups[last][1]
             while run[begin] in "(（" and _unclosed(run[begin:end]):
                 begin += 1  # "(13800138000)": the brackets are the text's
-            candidate = run[begin:end]
+            # The matcher reads ASCII separators; the translation keeps every offset.
+            candidate = run[begin:end].translate(_PHONE_SEPARATORS)
             digits = sum(ch.isdigit() for ch in candidate)
             if digits > _MAX_DIGITS or (goes_on and last > first == 0):
                 break

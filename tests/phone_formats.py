@@ -26,6 +26,10 @@ PHONES: list[tuple[str, str, str]] = [
     ("１３８００１３８０００", MOBILE_DIGITS, MOBILE_MASK),  # full-width digits
     ("＋８６ １３８ ００１３ ８０００", MOBILE_DIGITS, MOBILE_MASK),
     ("138\u30000013\u30008000", MOBILE_DIGITS, MOBILE_MASK),  # ideographic spaces
+    ("138–0013–8000", MOBILE_DIGITS, MOBILE_MASK),  # issue 12: any Unicode dash, middle dots
+    ("138—0013—8000", MOBILE_DIGITS, MOBILE_MASK),
+    ("138・0013・8000", MOBILE_DIGITS, MOBILE_MASK),
+    ("138·0013·8000", MOBILE_DIGITS, MOBILE_MASK),
     ("(010) 1234-5678", LANDLINE_DIGITS, LANDLINE_MASK),
     ("(010)12345678", LANDLINE_DIGITS, LANDLINE_MASK),
     ("010-12345678", LANDLINE_DIGITS, LANDLINE_MASK),

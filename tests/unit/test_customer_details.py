@@ -33,13 +33,50 @@ RULES = Rules()
         "+8613800138000",
         "138-0013-8000",
         " 138 0013 8000 ",
+        # issue 12: every Unicode dash, dots, the ideographic space, full-width forms
+        "138‐0013‐8000",
+        "138‑0013‑8000",
+        "138–0013–8000",
+        "138—0013—8000",
+        "138−0013−8000",
+        "138・0013・8000",
+        "138．0013．8000",
+        "138·0013·8000",
+        "138_0013_8000",
+        "138\u30000013\u30008000",
+        "１３８００１３８０００",
+        "＋８６ １３８ ００１３ ８０００",
+        "＋86-138-0013-8000",
+        "+86 (0)138 0013 8000",
+        "(+86) 138 0013 8000",
+        "0086 138 0013 8000",
+        "86 13800138000",
+        "138 0013 8000 转 8",
     ],
 )
 def test_every_way_of_typing_one_mobile_is_one_customer(typed: str) -> None:
     assert normalize_phone(typed, RULES) == "+8613800138000"
 
 
-@pytest.mark.parametrize("typed", ["010-12345678", "(010) 1234 5678", "+86 10 1234 5678"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "010-12345678",
+        "(010) 1234 5678",
+        "+86 10 1234 5678",
+        "（０１０）１２３４５６７８",
+        "010—12345678",
+        "+86-010-12345678",
+        "0086 10 12345678",
+        # an extension reaches a desk; the customer is the number
+        "010-12345678转8",
+        "010-12345678 分机 8",
+        "010-12345678 ext. 8",
+        "010-12345678 x8",
+        "010 12345678#8",
+        "010-12345678-8",
+    ],
+)
 def test_landline_with_area_code(typed: str) -> None:
     assert normalize_phone(typed, RULES) == "+861012345678"
 
@@ -58,6 +95,8 @@ def test_landline_with_area_code(typed: str) -> None:
         ("138001380001", Problem.PHONE_TOO_LONG, 12),
         ("1" * 30, Problem.PHONE_TOO_LONG, 30),
         ("12345678901", Problem.PHONE_INVALID, 11),  # 12… is not a mobile prefix
+        ("13800138000-8", Problem.PHONE_TOO_LONG, 12),  # a mobile has no extension
+        ("138 0013 8000 abc", Problem.PHONE_NOT_DIGITS, 0),
     ],
 )
 def test_bad_phones_get_a_specific_problem(typed: str, problem: Problem, digits: int) -> None:
