@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -223,6 +223,63 @@ def file_registration(
     return outcome
 
 
+def check_phone(
+    reader: UnitOfWorkFactory,
+    writer: UnitOfWorkFactory,
+    filer: Staff,
+    customer_name: str,
+    phone: str,
+    now: datetime,
+    rules: Rules,
+) -> Rejected | None:
+    """RULES §3.5 Decision: the phone's verdict as soon as it is given, so a filer does not type
+    four more answers to learn the customer is taken. A refusal here is the filing attempt's
+    outcome and is logged as one; a pass promises nothing (the check at confirmation counts)."""
+    if not filer.may_file:
+        return None  # the confirmation refuses it, with the roster's word at that moment
+    with reader() as uow:
+        customer_id = uow.registrations.customer_id(phone)
+        quota_used = 0
+        if filer.has_quota:
+            quota_used = uow.registrations.quota_used(filer.id, *month_bounds(now, rules))
+        if customer_id is None and quota_used < rules.field_monthly_quota:
+            return None
+        details = CustomerDetails(customer_name, phone, address="", needs=None)
+        verdict = decide(filer, details, _facts(uow, filer, customer_id, quota_used), now, rules)
+    if not isinstance(verdict, Rejected):
+        return None
+    with writer() as uow:
+        uow.attempts.log_attempt(
+            at=now,
+            telegram_id=filer.telegram_id,
+            staff_id=filer.id,
+            phone=phone,
+            customer_name=customer_name[: rules.max_name_chars * 2],
+            outcome="rejected",
+            reason=verdict.reason.value,
+            registration_id=None,
+            source="chat",
+        )
+        uow.commit()
+    return verdict
+
+
+def _facts(uow: UnitOfWork, filer: Staff, customer_id: int | None, quota_used: int) -> FilingFacts:
+    """What the database knows about this customer and filer, for the phone's checks."""
+    if customer_id is None:
+        return FilingFacts(
+            claim=None, own_last=None, has_open_challenge=False, last_deal_at=None, quota_used=quota_used
+        )
+    claim = uow.registrations.claim_for(customer_id)
+    return FilingFacts(
+        claim=claim,
+        own_last=uow.registrations.last_registration_held_by(filer.id, customer_id),
+        has_open_challenge=bool(claim and uow.registrations.open_challenges_of(claim.id)),
+        last_deal_at=uow.registrations.last_deal_at(customer_id),
+        quota_used=quota_used,
+    )
+
+
 def _file(
     uow: UnitOfWork, filer: Staff | None, request: FilingRequest, now: datetime, rules: Rules
 ) -> FilingOutcome:
@@ -240,19 +297,15 @@ def _file(
 
     customer_id = uow.registrations.lock_customer(details.phone, now)
     uow.roster.lock_staff(filer.id)
-    month_start, month_end = month_bounds(now, rules)
+    quota_used = uow.registrations.quota_used(filer.id, *month_bounds(now, rules)) if filer.has_quota else 0
     key = address_key(details.address)
-    claim = uow.registrations.claim_for(customer_id)
-    facts = FilingFacts(
-        claim=claim,
-        own_last=uow.registrations.last_registration_held_by(filer.id, customer_id),
-        has_open_challenge=bool(claim and uow.registrations.open_challenges_of(claim.id)),
-        last_deal_at=uow.registrations.last_deal_at(customer_id),
-        quota_used=uow.registrations.quota_used(filer.id, month_start, month_end) if filer.has_quota else 0,
+    facts = replace(
+        _facts(uow, filer, customer_id, quota_used),
         similar=uow.registrations.similar_open(
             customer_id, name_key(details.name), key[:ADDRESS_PREFIX_CHARS]
         ),
     )
+    claim = facts.claim
     verdict = decide(filer, details, facts, now, rules)
     if isinstance(verdict, Rejected):
         return verdict

@@ -160,6 +160,9 @@ class FakeRegistrations:
     def lock_customer(self, phone: str, now: datetime) -> int:
         return self._s.customers.setdefault(phone, len(self._s.customers) + 1)
 
+    def customer_id(self, phone: str) -> int | None:
+        return self._s.customers.get(phone)
+
     def claim_for(self, customer_id: int) -> Registration | None:
         return next((r for r in self._all() if r.customer_id == customer_id and r.holds_claim), None)
 

@@ -52,10 +52,12 @@ from domain.customer_details import (
 )
 from domain.filing import (
     Accepted,
+    FilingOutcome,
     FilingRequest,
     Reason,
     Rejected,
     check_obtained_at,
+    check_phone,
     file_registration,
 )
 from domain.model import BrokenInvariant, ExpectedPurchase
@@ -111,8 +113,16 @@ async def got_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     phone = normalize_phone(typed, services(context).rules)
     if isinstance(phone, Invalid):
         return await _hint(update, context, phone, Step.PHONE)
-    draft_of(context)["phone"] = phone
-    if draft_of(context).get("editing"):
+    svc, draft, filer = services(context), draft_of(context), await current_staff(update, context)
+    if filer is None:
+        raise BrokenInvariant("the roster gate let a stranger into the filing dialog")
+    name, now = draft["name"], svc.clock()
+    refused = await in_thread(lambda: check_phone(svc.uow, svc.writer, filer, name, phone, now, svc.rules))
+    if refused is not None:
+        await message.reply_text("✓", reply_markup=ReplyKeyboardRemove())  # the contact keyboard
+        return await _tell_verdict(update, context, refused)
+    draft["phone"] = phone
+    if draft.get("editing"):
         # The contact keyboard must go before the summary's inline buttons come.
         await message.reply_text("✓", reply_markup=ReplyKeyboardRemove())
     return await _after_answer(Step.ADDRESS, update, context)
@@ -281,7 +291,7 @@ async def _done_with_buttons(update: Update) -> None:
 
 
 async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
-    language, svc, draft = lang(update, context), services(context), draft_of(context)
+    svc, draft = services(context), draft_of(context)
     query = update.callback_query
     if query is None or update.effective_user is None:
         raise BrokenInvariant("query, update.effective_user is missing")
@@ -298,6 +308,12 @@ async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: li
     now = svc.clock()
 
     outcome = await in_thread(lambda: file_registration(svc.writer, request, now, svc.rules))
+    return await _tell_verdict(update, context, outcome)
+
+
+async def _tell_verdict(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: FilingOutcome) -> int:
+    """The filing's outcome, which ends the dialog: at confirmation, or at the phone if refused."""
+    language, svc = lang(update, context), services(context)
     context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
     holder = outcome.similar_holder_name if isinstance(outcome, Accepted) else None
     text = render.verdict(language, outcome, svc.rules, holder_of_similar=holder)

@@ -56,6 +56,13 @@ class SqlRegistrations:
         ).scalar_one()
         return int(customer_id)
 
+    def customer_id(self, phone: str) -> int | None:
+        """The customer's id if anyone ever filed this phone; nothing is created or locked."""
+        found = self._session.execute(
+            sa.select(col(CustomerRow.id)).where(col(CustomerRow.phone) == phone)
+        ).scalar_one_or_none()
+        return int(found) if found is not None else None
+
     def claim_for(self, customer_id: int) -> Registration | None:
         found = self._session.exec(
             registrations_query().where(
