@@ -180,13 +180,17 @@ class Scores:
         return _ratio(self.possibles_found, self.flagged_possible)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Report:
     outcomes: list[Outcome]
     overall: Scores
     by_category: dict[str, Scores]
     seconds: float = 0.0  # spent inside classify_fn
     classified: int = 0  # calls of classify_fn (pairs whose phones were accepted)
+
+    def __repr__(self) -> str:  # short: pytest prints it with every failed assertion
+        o = self.overall
+        return f"<Report {o.pairs} pairs, {o.correct} correct, {o.phone_rejected} phone rejected>"
 
     @property
     def misses(self) -> list[Outcome]:

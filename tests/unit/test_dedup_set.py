@@ -310,5 +310,6 @@ def test_possible_recall(report: Any) -> None:
 def test_possible_precision(report: Any) -> None:
     precision = report.overall.possible_precision
     assert precision is not None and precision >= 0.90, (
-        f"possible precision {precision}; flagged but distinct:\n" + describe(report.false_possibles)
+        f"possible precision {'—' if precision is None else format(precision, '.1%')}; "
+        "flagged but distinct:\n" + describe(report.false_possibles)
     )
