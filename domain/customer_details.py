@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 import phonenumbers
 
@@ -23,6 +24,7 @@ class Problem(StrEnum):
     PHONE_TOO_SHORT = "phone_too_short"
     PHONE_TOO_LONG = "phone_too_long"
     PHONE_INVALID = "phone_invalid"
+    PHONE_NO_AREA_CODE = "phone_no_area_code"  # a landline's 7–8 digits without the city's code
     ADDRESS_TOO_SHORT = "address_too_short"
     ADDRESS_TOO_LONG = "address_too_long"
     ADDRESS_ONLY_AREA = "address_only_area"
@@ -58,7 +60,11 @@ _PHONE_SEPARATORS = str.maketrans(
         "\u2e40\u301c\u3030\u30a0\ufe31\ufe32\u2212\u2043\u00b7\u2022\u30fb\u3002\uff61/_~",
         "-",
     )
+    | dict.fromkeys("[【〔〖", "(")
+    | dict.fromkeys("]】〕〗", ")")
 )
+# A landline typed without its area code: 7 or 8 digits, not a mobile's 1 nor a trunk 0.
+_LOCAL_LANDLINE = re.compile(r"[2-9]\d{6,7}")
 # An extension after a landline: 转 8, 分机 8, ext. 8, x8, #8 (phonenumbers reads "ext.").
 _EXTENSION = re.compile(r"\s*(?:转|分机|ext\.?|extension|x|#)\s*(\d{1,6})\s*$", re.IGNORECASE)
 # …or a dash and a short group after a complete landline: 010-12345678-8.
@@ -98,6 +104,44 @@ def _typed_phone(raw: str) -> str:
     return _EXTENSION.sub(r" ext. \1", text)
 
 
+@lru_cache(maxsize=1)
+def _area_codes() -> tuple[tuple[str, str], ...]:
+    """(city, area code) for every Chinese landline area in phonenumbers' geocoding data, in
+    Chinese (成都) and English (chengdu), longest city names first."""
+    from phonenumbers.geodata import GEOCODE_DATA  # the data is large: loaded on first use
+
+    cities: dict[str, str] = {}
+    for prefix, names in GEOCODE_DATA.items():
+        if not prefix.startswith("86") or len(prefix) > 5 or (prefix[2] == "1" and prefix != "8610"):
+            continue  # mobiles' prefixes (861…) besides Beijing's 010
+        code = prefix[2:]
+        chinese = _PROVINCE.sub("", names.get("zh", ""))
+        for city in re.split(r"[、，,]", chinese):
+            stem = _CITY_SUFFIX.sub("", city.strip())
+            if len(stem) >= 2:
+                cities.setdefault(stem, code)
+        for city in names.get("en", "").split(",")[0].split("/"):
+            if len(city.strip()) >= 3:
+                cities.setdefault(city.strip().casefold(), code)
+    return tuple(sorted(cities.items(), key=lambda item: -len(item[0])))
+
+
+_PROVINCE = re.compile(r"^.*?(?:省|自治区|特别行政区)")
+_CITY_SUFFIX = re.compile(r"(?:市|地区|自治州|盟)$")
+
+
+def area_code_in(address: str) -> str | None:
+    """The area code of the city an address names: the first in Chinese (北京市朝阳区…: Beijing's
+    10, not that of Chaoyang in Liaoning), the last in English (…, Chaoyang, Beijing). None when
+    it names none."""
+    text = unicodedata.normalize("NFKC", address).casefold()
+    found = [(text.rfind(city), code) for city, code in _area_codes() if city in text]
+    if not found:
+        return None
+    english = text.isascii()
+    return (max(found) if english else min(found))[1]
+
+
 def _landline_with_extension(number: str, extension: str, rules: Rules) -> str | None:
     """010-12345678-8: a complete landline and an extension (a mobile has none)."""
     try:
@@ -110,10 +154,18 @@ def _landline_with_extension(number: str, extension: str, rules: Rules) -> str |
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-def normalize_phone(raw: str, rules: Rules) -> str | Invalid:
+def normalize_phone(raw: str, rules: Rules, address: str | None = None) -> str | Invalid:
     """The customer's phone in E.164, so every way of typing one number is one customer. An
-    extension is dropped: it reaches a desk, the number is the customer's."""
+    extension is dropped: it reaches a desk, the number is the customer's. A landline typed
+    without its area code takes the code of the city in the customer's address, when known."""
     text = _typed_phone(raw)
+    digits_only = re.sub(r"[\s\-()]", "", text)
+    if address is not None and _LOCAL_LANDLINE.fullmatch(digits_only):
+        code = area_code_in(address)
+        if code is not None:
+            text = f"0{code} {digits_only}"
+    if _LOCAL_LANDLINE.fullmatch(digits_only) and not text.startswith("0"):
+        return Invalid(Problem.PHONE_NO_AREA_CODE, len(digits_only))
     if not text:
         return Invalid(Problem.PHONE_EMPTY)
     if not _PHONE_CHARS.match(text.replace(" ext. ", " ")):

@@ -110,7 +110,7 @@ FilingOutcome = Accepted | Rejected
 def check_details(request: FilingRequest, rules: Rules) -> CustomerDetails | tuple[Invalid, ...]:
     """RULES §3.2: name, phone and a detailed address are all required."""
     name = check_name(request.customer_name, rules)
-    phone = normalize_phone(request.phone, rules)
+    phone = normalize_phone(request.phone, rules, address=request.address)
     address = check_address(request.address, rules)
     needs = check_needs(request.needs, rules)
     problems = tuple(v for v in (name, phone, address, needs) if isinstance(v, Invalid))
@@ -370,7 +370,7 @@ def _file(
 
 def _phone_for_log(request: FilingRequest, rules: Rules) -> str:
     """The attempt log keeps the normalized phone when there is one, else what was typed."""
-    phone = normalize_phone(request.phone, rules)
+    phone = normalize_phone(request.phone, rules, address=request.address)
     return phone if isinstance(phone, str) else request.phone.strip()[:40]
 
 

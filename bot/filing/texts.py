@@ -136,6 +136,10 @@ FILING_TEXTS: dict[str, dict[str, str]] = {
             "area code."
         ),
     },
+    "phone_no_area_code": {
+        "zh": "座机号码请带区号，如：028-85551234。",
+        "en": "A landline needs its area code, e.g. 028-85551234.",
+    },
     "address_too_short": {
         "zh": "地址太简略了（至少 {min} 个字）。请写到小区/街道和楼栋门牌，如：朝阳区建国路88号3栋1201。",
         "en": (

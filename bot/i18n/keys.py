@@ -267,6 +267,7 @@ class Text(StrEnum):
     page_prev = auto()
     phone_empty = auto()
     phone_invalid = auto()
+    phone_no_area_code = auto()
     phone_not_digits = auto()
     phone_too_long = auto()
     phone_too_short = auto()

@@ -11,7 +11,7 @@ from domain.model import Closure
 from storage.tables import ActionAttemptRow, DialogStateRow, RegistrationEventRow, RegistrationRow
 from tests.bot.conftest import Chat
 from tests.bot.test_filing_dialog import data_of, fill
-from tests.bot.test_verdicts_and_lists import confirm, file_directly
+from tests.bot.test_verdicts_and_lists import confirm, file_directly, refused_at_phone
 
 DAY = timedelta(days=1)
 
@@ -134,8 +134,7 @@ async def test_mine_entries_and_already_yours_lead_into_the_dialog(chat: Chat) -
     await chat.harness.press(guide, data_of(chat, guide.id, "跟进"))
     assert "这次跟进是什么" in chat.fake.last_text(guide.id)
     await chat.harness.say(guide, "/cancel")
-    await fill(chat, guide)
-    assert "已经在你名下" in await confirm(chat, guide)
+    assert "已经在你名下" in await refused_at_phone(chat, guide)
     await chat.harness.press(guide, data_of(chat, guide.id, "跟进"))
     assert "这次跟进是什么" in chat.fake.last_text(guide.id)
 

@@ -35,6 +35,7 @@ async def test_a_dialog_step_costs_two_transactions_and_no_roster_read(chat: Cha
     await _through_the_queue(chat, chat.harness.factory.message(guide, "/new"))
     # The first update also remembers the guide's language (a roster write: the next one reads anew).
     await _through_the_queue(chat, chat.harness.factory.message(guide, "张三"))
+    await _through_the_queue(chat, chat.harness.factory.message(guide, "13800138000"))
     commits: list[object] = []
     statements: list[str] = []
 
@@ -47,11 +48,11 @@ async def test_a_dialog_step_costs_two_transactions_and_no_roster_read(chat: Cha
     sa.event.listen(engine, "commit", committed)
     sa.event.listen(engine, "before_cursor_execute", executed)
     try:
-        await _through_the_queue(chat, chat.harness.factory.message(guide, "13800138000"))
+        await _through_the_queue(chat, chat.harness.factory.message(guide, "北京市朝阳区建国路88号"))
     finally:
         sa.event.remove(engine, "commit", committed)
         sa.event.remove(engine, "before_cursor_execute", executed)
-    assert "3/6" in chat.fake.last_text(guide.id)
+    assert "4/6" in chat.fake.last_text(guide.id)
     assert len(commits) == 2
     assert not [s for s in statements if "FROM staff" in s], statements
 

@@ -24,6 +24,14 @@ async def confirm(chat: Chat, user) -> str:
     return chat.fake.last_text(user.id)
 
 
+async def refused_at_phone(chat: Chat, user, *, name: str = "张三", phone: str = "138 0013 8000") -> str:
+    """The phone step's verdict (RULES §3.5 decision): the dialog ends there."""
+    await chat.harness.say(user, "/new")
+    await chat.harness.say(user, name)
+    await chat.harness.say(user, phone)
+    return chat.fake.last_text(user.id)
+
+
 def file_directly(
     chat: Chat,
     telegram_id: int,
@@ -39,8 +47,7 @@ def file_directly(
 async def test_duplicate_names_the_holder_and_since_when_and_nothing_else(chat: Chat) -> None:
     file_directly(chat, 201, "13800138000")  # 李强, field
     guide = chat.user(101)
-    await fill(chat, guide, address="海淀区中关村大街1号院")
-    verdict = await confirm(chat, guide)
+    verdict = await refused_at_phone(chat, guide)
     assert "李强" in verdict and "11月10日（周二）10:00" in verdict and "先报先保" in verdict
     assert ADDRESS not in verdict  # nothing about the holder's customer beyond who and since when
     assert count(chat, RegistrationRow) == 1
@@ -52,8 +59,7 @@ async def test_already_yours_points_to_the_next_follow_up(chat: Chat) -> None:
     file_directly(chat, 101, "13800138000")
     guide = chat.user(101)
     chat.clock.now += timedelta(days=1)
-    await fill(chat, guide)
-    verdict = await confirm(chat, guide)
+    verdict = await refused_at_phone(chat, guide)
     assert "已经在你名下" in verdict and "11月13日（周五）10:00" in verdict and "/mine" in verdict
 
 
@@ -61,8 +67,7 @@ async def test_quota_reply_shows_used_and_limit(chat: Chat) -> None:
     for i in range(20):
         file_directly(chat, 201, f"1380000{i:04d}", address=f"{ADDRESS}-{i}号")
     sales = chat.user(201)
-    await fill(chat, sales, phone="13900139000", address="海淀区中关村大街1号院")
-    assert "本月报备额度已用完（20/20）" in await confirm(chat, sales)
+    assert "本月报备额度已用完（20/20）" in await refused_at_phone(chat, sales, phone="13900139000")
     await chat.harness.say(sales, "/quota")
     assert "已用 20/20，剩余 0" in chat.fake.last_text(sales.id)
 
@@ -115,8 +120,7 @@ async def test_already_sold(chat: Chat) -> None:
         )
         uow.commit()
     guide2 = chat.user(102)
-    await fill(chat, guide2)
-    assert "已经成交" in await confirm(chat, guide2)
+    assert "已经成交" in await refused_at_phone(chat, guide2)
 
 
 async def test_possible_duplicate_tells_both_teams_managers_masked(chat: Chat) -> None:

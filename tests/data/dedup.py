@@ -9,7 +9,7 @@ another phone, or same household at the same flat = possible duplicate; neighbou
     report.by_category["possible/household"].recall
 
 Each pair's phones are as a person typed them; evaluate() normalises them with
-normalize_phone(raw, Rules()) before the matcher sees them, and passes name and address as they are
+normalize_phone(raw, Rules(), address=…) before the matcher sees them, and passes name and address as they are
 stored (clean_text). A pair with a phone that normalize_phone rejects is not given to the matcher:
 it counts as a miss of its label ("phone rejected").
 
@@ -238,7 +238,7 @@ def customers(
     """The pair's two customers as a matcher sees them, or why its phones were rejected."""
     made, rejected = [], []
     for side, person in (("a", pair.a), ("b", pair.b)):
-        phone = normalize_phone(person.phone, rules)
+        phone = normalize_phone(person.phone, rules, address=person.address)
         if isinstance(phone, Invalid):
             rejected.append(f"{side} {person.phone!r} ({phone.problem.value})")
             continue

@@ -258,3 +258,29 @@ def test_every_problem_has_a_hint_naming_its_limit_in_both_languages() -> None:
             hint = problem_hint(language, Invalid(problem), rules)
             assert hint and "{" not in hint
             assert limits.get(problem, "") in hint
+
+
+@pytest.mark.parametrize(
+    ("typed", "address", "e164"),
+    [
+        ("85551234", "成都市青羊区清江苑8栋2单元302", "+862885551234"),
+        ("6431 8822", "上海市徐汇区徐家汇花园5号楼1503", "+862164318822"),
+        ("6234-5678", "北京市朝阳区建国路88号3栋1201", "+861062345678"),  # Beijing, not Liaoning's 朝阳
+        ("62345678", "Room 1201, 88 Jianguo Rd, Chaoyang, Beijing", "+861062345678"),
+        ("028-85551234", "上海市徐汇区", "+862885551234"),  # an area code typed wins over the address
+    ],
+)
+def test_a_landline_without_area_code_takes_the_code_of_the_city_in_the_address(
+    typed: str, address: str, e164: str
+) -> None:
+    assert normalize_phone(typed, RULES, address=address) == e164
+
+
+@pytest.mark.parametrize("address", [None, "某某小区3栋2单元301"])
+def test_a_landline_without_area_code_and_no_city_asks_for_the_code(address: str | None) -> None:
+    assert normalize_phone("85551234", RULES, address=address) == Invalid(Problem.PHONE_NO_AREA_CODE, 8)
+
+
+@pytest.mark.parametrize("typed", ["[186] 1234 9876", "【186】1234 9876", "〔186〕12349876"])
+def test_square_and_cjk_brackets_are_brackets(typed: str) -> None:
+    assert normalize_phone(typed, RULES) == "+8618612349876"
