@@ -5,8 +5,8 @@ allowed) and 20 a minute in a group; past that it answers 429 with a retry_after
 everything (PTB's AIORateLimiter) puts the answer to a person who just wrote behind the few
 hundred reminders that went out when quiet hours ended. Here:
 
-- the reply lane (every request not marked) is served first: it waits only for the overall and
-  the group limit, never behind bulk sends;
+- the reply lane (every request not marked) goes at once, waiting only for a group's limit: it
+  is counted against the overall budget but never waits for it, nor behind bulk sends;
 - the bulk lane (requests made with ``rate_limit_args=BULK``: reminders, notices, summaries) gets
   what is left of the overall budget, one message a second per person and 20 a minute per group;
 - a 429 holds back the lane that got it (a reply's 429 holds back both) for retry_after, then the
@@ -165,13 +165,17 @@ class LaneRateLimiter(BaseRateLimiter[str]):
         paced_chat = lane == _BULK or isinstance(chat_id, str) or chat_id < 0
         if paced_chat:
             await chat.turn(lane)
-        try:
-            await self._overall.turn(lane)
-        except BaseException:
-            if paced_chat:
+        if lane == _REPLY:
+            # The ≈30 a second is what bulk sends keep to: a reply goes at once and only counts,
+            # so the bulk lane leaves it room (a reply's rare 429 is waited out below).
+            self._overall.note()
+        else:
+            try:
+                await self._overall.turn(lane)
+            except BaseException:
                 chat.done(sent=False)
-            raise
-        self._overall.done(sent=True)
+                raise
+            self._overall.done(sent=True)
         if paced_chat:
             chat.done(sent=True)
         else:

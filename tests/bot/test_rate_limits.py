@@ -47,10 +47,20 @@ async def test_a_reply_goes_before_the_queued_bulk_sends() -> None:
     await _send(limiter, recorder, 7, "reply", None)
     waited = time.monotonic() - asked
     labels = [label for _, _, label in recorder.sent]
-    assert waited < 0.15  # the next free slot (0.1 s), not behind the thirty queued
-    assert labels.index("reply") <= 5
+    assert waited < 0.05  # at once, not behind the thirty queued nor for the next slot
+    assert labels.index("reply") <= 4
     for task in bulk:
         task.cancel()
+
+
+async def test_replies_to_people_who_wrote_do_not_wait_for_the_overall_pace_but_count() -> None:
+    limiter, recorder = LaneRateLimiter(overall=(1, 0.1)), Recorder()
+    started = time.monotonic()
+    await asyncio.gather(*[_send(limiter, recorder, 7 + i, "reply", None) for i in range(20)])
+    assert time.monotonic() - started < 0.1  # twenty replies at once, where bulk would take 2 s
+    asked = time.monotonic()
+    await _send(limiter, recorder, 1000, "bulk", BULK)
+    assert time.monotonic() - asked >= 0.09  # the replies used the budget: bulk waits its slot
 
 
 async def test_the_bulk_lane_keeps_the_overall_and_the_per_chat_pace() -> None:
