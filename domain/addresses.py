@@ -92,6 +92,10 @@ _LATIN_GAP = re.compile(r"(?<=[a-z])[ ']+(?=[a-z])")
 _CN_NUMERAL = re.compile(
     r"第?([零〇一二两三四五六七八九十百千幺]+)(?=\s*(?:号楼|栋|幢|座|楼|单元|门|层|室|号|房|期))"
 )
+# …and a room number written after the building or unit with no word of its own: 3单元一一零二.
+_CN_NUMERAL_AFTER = re.compile(
+    r"(?:(?<=单元)|(?<=[栋幢座楼门#-]))([零〇一二两三四五六七八九十百千幺]+)(?=$|[,\s])"
+)
 _DASHES = re.compile(r"\s*[-‐‑‒–—―~～_]+\s*")
 _SEPARATORS = re.compile(r"[,，、;；:：()（）\[\]【】|/\\。]+|\s+")
 _COMMAS = re.compile(r",+")
@@ -161,6 +165,8 @@ def normalize_text(text: str) -> str:
     text = fold(text)
     if _CN_NUMERAL.search(text):
         text = _CN_NUMERAL.sub(_arabic, text)
+    if _CN_NUMERAL_AFTER.search(text):
+        text = _CN_NUMERAL_AFTER.sub(_arabic, text)
     text = _DASHES.sub("-", text)
     return _COMMAS.sub(",", _SEPARATORS.sub(",", text)).strip(",")
 
@@ -314,7 +320,14 @@ def _compound_name(run: str) -> str | None:
         if run.endswith(generic) and _split_compound(run[: -len(generic)])[1]:
             run = run[: -len(generic)]
     stem, suffix = _split_compound(run)
-    return run if suffix and stem else None
+    if suffix and stem:
+        return run
+    # 翠苑一区, 阳光花园东区: a compound followed by a part of it that is not compared.
+    for cut in range(len(run) - 1, max(0, len(run) - 4), -1):
+        stem, suffix = _split_compound(run[:cut])
+        if suffix and stem:
+            return run[:cut]
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -371,6 +384,8 @@ def _looks_like_area(stem: str, suffix: str, rest: str) -> bool:
         return False
     if any(s in stem for s in _LONG_COMPOUND_SUFFIXES) or any(r in stem for r in _ROAD_SUFFIXES):
         return False
+    if suffix == "区" and any(ch in stem for ch in "苑园院庭阁居邸期"):
+        return False  # 翠苑一区, 阳光花园东区: a part of a compound
     if rest.startswith(_COMPOUND_SUFFIXES) or rest.startswith(("中心", "场")):
         return False
     # A latin name is all latin ("chaoyang区"), never a latin letter inside a Han name (a区).
@@ -401,9 +416,24 @@ def _from_english(text: str) -> str:
         bare = 0
         while bare < len(segments) and re.fullmatch(r"[a-z]+", segments[bare]):
             bare += 1
-        for i in range(bare):
-            segments[i] += "市" if i == bare - 1 else "省"
+        levels = ["省", "市", "区"]
+        if bare and pinyin_key(segments[0]) in _municipality_keys():
+            levels = ["市", "区"]
+        elif bare and pinyin_key(segments[0]) not in _province_keys():
+            levels = levels[1:]
+        for i in range(min(bare, len(levels))):
+            segments[i] += levels[i]
     return ",".join(segments)
+
+
+@lru_cache(maxsize=1)
+def _municipality_keys() -> frozenset[str]:
+    return frozenset(pinyin_key(name) for name in _MUNICIPALITIES)
+
+
+@lru_cache(maxsize=1)
+def _province_keys() -> frozenset[str]:
+    return frozenset(pinyin_key(name) for name in _PROVINCES)
 
 
 def _join(words: str) -> str:
@@ -442,6 +472,8 @@ def _same_areas(a: Address, b: Address) -> bool:
 
 def _compounds_agree(a: str, b: str) -> bool | None:
     """True: one compound; False: two; None: cannot tell (English words against characters)."""
+    if sounds_same(a, b):
+        return True
     (stem_a, suffix_a), (stem_b, suffix_b) = _split_compound(a), _split_compound(b)
     suffixes_agree = (
         not suffix_a
@@ -449,6 +481,8 @@ def _compounds_agree(a: str, b: str) -> bool | None:
         or suffix_a in _GENERIC_COMPOUND_SUFFIXES
         or suffix_b in _GENERIC_COMPOUND_SUFFIXES
         or sounds_same(suffix_a, suffix_b)
+        or suffix_a.endswith(suffix_b)
+        or suffix_b.endswith(suffix_a)
     )
     if not suffixes_agree:
         return False
@@ -463,6 +497,16 @@ def _compounds_agree(a: str, b: str) -> bool | None:
     return min(len(stem_a), len(stem_b)) >= 6 and Levenshtein.distance(stem_a, stem_b) <= 1
 
 
+def _without_district(compound: str, own: Address, other: Address) -> str:
+    """The compound, less the other side's district when this side has none and wrote it as the
+    compound's start (北京朝阳阳光花园 against 朝阳区阳光花园)."""
+    if own.district is None and other.district is not None:
+        stem = _area_stem(other.district, _DISTRICT_SUFFIXES)
+        if compound.startswith(stem) and len(compound) > len(stem) + 1:
+            return compound[len(stem) :]
+    return compound
+
+
 def _roads_agree(a: Address, b: Address) -> bool:
     return a.road is not None and b.road is not None and sounds_same(a.road, b.road)
 
@@ -472,7 +516,7 @@ def same_place(a: Address, b: Address) -> bool:
     if not _same_areas(a, b):
         return False
     if a.compound and b.compound:
-        verdict = _compounds_agree(a.compound, b.compound)
+        verdict = _compounds_agree(_without_district(a.compound, a, b), _without_district(b.compound, b, a))
         if verdict is False:
             return False
         if verdict is True:
