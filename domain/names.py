@@ -86,7 +86,7 @@ def _parse(name: str) -> _Name:
         elif word in _ENGLISH_NAMES_LIKE_PINYIN or syllable_split(word) is None:
             english.add(word)
         else:
-            latin.append(word)
+            latin.append(pinyin_key(word))  # "lv" and "lü" as "lu", like pypinyin's keys
     surname_only = False
     if han:
         han, han_sex, surname_only = _read_han(han)
