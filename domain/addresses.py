@@ -72,8 +72,10 @@ _EN_COMPOUND = {
     "cun": "村", "village": "村",
 }  # fmt: skip
 _EN_COUNTRY = re.compile(r"\b(?:p\.?\s?r\.?\s?china|china|prc)\b|^中国|\b\d{6}\b")
-_EN_ROOM = re.compile(r"\b(?:room|rm|apt|apartment|flat|suite|ste|shi)\.?\s*(?:no\.?\s*)?#?\s*(\d+)\b")
-_EN_UNIT = re.compile(r"\b(?:unit|entrance|danyuan)\.?\s*(?:no\.?\s*)?#?\s*(\d+)\b")
+_EN_ROOM = re.compile(
+    r"\b(?:room|rm|apt|apartment|flat|suite|ste|shi)\.?\s*(?:no\.?\s*)?#?\s*(\d+)\b|\b(\d+)\s*(?:shi|fang)\b"
+)
+_EN_UNIT = re.compile(r"\b(?:unit|entrance|danyuan)\.?\s*(?:no\.?\s*)?#?\s*(\d+)\b|\b(\d+)\s*danyuan\b")
 _EN_BUILDING = re.compile(
     r"\b(?:building|bldg|bld|blk|block|dong|haolou)\.?\s*(?:no\.?\s*)?#?\s*(\d+|[a-z])\b"
     r"|\b(\d+|[a-z])\s*(?:building|bldg|dong|haolou)\b"
@@ -82,7 +84,9 @@ _EN_FLOOR = re.compile(r"\b(?:floor|fl)\.?\s*(\d+)\b|\b(\d+)(?:st|nd|rd|th)?\s*(
 _WORDS = r"[a-z][a-z' ]*?"
 _EN_ROAD_WORDS = "|".join(sorted(_EN_ROAD, key=len, reverse=True))
 _EN_ROAD_NUMBER_FIRST = re.compile(rf"\b(?:no\.?\s*)?(\d+)\s+({_WORDS})\s+({_EN_ROAD_WORDS})\b\.?")
-_EN_ROAD_NUMBER_LAST = re.compile(rf"\b({_WORDS})\s+({_EN_ROAD_WORDS})\b\.?(?:\s*(?:no\.?\s*)?(\d+)\b)?")
+_EN_ROAD_NUMBER_LAST = re.compile(
+    rf"\b({_WORDS})\s+({_EN_ROAD_WORDS})\b\.?(?:\s*(?:no\.?\s*)?(\d+)\b(?:\s*hao\b)?)?"
+)
 _EN_AREA_RE = re.compile(rf"\b({_WORDS})\s+({'|'.join(_EN_AREA)})\b\.?")
 _EN_COMPOUND_RE = re.compile(rf"\b({_WORDS})\s+({'|'.join(sorted(_EN_COMPOUND, key=len, reverse=True))})\b")
 _EN_NUMBER = re.compile(r"\bno\.?\s*(\d+)\b")
@@ -90,7 +94,7 @@ _LATIN_GAP = re.compile(r"(?<=[a-z])[ ']+(?=[a-z])")
 
 # Chinese numerals where a building, unit, floor, room or phase number stands: 三栋 → 3栋.
 _CN_NUMERAL = re.compile(
-    r"第?([零〇一二两三四五六七八九十百千幺]+)(?=\s*(?:号楼|栋|幢|座|楼|单元|门|层|室|号|房|期))"
+    r"第?([零〇一二两三四五六七八九十百千幺]+)(?=\s*(?:号楼|栋|幢|座|楼|单元|门|层|室|号|房|期|段))"
 )
 # …and a room number written after the building or unit with no word of its own: 3单元一一零二.
 _CN_NUMERAL_AFTER = re.compile(
@@ -190,6 +194,8 @@ def parse_address(text: str) -> Address:
     rest = parts.take_road(rest)
     rest = parts.take_flat(rest)
     parts.take_compound(rest)
+    if parts.room is None and parts.unit is not None and len(parts.unit) >= 3:
+        parts.room, parts.unit = parts.unit, None  # "Unit 1102": the flat, as English uses the word
     return Address(
         province=parts.province,
         city=parts.city,
@@ -254,8 +260,12 @@ class _Parts:
             if not stem:
                 continue
             self.road = stem + match.group()
-            number = re.match(r"(\d+(?:-\d+)?)号(?!楼)", text[end:])
-            lane = re.match(r"(\d+)弄(?:(\d+)号(?!楼))?", text[end:])
+            section = re.match(r"\d+段", text[end:])  # 人民南路四段: a section is part of the road
+            if section:
+                self.road += section.group()
+                end += section.end()
+            number = re.match(r",?(\d+(?:-\d+)?)号(?!楼)", text[end:])
+            lane = re.match(r",?(\d+)弄(?:,?(\d+)号(?!楼))?", text[end:])
             if number:
                 self.number = number.group(1)
                 end += number.end()
@@ -395,8 +405,8 @@ def _looks_like_area(stem: str, suffix: str, rest: str) -> bool:
 def _from_english(text: str) -> str:
     """Rewrite English or pinyin words into the Chinese ones, segments largest first."""
     text = _EN_COUNTRY.sub(" ", text)
-    text = _EN_ROOM.sub(r"\1室", text)
-    text = _EN_UNIT.sub(r"\1单元", text)
+    text = _EN_ROOM.sub(lambda m: (m.group(1) or m.group(2)) + "室", text)
+    text = _EN_UNIT.sub(lambda m: (m.group(1) or m.group(2)) + "单元", text)
     text = _EN_BUILDING.sub(lambda m: (m.group(1) or m.group(2)) + "栋", text)
     text = _EN_FLOOR.sub(lambda m: (m.group(1) or m.group(2)) + "层", text)
     text = _EN_ROAD_NUMBER_FIRST.sub(

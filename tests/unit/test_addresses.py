@@ -126,6 +126,9 @@ def test_parse_compound(text: str, compound: str) -> None:
         ("上海市长乐路88弄3号1102室", "长乐路", "88弄"),
         ("建外街道建国路88号阳光花园", "建国路", "88"),  # the subdistrict is no road
         ("建国路8号楼1102", "建国路", None),  # 8号楼 is a building
+        ("朝阳区 建国路 88号 阳光花园 8号楼", "建国路", "88"),  # spaces between the parts
+        ("成都市武侯区人民南路四段1号1栋1单元101", "人民南路4段", "1"),  # a section is part of the road
+        ("Jianguo Lu 88 Hao, Yangguang Huayuan", "jianguo路", "88"),
     ],
 )
 def test_parse_road(text: str, road: str, number: str | None) -> None:
@@ -161,6 +164,21 @@ ENGLISH = "Room 1102, Unit 3, Building 8, Sunshine Garden, 88 Jianguo Road, Chao
         ),
     ],
 )
+@pytest.mark.parametrize(
+    ("text", "building", "unit", "room"),
+    [
+        ("Jianguo Lu 88 Hao, Yangguang Huayuan 8 Dong 3 Danyuan 1102 Shi", "8", "3", "1102"),  # pinyin words
+        ("Unit 1102, 8 Jianguo Road", None, None, "1102"),  # English "unit" for the flat
+        ("Apt #1102, Bldg A, Sunshine Gardens", "a", None, "1102"),
+        ("No.8 Building, Unit 3, Room 1102, Yangguang Xiaoqu", "8", "3", "1102"),
+        ("Building 8 Room 1102 Yangguang Huayuan", "8", None, "1102"),
+    ],
+)
+def test_parse_english_flat(text: str, building: str | None, unit: str | None, room: str | None) -> None:
+    parsed = parse_address(text)
+    assert (parsed.building, parsed.unit, parsed.room) == (building, unit, room)
+
+
 def test_parse_english(text: str, expected: Address) -> None:
     assert parse_address(text) == expected
 
