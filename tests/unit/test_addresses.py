@@ -140,6 +140,21 @@ ENGLISH = "Room 1102, Unit 3, Building 8, Sunshine Garden, 88 Jianguo Road, Chao
 
 
 @pytest.mark.parametrize(
+    ("text", "building", "unit", "room"),
+    [
+        ("Jianguo Lu 88 Hao, Yangguang Huayuan 8 Dong 3 Danyuan 1102 Shi", "8", "3", "1102"),  # pinyin words
+        ("Unit 1102, 8 Jianguo Road", None, None, "1102"),  # English "unit" for the flat
+        ("Apt #1102, Bldg A, Sunshine Gardens", "a", None, "1102"),
+        ("No.8 Building, Unit 3, Room 1102, Yangguang Xiaoqu", "8", "3", "1102"),
+        ("Building 8 Room 1102 Yangguang Huayuan", "8", None, "1102"),
+    ],
+)
+def test_parse_english_flat(text: str, building: str | None, unit: str | None, room: str | None) -> None:
+    parsed = parse_address(text)
+    assert (parsed.building, parsed.unit, parsed.room) == (building, unit, room)
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         (
@@ -164,21 +179,6 @@ ENGLISH = "Room 1102, Unit 3, Building 8, Sunshine Garden, 88 Jianguo Road, Chao
         ),
     ],
 )
-@pytest.mark.parametrize(
-    ("text", "building", "unit", "room"),
-    [
-        ("Jianguo Lu 88 Hao, Yangguang Huayuan 8 Dong 3 Danyuan 1102 Shi", "8", "3", "1102"),  # pinyin words
-        ("Unit 1102, 8 Jianguo Road", None, None, "1102"),  # English "unit" for the flat
-        ("Apt #1102, Bldg A, Sunshine Gardens", "a", None, "1102"),
-        ("No.8 Building, Unit 3, Room 1102, Yangguang Xiaoqu", "8", "3", "1102"),
-        ("Building 8 Room 1102 Yangguang Huayuan", "8", None, "1102"),
-    ],
-)
-def test_parse_english_flat(text: str, building: str | None, unit: str | None, room: str | None) -> None:
-    parsed = parse_address(text)
-    assert (parsed.building, parsed.unit, parsed.room) == (building, unit, room)
-
-
 def test_parse_english(text: str, expected: Address) -> None:
     assert parse_address(text) == expected
 
