@@ -348,6 +348,7 @@ def _split_compound(name: str) -> tuple[str, str]:
     return name, ""
 
 
+@lru_cache(maxsize=4096)
 def _area_at_start(segment: str) -> tuple[str, str, int] | None:
     for name in _MUNICIPALITIES:
         if segment.startswith(name):
@@ -376,14 +377,21 @@ def _named_area(segment: str, suffixes: tuple[str, ...]) -> str | None:
     letters = _LETTERS.match(segment)
     if letters is None:
         return None
-    run = letters.group()
-    for end in range(2, min(len(run), 12) + 1):
-        for suffix in suffixes:
-            if run.startswith(suffix, end - len(suffix)) and end > len(suffix):
-                stem, rest = run[: end - len(suffix)], run[end:]
-                if _looks_like_area(stem, suffix, rest):
-                    return run[:end]
+    run = letters.group()[:12]
+    for match in _suffix_pattern(suffixes).finditer(run):
+        for suffix in suffixes:  # longest first: 新区 before 区
+            stop = match.start() + len(suffix)
+            if not run.startswith(suffix, match.start()) or match.start() == 0:
+                continue
+            if _looks_like_area(run[: match.start()], suffix, run[stop:]):
+                return run[:stop]
     return None
+
+
+@lru_cache(maxsize=8)
+def _suffix_pattern(suffixes: tuple[str, ...]) -> re.Pattern[str]:
+    # A lookahead, so that overlapping candidates (新区 and 区) are all tried, shortest name first.
+    return re.compile("(?=" + "|".join(suffixes) + ")")
 
 
 def _looks_like_area(stem: str, suffix: str, rest: str) -> bool:
