@@ -6,6 +6,12 @@ English or pinyin addresses (smallest part first: "Room 1102, Unit 3, Building 8
 first rewritten into the Chinese form. Names are compared by sound (domain.hanzi), so 建国路,
 "Jianguo Road" and "jianguo lu" are one road; a compound written in English ("Sunshine Garden")
 cannot be matched with its characters, and then the road and number decide.
+
+Known limits: keys use pypinyin's everyday reading, so a typed reading of a polyphonic character
+(朝阳 typed "Chaoyang", pypinyin "zhaoyang") compares equal but keys differently; a compound typo is
+forgiven when comparing, not in keys; cities are recognised by 市 or, for the provincial-level
+ones, by name ("深圳南山区" keeps 深圳 in the district, which still meets "南山区"); a floor written
+as 12楼 before the room is read as a building (楼 then usually means one).
 """
 
 from __future__ import annotations
@@ -224,6 +230,7 @@ class _Parts:
         self.building: str | None = None
         self.unit: str | None = None
         self.room: str | None = None
+        self.room_explicit = False
 
     def take_areas(self, segment: str) -> str:
         """Province, city, district and subdistrict from the start of one comma-separated segment."""
@@ -308,9 +315,12 @@ class _Parts:
         elif kind == "unit":
             self.unit = self.unit or _number(match["u"])
         elif kind == "room":
-            value = _number(match["r"])
-            if match.group().endswith(("室", "房")) or self.room is None:
-                self.room = value
+            # A room written with its word (室, 房, 号) stays; of bare numbers the last one is the
+            # room, as the room ends an address (望京soho t1 1102).
+            explicit = match.group().endswith(("室", "房", "号"))
+            if explicit or not self.room_explicit:
+                self.room = _number(match["r"])
+                self.room_explicit = self.room_explicit or explicit
 
     def take_compound(self, text: str) -> None:
         runs = [r for r in _LETTERS.findall(text) if r not in _FLAT_WORDS]

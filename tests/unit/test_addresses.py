@@ -90,6 +90,7 @@ def test_parse_chinese(text: str, expected: Address) -> None:
         ("阳光花园8栋3门1102", "8", "3", "1102"),  # Beijing's 门 for a unit
         ("阳光花园8栋3单元11层1102", "8", "3", "1102"),  # a floor is not compared
         ("阳光花园二期8栋1102", "8", None, "1102"),  # nor a phase
+        ("阳光花园8栋3单元1102室王先生家", "8", "3", "1102"),  # words after the flat
         ("阳光花园8栋", "8", None, None),
         ("阳光花园", None, None, None),
     ],
@@ -211,6 +212,10 @@ def test_same_flat(a: str, b: str) -> None:
     pa, pb = parse_address(a), parse_address(b)
     assert same_flat(pa, pb) and same_flat(pb, pa)
     assert same_place(pa, pb)
+
+
+def test_the_last_bare_number_is_the_room() -> None:
+    assert parse_address("北京市朝阳区望京SOHO T1 1102").room == "1102"
 
 
 def test_same_flat_written_alike_has_one_flat_key() -> None:
