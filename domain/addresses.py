@@ -216,7 +216,8 @@ def parse_address(text: str) -> Address:
 
 
 def _number(value: str) -> str:
-    return value.lstrip("0") or "0" if value.isdigit() else value
+    """Leading zeros dropped ("0801" → "801"); a building letter kept."""
+    return (value.lstrip("0") or "0") if value.isdigit() else value
 
 
 class _Parts:
@@ -302,12 +303,14 @@ class _Parts:
             self.building = self.building or _number(match["t1"])
             self.unit = self.unit or _number(match["t2"])
             self.room = self.room or _number(match["t3"])
+            self.room_explicit = True
         elif kind == "pair":
             if self.building is None:
                 self.building = _number(match["p1"])
             elif self.unit is None:
                 self.unit = _number(match["p1"])
             self.room = self.room or _number(match["p2"])
+            self.room_explicit = True
         elif kind == "building":
             self.building = self.building or _number(match["b"])
         elif kind == "lou" and self.building is None and later:

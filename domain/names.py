@@ -40,12 +40,15 @@ _HONORIFIC_SUFFIXES = {
     "师傅": "", "经理": "", "老板": "", "老板娘": "f", "大姐": "f", "大哥": "m", "姐姐": "f",
     "哥哥": "m", "叔叔": "m", "大爷": "m", "奶奶": "f", "爷爷": "m", "主任": "", "医生": "",
     "总": "", "姐": "f", "哥": "m", "叔": "m", "伯": "m", "姨": "f", "妹": "f", "弟": "m", "工": "",
-    "董": "", "sir": "m",
+    "董": "",
 }  # fmt: skip
-_LONG_HONORIFICS = tuple(sorted((h for h in _HONORIFIC_SUFFIXES if len(h) > 1), key=len, reverse=True))
+_SUFFIXES_LONGEST_FIRST = tuple(sorted(_HONORIFIC_SUFFIXES, key=len, reverse=True))
+_LONG_HONORIFICS = frozenset(h for h in _HONORIFIC_SUFFIXES if len(h) > 1)
 # 小王, 老王, 阿王: a familiar form of the surname alone.
 _HONORIFIC_PREFIXES = ("小", "老", "阿")
-_LATIN_HONORIFICS = {"mr": "m", "mister": "m", "mrs": "f", "ms": "f", "miss": "f", "madam": "f", "mdm": "f"}
+_LATIN_HONORIFICS = {
+    "mr": "m", "mister": "m", "sir": "m", "mrs": "f", "ms": "f", "miss": "f", "madam": "f", "mdm": "f",
+}  # fmt: skip
 # Latin words that are pinyin syllables but, in a customer's name, are English given names.
 _ENGLISH_NAMES_LIKE_PINYIN = frozenset({"anna", "tina", "nina", "lena", "linda", "ken", "ben"})
 
@@ -114,7 +117,7 @@ def _read_han(han: str) -> tuple[str, str, bool]:
         rest = han[len(prefix) :]
         if han.startswith(prefix) and rest and _han_surname(rest) == rest and len(rest) <= 2:
             return rest, "", True
-    for suffix in sorted(_HONORIFIC_SUFFIXES, key=len, reverse=True):
+    for suffix in _SUFFIXES_LONGEST_FIRST:
         stem = han[: -len(suffix)]
         if not han.endswith(suffix) or not stem:
             continue
