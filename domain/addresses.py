@@ -1,0 +1,565 @@
+"""A customer's address by its parts, and "the same flat" / "the same place" (RULES §3.7).
+
+Pure functions, no I/O. `parse_address` reads Chinese addresses (largest part first: 省 市 区 路+号
+小区 栋 单元 室, with any of the parts missing), the usual shorthands (8-3-1102, 8#3单元1102) and
+English or pinyin addresses (smallest part first: "Room 1102, Unit 3, Building 8, ..."), which are
+first rewritten into the Chinese form. Names are compared by sound (domain.hanzi), so 建国路,
+"Jianguo Road" and "jianguo lu" are one road; a compound written in English ("Sunshine Garden")
+cannot be matched with its characters, and then the road and number decide.
+
+Known limits: keys use pypinyin's everyday reading, so a typed reading of a polyphonic character
+(朝阳 typed "Chaoyang", pypinyin "zhaoyang") compares equal but keys differently; a compound typo is
+forgiven when comparing, not in keys; cities are recognised by 市 or, for the provincial-level
+ones, by name ("深圳南山区" keeps 深圳 in the district, which still meets "南山区"); a floor written
+as 12楼 before the room is read as a building (楼 then usually means one).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import cn2an
+from rapidfuzz.distance import Levenshtein
+
+from domain.hanzi import fold, has_han, pinyin_key, sounds_ending, sounds_same
+
+# ---------------------------------------------------------------------------------------------
+# Hand-written tables: the words that end each part of an address. No library lists them; the
+# order inside each tuple is longest first, so 小区 is tried before 区 and 大道 before 道.
+# ---------------------------------------------------------------------------------------------
+
+# Provincial-level names, so "广东深圳" and "北京朝阳区" split without their 省/市 (people drop
+# them). The four municipalities are cities, the rest provinces.
+_MUNICIPALITIES = ("北京", "上海", "天津", "重庆")
+_PROVINCES = (
+    "黑龙江", "内蒙古", "河北", "山西", "辽宁", "吉林", "江苏", "浙江", "安徽", "福建", "江西",
+    "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
+    "台湾", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
+)  # fmt: skip
+_PROVINCE_SUFFIXES = ("特别行政区", "自治区", "省")
+_CITY_SUFFIXES = ("自治州", "地区", "市", "盟")
+_DISTRICT_SUFFIXES = ("新区", "区", "县", "旗")
+# Below the district and not compared (a filer rarely types them, and they never tell flats apart).
+_SUBDISTRICT_SUFFIXES = ("街道", "镇", "乡")
+# 道 alone is left out: it ends 街道 (a subdistrict) far more often than a road name.
+_ROAD_SUFFIXES = ("大道", "大街", "胡同", "路", "街", "巷", "弄")
+# What residential compounds are called. 小区/社区 are generic: "阳光花园小区" is 阳光花园, and
+# "阳光小区" may be the same compound as 阳光花园. The others tell compounds apart (阳光花园 is not
+# 阳光家园), except that suffixes that sound alike (苑/园/院, all "yuan") are taken as one.
+_GENERIC_COMPOUND_SUFFIXES = ("小区", "社区")
+_COMPOUND_SUFFIXES = (
+    "花园", "公寓", "大厦", "家园", "新村", "新城", "广场", "山庄", "别墅", "公馆", "华庭", "名苑",
+    "小区", "社区", "苑", "园", "城", "府", "里", "村", "院", "庭", "湾", "阁", "居", "邸",
+)  # fmt: skip
+# Compound suffixes long enough to end a compound name that runs straight into a road name
+# ("阳光花园建国路"); the one-character ones also occur inside road names (府前路, 城南路).
+_LONG_COMPOUND_SUFFIXES = tuple(s for s in _COMPOUND_SUFFIXES if len(s) > 1)
+
+# English and pinyin words for the parts, rewritten to the Chinese word so one parser reads both.
+# Pinyin suffixes map to a character with the same sound; English ones to the usual translation.
+_EN_ROAD = {
+    "road": "路", "rd": "路", "lu": "路", "street": "街", "st": "街", "jie": "街", "avenue": "大道",
+    "ave": "大道", "dadao": "大道", "boulevard": "大道", "blvd": "大道", "dajie": "大街",
+    "lane": "巷", "ln": "巷", "xiang": "巷", "alley": "弄", "nong": "弄", "hutong": "胡同",
+}  # fmt: skip
+_EN_AREA = {
+    "province": "省", "sheng": "省", "city": "市", "shi": "市", "district": "区", "qu": "区",
+    "county": "县", "xian": "县", "town": "镇", "zhen": "镇", "subdistrict": "街道",
+    "jiedao": "街道",
+}  # fmt: skip
+_EN_COMPOUND = {
+    "garden": "花园", "gardens": "花园", "huayuan": "花园", "community": "小区", "xiaoqu": "小区",
+    "estate": "小区", "residence": "小区", "shequ": "社区", "apartment": "公寓", "apartments": "公寓",
+    "gongyu": "公寓", "mansion": "大厦", "mansions": "大厦", "tower": "大厦", "dasha": "大厦",
+    "jiayuan": "家园", "homeland": "家园", "xincun": "新村", "plaza": "广场", "guangchang": "广场",
+    "villa": "别墅", "villas": "别墅", "court": "苑", "yuan": "苑", "cheng": "城", "fu": "府",
+    "cun": "村", "village": "村",
+}  # fmt: skip
+_EN_COUNTRY = re.compile(r"\b(?:p\.?\s?r\.?\s?china|china|prc)\b|^中国|\b\d{6}\b")
+_EN_ROOM = re.compile(
+    r"\b(?:room|rm|apt|apartment|flat|suite|ste|shi)\.?\s*(?:no\.?\s*)?#?\s*(\d+)\b|\b(\d+)\s*(?:shi|fang)\b"
+)
+_EN_UNIT = re.compile(r"\b(?:unit|entrance|danyuan)\.?\s*(?:no\.?\s*)?#?\s*(\d+)\b|\b(\d+)\s*danyuan\b")
+_EN_BUILDING = re.compile(
+    r"\b(?:building|bldg|bld|blk|block|dong|haolou)\.?\s*(?:no\.?\s*)?#?\s*(\d+|[a-z])\b"
+    r"|\b(\d+|[a-z])\s*(?:building|bldg|dong|haolou)\b"
+)
+_EN_FLOOR = re.compile(r"\b(?:floor|fl)\.?\s*(\d+)\b|\b(\d+)(?:st|nd|rd|th)?\s*(?:floor|fl)\b")
+_WORDS = r"[a-z][a-z' ]*?"
+_EN_ROAD_WORDS = "|".join(sorted(_EN_ROAD, key=len, reverse=True))
+_EN_ROAD_NUMBER_FIRST = re.compile(rf"\b(?:no\.?\s*)?(\d+)\s+({_WORDS})\s+({_EN_ROAD_WORDS})\b\.?")
+_EN_ROAD_NUMBER_LAST = re.compile(
+    rf"\b({_WORDS})\s+({_EN_ROAD_WORDS})\b\.?(?:\s*(?:no\.?\s*)?(\d+)\b(?:\s*hao\b)?)?"
+)
+_EN_AREA_RE = re.compile(rf"\b({_WORDS})\s+({'|'.join(_EN_AREA)})\b\.?")
+_EN_COMPOUND_RE = re.compile(rf"\b({_WORDS})\s+({'|'.join(sorted(_EN_COMPOUND, key=len, reverse=True))})\b")
+_EN_NUMBER = re.compile(r"\bno\.?\s*(\d+)\b")
+_LATIN_GAP = re.compile(r"(?<=[a-z])[ ']+(?=[a-z])")
+
+# Chinese numerals where a building, unit, floor, room or phase number stands: 三栋 → 3栋.
+_CN_NUMERAL = re.compile(
+    r"第?([零〇一二两三四五六七八九十百千幺]+)(?=\s*(?:号楼|栋|幢|座|楼|单元|门|层|室|号|房|期|段))"
+)
+# …and a room number written after the building or unit with no word of its own: 3单元一一零二.
+_CN_NUMERAL_AFTER = re.compile(
+    r"(?:(?<=单元)|(?<=[栋幢座楼门#-]))([零〇一二两三四五六七八九十百千幺]+)(?=$|[,\s])"
+)
+_DASHES = re.compile(r"\s*[-‐‑‒–—―~～_]+\s*")
+_SEPARATORS = re.compile(r"[,，、;；:：()（）\[\]【】|/\\。]+|\s+")
+_COMMAS = re.compile(r",+")
+
+# The flat inside a compound, read left to right after the road and compound are taken out.
+_FLAT = re.compile(
+    r"(?P<triple>(?<![\d-])(?P<t1>\d+|(?<![a-z])[a-z])-(?P<t2>\d+)-(?P<t3>\d+)(?![\d-])(?:室|号|房)?)"
+    r"|(?P<pair>(?<![\d-])(?P<p1>\d+|(?<![a-z])[a-z])-(?P<p2>\d+)(?![\d-])(?:室|号|房)?)"
+    r"|(?P<building>(?P<b>\d+|(?<![a-z])[a-z])\s*(?:#|栋楼|号楼|栋|幢|座))"
+    r"|(?P<lou>(?P<l>\d+)\s*楼)"
+    r"|(?P<unit>(?P<u>\d+)\s*(?:单元|门))"
+    r"|(?P<floor>(?P<f>\d+)\s*层)"
+    r"|(?P<phase>(?P<ph>\d+|(?<![a-z])[a-z])\s*(?:期|区))"
+    r"|(?P<room>(?P<r>\d+)\s*(?:室|号|房)?)"
+)
+_LETTERS = re.compile(r"[^\W\d_]+")
+_FLAT_WORDS = frozenset({"栋", "幢", "座", "号楼", "栋楼", "楼", "单元", "门", "层", "室", "号", "房", "期"})
+
+
+@dataclass(frozen=True)
+class Address:
+    """An address by its parts, each folded (simplified, lower case) or None when not given."""
+
+    province: str | None = None
+    city: str | None = None
+    district: str | None = None
+    road: str | None = None  # with its suffix: "建国路", "jianguo路"
+    number: str | None = None  # the street number: "88", "88-1"
+    compound: str | None = None  # "阳光花园" (a trailing 小区 after another suffix dropped)
+    building: str | None = None  # "8", "a"
+    unit: str | None = None  # "3"
+    room: str | None = None  # "1102"
+
+    def place_keys(self) -> tuple[str, ...]:
+        """Every identity of the place (compound, and road + number), for indexing both."""
+        keys = []
+        if self.compound:
+            keys.append("c:" + pinyin_key(_split_compound(self.compound)[0]))
+        if self.road and self.number:
+            keys.append(f"r:{pinyin_key(self.road)}{self.number}")
+        return tuple(keys)
+
+    def place_key(self) -> str | None:
+        """The compound (or, without one, the road + number) as toneless pinyin, suffix left out.
+
+        阳光花园, 阳光小区 and "Yangguang Huayuan" give "c:yangguang"; 建国路88号 gives
+        "r:jianguolu88". Equal keys are necessary for `same_place` but not sufficient (the city or
+        the compound's suffix may still differ), and a typo or an English name gives another key.
+        """
+        keys = self.place_keys()
+        return keys[0] if keys else None
+
+    def flat_key(self) -> str | None:
+        """place_key + building + room, or None without a room: "c:yangguang/8/1102".
+
+        The unit is left out on purpose: `same_flat` accepts a unit missing on one side, and a key
+        must be equal for every pair `same_flat` accepts.
+        """
+        place = self.place_key()
+        if place is None or self.room is None:
+            return None
+        return f"{place}/{self.building or ''}/{self.room}"
+
+
+def normalize_text(text: str) -> str:
+    """Fold an address: half-width, simplified, lower case, 三栋 → 3栋, one kind of dash and comma."""
+    text = fold(text)
+    if _CN_NUMERAL.search(text):
+        text = _CN_NUMERAL.sub(_arabic, text)
+    if _CN_NUMERAL_AFTER.search(text):
+        text = _CN_NUMERAL_AFTER.sub(_arabic, text)
+    text = _DASHES.sub("-", text)
+    return _COMMAS.sub(",", _SEPARATORS.sub(",", text)).strip(",")
+
+
+def _arabic(match: re.Match[str]) -> str:
+    try:
+        return str(cn2an.cn2an(match.group(1), "smart"))
+    except ValueError:
+        return match.group(0)
+
+
+@lru_cache(maxsize=4096)
+def parse_address(text: str) -> Address:
+    """Read an address into its parts; what cannot be read is left out, never guessed."""
+    raw = fold(text)
+    if re.search(r"[a-z]{2,}", raw):
+        raw = _from_english(raw)
+    parts = _Parts()
+    segments = [s for s in normalize_text(raw).split(",") if s]
+    rest = ",".join(parts.take_areas(s) for s in segments)
+    rest = parts.take_road(rest)
+    rest = parts.take_flat(rest)
+    parts.take_compound(rest)
+    if parts.room is None and parts.unit is not None and len(parts.unit) >= 3:
+        parts.room, parts.unit = parts.unit, None  # "Unit 1102": the flat, as English uses the word
+    return Address(
+        province=parts.province,
+        city=parts.city,
+        district=parts.district,
+        road=parts.road,
+        number=parts.number,
+        compound=parts.compound,
+        building=parts.building,
+        unit=parts.unit,
+        room=parts.room,
+    )
+
+
+def _number(value: str) -> str:
+    """Leading zeros dropped ("0801" → "801"); a building letter kept."""
+    return (value.lstrip("0") or "0") if value.isdigit() else value
+
+
+class _Parts:
+    def __init__(self) -> None:
+        self.province: str | None = None
+        self.city: str | None = None
+        self.district: str | None = None
+        self.road: str | None = None
+        self.number: str | None = None
+        self.compound: str | None = None
+        self.building: str | None = None
+        self.unit: str | None = None
+        self.room: str | None = None
+        self.room_explicit = False
+
+    def take_areas(self, segment: str) -> str:
+        """Province, city, district and subdistrict from the start of one comma-separated segment."""
+        while segment:
+            found = _area_at_start(segment)
+            if found is None:
+                return segment
+            kind, name, length = found
+            if kind == "province" and self.province is None:
+                self.province = name
+            elif kind == "city" and self.city is None:
+                self.city = name
+            elif kind == "district" and self.district is None:
+                self.district = name
+            elif kind != "subdistrict":
+                return segment  # a second district is some other 区 (科技园南区): leave it
+            segment = segment[length:]
+        return segment
+
+    def take_road(self, text: str) -> str:
+        for match in re.finditer("|".join(_ROAD_SUFFIXES), text):
+            end = match.end()
+            if text.startswith("道", end) and match.group() == "街":
+                continue
+            start = match.start()
+            while start > 0 and _LETTERS.fullmatch(text[start - 1]):
+                start -= 1
+            stem = text[start : match.start()]
+            for suffix in _LONG_COMPOUND_SUFFIXES:
+                cut = stem.rfind(suffix)
+                if cut >= 0:
+                    start += cut + len(suffix)
+                    stem = text[start : match.start()]
+            if not stem:
+                continue
+            self.road = stem + match.group()
+            section = re.match(r"\d+段", text[end:])  # 人民南路四段: a section is part of the road
+            if section:
+                self.road += section.group()
+                end += section.end()
+            number = re.match(r",?(\d+(?:-\d+)?)号(?!楼)", text[end:])
+            lane = re.match(r",?(\d+)弄(?:,?(\d+)号(?!楼))?", text[end:])
+            if number:
+                self.number = number.group(1)
+                end += number.end()
+            elif lane:  # Shanghai: 长乐路88弄3号1102室 is lane 88, building 3
+                self.number = lane.group(1) + "弄"
+                self.building = lane.group(2) and _number(lane.group(2))
+                end += lane.end()
+            return text[:start] + "," + text[end:]
+        return text
+
+    def take_flat(self, text: str) -> str:
+        kept: list[str] = []
+        last = 0
+        matches = list(_FLAT.finditer(text))
+        for index, match in enumerate(matches):
+            kept.append(text[last : match.start()])
+            last = match.end()
+            later = index + 1 < len(matches)
+            self._flat_part(match, later)
+            kept.append(",")
+        kept.append(text[last:])
+        return "".join(kept)
+
+    def _flat_part(self, match: re.Match[str], later: bool) -> None:
+        kind = match.lastgroup
+        if kind == "triple":
+            self.building = self.building or _number(match["t1"])
+            self.unit = self.unit or _number(match["t2"])
+            self.room = self.room or _number(match["t3"])
+            self.room_explicit = True
+        elif kind == "pair":
+            if self.building is None:
+                self.building = _number(match["p1"])
+            elif self.unit is None:
+                self.unit = _number(match["p1"])
+            self.room = self.room or _number(match["p2"])
+            self.room_explicit = True
+        elif kind == "building":
+            self.building = self.building or _number(match["b"])
+        elif kind == "lou" and self.building is None and later:
+            self.building = _number(match["l"])
+        elif kind == "unit":
+            self.unit = self.unit or _number(match["u"])
+        elif kind == "room":
+            # A room written with its word (室, 房, 号) stays; of bare numbers the last one is the
+            # room, as the room ends an address (望京soho t1 1102).
+            explicit = match.group().endswith(("室", "房", "号"))
+            if explicit or not self.room_explicit:
+                self.room = _number(match["r"])
+                self.room_explicit = self.room_explicit or explicit
+
+    def take_compound(self, text: str) -> None:
+        runs = [r for r in _LETTERS.findall(text) if r not in _FLAT_WORDS]
+        for run in runs:
+            name = _compound_name(run)
+            if name:
+                self.compound = name
+                return
+        for run in runs:
+            if len(run) >= 2:
+                self.compound = run
+                return
+
+
+def _compound_name(run: str) -> str | None:
+    for generic in _GENERIC_COMPOUND_SUFFIXES:
+        if run.endswith(generic) and _split_compound(run[: -len(generic)])[1]:
+            run = run[: -len(generic)]
+    stem, suffix = _split_compound(run)
+    if suffix and stem:
+        return run
+    # 翠苑一区, 阳光花园东区: a compound followed by a part of it that is not compared.
+    for cut in range(len(run) - 1, max(0, len(run) - 4), -1):
+        stem, suffix = _split_compound(run[:cut])
+        if suffix and stem:
+            return run[:cut]
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _split_compound(name: str) -> tuple[str, str]:
+    for suffix in _COMPOUND_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)], suffix
+    return name, ""
+
+
+@lru_cache(maxsize=4096)
+def _area_at_start(segment: str) -> tuple[str, str, int] | None:
+    for name in _MUNICIPALITIES:
+        if segment.startswith(name):
+            size = len(name) + (1 if segment.startswith("市", len(name)) else 0)
+            return "city", name + "市", size
+    for name in _PROVINCES:
+        if segment.startswith(name):
+            for suffix in _PROVINCE_SUFFIXES:
+                if segment.startswith(suffix, len(name)):
+                    return "province", name + suffix, len(name) + len(suffix)
+            return "province", name, len(name)
+    for kind, suffixes in (
+        ("province", _PROVINCE_SUFFIXES),
+        ("city", _CITY_SUFFIXES),
+        ("district", _DISTRICT_SUFFIXES),
+        ("subdistrict", _SUBDISTRICT_SUFFIXES),
+    ):
+        found = _named_area(segment, suffixes)
+        if found is not None:
+            return kind, found, len(found)
+    return None
+
+
+def _named_area(segment: str, suffixes: tuple[str, ...]) -> str | None:
+    """The shortest "name + suffix" at the start, if the name looks like a place's name."""
+    letters = _LETTERS.match(segment)
+    if letters is None:
+        return None
+    run = letters.group()[:12]
+    for match in _suffix_pattern(suffixes).finditer(run):
+        for suffix in suffixes:  # longest first: 新区 before 区
+            stop = match.start() + len(suffix)
+            if not run.startswith(suffix, match.start()) or match.start() == 0:
+                continue
+            if _looks_like_area(run[: match.start()], suffix, run[stop:]):
+                return run[:stop]
+    return None
+
+
+@lru_cache(maxsize=8)
+def _suffix_pattern(suffixes: tuple[str, ...]) -> re.Pattern[str]:
+    # A lookahead, so that overlapping candidates (新区 and 区) are all tried, shortest name first.
+    return re.compile("(?=" + "|".join(suffixes) + ")")
+
+
+def _looks_like_area(stem: str, suffix: str, rest: str) -> bool:
+    if has_han(stem) and len(stem) > 6:
+        return False
+    # 小区, 社区, 园区 … are not districts; 万科城市花园 is no 市.
+    if suffix == "区" and stem[-1] in "小社园校景厂矿片营":
+        return False
+    if any(s in stem for s in _LONG_COMPOUND_SUFFIXES) or any(r in stem for r in _ROAD_SUFFIXES):
+        return False
+    if suffix == "区" and any(ch in stem for ch in "苑园院庭阁居邸期"):
+        return False  # 翠苑一区, 阳光花园东区: a part of a compound
+    if rest.startswith(_COMPOUND_SUFFIXES) or rest.startswith(("中心", "场")):
+        return False
+    # A latin name is all latin ("chaoyang区"), never a latin letter inside a Han name (a区).
+    return not (has_han(stem) and re.search(r"[a-z]", stem))
+
+
+def _from_english(text: str) -> str:
+    """Rewrite English or pinyin words into the Chinese ones, segments largest first."""
+    text = _EN_COUNTRY.sub(" ", text)
+    text = _EN_ROOM.sub(lambda m: (m.group(1) or m.group(2)) + "室", text)
+    text = _EN_UNIT.sub(lambda m: (m.group(1) or m.group(2)) + "单元", text)
+    text = _EN_BUILDING.sub(lambda m: (m.group(1) or m.group(2)) + "栋", text)
+    text = _EN_FLOOR.sub(lambda m: (m.group(1) or m.group(2)) + "层", text)
+    text = _EN_ROAD_NUMBER_FIRST.sub(
+        lambda m: _join(m.group(2)) + _EN_ROAD[m.group(3)] + m.group(1) + "号", text
+    )
+    text = _EN_ROAD_NUMBER_LAST.sub(
+        lambda m: _join(m.group(1)) + _EN_ROAD[m.group(2)] + (m.group(3) + "号" if m.group(3) else ""), text
+    )
+    text = _EN_AREA_RE.sub(lambda m: _join(m.group(1)) + _EN_AREA[m.group(2)], text)
+    text = _EN_COMPOUND_RE.sub(lambda m: _join(m.group(1)) + _EN_COMPOUND[m.group(2)], text)
+    text = _EN_NUMBER.sub(r"\1号", text)
+    text = _LATIN_GAP.sub("", text)
+    segments = [s.strip() for s in re.split(r"[,，;；]", text) if s.strip()]
+    if segments and re.match(r"[a-z0-9]", segments[0]) and len(segments) > 1:
+        segments.reverse()
+        # Unmarked latin segments before anything marked are the city (and the province before it).
+        bare = 0
+        while bare < len(segments) and re.fullmatch(r"[a-z]+", segments[bare]):
+            bare += 1
+        levels = ["省", "市", "区"]
+        if bare and pinyin_key(segments[0]) in _municipality_keys():
+            levels = ["市", "区"]
+        elif bare and pinyin_key(segments[0]) not in _province_keys():
+            levels = levels[1:]
+        for i in range(min(bare, len(levels))):
+            segments[i] += levels[i]
+    return ",".join(segments)
+
+
+@lru_cache(maxsize=1)
+def _municipality_keys() -> frozenset[str]:
+    return frozenset(pinyin_key(name) for name in _MUNICIPALITIES)
+
+
+@lru_cache(maxsize=1)
+def _province_keys() -> frozenset[str]:
+    return frozenset(pinyin_key(name) for name in _PROVINCES)
+
+
+def _join(words: str) -> str:
+    return re.sub(r"[ ']+", "", words)
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparing
+# ---------------------------------------------------------------------------------------------
+
+
+def _area_stem(name: str, suffixes: tuple[str, ...]) -> str:
+    for suffix in suffixes:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def _areas_agree(a: str | None, b: str | None, suffixes: tuple[str, ...]) -> bool:
+    """Missing on one side is compatible; "北京朝阳区" and "朝阳区" agree; 北京 and 上海 do not."""
+    if a is None or b is None:
+        return True
+    sa, sb = _area_stem(a, suffixes), _area_stem(b, suffixes)
+    return sounds_ending(sa, sb) or sounds_ending(sb, sa)
+
+
+def _same_areas(a: Address, b: Address) -> bool:
+    # A province-less city such as 深圳 may have been typed as the district's prefix: compare the
+    # province, city and district each with its own kind only.
+    return (
+        _areas_agree(a.province, b.province, _PROVINCE_SUFFIXES)
+        and _areas_agree(a.city, b.city, _CITY_SUFFIXES)
+        and _areas_agree(a.district, b.district, _DISTRICT_SUFFIXES)
+    )
+
+
+def _compounds_agree(a: str, b: str) -> bool | None:
+    """True: one compound; False: two; None: cannot tell (English words against characters)."""
+    if sounds_same(a, b):
+        return True
+    (stem_a, suffix_a), (stem_b, suffix_b) = _split_compound(a), _split_compound(b)
+    suffixes_agree = (
+        not suffix_a
+        or not suffix_b
+        or suffix_a in _GENERIC_COMPOUND_SUFFIXES
+        or suffix_b in _GENERIC_COMPOUND_SUFFIXES
+        or sounds_same(suffix_a, suffix_b)
+        or suffix_a.endswith(suffix_b)
+        or suffix_b.endswith(suffix_a)
+    )
+    if not suffixes_agree:
+        return False
+    if sounds_same(stem_a, stem_b):
+        return True
+    han_a, han_b = has_han(stem_a), has_han(stem_b)
+    if han_a and han_b:
+        # A typo: one character off in a name of three characters or more.
+        return min(len(a), len(b)) >= 3 and Levenshtein.distance(a, b) <= 1
+    if han_a != han_b:
+        return None
+    return min(len(stem_a), len(stem_b)) >= 6 and Levenshtein.distance(stem_a, stem_b) <= 1
+
+
+def _without_district(compound: str, own: Address, other: Address) -> str:
+    """The compound, less the other side's district when this side has none and wrote it as the
+    compound's start (北京朝阳阳光花园 against 朝阳区阳光花园)."""
+    if own.district is None and other.district is not None:
+        stem = _area_stem(other.district, _DISTRICT_SUFFIXES)
+        if compound.startswith(stem) and len(compound) > len(stem) + 1:
+            return compound[len(stem) :]
+    return compound
+
+
+def _roads_agree(a: Address, b: Address) -> bool:
+    return a.road is not None and b.road is not None and sounds_same(a.road, b.road)
+
+
+def same_place(a: Address, b: Address) -> bool:
+    """The same compound (or, without one on either side, the same road and street number)."""
+    if not _same_areas(a, b):
+        return False
+    if a.compound and b.compound:
+        verdict = _compounds_agree(_without_district(a.compound, a, b), _without_district(b.compound, b, a))
+        if verdict is False:
+            return False
+        if verdict is True:
+            # Two compounds of one name in one district, on different roads, are two places.
+            return a.road is None or b.road is None or _roads_agree(a, b)
+    return _roads_agree(a, b) and a.number is not None and a.number == b.number
+
+
+def same_flat(a: Address, b: Address) -> bool:
+    """The same place, building and room; a unit missing on one side is compatible, not a conflict."""
+    if a.room is None or a.room != b.room or a.building != b.building:
+        return False
+    if a.unit is not None and b.unit is not None and a.unit != b.unit:
+        return False
+    return same_place(a, b)

@@ -1,0 +1,84 @@
+"""Duplicate, possible duplicate or another customer (RULES §3.7)."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.matching import Customer, Match, classify, lookup_keys
+
+HOME = "北京市朝阳区建国路88号阳光花园8栋3单元1102室"
+ENGLISH = "Room 1102, Unit 3, Building 8, Sunshine Garden, 88 Jianguo Road, Beijing"
+PHONE_A, PHONE_B = "+8613800138000", "+8613900139000"
+
+
+def customer(name: str, address: str = HOME, phone: str = PHONE_B) -> Customer:
+    return Customer(name=name, phone=phone, address=address)
+
+
+ON_FILE = Customer(name="王建国", phone=PHONE_A, address=HOME)
+
+
+@pytest.mark.parametrize(
+    ("other", "expected"),
+    [
+        # One phone is one customer, whatever else was typed.
+        (customer("李四", "上海市浦东新区世纪大道100号", phone=PHONE_A), Match.DUPLICATE),
+        # The same flat: the household, any name.
+        (customer("王建国"), Match.POSSIBLE),
+        (customer("李丽"), Match.POSSIBLE),  # a spouse
+        (customer("王小明", "阳光花园8-3-1102"), Match.POSSIBLE),  # a child, shorthand
+        (customer("王女士", ENGLISH), Match.POSSIBLE),
+        (customer("Li Li", "陽光花園八棟三單元1102"), Match.POSSIBLE),
+        (customer("赵敏", "建国路88号8栋1102"), Match.POSSIBLE),  # unit missing on one side
+        # The same person at the same place, flat missing or partial on one side.
+        (customer("Wang Jianguo", "阳光花园"), Match.POSSIBLE),
+        (customer("王先生", "北京市朝阳区阳光花园8栋"), Match.POSSIBLE),
+        (customer("王建國", "建国路88号"), Match.POSSIBLE),
+        (customer("David Wang", "Yangguang Huayuan, Chaoyang District, Beijing"), Match.POSSIBLE),
+        (customer("王建国", "阳光花园8栋3单元1101"), Match.POSSIBLE),  # same full name, room typo
+        # Neighbours and namesakes elsewhere.
+        (customer("李丽", "阳光花园8栋3单元1101"), Match.DISTINCT),  # next door
+        (customer("李丽", "阳光花园9栋3单元1102"), Match.DISTINCT),  # another building
+        (customer("李丽", "阳光花园"), Match.DISTINCT),  # another name, no flat to compare
+        (customer("王先生", "阳光花园8栋3单元1101"), Match.DISTINCT),  # a Wang next door
+        (customer("王建国", "阳光花园9栋1102"), Match.DISTINCT),  # a namesake in another building
+        (customer("王志强", "阳光花园"), Match.DISTINCT),  # same surname, another person
+        (customer("王建国", "上海市浦东新区阳光花园8栋3单元1102室"), Match.DISTINCT),  # another city
+        (customer("王建国", "长春市朝阳区阳光花园8栋3单元1102室"), Match.DISTINCT),  # another 朝阳区
+        (customer("王建国", "北京市朝阳区阳光家园8栋3单元1102室"), Match.DISTINCT),  # another compound
+        (customer("王建国", "北京市海淀区中关村大街1号"), Match.DISTINCT),
+    ],
+)
+def test_classify(other: Customer, expected: Match) -> None:
+    assert classify(ON_FILE, other) is expected
+    assert classify(other, ON_FILE) is expected
+
+
+@pytest.mark.parametrize(
+    ("name", "address", "keys"),
+    [
+        ("王建国", HOME, ("c:yangguang/8/1102", "c:yangguang", "wang")),
+        ("Wang Jianguo", "Rm 1102, Bldg 8, Yangguang Huayuan", ("c:yangguang/8/1102", "c:yangguang", "wang")),
+        ("王先生", "建国路88号", (None, "r:jianguolu88", "wang")),
+        ("欧阳修", "朝阳区", (None, None, "ouyang")),
+    ],
+)
+def test_lookup_keys(name: str, address: str, keys: tuple[str | None, str | None, str]) -> None:
+    assert lookup_keys(name, address) == keys
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        customer("王建国"),
+        customer("李丽", "阳光花园8-3-1102"),
+        customer("Wang Jianguo", "阳光花园"),
+        customer("王先生", "北京市朝阳区阳光花园8栋"),
+    ],
+)
+def test_possible_duplicates_share_a_key(other: Customer) -> None:
+    """A lookup by flat key, or by place key and name key together, finds every POSSIBLE above."""
+    assert classify(ON_FILE, other) is Match.POSSIBLE
+    flat_a, place_a, name_a = lookup_keys(ON_FILE.name, ON_FILE.address)
+    flat_b, place_b, name_b = lookup_keys(other.name, other.address)
+    assert (flat_a is not None and flat_a == flat_b) or (place_a == place_b and name_a == name_b)
