@@ -49,9 +49,7 @@ from sqlalchemy.engine import Engine, make_url
 from bench.filing import random_address, random_name, seeded_phone
 from bot.digests.render import render_digest
 from bot.digests.tracking_sheet import tracking_workbook
-from domain.customer_details import address_key, name_key
 from domain.digest import TeamReport
-from domain.filing import ADDRESS_PREFIX_CHARS
 from domain.rules import Rules
 from storage.db import make_engine, normalize_url
 from storage.migrate import upgrade
@@ -71,8 +69,8 @@ TEAM_COLUMNS = "id, name, channel, region, language, created_at"
 STAFF_COLUMNS = "id, telegram_id, name, roles, team_id, region, active, created_at"
 CUSTOMER_COLUMNS = "id, phone, created_at"
 REGISTRATION_COLUMNS = (
-    "id, customer_id, filer_id, holder_id, team_id, channel, customer_name, name_key, "
-    "address, address_prefix, "
+    "id, customer_id, filer_id, holder_id, team_id, channel, customer_name, "
+    "address, "
     "needs, expected_purchase, obtained_at, filed_at, last_follow_up_at, measured_at, deposit_at, deal_at, "
     "holds_claim, closure, closed_at, needs_review, similar_to_id, deposit_amount, deal_amount, "
     "credited_to_id, "
@@ -162,9 +160,7 @@ class Rows:
                 team,
                 "field" if field else "store",
                 name,
-                name_key(name),
                 address,
-                address_key(address)[:ADDRESS_PREFIX_CHARS],
                 rnd.choice([None, "床垫", "沙发和餐桌", "全屋定制"]),
                 rnd.choice([None, "week", "month", "quarter", "later", "unknown"]),
                 filed_at,

@@ -17,8 +17,8 @@ to other work on the machine: run it on an idle one (the load average is printed
 
 The seeded registrations look like the real ones: 3,000 staff in 300 teams (a third of them field),
 one customer per registration with distinct phones +8613XXXXXXXXX, filed at random across the last
-60 days, ~70% still holding their customer, the rest won / lost / void / expired, and name_key and
-address_prefix computed by the same functions as SqlRegistrations.add_registration, from a realistic
+60 days, ~70% still holding their customer, the rest won / lost / void / expired, and the open ones'
+candidate keys computed by the same function as SqlRegistrations.add_registration, from a realistic
 vocabulary (common surnames, ~40 city districts), so the possible-duplicate candidate query is as
 selective as it will be in production.
 """
@@ -48,8 +48,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 
-from domain.customer_details import address_key, name_key, normalize_phone
-from domain.filing import ADDRESS_PREFIX_CHARS, Accepted, FilingRequest, Rejected, file_registration
+from domain.customer_details import normalize_phone
+from domain.filing import Accepted, FilingRequest, Rejected, candidate_keys, file_registration
 from domain.rules import Rules
 from storage.db import checkpoint, make_engine, normalize_url
 from storage.migrate import upgrade
@@ -270,9 +270,7 @@ def _registration_rows(
             team_id,
             channel,
             name,
-            name_key(name),
             address,
-            address_key(address)[:ADDRESS_PREFIX_CHARS],
             rnd.choice([None, "床垫", "沙发和餐桌", "全屋定制"]),
             rnd.choice([None, "week", "month", "quarter", "later", "unknown"]),
             obtained_at,
@@ -296,8 +294,8 @@ TEAM_COLUMNS = "id, name, channel, region, language, created_at"
 STAFF_COLUMNS = "id, telegram_id, name, roles, team_id, region, active, created_at, deactivated_at"
 CUSTOMER_COLUMNS = "id, phone, created_at"
 REGISTRATION_COLUMNS = (
-    "id, customer_id, filer_id, holder_id, team_id, channel, customer_name, name_key, "
-    "address, address_prefix, "
+    "id, customer_id, filer_id, holder_id, team_id, channel, customer_name, "
+    "address, "
     "needs, expected_purchase, obtained_at, filed_at, last_follow_up_at, measured_at, deposit_at, deal_at, "
     "holds_claim, closure, closed_at, needs_review, similar_to_id, expires_at, last_activity_at"
 )
@@ -344,6 +342,9 @@ def seed(engine: Engine, count: int) -> Seeded:
                 break
             put("customer", CUSTOMER_COLUMNS, [c for c, _ in batch])
             put("registration", REGISTRATION_COLUMNS, [r for _, r in batch])
+            # The open ones' candidate keys, as add_registration (and migration 0009) write them.
+            keys = {(key, r[0]) for _, r in batch if r[-6] is None for key in candidate_keys(r[6], r[7])}
+            put("registration_key", "key, registration_id", sorted(keys))
         if engine.dialect.name == "postgresql":
             for table in ("team", "staff", "customer", "registration"):
                 cursor.execute(

@@ -83,9 +83,6 @@ class Settings(BaseSettings):
             raise ValueError(f"a time of day like 20:30, not {value!r}") from exc
         return value
 
-    similar_name_score: int = Field(default=80, ge=0, le=100)
-    similar_address_score: int = Field(default=85, ge=0, le=100)
-
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
@@ -146,8 +143,6 @@ class Settings(BaseSettings):
             expiry_warning_hours=self.expiry_warning_hours,
             quiet_start=_quiet(self.quiet_hours)[0],
             quiet_end=_quiet(self.quiet_hours)[1],
-            similar_name_score=self.similar_name_score,
-            similar_address_score=self.similar_address_score,
         )
 
     def required_token(self) -> str:

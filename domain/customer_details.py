@@ -379,12 +379,3 @@ def _unclosed(text: str) -> bool:
 def mask_name(name: str) -> str:
     """RULES §2: 张* — the family name only."""
     return name[:1] + "*" * max(1, len(name) - 1)
-
-
-def name_key(name: str) -> str:
-    """A name reduced for comparison: case and spacing do not make two people."""
-    return _NOT_WORD.sub("", name).casefold()
-
-
-def address_key(address: str) -> str:
-    return _NOT_WORD.sub("", address).casefold()

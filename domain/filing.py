@@ -6,19 +6,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from rapidfuzz import fuzz
-
+from domain.addresses import parse_address
 from domain.customer_details import (
     Invalid,
     Problem,
-    address_key,
     check_address,
     check_name,
     check_needs,
-    name_key,
     normalize_phone,
 )
 from domain.lifecycle import Deadline, initial_expiry, standing_at
+from domain.matching import Customer, Match, classify
 from domain.model import (
     BrokenInvariant,
     Closure,
@@ -34,12 +32,13 @@ from domain.model import (
     State,
     present,
 )
+from domain.names import name_key as surname_key
 from domain.notices import record_notices
 from domain.ports import UnitOfWork, UnitOfWorkFactory
 from domain.registrations import void_open_challenges
 from domain.rules import Rules
 
-ADDRESS_PREFIX_CHARS = 6
+MATCH_KEY_CHARS = 200  # storage's column: a key is an index entry, never shown
 # A filer's clock may run a little ahead of ours; beyond this "obtained at" is a typo.
 _CLOCK_SLACK = timedelta(minutes=5)
 
@@ -140,16 +139,27 @@ def month_bounds(now: datetime, rules: Rules) -> tuple[datetime, datetime]:
     return start, end
 
 
-def is_similar(name_a: str, address_a: str, candidate: SimilarCustomer, rules: Rules) -> bool:
-    """RULES §3.7: same or near-same name and a similar address (a spouse's other number)."""
-    names = fuzz.ratio(name_key(name_a), name_key(candidate.customer_name))
-    if names < rules.similar_name_score:
-        return False
-    a, b = address_key(address_a), address_key(candidate.address)
-    score = fuzz.ratio(a, b)
-    if min(len(a), len(b)) >= rules.min_address_chars:
-        score = max(score, fuzz.partial_ratio(a, b))
-    return score >= rules.similar_address_score
+def candidate_keys(name: str, address: str) -> tuple[str, ...]:
+    """The keys under which a registration is looked up as a possible duplicate's candidate
+    (RULES §3.7), indexed by storage: its flat under each identity of its place (compound, road +
+    number), for a household; and each identity of its place with the sound of the surname, for
+    the same person. The keys only narrow the search (how many registrations, or Wangs, a city
+    has does not matter); `is_possible_duplicate` decides."""
+    parsed = parse_address(address)
+    surname = surname_key(name)
+    keys: list[str] = []
+    for place in parsed.place_keys():
+        if parsed.room is not None:
+            keys.append(f"f:{place}/{parsed.building or ''}/{parsed.room}"[:MATCH_KEY_CHARS])
+        keys.append(f"p:{place}|{surname}"[:MATCH_KEY_CHARS])
+    return tuple(dict.fromkeys(keys))
+
+
+def is_possible_duplicate(details: CustomerDetails, candidate: SimilarCustomer) -> bool:
+    """RULES §3.7: the same flat, or the same person at the same place. The candidate is another
+    customer (another phone) by how it was found, so its phone is not needed here."""
+    new = Customer(details.name, details.phone, details.address)
+    return classify(new, Customer(candidate.customer_name, "", candidate.address)) is Match.POSSIBLE
 
 
 @dataclass(frozen=True)
@@ -196,7 +206,7 @@ def decide(
             )
     if filer.has_quota and facts.quota_used >= rules.field_monthly_quota:
         return Rejected(Reason.QUOTA, quota_used=facts.quota_used, quota_limit=rules.field_monthly_quota)
-    similar = tuple(c for c in facts.similar if is_similar(details.name, details.address, c, rules))
+    similar = tuple(c for c in facts.similar if is_possible_duplicate(details, c))
     return Admission(similar, challenge_of)
 
 
@@ -298,12 +308,9 @@ def _file(
     customer_id = uow.registrations.lock_customer(details.phone, now)
     uow.roster.lock_staff(filer.id)
     quota_used = uow.registrations.quota_used(filer.id, *month_bounds(now, rules)) if filer.has_quota else 0
-    key = address_key(details.address)
+    keys = candidate_keys(details.name, details.address)
     facts = replace(
-        _facts(uow, filer, customer_id, quota_used),
-        similar=uow.registrations.similar_open(
-            customer_id, name_key(details.name), key[:ADDRESS_PREFIX_CHARS]
-        ),
+        _facts(uow, filer, customer_id, quota_used), similar=uow.registrations.similar_open(customer_id, keys)
     )
     claim = facts.claim
     verdict = decide(filer, details, facts, now, rules)
@@ -331,6 +338,7 @@ def _file(
         expires_at=initial_expiry(filer.channel, now, rules),
         review=ReviewState.PENDING if rules.review_required else None,
         challenge_of_id=challenge_of.id if challenge_of else None,
+        keys=keys,
     )
     uow.registrations.add_event(registration_id, now, filer.id, EventKind.FILED)
     if challenge_of is not None:

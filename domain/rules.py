@@ -35,9 +35,6 @@ class Rules:
     expiry_warning_hours: int = 48
     quiet_start: time = time(21, 0)
     quiet_end: time = time(8, 0)
-    # Possible-duplicate (撞单) thresholds, rapidfuzz scores 0–100.
-    similar_name_score: int = 80
-    similar_address_score: int = 85
 
     @property
     def zone(self) -> ZoneInfo:

@@ -110,22 +110,6 @@ class RegistrationRow(SQLModel, table=True):
             postgresql_where=sa.text("closure IS NULL"),
         ),
         sa.Index("ix_registration_holder_open", "holder_id", "holds_claim"),
-        # Possible duplicates: the newest holding registrations of a name, or of an address
-        # prefix, read in index order (a district holds tens of thousands of customers).
-        sa.Index(
-            "ix_registration_open_name",
-            "name_key",
-            "filed_at",
-            sqlite_where=sa.text("holds_claim = 1"),
-            postgresql_where=sa.text("holds_claim"),
-        ),
-        sa.Index(
-            "ix_registration_open_address",
-            "address_prefix",
-            "filed_at",
-            sqlite_where=sa.text("holds_claim = 1"),
-            postgresql_where=sa.text("holds_claim"),
-        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
@@ -134,9 +118,7 @@ class RegistrationRow(SQLModel, table=True):
     team_id: int = Field(foreign_key="team.id", index=True)
     channel: str = Field(max_length=10)
     customer_name: str = Field(max_length=80)
-    name_key: str = Field(max_length=80)
     address: str = Field(max_length=400)
-    address_prefix: str = Field(max_length=20)
     needs: str | None = Field(default=None, max_length=1000)
     expected_purchase: str | None = Field(default=None, max_length=10)
     obtained_at: datetime = _at()  # type: ignore[assignment]
@@ -272,6 +254,15 @@ class DialogStateRow(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=80)
     value: str = Field(sa_type=sa.Text)
     updated_at: datetime = _at()  # type: ignore[assignment]
+
+
+class RegistrationKeyRow(SQLModel, table=True):
+    """The keys a registration is found under as a possible duplicate's candidate (its flat; its
+    place with the surname's sound: domain.filing.candidate_keys), written with the registration."""
+
+    __tablename__ = "registration_key"
+    key: str = Field(max_length=200, primary_key=True)
+    registration_id: int = Field(foreign_key="registration.id", primary_key=True)
 
 
 class RosterVersionRow(SQLModel, table=True):

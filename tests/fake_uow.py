@@ -13,9 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from domain.customer_details import address_key, name_key
 from domain.digest import TeamReport
-from domain.filing import ADDRESS_PREFIX_CHARS
 from domain.history import AttemptRecord, EventRecord
 from domain.model import (
     Channel,
@@ -42,7 +40,7 @@ class State:
     staff: dict[int, Staff] = field(default_factory=dict)
     customers: dict[str, int] = field(default_factory=dict)
     registrations: dict[int, Registration] = field(default_factory=dict)
-    keys: dict[int, tuple[str, str]] = field(default_factory=dict)  # name_key, address prefix
+    keys: dict[int, tuple[str, ...]] = field(default_factory=dict)  # domain.filing.candidate_keys
     events: list[tuple[int, datetime, int | None, EventKind, dict[str, Any]]] = field(default_factory=list)
     extensions: dict[int, tuple[int, bool | None]] = field(default_factory=dict)
     attempts: list[dict[str, Any]] = field(default_factory=list)
@@ -188,13 +186,11 @@ class FakeRegistrations:
             and not r.quota_exempt
         )
 
-    def similar_open(self, customer_id: int, name_key: str, address_prefix: str) -> list[SimilarCustomer]:
+    def similar_open(self, customer_id: int, keys: tuple[str, ...]) -> list[SimilarCustomer]:
         return [
             SimilarCustomer(r.id, r.holder_id, r.team_id, r.customer_name, r.address)
             for r in sorted(self._all(), key=lambda r: r.filed_at, reverse=True)
-            if r.holds_claim
-            and r.customer_id != customer_id
-            and (self._s.keys[r.id][0] == name_key or self._s.keys[r.id][1] == address_prefix)
+            if r.holds_claim and r.customer_id != customer_id and set(self._s.keys[r.id]) & set(keys)
         ]
 
     def release_claim(self, registration_id: int, closure: Closure, at: datetime) -> None:
@@ -217,6 +213,7 @@ class FakeRegistrations:
         expires_at: datetime | None,
         review: ReviewState | None,
         challenge_of_id: int | None,
+        keys: tuple[str, ...],
     ) -> int:
         if filer.team_id is None or filer.channel is None:
             raise ValueError("a filer without a team")
@@ -243,7 +240,7 @@ class FakeRegistrations:
             holds_claim=challenge_of_id is None,
             similar_to_id=similar_to_id,
         )
-        self._s.keys[registration_id] = (name_key(customer_name), address_key(address)[:ADDRESS_PREFIX_CHARS])
+        self._s.keys[registration_id] = keys
         return registration_id
 
     def open_challenges_of(self, registration_id: int) -> list[Registration]:

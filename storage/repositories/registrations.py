@@ -8,8 +8,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from domain.customer_details import address_key, name_key
-from domain.filing import ADDRESS_PREFIX_CHARS
 from domain.model import (
     Closure,
     EventKind,
@@ -28,6 +26,7 @@ from storage.tables import (
     DeliveryRow,
     ExtensionRequestRow,
     RegistrationEventRow,
+    RegistrationKeyRow,
     RegistrationRow,
 )
 
@@ -112,30 +111,32 @@ class SqlRegistrations:
             ).scalar_one()
         )
 
-    def similar_open(self, customer_id: int, name_key: str, address_prefix: str) -> list[SimilarCustomer]:
-        """The newest holding registrations with the same name, and those at the same address
-        prefix, under other phones: two ordered index scans, each cut at the limit."""
-        found: dict[int, SimilarCustomer] = {}
-        for same in (
-            col(RegistrationRow.name_key) == name_key,
-            col(RegistrationRow.address_prefix) == address_prefix,
-        ):
-            rows = self._session.execute(
-                sa.select(
-                    col(RegistrationRow.id),
-                    col(RegistrationRow.holder_id),
-                    col(RegistrationRow.team_id),
-                    col(RegistrationRow.customer_name),
-                    col(RegistrationRow.address),
-                )
-                .where(
-                    col(RegistrationRow.holds_claim), same, col(RegistrationRow.customer_id) != customer_id
-                )
-                .order_by(col(RegistrationRow.filed_at).desc())
-                .limit(SIMILAR_CANDIDATES_LIMIT)
-            ).all()
-            found.update((row[0], SimilarCustomer(*row)) for row in rows)
-        return list(found.values())
+    def similar_open(self, customer_id: int, keys: tuple[str, ...]) -> list[SimilarCustomer]:
+        """The newest holding registrations of other customers found under any of the keys: one
+        index range per key (registration_key's primary key), cut at the limit."""
+        if not keys:
+            return []
+        rows = self._session.execute(
+            sa.select(
+                col(RegistrationRow.id),
+                col(RegistrationRow.holder_id),
+                col(RegistrationRow.team_id),
+                col(RegistrationRow.customer_name),
+                col(RegistrationRow.address),
+            )
+            .where(
+                col(RegistrationRow.id).in_(
+                    sa.select(col(RegistrationKeyRow.registration_id)).where(
+                        col(RegistrationKeyRow.key).in_(keys)
+                    )
+                ),
+                col(RegistrationRow.holds_claim),
+                col(RegistrationRow.customer_id) != customer_id,
+            )
+            .order_by(col(RegistrationRow.filed_at).desc())
+            .limit(SIMILAR_CANDIDATES_LIMIT)
+        ).all()
+        return [SimilarCustomer(*row) for row in rows]
 
     def release_claim(self, registration_id: int, closure: Closure, at: datetime) -> None:
         self._session.execute(
@@ -160,6 +161,7 @@ class SqlRegistrations:
         expires_at: datetime | None,
         review: ReviewState | None,
         challenge_of_id: int | None,
+        keys: tuple[str, ...],
     ) -> int:
         if filer.team_id is None or filer.channel is None:
             raise ValueError(f"staff {filer.id} has no team: they cannot file")
@@ -170,9 +172,7 @@ class SqlRegistrations:
             team_id=filer.team_id,
             channel=filer.channel.value,
             customer_name=customer_name,
-            name_key=name_key(customer_name),
             address=address,
-            address_prefix=address_key(address)[:ADDRESS_PREFIX_CHARS],
             needs=needs,
             expected_purchase=expected_purchase.value if expected_purchase else None,
             obtained_at=obtained_at,
@@ -190,6 +190,7 @@ class SqlRegistrations:
         self._session.flush()
         if row.id is None:
             raise mappers.UnsavedRow("a registration without an id after flush")
+        self._session.add_all(RegistrationKeyRow(key=key, registration_id=row.id) for key in keys)
         return row.id
 
     # --- the lifecycle ------------------------------------------------------------------------

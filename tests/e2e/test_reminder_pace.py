@@ -30,9 +30,9 @@ def _seed(chat: Chat) -> None:
         conn.execute(
             sa.text(
                 "INSERT INTO registration (customer_id, filer_id, holder_id, team_id, channel,"
-                " customer_name, name_key, address, address_prefix, obtained_at, filed_at,"
+                " customer_name, address, obtained_at, filed_at,"
                 " last_activity_at, holds_claim, needs_review, quota_exempt)"
-                " VALUES (:customer, :staff, :staff, :team, 'store', :name, :name, :address, 'x',"
+                " VALUES (:customer, :staff, :staff, :team, 'store', :name, :address,"
                 " :at, :at, :at, true, false, false)"
             ),
             [

@@ -43,7 +43,7 @@ def test_environment_and_dotenv_are_read(monkeypatch: pytest.MonkeyPatch, tmp_pa
         ("LEADBOT_DEFAULT_LANGUAGE", "fr"),
         ("LEADBOT_ADMIN_IDS", "12,abc"),
         ("LEADBOT_PHONE_REGION", "XX"),
-        ("LEADBOT_SIMILAR_NAME_SCORE", "101"),
+        ("LEADBOT_REFILE_COOLDOWN_DAYS", "-3"),
     ],
 )
 def test_a_malformed_value_names_its_variable(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
