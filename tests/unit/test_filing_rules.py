@@ -107,7 +107,7 @@ def test_store_guides_have_no_quota() -> None:
         ("张三", "北京市朝阳区建国路88号", True),
         ("张三", "朝阳区建国路88号", True),  # the same place, written shorter
         ("张 三", "北京市朝阳区建国路88号 ", True),
-        ("Zhang San", "88 Jianguo Road, Chaoyang", True),  # pinyin and English
+        ("Zhang San", "88 Jianguo Road, Chaoyang District, Beijing", True),  # pinyin and English
         ("张三", "北京市海淀区中关村大街1号", False),
         ("李四", "北京市朝阳区建国路88号", False),  # another person at a road number: no flat to share
     ],
