@@ -68,8 +68,10 @@ def leadbot(db_url: str, server: FakeBotServer, tmp_path: Path):
     return run
 
 
-def _file(roster: Roster, telegram_id: int, name: str, phone: str, at: datetime) -> None:
-    outcome = file_registration(roster.writer, FilingRequest(telegram_id, name, phone, ADDRESS), at, Rules())
+def _file(
+    roster: Roster, telegram_id: int, name: str, phone: str, at: datetime, address: str = ADDRESS
+) -> None:
+    outcome = file_registration(roster.writer, FilingRequest(telegram_id, name, phone, address), at, Rules())
     assert isinstance(outcome, Accepted), outcome
 
 
@@ -119,7 +121,15 @@ def test_sweep_sends_the_reminder_once(due_reminder: Roster, leadbot, server: Fa
 def test_a_blocked_holder_is_undeliverable_not_a_crash(
     due_reminder: Roster, leadbot, server: FakeBotServer
 ) -> None:
-    _file(due_reminder, due_reminder.guide2.telegram_id, "李四", "13900139000", T0)
+    # Another flat: the same one would be a household, and its notice a third send.
+    _file(
+        due_reminder,
+        due_reminder.guide2.telegram_id,
+        "李四",
+        "13900139000",
+        T0,
+        "北京市海淀区中关村大街1号5栋301",
+    )
     server.fake.fail_next("sendMessage", 403)  # whoever the sweep reaches first has blocked the bot
     result = leadbot("sweep", "--at", DUE.isoformat())
     assert result.returncode == 0, result.stderr
