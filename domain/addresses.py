@@ -50,8 +50,8 @@ _ROAD_SUFFIXES = ("大道", "大街", "胡同", "路", "街", "巷", "弄")
 # 阳光家园), except that suffixes that sound alike (苑/园/院, all "yuan") are taken as one.
 _GENERIC_COMPOUND_SUFFIXES = ("小区", "社区")
 _COMPOUND_SUFFIXES = (
-    "花园", "公寓", "大厦", "家园", "新村", "新城", "广场", "山庄", "别墅", "公馆", "华庭", "名苑",
-    "小区", "社区", "苑", "园", "城", "府", "里", "村", "院", "庭", "湾", "阁", "居", "邸",
+    "花园", "公寓", "大厦", "家园", "新村", "新邨", "新城", "广场", "山庄", "别墅", "公馆", "华庭", "名苑",
+    "小区", "社区", "苑", "园", "城", "府", "里", "村", "邨", "院", "庭", "湾", "阁", "居", "邸",
 )  # fmt: skip
 # Compound suffixes long enough to end a compound name that runs straight into a road name
 # ("阳光花园建国路"); the one-character ones also occur inside road names (府前路, 城南路).
@@ -66,7 +66,7 @@ _EN_ROAD = {
 }  # fmt: skip
 _EN_AREA = {
     "province": "省", "sheng": "省", "city": "市", "shi": "市", "district": "区", "qu": "区",
-    "county": "县", "xian": "县", "town": "镇", "zhen": "镇", "subdistrict": "街道",
+    "new area": "新区", "county": "县", "xian": "县", "town": "镇", "zhen": "镇", "subdistrict": "街道",
     "jiedao": "街道",
 }  # fmt: skip
 _EN_COMPOUND = {
@@ -96,16 +96,21 @@ _EN_ROAD_NUMBER_LAST = re.compile(
 _EN_AREA_RE = re.compile(rf"\b({_WORDS})\s+({'|'.join(_EN_AREA)})\b\.?")
 _EN_COMPOUND_RE = re.compile(rf"\b({_WORDS})\s+({'|'.join(sorted(_EN_COMPOUND, key=len, reverse=True))})\b")
 _EN_NUMBER = re.compile(r"\bno\.?\s*(\d+)\b")
+_EN_LANE = re.compile(r"\b(?:lane|ln|alley|nong)\.?\s*(?:no\.?\s*)?(\d+)\b")  # Shanghai: Lane 88 = 88弄
+_EN_ZONE = re.compile(r"\b([a-z]?\d+|[a-z])\s*(?:zone|area|phase)\b")  # R2 Zone = R2区, a part
 _LATIN_GAP = re.compile(r"(?<=[a-z])[ ']+(?=[a-z])")
 
 # Chinese numerals where a building, unit, floor, room or phase number stands: 三栋 → 3栋.
 _CN_NUMERAL = re.compile(
-    r"第?([零〇一二两三四五六七八九十百千幺]+)(?=\s*(?:号楼|栋|幢|座|楼|单元|门|层|室|号|房|期|段))"
+    r"第?([零〇一二两三四五六七八九十百千幺]+)(?=\s*(?:号楼|栋|幢|座|楼|单元|门|层|室|号|房|期|段|区|组团))"
 )
 # …and a room number written after the building or unit with no word of its own: 3单元一一零二.
 _CN_NUMERAL_AFTER = re.compile(
     r"(?:(?<=单元)|(?<=[栋幢座楼门#-]))([零〇一二两三四五六七八九十百千幺]+)(?=$|[,\s])"
 )
+# Roman numerals for a phase or part (II期, Ⅲ区: NFKC makes Ⅱ "ii").
+_ROMAN = re.compile(r"(?<![a-z])(iii|ii|iv|ix|vi{0,3}|i|x)(?=期|区)")
+_ROMAN_VALUES = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
 _DASHES = re.compile(r"\s*[-‐‑‒–—―~～_]+\s*")
 _SEPARATORS = re.compile(r"[,，、;；:：()（）\[\]【】|/\\。]+|\s+")
 _COMMAS = re.compile(r",+")
@@ -118,7 +123,8 @@ _FLAT = re.compile(
     r"|(?P<lou>(?P<l>\d+)\s*楼)"
     r"|(?P<unit>(?P<u>\d+)\s*(?:单元|门))"
     r"|(?P<floor>(?P<f>\d+)\s*层)"
-    r"|(?P<phase>(?P<ph>\d+|(?<![a-z])[a-z])\s*(?:期|区))"
+    r"|(?P<phase>(?P<ph>(?<![a-z])[a-z]?\d+|(?<![a-z])[a-z])\s*(?:期|区|组团))"
+    r"|(?P<lroom>(?<![a-z])(?P<lb>[a-z])(?P<lr>\d{3,})(?![\d-]))"
     r"|(?P<room>(?P<r>\d+)\s*(?:室|号|房)?)"
 )
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -138,6 +144,7 @@ class Address:
     building: str | None = None  # "8", "a"
     unit: str | None = None  # "3"
     room: str | None = None  # "1102"
+    phase: str | None = None  # a part of the compound with its own numbering: 二期, B区, 3组团, 东园
 
     def place_keys(self) -> tuple[str, ...]:
         """Every identity of the place (compound, and road + number), for indexing both."""
@@ -177,6 +184,8 @@ def normalize_text(text: str) -> str:
         text = _CN_NUMERAL.sub(_arabic, text)
     if _CN_NUMERAL_AFTER.search(text):
         text = _CN_NUMERAL_AFTER.sub(_arabic, text)
+    if _ROMAN.search(text):
+        text = _ROMAN.sub(lambda m: str(_ROMAN_VALUES[m.group(1)]), text)
     text = _DASHES.sub("-", text)
     return _COMMAS.sub(",", _SEPARATORS.sub(",", text)).strip(",")
 
@@ -212,6 +221,7 @@ def parse_address(text: str) -> Address:
         building=parts.building,
         unit=parts.unit,
         room=parts.room,
+        phase=parts.phase,
     )
 
 
@@ -232,6 +242,8 @@ class _Parts:
         self.unit: str | None = None
         self.room: str | None = None
         self.room_explicit = False
+        self.phase: str | None = None
+        self.flat_start: int | None = None  # where the flat begins in the text left for the compound
 
     def take_areas(self, segment: str) -> str:
         """Province, city, district and subdistrict from the start of one comma-separated segment."""
@@ -291,14 +303,21 @@ class _Parts:
         for index, match in enumerate(matches):
             kept.append(text[last : match.start()])
             last = match.end()
-            later = index + 1 < len(matches)
+            later = matches[index + 1 :]
+            if self.flat_start is None and match.lastgroup != "phase":
+                self.flat_start = len("".join(kept))
             self._flat_part(match, later)
             kept.append(",")
         kept.append(text[last:])
         return "".join(kept)
 
-    def _flat_part(self, match: re.Match[str], later: bool) -> None:
+    def _flat_part(self, match: re.Match[str], later: list[re.Match[str]]) -> None:
         kind = match.lastgroup
+        if kind == "room" and match.group().endswith("号") and self.building is None:
+            # 莘城苑45号602室: a number with 号 before the room is the building (号 for 号楼).
+            if any(m.lastgroup in ("room", "pair", "triple", "lroom") for m in later):
+                self.building = _number(match["r"])
+                return
         if kind == "triple":
             self.building = self.building or _number(match["t1"])
             self.unit = self.unit or _number(match["t2"])
@@ -315,6 +334,12 @@ class _Parts:
             self.building = self.building or _number(match["b"])
         elif kind == "lou" and self.building is None and later:
             self.building = _number(match["l"])
+        elif kind == "lroom":  # B1202: building letter and room run together
+            self.building = self.building or match["lb"]
+            self.room = self.room or _number(match["lr"])
+            self.room_explicit = True
+        elif kind == "phase":
+            self.phase = self.phase or _number(match["ph"])
         elif kind == "unit":
             self.unit = self.unit or _number(match["u"])
         elif kind == "room":
@@ -326,16 +351,48 @@ class _Parts:
                 self.room_explicit = self.room_explicit or explicit
 
     def take_compound(self, text: str) -> None:
-        runs = [r for r in _LETTERS.findall(text) if r not in _FLAT_WORDS]
-        for run in runs:
-            name = _compound_name(run)
-            if name:
-                self.compound = name
-                return
-        for run in runs:
-            if len(run) >= 2:
-                self.compound = run
-                return
+        """The compound is the last name before the flat (addresses narrow left to right, so a
+        landmark, a street area or the estate around a compound come before it); a name only after
+        the flat is taken when none comes before."""
+        stop = len(text) if self.flat_start is None else self.flat_start
+        before: list[str] = []
+        after: list[str] = []
+        for match in _LETTERS.finditer(text):
+            run = match.group()
+            if run in _FLAT_WORDS:
+                continue
+            runs = before if match.start() < stop else after
+            if runs is before and runs and _split_compound("x" + run) == ("x", run):
+                runs[-1] += run  # 青山湖畔 花园: a compound's suffix typed apart from its name
+            else:
+                runs.append(run)
+        for runs in (before[::-1], after):
+            for run in runs:
+                name = _compound_name(run)
+                if name:
+                    self.compound, self.phase = _inner_compound(name, self.phase)
+                    return
+        for runs in (before[::-1], after):
+            for run in runs:
+                if len(run) >= 2:
+                    self.compound = run
+                    return
+
+
+_DIRECTIONS = "东南西北中"
+
+
+def _inner_compound(name: str, phase: str | None) -> tuple[str, str | None]:
+    """The innermost compound of a name, and a direction part as the phase: 祈福新村翠竹园 is
+    翠竹园 in the estate 祈福新村; 望江家园东园 is 望江家园, part 东."""
+    stem, suffix = _split_compound(name)
+    if len(stem) >= 2 and stem[-1] in _DIRECTIONS and _split_compound(stem[:-1])[1]:
+        return stem[:-1], phase or stem[-1]
+    for outer in _LONG_COMPOUND_SUFFIXES:
+        cut = stem.find(outer)
+        if cut > 0 and len(stem) - cut - len(outer) >= 2:
+            return name[cut + len(outer) :], phase
+    return name, phase
 
 
 def _compound_name(run: str) -> str | None:
@@ -426,6 +483,8 @@ def _looks_like_area(stem: str, suffix: str, rest: str) -> bool:
 def _from_english(text: str) -> str:
     """Rewrite English or pinyin words into the Chinese ones, segments largest first."""
     text = _EN_COUNTRY.sub(" ", text)
+    text = _EN_LANE.sub(r"\1弄", text)
+    text = _EN_ZONE.sub(r"\1区", text)
     text = _EN_ROOM.sub(lambda m: (m.group(1) or m.group(2)) + "室", text)
     text = _EN_UNIT.sub(lambda m: (m.group(1) or m.group(2)) + "单元", text)
     text = _EN_BUILDING.sub(lambda m: (m.group(1) or m.group(2)) + "栋", text)
@@ -488,6 +547,8 @@ def _areas_agree(a: str | None, b: str | None, suffixes: tuple[str, ...]) -> boo
     if a is None or b is None:
         return True
     sa, sb = _area_stem(a, suffixes), _area_stem(b, suffixes)
+    if min(len(sa), len(sb)) == 1 and has_han(sa + sb) and sa[0] == sb[0]:
+        return True  # a one-character abbreviation: 哈市 for 哈尔滨市
     return sounds_ending(sa, sb) or sounds_ending(sb, sa)
 
 
@@ -521,25 +582,68 @@ def _compounds_agree(a: str, b: str) -> bool | None:
         return True
     han_a, han_b = has_han(stem_a), has_han(stem_b)
     if han_a and han_b:
+        short, long = sorted((stem_a, stem_b), key=len)
+        if len(short) >= 2 and sounds_ending(long, short):
+            return True  # 常营民族家园 / 民族家园: an area or estate written before the name
+        if len(short) >= 3 and _abbreviates(short, long):
+            return True  # 托乐嘉 / 托乐嘉雅苑, 长大家属院 / 长安大学家属院
         # A typo: one character off in a name of three characters or more.
-        return min(len(a), len(b)) >= 3 and Levenshtein.distance(a, b) <= 1
+        return min(len(stem_a), len(stem_b)) >= 3 and Levenshtein.distance(stem_a, stem_b) <= 1
     if han_a != han_b:
         return None
     return min(len(stem_a), len(stem_b)) >= 6 and Levenshtein.distance(stem_a, stem_b) <= 1
 
 
-def _without_district(compound: str, own: Address, other: Address) -> str:
-    """The compound, less the other side's district when this side has none and wrote it as the
-    compound's start (北京朝阳阳光花园 against 朝阳区阳光花园)."""
-    if own.district is None and other.district is not None:
-        stem = _area_stem(other.district, _DISTRICT_SUFFIXES)
-        if compound.startswith(stem) and len(compound) > len(stem) + 1:
-            return compound[len(stem) :]
-    return compound
+def _abbreviates(short: str, long: str) -> bool:
+    """`short` keeps the first character of `long` and the rest of it in order (托乐嘉 of 托乐嘉雅,
+    长大家属 of 长安大学家属): a name shortened as people shorten it."""
+    if short[0] != long[0]:
+        return False
+    rest = iter(long[1:])
+    return all(ch in rest for ch in short[1:])
+
+
+_AREA_LEVELS = (
+    ("province", _PROVINCE_SUFFIXES),
+    ("city", _CITY_SUFFIXES),
+    ("district", _DISTRICT_SUFFIXES),
+)
+
+
+def _without_areas(name: str, own: Address, other: Address) -> str:
+    """A compound or road less the other side's province, city and district when this side has
+    none of that level and wrote it, without its suffix, at the name's start (深圳罗湖翠竹苑 against
+    深圳市罗湖区翠竹苑, 北京朝阳阳光花园 against 朝阳区阳光花园)."""
+    for level, suffixes in _AREA_LEVELS:
+        area = getattr(other, level)
+        if getattr(own, level) is not None or area is None:
+            continue
+        stem = _area_stem(area, suffixes)
+        for cut in (stem, area):
+            if name.startswith(cut) and len(name) > len(cut) + 1:
+                name = name[len(cut) :]
+                break
+    return name
 
 
 def _roads_agree(a: Address, b: Address) -> bool:
-    return a.road is not None and b.road is not None and sounds_same(a.road, b.road)
+    if a.road is None or b.road is None:
+        return False
+    return sounds_same(_without_areas(a.road, a, b), _without_areas(b.road, b, a))
+
+
+def _roads_conflict(a: Address, b: Address) -> bool:
+    """Two roads that are told apart; a road in English words against characters cannot be."""
+    if a.road is None or b.road is None or _roads_agree(a, b):
+        return False
+    return has_han(a.road[:-1]) == has_han(b.road[:-1]) or _is_pinyin_road(a.road) or _is_pinyin_road(b.road)
+
+
+def _is_pinyin_road(road: str) -> bool:
+    from domain.hanzi import syllable_split
+
+    stem = road.rstrip("路街巷弄道大胡同段0123456789")
+    return not has_han(stem) and syllable_split(stem) is not None
 
 
 def same_place(a: Address, b: Address) -> bool:
@@ -547,12 +651,12 @@ def same_place(a: Address, b: Address) -> bool:
     if not _same_areas(a, b):
         return False
     if a.compound and b.compound:
-        verdict = _compounds_agree(_without_district(a.compound, a, b), _without_district(b.compound, b, a))
+        verdict = _compounds_agree(_without_areas(a.compound, a, b), _without_areas(b.compound, b, a))
         if verdict is False:
             return False
         if verdict is True:
             # Two compounds of one name in one district, on different roads, are two places.
-            return a.road is None or b.road is None or _roads_agree(a, b)
+            return not _roads_conflict(a, b)
     return _roads_agree(a, b) and a.number is not None and a.number == b.number
 
 
@@ -562,4 +666,6 @@ def same_flat(a: Address, b: Address) -> bool:
         return False
     if a.unit is not None and b.unit is not None and a.unit != b.unit:
         return False
+    if a.phase is not None and b.phase is not None and a.phase != b.phase:
+        return False  # 二期 and 三期 (A区, B区 …) number their buildings alike: neighbours
     return same_place(a, b)

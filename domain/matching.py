@@ -32,6 +32,8 @@ def _flats_conflict(a: Address, b: Address, *, strict: bool) -> bool:
     """
     if a.building is not None and b.building is not None and a.building != b.building:
         return True
+    if a.phase is not None and b.phase is not None and a.phase != b.phase:
+        return True
     if not strict or a.room is None or b.room is None:
         return False
     if a.unit is not None and b.unit is not None and a.unit != b.unit:

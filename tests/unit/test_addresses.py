@@ -201,7 +201,7 @@ def test_parse_english(text: str, expected: Address) -> None:
         (FULL, "Rm 1102, Bldg 8, Yangguang Huayuan, Jianguo Lu 88, Chaoyang Qu, Beijing"),
         (FULL, "Room 1102, Unit 3, Building 8, Yangguang Huayuan, Beijing"),
         (FULL, "北京市朝阳区阳光华园8栋3单元1102"),  # a homophone typo
-        (FULL, "北京市朝阳区阳先花园8栋3单元1102"),  # one character off
+        ("翡翠明珠花园8栋1102", "翡翠明玉花园8栋1102"),  # one character off in a long name
         (FULL, "北京朝阳阳光花园8栋3单元1102"),
         ("广东省深圳市南山区海景苑A座1201", "深圳南山区海景苑a座1201室"),
         ("海景苑2栋1201", "Haijing Yuan Bldg 2 Rm 1201"),
@@ -243,6 +243,7 @@ def test_same_flat_written_alike_has_one_flat_key() -> None:
         (FULL, "阳光花园1102"),  # no building on one side
         (FULL, "Room 1102, Unit 3, Building 8, Sunshine Garden, Beijing"),  # English name, nothing else
         ("阳光花园8-1102", "阳光花园8-1103"),
+        ("锦绣园8栋1102", "锦华园8栋1102"),  # two-character names one apart: sibling neighbourhoods
         ("建国路88号1102", "建国路89号1102"),
     ],
 )
