@@ -97,12 +97,16 @@ _EN_AREA_RE = re.compile(rf"\b({_WORDS})\s+({'|'.join(_EN_AREA)})\b\.?")
 _EN_COMPOUND_RE = re.compile(rf"\b({_WORDS})\s+({'|'.join(sorted(_EN_COMPOUND, key=len, reverse=True))})\b")
 _EN_NUMBER = re.compile(r"\bno\.?\s*(\d+)\b")
 _EN_LANE = re.compile(r"\b(?:lane|ln|alley|nong)\.?\s*(?:no\.?\s*)?(\d+)\b")  # Shanghai: Lane 88 = 88弄
-_EN_ZONE = re.compile(r"\b([a-z]?\d+|[a-z])\s*(?:zone|area|phase)\b")  # R2 Zone = R2区, a part
+# R2 Zone = R2区, Group 2 = 2组团: a part of the compound ("/" keeps it apart from the name before it)
+_EN_ZONE = re.compile(r"\b([a-z]?\d+|[a-z])\s*(?:zone|area|phase)\b")
+_EN_GROUP = re.compile(r"\b(?:group|zone|phase)\s*(?:no\.?\s*)?([a-z]?\d+|[a-z])\b")
 _LATIN_GAP = re.compile(r"(?<=[a-z])[ ']+(?=[a-z])")
 
 # Chinese numerals where a building, unit, floor, room or phase number stands: 三栋 → 3栋.
 _CN_NUMERAL = re.compile(
-    r"第?([零〇一二两三四五六七八九十百千幺]+)(?=\s*(?:号楼|栋|幢|座|楼|单元|门|层|室|号|房|期|段|区|组团))"
+    r"第?([零〇一二两三四五六七八九十百千幺]+)(?=\s*(?:号楼|栋|幢|座|楼|单元|门|层|室|号|房|期|段|组团))"
+    # 三区 is a part of a compound, but 二七区 a district: one numeral alone before 区
+    r"|(?<![零〇一二两三四五六七八九十百千])([一二三四五六七八九十])(?=区)"
 )
 # …and a room number written after the building or unit with no word of its own: 3单元一一零二.
 _CN_NUMERAL_AFTER = re.compile(
@@ -119,7 +123,7 @@ _COMMAS = re.compile(r",+")
 _FLAT = re.compile(
     r"(?P<triple>(?<![\d-])(?P<t1>\d+|(?<![a-z])[a-z])-(?P<t2>\d+)-(?P<t3>\d+)(?![\d-])(?:室|号|房)?)"
     r"|(?P<pair>(?<![\d-])(?P<p1>\d+|(?<![a-z])[a-z])-(?P<p2>\d+)(?![\d-])(?:室|号|房)?)"
-    r"|(?P<building>(?P<b>\d+|(?<![a-z])[a-z])\s*(?:#|栋楼|号楼|栋|幢|座))"
+    r"|(?P<building>(?P<b>(?<![a-z])[a-z]?\d+|(?<![a-z])[a-z])\s*(?:#|栋楼|号楼|栋|幢|座))"
     r"|(?P<lou>(?P<l>\d+)\s*楼)"
     r"|(?P<unit>(?P<u>\d+)\s*(?:单元|门))"
     r"|(?P<floor>(?P<f>\d+)\s*层)"
@@ -192,7 +196,7 @@ def normalize_text(text: str) -> str:
 
 def _arabic(match: re.Match[str]) -> str:
     try:
-        return str(cn2an.cn2an(match.group(1), "smart"))
+        return str(cn2an.cn2an(match.group(1) or match.group(2), "smart"))
     except ValueError:
         return match.group(0)
 
@@ -338,8 +342,8 @@ class _Parts:
             self.building = self.building or match["lb"]
             self.room = self.room or _number(match["lr"])
             self.room_explicit = True
-        elif kind == "phase":
-            self.phase = self.phase or _number(match["ph"])
+        elif kind == "phase":  # D区3组团: the parts one after the other, "d3"
+            self.phase = (self.phase or "") + _number(match["ph"])
         elif kind == "unit":
             self.unit = self.unit or _number(match["u"])
         elif kind == "room":
@@ -362,8 +366,12 @@ class _Parts:
             if run in _FLAT_WORDS:
                 continue
             runs = before if match.start() < stop else after
-            if runs is before and runs and _split_compound("x" + run) == ("x", run):
-                runs[-1] += run  # 青山湖畔 花园: a compound's suffix typed apart from its name
+            stem, suffix = _split_compound(run)
+            if len(stem) == 1 and stem in _DIRECTIONS and suffix:
+                self.phase = self.phase or stem  # 东园, 北区: a part of the compound
+            elif _is_compound_suffix(run):
+                if runs and not _split_compound(runs[-1])[1]:
+                    runs[-1] += run  # 青山湖畔 花园: a compound's suffix typed apart from its name
             else:
                 runs.append(run)
         for runs in (before[::-1], after):
@@ -380,6 +388,7 @@ class _Parts:
 
 
 _DIRECTIONS = "东南西北中"
+_PART = re.compile(r"[东南西北中上下前后]?[区期片苑园]?")
 
 
 def _inner_compound(name: str, phase: str | None) -> tuple[str, str | None]:
@@ -402,10 +411,10 @@ def _compound_name(run: str) -> str | None:
     stem, suffix = _split_compound(run)
     if suffix and stem:
         return run
-    # 翠苑一区, 阳光花园东区: a compound followed by a part of it that is not compared.
+    # 阳光花园东区, 翠苑北: a compound followed by a part of it that is not compared.
     for cut in range(len(run) - 1, max(0, len(run) - 4), -1):
         stem, suffix = _split_compound(run[:cut])
-        if suffix and stem:
+        if suffix and stem and _PART.fullmatch(run[cut:]):
             return run[:cut]
     return None
 
@@ -474,17 +483,23 @@ def _looks_like_area(stem: str, suffix: str, rest: str) -> bool:
         return False
     if suffix == "区" and any(ch in stem for ch in "苑园院庭阁居邸期"):
         return False  # 翠苑一区, 阳光花园东区: a part of a compound
-    if rest.startswith(_COMPOUND_SUFFIXES) or rest.startswith(("中心", "场")):
+    # 万科城市花园 is no 市, 园区场 no 区; but 雨花区新城新世界 is 雨花区 and a compound.
+    if rest.startswith(("中心", "场")) or _is_compound_suffix(_area_stem(rest, _GENERIC_COMPOUND_SUFFIXES)):
         return False
     # A latin name is all latin ("chaoyang区"), never a latin letter inside a Han name (a区).
     return not (has_han(stem) and re.search(r"[a-z]", stem))
+
+
+def _is_compound_suffix(text: str) -> bool:
+    return _split_compound("x" + text) == ("x", text) and bool(text)
 
 
 def _from_english(text: str) -> str:
     """Rewrite English or pinyin words into the Chinese ones, segments largest first."""
     text = _EN_COUNTRY.sub(" ", text)
     text = _EN_LANE.sub(r"\1弄", text)
-    text = _EN_ZONE.sub(r"\1区", text)
+    text = _EN_ZONE.sub(r"/\1区", text)
+    text = _EN_GROUP.sub(r"/\1区", text)
     text = _EN_ROOM.sub(lambda m: (m.group(1) or m.group(2)) + "室", text)
     text = _EN_UNIT.sub(lambda m: (m.group(1) or m.group(2)) + "单元", text)
     text = _EN_BUILDING.sub(lambda m: (m.group(1) or m.group(2)) + "栋", text)
@@ -660,12 +675,18 @@ def same_place(a: Address, b: Address) -> bool:
     return _roads_agree(a, b) and a.number is not None and a.number == b.number
 
 
+def phases_conflict(a: Address, b: Address) -> bool:
+    """Both name a part of the compound and neither part contains the other (D区 is in D区3组团)."""
+    pa, pb = a.phase, b.phase
+    return pa is not None and pb is not None and not (pa.startswith(pb) or pb.startswith(pa))
+
+
 def same_flat(a: Address, b: Address) -> bool:
     """The same place, building and room; a unit missing on one side is compatible, not a conflict."""
     if a.room is None or a.room != b.room or a.building != b.building:
         return False
     if a.unit is not None and b.unit is not None and a.unit != b.unit:
         return False
-    if a.phase is not None and b.phase is not None and a.phase != b.phase:
+    if phases_conflict(a, b):
         return False  # 二期 and 三期 (A区, B区 …) number their buildings alike: neighbours
     return same_place(a, b)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.addresses import Address, parse_address, same_flat, same_place
+from domain.addresses import Address, parse_address, phases_conflict, same_flat, same_place
 from domain.names import has_given_name, name_key, same_person
 
 
@@ -32,7 +32,7 @@ def _flats_conflict(a: Address, b: Address, *, strict: bool) -> bool:
     """
     if a.building is not None and b.building is not None and a.building != b.building:
         return True
-    if a.phase is not None and b.phase is not None and a.phase != b.phase:
+    if phases_conflict(a, b):
         return True
     if not strict or a.room is None or b.room is None:
         return False
