@@ -23,7 +23,7 @@ from functools import lru_cache
 import cn2an
 from rapidfuzz.distance import Levenshtein
 
-from domain.hanzi import fold, has_han, pinyin_key, sounds_ending, sounds_same
+from domain.hanzi import fold, has_han, pinyin_key, sounds_ending, sounds_same, syllable_split
 
 # ---------------------------------------------------------------------------------------------
 # Hand-written tables: the words that end each part of an address. No library lists them; the
@@ -151,10 +151,15 @@ class Address:
     phase: str | None = None  # a part of the compound with its own numbering: 二期, B区, 3组团, 东园
 
     def place_keys(self) -> tuple[str, ...]:
-        """Every identity of the place (compound, and road + number), for indexing both."""
+        """Every identity of the place, for indexing all: the compound, the end and the start of its
+        name when they differ (see `compound_tail_key`; the start meets a name cut short, 托乐嘉 for
+        托乐嘉雅苑), and the road + number."""
         keys = []
         if self.compound:
             keys.append("c:" + pinyin_key(_split_compound(self.compound)[0]))
+            for end in (compound_tail_key(self.compound), compound_tail_key(self.compound, head=True)):
+                if "c:" + end not in keys:
+                    keys.append("c:" + end)
         if self.road and self.number:
             keys.append(f"r:{pinyin_key(self.road)}{self.number}")
         return tuple(keys)
@@ -170,15 +175,42 @@ class Address:
         return keys[0] if keys else None
 
     def flat_key(self) -> str | None:
-        """place_key + building + room, or None without a room: "c:yangguang/8/1102".
+        """The place + building + room, or None without a room: "c:yangguang/8/1102".
 
-        The unit is left out on purpose: `same_flat` accepts a unit missing on one side, and a key
-        must be equal for every pair `same_flat` accepts.
+        The place is the compound's `compound_tail_key` (so 常营民族家园 and 民族家园, 深圳罗湖翠竹苑
+        and 翠竹苑 meet), or the road + number without a compound. The unit and the phase are left
+        out on purpose: `same_flat` accepts either missing on one side, and a key must be equal for
+        every pair `same_flat` accepts.
         """
-        place = self.place_key()
+        if self.compound:
+            place = "c:" + compound_tail_key(self.compound)
+        else:
+            place = self.place_key()
         if place is None or self.room is None:
             return None
         return f"{place}/{self.building or ''}/{self.room}"
+
+
+@lru_cache(maxsize=4096)
+def compound_tail_key(compound: str, *, head: bool = False) -> str:
+    """The last two syllables of a compound's name, suffix left out, each character by its own
+    everyday reading: what stays when an area, an estate or a district is written before the name
+    (北京朝阳阳光花园, 祈福新村翠竹园) and whatever reading the whole name would get in context.
+    阳光花园 → "yangguang", 常营民族家园 → "minzu", "huaguoyuan" → "huaguo". With `head`, the
+    first two syllables instead."""
+    stem = _split_compound(compound)[0]
+    if has_han(stem):
+        syllables = [pinyin_key(ch) for ch in stem]
+    else:
+        syllables = list(syllable_split(stem) or (stem,))
+        if len(syllables) > 2 and syllables[-1] in _one_character_suffix_sounds():
+            syllables.pop()  # "huaguoyuan": the pinyin of 花果园 typed as one word
+    return "".join(s for s in (syllables[:2] if head else syllables[-2:]) if s)
+
+
+@lru_cache(maxsize=1)
+def _one_character_suffix_sounds() -> frozenset[str]:
+    return frozenset(pinyin_key(s) for s in _COMPOUND_SUFFIXES if len(s) == 1)
 
 
 def normalize_text(text: str) -> str:
@@ -265,6 +297,8 @@ class _Parts:
             elif kind != "subdistrict":
                 return segment  # a second district is some other 区 (科技园南区): leave it
             segment = segment[length:]
+            if kind == "subdistrict" and segment.startswith(_SUBDISTRICT_SUFFIXES):
+                segment = segment[2 if segment.startswith("街道") else 1 :]  # 西乡 + 街道
         return segment
 
     def take_road(self, text: str) -> str:
@@ -476,6 +510,8 @@ def _suffix_pattern(suffixes: tuple[str, ...]) -> re.Pattern[str]:
 def _looks_like_area(stem: str, suffix: str, rest: str) -> bool:
     if has_han(stem) and len(stem) > 6:
         return False
+    if suffix in _CITY_SUFFIXES + _PROVINCE_SUFFIXES and any(ch in stem for ch in "区县镇"):
+        return False  # 道里区远大都市: a city never comes after a district
     # 小区, 社区, 园区 … are not districts; 万科城市花园 is no 市.
     if suffix == "区" and stem[-1] in "小社园校景厂矿片营":
         return False
@@ -655,8 +691,6 @@ def _roads_conflict(a: Address, b: Address) -> bool:
 
 
 def _is_pinyin_road(road: str) -> bool:
-    from domain.hanzi import syllable_split
-
     stem = road.rstrip("路街巷弄道大胡同段0123456789")
     return not has_han(stem) and syllable_split(stem) is not None
 
