@@ -182,10 +182,7 @@ class Address:
         out on purpose: `same_flat` accepts either missing on one side, and a key must be equal for
         every pair `same_flat` accepts.
         """
-        if self.compound:
-            place = "c:" + compound_tail_key(self.compound)
-        else:
-            place = self.place_key()
+        place = "c:" + compound_tail_key(self.compound) if self.compound else self.place_key()
         if place is None or self.room is None:
             return None
         return f"{place}/{self.building or ''}/{self.room}"
