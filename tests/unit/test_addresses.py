@@ -325,6 +325,13 @@ def test_parse_is_fast() -> None:
         # Phases in roman numerals, Chinese numerals, parts in sequence.
         ("温州市鹿城区绿城桂花园III期6栋801", "温州市鹿城区绿城桂花园三期6栋801"),
         ("贵阳市云岩区金阳花园C区2组团5栋201", "贵阳市云岩区金阳花园C2组团5栋201"),
+        # A named compound, then the name of a part of it, apart or run together.
+        ("南宁市青秀区 万科城 翡翠 3栋 502", "南宁市青秀区万科城翡翠3栋502"),
+        # English: a lettered part is no district.
+        (
+            "武汉市洪山区 光谷广场 B区 2栋 801",
+            "Wuhan Hongshan District, Guanggu Plaza Zone B, Bldg 2, Rm 801",
+        ),
         # District then a compound whose name starts like a compound suffix (新城…).
         ("长沙市岳麓区 新城国际 3栋 1801", "长沙市岳麓区新城国际3栋1801"),
         # 乡 + 街道; no city after a district (国际都市 is a compound).
