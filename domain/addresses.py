@@ -7,11 +7,20 @@ first rewritten into the Chinese form. Names are compared by sound (domain.hanzi
 "Jianguo Road" and "jianguo lu" are one road; a compound written in English ("Sunshine Garden")
 cannot be matched with its characters, and then the road and number decide.
 
-Known limits: keys use pypinyin's everyday reading, so a typed reading of a polyphonic character
-(朝阳 typed "Chaoyang", pypinyin "zhaoyang") compares equal but keys differently; a compound typo is
-forgiven when comparing, not in keys; cities are recognised by 市 or, for the provincial-level
-ones, by name ("深圳南山区" keeps 深圳 in the district, which still meets "南山区"); a floor written
-as 12楼 before the room is read as a building (楼 then usually means one).
+The compound is the last name before the flat, since addresses narrow left to right: a street
+area, a landmark or the estate around it (祈福新村翠竹园) come first. Names are forgiven what people
+do to them: an area or estate written before (深圳罗湖翠竹苑 = 翠竹苑), the end cut off (托乐嘉 =
+托乐嘉雅苑), characters dropped (长大家属院 = 长安大学家属院). Parts of a compound with their own
+numbering (二期, II期, B区, 3组团, 东区/东园) are the `phase`: two different ones are neighbours.
+
+Known limits: keys read each character by pypinyin's everyday reading, so a typed reading of a
+polyphonic character (长 typed "chang", keyed "zhang") compares equal but keys differently; the flat
+key holds the last two syllables of the compound's name, so a name cut short at its end meets only
+through place_keys (its start) and the name key; a compound typo is forgiven when comparing (names of
+three characters or more), not in keys; cities are recognised by 市 or, for the provincial-level
+ones, by name ("深圳南山区" keeps 深圳 in the district, which still meets "南山区"); renamed or merged
+districts (闸北区, now 静安区) are two districts; a floor written as 12楼 before the room is read as a
+building (楼 then usually means one).
 """
 
 from __future__ import annotations
@@ -398,8 +407,9 @@ class _Parts:
                 continue
             runs = before if match.start() < stop else after
             stem, suffix = _split_compound(run)
-            if len(stem) == 1 and stem in _DIRECTIONS and suffix:
-                self.phase = self.phase or stem  # 东园, 北区: a part of the compound
+            part = _DIRECTION_PART.fullmatch(run)
+            if part or (len(stem) == 1 and stem in _DIRECTIONS and suffix):
+                self.phase = self.phase or run[0]  # 东园, 北区: a part of the compound
             elif _is_compound_suffix(run):
                 if runs and not _split_compound(runs[-1])[1]:
                     runs[-1] += run  # 青山湖畔 花园: a compound's suffix typed apart from its name
@@ -409,6 +419,9 @@ class _Parts:
             for run in runs:
                 name = _compound_name(run)
                 if name:
+                    part = _DIRECTION_PART.fullmatch(run[len(name) :]) if run.startswith(name) else None
+                    if part:
+                        self.phase = self.phase or part.group(1)  # 阳光花园东区
                     self.compound, self.phase = _inner_compound(name, self.phase)
                     return
         for runs in (before[::-1], after):
@@ -419,6 +432,7 @@ class _Parts:
 
 
 _DIRECTIONS = "东南西北中"
+_DIRECTION_PART = re.compile(r"([东南西北中])[区片苑园院]")
 _PART = re.compile(r"[东南西北中上下前后]?[区期片苑园]?")
 
 
