@@ -526,8 +526,8 @@ def _suffix_pattern(suffixes: tuple[str, ...]) -> re.Pattern[str]:
 def _looks_like_area(stem: str, suffix: str, rest: str) -> bool:
     if has_han(stem) and len(stem) > 6:
         return False
-    if re.fullmatch(r"[a-z]?\d*", stem):
-        return False  # A区, c3区: a part of a compound
+    if re.fullmatch(r"[a-z]?\d*", stem) or (suffix == "区" and stem in _DIRECTIONS):
+        return False  # A区, c3区, 东区: a part of a compound
     if suffix in _CITY_SUFFIXES + _PROVINCE_SUFFIXES and any(ch in stem for ch in "区县镇"):
         return False  # 道里区远大都市: a city never comes after a district
     # 小区, 社区, 园区 … are not districts; 万科城市花园 is no 市.
