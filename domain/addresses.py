@@ -18,8 +18,8 @@ polyphonic character (长 typed "chang", keyed "zhang") compares equal but keys 
 key holds the last two syllables of the compound's name, so a name cut short at its end meets only
 through place_keys (its start) and the name key; a compound typo is forgiven when comparing (names of
 three characters or more), not in keys; cities are recognised by 市 or, for the provincial-level
-ones, by name ("深圳南山区" keeps 深圳 in the district, which still meets "南山区"); renamed or merged
-districts (闸北区, now 静安区) are two districts; a floor written as 12楼 before the room is read as a
+ones, by name ("深圳南山区" keeps 深圳 in the district, which still meets "南山区"); a merged district
+is known by its old name only when it went whole into one (闸北 → 静安, not 江干); a floor written as 12楼 before the room is read as a
 building (楼 then usually means one).
 """
 
@@ -50,6 +50,13 @@ _PROVINCES = (
 _PROVINCE_SUFFIXES = ("特别行政区", "自治区", "省")
 _CITY_SUFFIXES = ("自治州", "地区", "市", "盟")
 _DISTRICT_SUFFIXES = ("新区", "区", "县", "旗")
+# Districts merged into another since 2009, by the stem of the old name: people keep writing the
+# old one (闸北 for 静安). Compared as the district they are now part of.
+_FORMER_DISTRICTS = {
+    "闸北": "静安", "卢湾": "黄浦", "南汇": "浦东", "崇文": "东城", "宣武": "西城", "塘沽": "滨海",
+    "汉沽": "滨海", "大港": "滨海", "萝岗": "黄埔", "白下": "秦淮", "下关": "鼓楼", "金阊": "姑苏",
+    "沧浪": "姑苏", "平江": "姑苏", "江干": "上城", "下城": "拱墅",
+}  # fmt: skip
 # Below the district and not compared (a filer rarely types them, and they never tell flats apart).
 _SUBDISTRICT_SUFFIXES = ("街道", "镇", "乡")
 # 道 alone is left out: it ends 街道 (a subdistrict) far more often than a road name.
@@ -616,6 +623,8 @@ def _areas_agree(a: str | None, b: str | None, suffixes: tuple[str, ...]) -> boo
     if a is None or b is None:
         return True
     sa, sb = _area_stem(a, suffixes), _area_stem(b, suffixes)
+    if suffixes is _DISTRICT_SUFFIXES:
+        sa, sb = _FORMER_DISTRICTS.get(sa, sa), _FORMER_DISTRICTS.get(sb, sb)
     if min(len(sa), len(sb)) == 1 and has_han(sa + sb) and sa[0] == sb[0]:
         return True  # a one-character abbreviation: 哈市 for 哈尔滨市
     return sounds_ending(sa, sb) or sounds_ending(sb, sa)

@@ -325,6 +325,8 @@ def test_parse_is_fast() -> None:
         # Phases in roman numerals, Chinese numerals, parts in sequence.
         ("温州市鹿城区绿城桂花园III期6栋801", "温州市鹿城区绿城桂花园三期6栋801"),
         ("贵阳市云岩区金阳花园C区2组团5栋201", "贵阳市云岩区金阳花园C2组团5栋201"),
+        # A district by the name it had before it was merged.
+        ("南京市秦淮区 中山南路 金鹰花园 5栋 302", "南京市白下区中山南路金鹰花园5栋302"),
         # A named compound, then the name of a part of it, apart or run together.
         ("南宁市青秀区 万科城 翡翠 3栋 502", "南宁市青秀区万科城翡翠3栋502"),
         # English: a lettered part is no district.
@@ -355,6 +357,7 @@ def test_same_flat_in_more_forms(a: str, b: str) -> None:
     ("a", "b"),
     [
         ("金色家园一期3栋501", "金色家园二期3栋501"),  # phases number their buildings alike
+        ("南京市秦淮区金鹰花园5栋302", "南京市鼓楼区金鹰花园5栋302"),  # 白下 became 秦淮, not 鼓楼
         ("万科城A区2栋301", "万科城B区2栋301"),
         ("龙湖花园3组团5栋201", "龙湖花园4组团5栋201"),
         ("望湖家园东园3幢101", "望湖家园西园3幢101"),  # parts by direction
