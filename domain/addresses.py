@@ -19,8 +19,8 @@ key holds the last two syllables of the compound's name, so a name cut short at 
 through place_keys (its start) and the name key; a compound typo is forgiven when comparing (names of
 three characters or more), not in keys; cities are recognised by 市 or, for the provincial-level
 ones, by name ("深圳南山区" keeps 深圳 in the district, which still meets "南山区"); a merged district
-is known by its old name only when it went whole into one (闸北 → 静安, not 江干); a floor written as 12楼 before the room is read as a
-building (楼 then usually means one).
+is known by its old name only when it went whole into one (闸北 → 静安, not 江干); a floor
+written as 12楼 before the room is read as a building (楼 then usually means one).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ _DISTRICT_SUFFIXES = ("新区", "区", "县", "旗")
 _FORMER_DISTRICTS = {
     "闸北": "静安", "卢湾": "黄浦", "南汇": "浦东", "崇文": "东城", "宣武": "西城", "塘沽": "滨海",
     "汉沽": "滨海", "大港": "滨海", "萝岗": "黄埔", "白下": "秦淮", "下关": "鼓楼", "金阊": "姑苏",
-    "沧浪": "姑苏", "平江": "姑苏", "江干": "上城", "下城": "拱墅",
+    "沧浪": "姑苏", "平江": "姑苏", "下城": "拱墅",
 }  # fmt: skip
 # Below the district and not compared (a filer rarely types them, and they never tell flats apart).
 _SUBDISTRICT_SUFFIXES = ("街道", "镇", "乡")
