@@ -7,11 +7,20 @@ first rewritten into the Chinese form. Names are compared by sound (domain.hanzi
 "Jianguo Road" and "jianguo lu" are one road; a compound written in English ("Sunshine Garden")
 cannot be matched with its characters, and then the road and number decide.
 
-Known limits: keys use pypinyin's everyday reading, so a typed reading of a polyphonic character
-(朝阳 typed "Chaoyang", pypinyin "zhaoyang") compares equal but keys differently; a compound typo is
-forgiven when comparing, not in keys; cities are recognised by 市 or, for the provincial-level
-ones, by name ("深圳南山区" keeps 深圳 in the district, which still meets "南山区"); a floor written
-as 12楼 before the room is read as a building (楼 then usually means one).
+The compound is the last name before the flat, since addresses narrow left to right: a street
+area, a landmark or the estate around it (祈福新村翠竹园) come first. Names are forgiven what people
+do to them: an area or estate written before (深圳罗湖翠竹苑 = 翠竹苑), the end cut off (托乐嘉 =
+托乐嘉雅苑), characters dropped (长大家属院 = 长安大学家属院). Parts of a compound with their own
+numbering (二期, II期, B区, 3组团, 东区/东园) are the `phase`: two different ones are neighbours.
+
+Known limits: keys read each character by pypinyin's everyday reading, so a typed reading of a
+polyphonic character (长 typed "chang", keyed "zhang") compares equal but keys differently; the flat
+key holds the last two syllables of the compound's name, so a name cut short at its end meets only
+through place_keys (its start) and the name key; a compound typo is forgiven when comparing (names of
+three characters or more), not in keys; cities are recognised by 市 or, for the provincial-level
+ones, by name ("深圳南山区" keeps 深圳 in the district, which still meets "南山区"); a merged district
+is known by its old name only when it went whole into one (闸北 → 静安, not 江干); a floor
+written as 12楼 before the room is read as a building (楼 then usually means one).
 """
 
 from __future__ import annotations
@@ -23,7 +32,7 @@ from functools import lru_cache
 import cn2an
 from rapidfuzz.distance import Levenshtein
 
-from domain.hanzi import fold, has_han, pinyin_key, sounds_ending, sounds_same
+from domain.hanzi import fold, has_han, pinyin_key, sounds_ending, sounds_same, syllable_split
 
 # ---------------------------------------------------------------------------------------------
 # Hand-written tables: the words that end each part of an address. No library lists them; the
@@ -41,6 +50,13 @@ _PROVINCES = (
 _PROVINCE_SUFFIXES = ("特别行政区", "自治区", "省")
 _CITY_SUFFIXES = ("自治州", "地区", "市", "盟")
 _DISTRICT_SUFFIXES = ("新区", "区", "县", "旗")
+# Districts merged into another since 2009, by the stem of the old name: people keep writing the
+# old one (闸北 for 静安). Compared as the district they are now part of.
+_FORMER_DISTRICTS = {
+    "闸北": "静安", "卢湾": "黄浦", "南汇": "浦东", "崇文": "东城", "宣武": "西城", "塘沽": "滨海",
+    "汉沽": "滨海", "大港": "滨海", "萝岗": "黄埔", "白下": "秦淮", "下关": "鼓楼", "金阊": "姑苏",
+    "沧浪": "姑苏", "平江": "姑苏", "下城": "拱墅",
+}  # fmt: skip
 # Below the district and not compared (a filer rarely types them, and they never tell flats apart).
 _SUBDISTRICT_SUFFIXES = ("街道", "镇", "乡")
 # 道 alone is left out: it ends 街道 (a subdistrict) far more often than a road name.
@@ -50,8 +66,8 @@ _ROAD_SUFFIXES = ("大道", "大街", "胡同", "路", "街", "巷", "弄")
 # 阳光家园), except that suffixes that sound alike (苑/园/院, all "yuan") are taken as one.
 _GENERIC_COMPOUND_SUFFIXES = ("小区", "社区")
 _COMPOUND_SUFFIXES = (
-    "花园", "公寓", "大厦", "家园", "新村", "新城", "广场", "山庄", "别墅", "公馆", "华庭", "名苑",
-    "小区", "社区", "苑", "园", "城", "府", "里", "村", "院", "庭", "湾", "阁", "居", "邸",
+    "花园", "公寓", "大厦", "家园", "新村", "新邨", "新城", "广场", "山庄", "别墅", "公馆", "华庭", "名苑",
+    "小区", "社区", "苑", "园", "城", "府", "里", "村", "邨", "院", "庭", "湾", "阁", "居", "邸",
 )  # fmt: skip
 # Compound suffixes long enough to end a compound name that runs straight into a road name
 # ("阳光花园建国路"); the one-character ones also occur inside road names (府前路, 城南路).
@@ -66,7 +82,7 @@ _EN_ROAD = {
 }  # fmt: skip
 _EN_AREA = {
     "province": "省", "sheng": "省", "city": "市", "shi": "市", "district": "区", "qu": "区",
-    "county": "县", "xian": "县", "town": "镇", "zhen": "镇", "subdistrict": "街道",
+    "new area": "新区", "county": "县", "xian": "县", "town": "镇", "zhen": "镇", "subdistrict": "街道",
     "jiedao": "街道",
 }  # fmt: skip
 _EN_COMPOUND = {
@@ -96,16 +112,25 @@ _EN_ROAD_NUMBER_LAST = re.compile(
 _EN_AREA_RE = re.compile(rf"\b({_WORDS})\s+({'|'.join(_EN_AREA)})\b\.?")
 _EN_COMPOUND_RE = re.compile(rf"\b({_WORDS})\s+({'|'.join(sorted(_EN_COMPOUND, key=len, reverse=True))})\b")
 _EN_NUMBER = re.compile(r"\bno\.?\s*(\d+)\b")
+_EN_LANE = re.compile(r"\b(?:lane|ln|alley|nong)\.?\s*(?:no\.?\s*)?(\d+)\b")  # Shanghai: Lane 88 = 88弄
+# R2 Zone = R2区, Group 2 = 2组团: a part of the compound ("/" keeps it apart from the name before it)
+_EN_ZONE = re.compile(r"\b([a-z]?\d+|[a-z])\s*(?:zone|area|phase)\b")
+_EN_GROUP = re.compile(r"\b(?:group|zone|phase)\s*(?:no\.?\s*)?([a-z]?\d+|[a-z])\b")
 _LATIN_GAP = re.compile(r"(?<=[a-z])[ ']+(?=[a-z])")
 
 # Chinese numerals where a building, unit, floor, room or phase number stands: 三栋 → 3栋.
 _CN_NUMERAL = re.compile(
-    r"第?([零〇一二两三四五六七八九十百千幺]+)(?=\s*(?:号楼|栋|幢|座|楼|单元|门|层|室|号|房|期|段))"
+    r"第?([零〇一二两三四五六七八九十百千幺]+)(?=\s*(?:号楼|栋|幢|座|楼|单元|门|层|室|号|房|期|段|组团))"
+    # 三区 is a part of a compound, but 二七区 a district: one numeral alone before 区
+    r"|(?<![零〇一二两三四五六七八九十百千])([一二三四五六七八九十])(?=区)"
 )
 # …and a room number written after the building or unit with no word of its own: 3单元一一零二.
 _CN_NUMERAL_AFTER = re.compile(
     r"(?:(?<=单元)|(?<=[栋幢座楼门#-]))([零〇一二两三四五六七八九十百千幺]+)(?=$|[,\s])"
 )
+# Roman numerals for a phase or part (II期, Ⅲ区: NFKC makes Ⅱ "ii").
+_ROMAN = re.compile(r"(?<![a-z])(iii|ii|iv|ix|vi{0,3}|i|x)(?=期|区)")
+_ROMAN_VALUES = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
 _DASHES = re.compile(r"\s*[-‐‑‒–—―~～_]+\s*")
 _SEPARATORS = re.compile(r"[,，、;；:：()（）\[\]【】|/\\。]+|\s+")
 _COMMAS = re.compile(r",+")
@@ -114,11 +139,12 @@ _COMMAS = re.compile(r",+")
 _FLAT = re.compile(
     r"(?P<triple>(?<![\d-])(?P<t1>\d+|(?<![a-z])[a-z])-(?P<t2>\d+)-(?P<t3>\d+)(?![\d-])(?:室|号|房)?)"
     r"|(?P<pair>(?<![\d-])(?P<p1>\d+|(?<![a-z])[a-z])-(?P<p2>\d+)(?![\d-])(?:室|号|房)?)"
-    r"|(?P<building>(?P<b>\d+|(?<![a-z])[a-z])\s*(?:#|栋楼|号楼|栋|幢|座))"
+    r"|(?P<building>(?P<b>(?<![a-z])[a-z]?\d+|(?<![a-z])[a-z])\s*(?:#|栋楼|号楼|栋|幢|座))"
     r"|(?P<lou>(?P<l>\d+)\s*楼)"
     r"|(?P<unit>(?P<u>\d+)\s*(?:单元|门))"
     r"|(?P<floor>(?P<f>\d+)\s*层)"
-    r"|(?P<phase>(?P<ph>\d+|(?<![a-z])[a-z])\s*(?:期|区))"
+    r"|(?P<phase>(?P<ph>(?<![a-z])[a-z]?\d+|(?<![a-z])[a-z])\s*(?:期|区|组团))"
+    r"|(?P<lroom>(?<![a-z])(?P<lb>[a-z])(?P<lr>\d{3,})(?![\d-]))"
     r"|(?P<room>(?P<r>\d+)\s*(?:室|号|房)?)"
 )
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -138,12 +164,18 @@ class Address:
     building: str | None = None  # "8", "a"
     unit: str | None = None  # "3"
     room: str | None = None  # "1102"
+    phase: str | None = None  # a part of the compound with its own numbering: 二期, B区, 3组团, 东园
 
     def place_keys(self) -> tuple[str, ...]:
-        """Every identity of the place (compound, and road + number), for indexing both."""
+        """Every identity of the place, for indexing all: the compound, the end and the start of its
+        name when they differ (see `compound_tail_key`; the start meets a name cut short, 托乐嘉 for
+        托乐嘉雅苑), and the road + number."""
         keys = []
         if self.compound:
             keys.append("c:" + pinyin_key(_split_compound(self.compound)[0]))
+            for end in (compound_tail_key(self.compound), compound_tail_key(self.compound, head=True)):
+                if "c:" + end not in keys:
+                    keys.append("c:" + end)
         if self.road and self.number:
             keys.append(f"r:{pinyin_key(self.road)}{self.number}")
         return tuple(keys)
@@ -159,15 +191,39 @@ class Address:
         return keys[0] if keys else None
 
     def flat_key(self) -> str | None:
-        """place_key + building + room, or None without a room: "c:yangguang/8/1102".
+        """The place + building + room, or None without a room: "c:yangguang/8/1102".
 
-        The unit is left out on purpose: `same_flat` accepts a unit missing on one side, and a key
-        must be equal for every pair `same_flat` accepts.
+        The place is the compound's `compound_tail_key` (so 常营民族家园 and 民族家园, 深圳罗湖翠竹苑
+        and 翠竹苑 meet), or the road + number without a compound. The unit and the phase are left
+        out on purpose: `same_flat` accepts either missing on one side, and a key must be equal for
+        every pair `same_flat` accepts.
         """
-        place = self.place_key()
+        place = "c:" + compound_tail_key(self.compound) if self.compound else self.place_key()
         if place is None or self.room is None:
             return None
         return f"{place}/{self.building or ''}/{self.room}"
+
+
+@lru_cache(maxsize=4096)
+def compound_tail_key(compound: str, *, head: bool = False) -> str:
+    """The last two syllables of a compound's name, suffix left out, each character by its own
+    everyday reading: what stays when an area, an estate or a district is written before the name
+    (北京朝阳阳光花园, 祈福新村翠竹园) and whatever reading the whole name would get in context.
+    阳光花园 → "yangguang", 常营民族家园 → "minzu", "huaguoyuan" → "huaguo". With `head`, the
+    first two syllables instead."""
+    stem = _split_compound(compound)[0]
+    if has_han(stem):
+        syllables = [pinyin_key(ch) for ch in stem]
+    else:
+        syllables = list(syllable_split(stem) or (stem,))
+        if len(syllables) > 2 and syllables[-1] in _one_character_suffix_sounds():
+            syllables.pop()  # "huaguoyuan": the pinyin of 花果园 typed as one word
+    return "".join(s for s in (syllables[:2] if head else syllables[-2:]) if s)
+
+
+@lru_cache(maxsize=1)
+def _one_character_suffix_sounds() -> frozenset[str]:
+    return frozenset(pinyin_key(s) for s in _COMPOUND_SUFFIXES if len(s) == 1)
 
 
 def normalize_text(text: str) -> str:
@@ -177,13 +233,15 @@ def normalize_text(text: str) -> str:
         text = _CN_NUMERAL.sub(_arabic, text)
     if _CN_NUMERAL_AFTER.search(text):
         text = _CN_NUMERAL_AFTER.sub(_arabic, text)
+    if _ROMAN.search(text):
+        text = _ROMAN.sub(lambda m: str(_ROMAN_VALUES[m.group(1)]), text)
     text = _DASHES.sub("-", text)
     return _COMMAS.sub(",", _SEPARATORS.sub(",", text)).strip(",")
 
 
 def _arabic(match: re.Match[str]) -> str:
     try:
-        return str(cn2an.cn2an(match.group(1), "smart"))
+        return str(cn2an.cn2an(match.group(1) or match.group(2), "smart"))
     except ValueError:
         return match.group(0)
 
@@ -212,6 +270,7 @@ def parse_address(text: str) -> Address:
         building=parts.building,
         unit=parts.unit,
         room=parts.room,
+        phase=parts.phase,
     )
 
 
@@ -232,6 +291,8 @@ class _Parts:
         self.unit: str | None = None
         self.room: str | None = None
         self.room_explicit = False
+        self.phase: str | None = None
+        self.flat_start: int | None = None  # where the flat begins in the text left for the compound
 
     def take_areas(self, segment: str) -> str:
         """Province, city, district and subdistrict from the start of one comma-separated segment."""
@@ -249,6 +310,8 @@ class _Parts:
             elif kind != "subdistrict":
                 return segment  # a second district is some other 区 (科技园南区): leave it
             segment = segment[length:]
+            if kind == "subdistrict" and segment.startswith(_SUBDISTRICT_SUFFIXES):
+                segment = segment[2 if segment.startswith("街道") else 1 :]  # 西乡 + 街道
         return segment
 
     def take_road(self, text: str) -> str:
@@ -291,14 +354,21 @@ class _Parts:
         for index, match in enumerate(matches):
             kept.append(text[last : match.start()])
             last = match.end()
-            later = index + 1 < len(matches)
+            later = matches[index + 1 :]
+            if self.flat_start is None and match.lastgroup != "phase":
+                self.flat_start = len("".join(kept))
             self._flat_part(match, later)
             kept.append(",")
         kept.append(text[last:])
         return "".join(kept)
 
-    def _flat_part(self, match: re.Match[str], later: bool) -> None:
+    def _flat_part(self, match: re.Match[str], later: list[re.Match[str]]) -> None:
         kind = match.lastgroup
+        if kind == "room" and match.group().endswith("号") and self.building is None:
+            # 莘城苑45号602室: a number with 号 before the room is the building (号 for 号楼).
+            if any(m.lastgroup in ("room", "pair", "triple", "lroom") for m in later):
+                self.building = _number(match["r"])
+                return
         if kind == "triple":
             self.building = self.building or _number(match["t1"])
             self.unit = self.unit or _number(match["t2"])
@@ -315,6 +385,12 @@ class _Parts:
             self.building = self.building or _number(match["b"])
         elif kind == "lou" and self.building is None and later:
             self.building = _number(match["l"])
+        elif kind == "lroom":  # B1202: building letter and room run together
+            self.building = self.building or match["lb"]
+            self.room = self.room or _number(match["lr"])
+            self.room_explicit = True
+        elif kind == "phase":  # D区3组团: the parts one after the other, "d3"
+            self.phase = (self.phase or "") + _number(match["ph"])
         elif kind == "unit":
             self.unit = self.unit or _number(match["u"])
         elif kind == "room":
@@ -326,16 +402,58 @@ class _Parts:
                 self.room_explicit = self.room_explicit or explicit
 
     def take_compound(self, text: str) -> None:
-        runs = [r for r in _LETTERS.findall(text) if r not in _FLAT_WORDS]
-        for run in runs:
-            name = _compound_name(run)
-            if name:
-                self.compound = name
-                return
-        for run in runs:
-            if len(run) >= 2:
-                self.compound = run
-                return
+        """The compound is the last name before the flat (addresses narrow left to right, so a
+        landmark, a street area or the estate around a compound come before it); a name only after
+        the flat is taken when none comes before."""
+        stop = len(text) if self.flat_start is None else self.flat_start
+        before: list[str] = []
+        after: list[str] = []
+        for match in _LETTERS.finditer(text):
+            run = match.group()
+            if run in _FLAT_WORDS:
+                continue
+            runs = before if match.start() < stop else after
+            stem, suffix = _split_compound(run)
+            part = _DIRECTION_PART.fullmatch(run)
+            if part or (len(stem) == 1 and stem in _DIRECTIONS and suffix):
+                self.phase = self.phase or run[0]  # 东园, 北区: a part of the compound
+            elif _is_compound_suffix(run):
+                if runs and not _split_compound(runs[-1])[1]:
+                    runs[-1] += run  # 青山湖畔 花园: a compound's suffix typed apart from its name
+            else:
+                runs.append(run)
+        for runs in (before[::-1], after):
+            for run in runs:
+                name = _compound_name(run)
+                if name:
+                    part = _DIRECTION_PART.fullmatch(run[len(name) :]) if run.startswith(name) else None
+                    if part:
+                        self.phase = self.phase or part.group(1)  # 阳光花园东区
+                    self.compound, self.phase = _inner_compound(name, self.phase)
+                    return
+        for runs in (before[::-1], after):
+            for run in runs:
+                if len(run) >= 2:
+                    self.compound = run
+                    return
+
+
+_DIRECTIONS = "东南西北中"
+_DIRECTION_PART = re.compile(r"([东南西北中])[区片苑园院]")
+_PART = re.compile(r"[东南西北中上下前后]?[区期片苑园]?")
+
+
+def _inner_compound(name: str, phase: str | None) -> tuple[str, str | None]:
+    """The innermost compound of a name, and a direction part as the phase: 祈福新村翠竹园 is
+    翠竹园 in the estate 祈福新村; 望江家园东园 is 望江家园, part 东."""
+    stem, suffix = _split_compound(name)
+    if len(stem) >= 2 and stem[-1] in _DIRECTIONS and _split_compound(stem[:-1])[1]:
+        return stem[:-1], phase or stem[-1]
+    for outer in _LONG_COMPOUND_SUFFIXES:
+        cut = stem.find(outer)
+        if cut > 0 and len(stem) - cut - len(outer) >= 2:
+            return name[cut + len(outer) :], phase
+    return name, phase
 
 
 def _compound_name(run: str) -> str | None:
@@ -345,10 +463,15 @@ def _compound_name(run: str) -> str | None:
     stem, suffix = _split_compound(run)
     if suffix and stem:
         return run
-    # 翠苑一区, 阳光花园东区: a compound followed by a part of it that is not compared.
+    # 阳光花园东区, 翠苑北: a compound followed by a part of it that is not compared.
     for cut in range(len(run) - 1, max(0, len(run) - 4), -1):
         stem, suffix = _split_compound(run[:cut])
-        if suffix and stem:
+        if suffix and stem and _PART.fullmatch(run[cut:]):
+            return run[:cut]
+    # 碧桂园星钻: a named compound, then the name of a part of it.
+    for cut in range(len(run) - 2, 2, -1):
+        stem, suffix = _split_compound(run[:cut])
+        if suffix and len(stem) >= 2 and has_han(run):
             return run[:cut]
     return None
 
@@ -410,6 +533,10 @@ def _suffix_pattern(suffixes: tuple[str, ...]) -> re.Pattern[str]:
 def _looks_like_area(stem: str, suffix: str, rest: str) -> bool:
     if has_han(stem) and len(stem) > 6:
         return False
+    if re.fullmatch(r"[a-z]?\d*", stem) or (suffix == "区" and stem in _DIRECTIONS):
+        return False  # A区, c3区, 东区: a part of a compound
+    if suffix in _CITY_SUFFIXES + _PROVINCE_SUFFIXES and any(ch in stem for ch in "区县镇"):
+        return False  # 道里区远大都市: a city never comes after a district
     # 小区, 社区, 园区 … are not districts; 万科城市花园 is no 市.
     if suffix == "区" and stem[-1] in "小社园校景厂矿片营":
         return False
@@ -417,15 +544,23 @@ def _looks_like_area(stem: str, suffix: str, rest: str) -> bool:
         return False
     if suffix == "区" and any(ch in stem for ch in "苑园院庭阁居邸期"):
         return False  # 翠苑一区, 阳光花园东区: a part of a compound
-    if rest.startswith(_COMPOUND_SUFFIXES) or rest.startswith(("中心", "场")):
+    # 万科城市花园 is no 市, 园区场 no 区; but 雨花区新城新世界 is 雨花区 and a compound.
+    if rest.startswith(("中心", "场")) or _is_compound_suffix(_area_stem(rest, _GENERIC_COMPOUND_SUFFIXES)):
         return False
     # A latin name is all latin ("chaoyang区"), never a latin letter inside a Han name (a区).
     return not (has_han(stem) and re.search(r"[a-z]", stem))
 
 
+def _is_compound_suffix(text: str) -> bool:
+    return _split_compound("x" + text) == ("x", text) and bool(text)
+
+
 def _from_english(text: str) -> str:
     """Rewrite English or pinyin words into the Chinese ones, segments largest first."""
     text = _EN_COUNTRY.sub(" ", text)
+    text = _EN_LANE.sub(r"\1弄", text)
+    text = _EN_ZONE.sub(r"/\1区", text)
+    text = _EN_GROUP.sub(r"/\1区", text)
     text = _EN_ROOM.sub(lambda m: (m.group(1) or m.group(2)) + "室", text)
     text = _EN_UNIT.sub(lambda m: (m.group(1) or m.group(2)) + "单元", text)
     text = _EN_BUILDING.sub(lambda m: (m.group(1) or m.group(2)) + "栋", text)
@@ -488,6 +623,10 @@ def _areas_agree(a: str | None, b: str | None, suffixes: tuple[str, ...]) -> boo
     if a is None or b is None:
         return True
     sa, sb = _area_stem(a, suffixes), _area_stem(b, suffixes)
+    if suffixes is _DISTRICT_SUFFIXES:
+        sa, sb = _FORMER_DISTRICTS.get(sa, sa), _FORMER_DISTRICTS.get(sb, sb)
+    if min(len(sa), len(sb)) == 1 and has_han(sa + sb) and sa[0] == sb[0]:
+        return True  # a one-character abbreviation: 哈市 for 哈尔滨市
     return sounds_ending(sa, sb) or sounds_ending(sb, sa)
 
 
@@ -521,25 +660,66 @@ def _compounds_agree(a: str, b: str) -> bool | None:
         return True
     han_a, han_b = has_han(stem_a), has_han(stem_b)
     if han_a and han_b:
+        short, long = sorted((stem_a, stem_b), key=len)
+        if len(short) >= 2 and sounds_ending(long, short):
+            return True  # 常营民族家园 / 民族家园: an area or estate written before the name
+        if len(short) >= 3 and _abbreviates(short, long):
+            return True  # 托乐嘉 / 托乐嘉雅苑, 长大家属院 / 长安大学家属院
         # A typo: one character off in a name of three characters or more.
-        return min(len(a), len(b)) >= 3 and Levenshtein.distance(a, b) <= 1
+        return min(len(stem_a), len(stem_b)) >= 3 and Levenshtein.distance(stem_a, stem_b) <= 1
     if han_a != han_b:
         return None
     return min(len(stem_a), len(stem_b)) >= 6 and Levenshtein.distance(stem_a, stem_b) <= 1
 
 
-def _without_district(compound: str, own: Address, other: Address) -> str:
-    """The compound, less the other side's district when this side has none and wrote it as the
-    compound's start (北京朝阳阳光花园 against 朝阳区阳光花园)."""
-    if own.district is None and other.district is not None:
-        stem = _area_stem(other.district, _DISTRICT_SUFFIXES)
-        if compound.startswith(stem) and len(compound) > len(stem) + 1:
-            return compound[len(stem) :]
-    return compound
+def _abbreviates(short: str, long: str) -> bool:
+    """`short` keeps the first character of `long` and the rest of it in order (托乐嘉 of 托乐嘉雅,
+    长大家属 of 长安大学家属): a name shortened as people shorten it."""
+    if short[0] != long[0]:
+        return False
+    rest = iter(long[1:])
+    return all(ch in rest for ch in short[1:])
+
+
+_AREA_LEVELS = (
+    ("province", _PROVINCE_SUFFIXES),
+    ("city", _CITY_SUFFIXES),
+    ("district", _DISTRICT_SUFFIXES),
+)
+
+
+def _without_areas(name: str, own: Address, other: Address) -> str:
+    """A compound or road less the other side's province, city and district when this side has
+    none of that level and wrote it, without its suffix, at the name's start (深圳罗湖翠竹苑 against
+    深圳市罗湖区翠竹苑, 北京朝阳阳光花园 against 朝阳区阳光花园)."""
+    for level, suffixes in _AREA_LEVELS:
+        area = getattr(other, level)
+        if getattr(own, level) is not None or area is None:
+            continue
+        stem = _area_stem(area, suffixes)
+        for cut in (stem, area):
+            if name.startswith(cut) and len(name) > len(cut) + 1:
+                name = name[len(cut) :]
+                break
+    return name
 
 
 def _roads_agree(a: Address, b: Address) -> bool:
-    return a.road is not None and b.road is not None and sounds_same(a.road, b.road)
+    if a.road is None or b.road is None:
+        return False
+    return sounds_same(_without_areas(a.road, a, b), _without_areas(b.road, b, a))
+
+
+def _roads_conflict(a: Address, b: Address) -> bool:
+    """Two roads that are told apart; a road in English words against characters cannot be."""
+    if a.road is None or b.road is None or _roads_agree(a, b):
+        return False
+    return has_han(a.road[:-1]) == has_han(b.road[:-1]) or _is_pinyin_road(a.road) or _is_pinyin_road(b.road)
+
+
+def _is_pinyin_road(road: str) -> bool:
+    stem = road.rstrip("路街巷弄道大胡同段0123456789")
+    return not has_han(stem) and syllable_split(stem) is not None
 
 
 def same_place(a: Address, b: Address) -> bool:
@@ -547,13 +727,19 @@ def same_place(a: Address, b: Address) -> bool:
     if not _same_areas(a, b):
         return False
     if a.compound and b.compound:
-        verdict = _compounds_agree(_without_district(a.compound, a, b), _without_district(b.compound, b, a))
+        verdict = _compounds_agree(_without_areas(a.compound, a, b), _without_areas(b.compound, b, a))
         if verdict is False:
             return False
         if verdict is True:
             # Two compounds of one name in one district, on different roads, are two places.
-            return a.road is None or b.road is None or _roads_agree(a, b)
+            return not _roads_conflict(a, b)
     return _roads_agree(a, b) and a.number is not None and a.number == b.number
+
+
+def phases_conflict(a: Address, b: Address) -> bool:
+    """Both name a part of the compound and neither part contains the other (D区 is in D区3组团)."""
+    pa, pb = a.phase, b.phase
+    return pa is not None and pb is not None and not (pa.startswith(pb) or pb.startswith(pa))
 
 
 def same_flat(a: Address, b: Address) -> bool:
@@ -562,4 +748,6 @@ def same_flat(a: Address, b: Address) -> bool:
         return False
     if a.unit is not None and b.unit is not None and a.unit != b.unit:
         return False
+    if phases_conflict(a, b):
+        return False  # 二期 and 三期 (A区, B区 …) number their buildings alike: neighbours
     return same_place(a, b)

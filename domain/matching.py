@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.addresses import Address, parse_address, same_flat, same_place
+from domain.addresses import Address, parse_address, phases_conflict, same_flat, same_place
 from domain.names import has_given_name, name_key, same_person
 
 
@@ -31,6 +31,8 @@ def _flats_conflict(a: Address, b: Address, *, strict: bool) -> bool:
     same full name in the same building with another room or unit is likelier a typo than a namesake.
     """
     if a.building is not None and b.building is not None and a.building != b.building:
+        return True
+    if phases_conflict(a, b):
         return True
     if not strict or a.room is None or b.room is None:
         return False
@@ -65,16 +67,19 @@ def classify(a: Customer, b: Customer) -> Match:
 def lookup_keys(name: str, address: str) -> tuple[str | None, str | None, str]:
     """(flat_key, place_key, name_key): what the storage layer indexes to find candidates.
 
-    - flat_key: the flat ("c:yangguang/8/1102"), None without a room number. Every pair that
-      `same_flat` accepts has equal flat keys unless a compound is mistyped or written in English.
+    - flat_key: the flat ("c:yangguang/8/1102": the last two syllables of the compound's name, or
+      the road + number without one), None without a room number. Every pair that `same_flat`
+      accepts has equal flat keys unless a compound is mistyped, written in English or cut short at
+      its end, or one side names only the compound and the other only the road.
     - place_key: the compound, or the road + number without one ("c:yangguang", "r:jianguolu88").
       Candidates for "same person at the same place" share it (and, usually, a name key).
     - name_key: the surname's toneless pinyin ("wang"): 王先生, 王建国 and "Jianguo Wang" meet.
 
     A sound lookup fetches customers sharing the flat key, or sharing both the place key and the
     name key, then calls `classify` on each: the keys only narrow the search, `classify` decides.
-    `Address.place_keys()` gives the road + number identity too when there is a compound, for an
-    index that also catches one filer writing the compound and another only the road.
+    `Address.place_keys()` gives every identity: the compound, the start and end of its name, and
+    the road + number, for an index that also catches a name cut short or written with an area
+    before it, and one filer writing the compound and another only the road.
     """
     parsed = parse_address(address)
     return parsed.flat_key(), parsed.place_key(), name_key(name)

@@ -322,3 +322,24 @@ def test_possible_precision(report: Any) -> None:
         f"possible precision {'—' if precision is None else format(precision, '.1%')}; "
         "flagged but distinct:\n" + describe(report.false_possibles)
     )
+
+
+def test_the_lookup_keys_meet_for_every_accepted_possible(pairs: list[Pair]) -> None:
+    """The storage fetches candidates sharing the flat key, or a place key and the name key: every
+    labelled possible duplicate that classify accepts must be among them."""
+    matching = importlib.import_module("domain.matching")
+    addresses = importlib.import_module("domain.addresses")
+    missed = []
+    for pair in pairs:
+        if pair.label != POSSIBLE:
+            continue
+        a = matching.Customer(pair.a.name, "+8613800000001", pair.a.address)
+        b = matching.Customer(pair.b.name, "+8613800000002", pair.b.address)
+        if matching.classify(a, b) != matching.Match.POSSIBLE:
+            continue
+        (flat_a, _, name_a), (flat_b, _, name_b) = (matching.lookup_keys(c.name, c.address) for c in (a, b))
+        places_a = set(addresses.parse_address(a.address).place_keys())
+        places_b = set(addresses.parse_address(b.address).place_keys())
+        if not ((flat_a is not None and flat_a == flat_b) or (places_a & places_b and name_a == name_b)):
+            missed.append(pair)
+    assert not missed, "keys do not meet: " + ", ".join(p.id for p in missed)

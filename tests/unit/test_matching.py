@@ -82,3 +82,42 @@ def test_possible_duplicates_share_a_key(other: Customer) -> None:
     flat_a, place_a, name_a = lookup_keys(ON_FILE.name, ON_FILE.address)
     flat_b, place_b, name_b = lookup_keys(other.name, other.address)
     assert (flat_a is not None and flat_a == flat_b) or (place_a == place_b and name_a == name_b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        # A household at one flat written two ways (estate before the compound, areas glued on).
+        (
+            ("周明", "杭州市上城区 望湖新村 紫荆苑 6幢 2单元 702"),
+            ("吴芳", "杭州上城紫荆苑6-2-702"),
+            Match.POSSIBLE,
+        ),
+        # The same person, the compound's name cut short and 号 standing for 号楼.
+        (
+            ("钱永康", "无锡市梁溪区 清扬路 华清雅园 18号 601室"),
+            ("钱先生", "无锡市梁溪区华清雅18号601"),
+            Match.POSSIBLE,
+        ),
+        # The same full name in another phase: another building, not a typo.
+        (
+            ("孙建华", "西安市雁塔区 曲江花园 一期 3栋 501"),
+            ("孙建华", "西安市雁塔区曲江花园二期3栋501"),
+            Match.DISTINCT,
+        ),
+        # Neighbours in two parts of one estate with the same numbering.
+        (
+            ("郑伟", "福州市鼓楼区 温泉新村 海棠苑 2座 301"),
+            ("林娜", "福州市鼓楼区温泉新村玉兰苑2座301"),
+            Match.DISTINCT,
+        ),
+        (
+            ("郑伟", "福州市鼓楼区 温泉花园 A区 2座 301"),
+            ("林娜", "福州市鼓楼区温泉花园B区2座301"),
+            Match.DISTINCT,
+        ),
+    ],
+)
+def test_classify_in_more_forms(a: tuple[str, str], b: tuple[str, str], expected: Match) -> None:
+    first, second = Customer(a[0], PHONE_A, a[1]), Customer(b[0], PHONE_B, b[1])
+    assert classify(first, second) is expected and classify(second, first) is expected
