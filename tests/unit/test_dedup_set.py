@@ -306,11 +306,6 @@ def test_no_false_duplicates(report: Any) -> None:
     assert report.overall.false_duplicates == 0, "classified DUPLICATE:\n" + describe(report.false_duplicates)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12 is open: possible-duplicate recall is 65.7% on this set, the target 85% "
-    "(households and rewritten addresses the parser does not read yet); strict, so reaching it fails here",
-)
 def test_possible_recall(report: Any) -> None:
     recall = report.overall.possible_recall
     assert recall >= 0.85, f"possible recall {recall:.1%}; missed:\n" + describe(report.missed_possibles)
