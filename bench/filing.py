@@ -19,8 +19,8 @@ The seeded registrations look like the real ones: 3,000 staff in 300 teams (a th
 one customer per registration with distinct phones +8613XXXXXXXXX, filed at random across the last
 60 days, ~70% still holding their customer, the rest won / lost / void / expired, and the open ones'
 candidate keys computed by the same function as SqlRegistrations.add_registration, from a realistic
-vocabulary (common surnames, ~40 city districts), so the possible-duplicate candidate query is as
-selective as it will be in production.
+vocabulary (common surnames, ~40 city districts, 600 compound names made like real ones), so the
+possible-duplicate candidate query is as selective as it will be in production.
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 
 from domain.customer_details import normalize_phone
-from domain.filing import Accepted, FilingRequest, Rejected, candidate_keys, file_registration
+from domain.filing import Accepted, FilingRequest, Rejected, file_registration
+from domain.matching import stored_keys
 from domain.rules import Rules
 from storage.db import checkpoint, make_engine, normalize_url
 from storage.migrate import upgrade
@@ -149,18 +150,20 @@ ROADS = [
     "东风路",
     "胜利路",
 ]
-COMMUNITIES = [
-    "",
-    "",
-    "阳光小区",
-    "世纪花园",
-    "锦绣家园",
-    "万科城",
-    "碧桂园",
-    "保利花园",
-    "绿地公馆",
-    "华润城",
-]
+# Compound names as real ones are made: a flattering word and a kind of place (600 of them, each
+# possible in every district). A district of a big city has hundreds of compounds; a handful shared
+# by the whole city would put thousands of registrations under one place key, which no chain sees.
+COMPOUND_WORDS = [
+    "阳光", "世纪", "锦绣", "万科", "碧桂", "保利", "绿地", "华润", "金地", "龙湖",
+    "融创", "中海", "招商", "恒大", "富力", "雅居", "翠苑", "东方", "名仕", "御景",
+    "紫荆", "春江", "滨江", "天鹅", "银河", "枫林", "梧桐", "香榭", "丽都", "金色",
+    "时代", "星河", "海棠", "桂花", "兰亭", "书香", "和平", "幸福", "长城", "明珠",
+]  # fmt: skip
+COMPOUND_KINDS = [
+    "小区", "花园", "家园", "公馆", "城", "苑", "府", "湾",
+    "华庭", "名邸", "新村", "雅苑", "山庄", "公寓", "广场",
+]  # fmt: skip
+COMMUNITIES = ["", ""] + [word + kind for word in COMPOUND_WORDS for kind in COMPOUND_KINDS]
 
 
 def _zipf(n: int, s: float = 0.9) -> list[float]:
@@ -342,8 +345,8 @@ def seed(engine: Engine, count: int) -> Seeded:
                 break
             put("customer", CUSTOMER_COLUMNS, [c for c, _ in batch])
             put("registration", REGISTRATION_COLUMNS, [r for _, r in batch])
-            # The open ones' candidate keys, as add_registration (and migration 0009) write them.
-            keys = {(key, r[0]) for _, r in batch if r[-6] is None for key in candidate_keys(r[6], r[7])}
+            # The open ones' candidate keys, as add_registration (and migration 0010) write them.
+            keys = {(key, r[0]) for _, r in batch if r[-6] is None for key in stored_keys(r[6], r[7])}
             put("registration_key", "key, registration_id", sorted(keys))
         if engine.dialect.name == "postgresql":
             for table in ("team", "staff", "customer", "registration"):

@@ -169,7 +169,7 @@ class Address:
     def place_keys(self) -> tuple[str, ...]:
         """Every identity of the place, for indexing all: the compound, the end and the start of its
         name when they differ (see `compound_tail_key`; the start meets a name cut short, 托乐嘉 for
-        托乐嘉雅苑), and the road + number."""
+        托乐嘉雅苑), and the road + number, also by the road name's last two characters."""
         keys = []
         if self.compound:
             keys.append("c:" + pinyin_key(_split_compound(self.compound)[0]))
@@ -178,30 +178,21 @@ class Address:
                     keys.append("c:" + end)
         if self.road and self.number:
             keys.append(f"r:{pinyin_key(self.road)}{self.number}")
+            suffix = next((s for s in _ROAD_SUFFIXES if self.road.endswith(s)), "")
+            stem = self.road[: len(self.road) - len(suffix)]
+            if len(stem) > 2 and has_han(stem):  # 浦东东方路 meets 东方路: an area glued on
+                keys.append(f"r:{pinyin_key(stem[-2:] + suffix)}{self.number}")
         return tuple(keys)
 
-    def place_key(self) -> str | None:
-        """The compound (or, without one, the road + number) as toneless pinyin, suffix left out.
-
-        阳光花园, 阳光小区 and "Yangguang Huayuan" give "c:yangguang"; 建国路88号 gives
-        "r:jianguolu88". Equal keys are necessary for `same_place` but not sufficient (the city or
-        the compound's suffix may still differ), and a typo or an English name gives another key.
-        """
-        keys = self.place_keys()
-        return keys[0] if keys else None
-
-    def flat_key(self) -> str | None:
-        """The place + building + room, or None without a room: "c:yangguang/8/1102".
-
-        The place is the compound's `compound_tail_key` (so 常营民族家园 and 民族家园, 深圳罗湖翠竹苑
-        and 翠竹苑 meet), or the road + number without a compound. The unit and the phase are left
-        out on purpose: `same_flat` accepts either missing on one side, and a key must be equal for
-        every pair `same_flat` accepts.
-        """
-        place = "c:" + compound_tail_key(self.compound) if self.compound else self.place_key()
-        if place is None or self.room is None:
-            return None
-        return f"{place}/{self.building or ''}/{self.room}"
+    def flat_keys(self) -> tuple[str, ...]:
+        """The flat under every identity of its place, or none without a room:
+        ("c:yangguang/8/1102", "r:jianguolu88/8/1102"). The unit and the phase are left out on
+        purpose: `same_flat` accepts either missing on one side, so two addresses it accepts share a
+        flat key, unless a compound is mistyped, or one names only the compound and the other only
+        the road."""
+        if self.room is None:
+            return ()
+        return tuple(f"{place}/{self.building or ''}/{self.room}" for place in self.place_keys())
 
 
 @lru_cache(maxsize=4096)

@@ -6,7 +6,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from domain.addresses import parse_address
 from domain.customer_details import (
     Invalid,
     Problem,
@@ -16,7 +15,7 @@ from domain.customer_details import (
     normalize_phone,
 )
 from domain.lifecycle import Deadline, initial_expiry, standing_at
-from domain.matching import Customer, Match, classify
+from domain.matching import Customer, Match, classify, search_keys, stored_keys
 from domain.model import (
     BrokenInvariant,
     Closure,
@@ -32,13 +31,11 @@ from domain.model import (
     State,
     present,
 )
-from domain.names import name_key as surname_key
 from domain.notices import record_notices
 from domain.ports import UnitOfWork, UnitOfWorkFactory
 from domain.registrations import void_open_challenges
 from domain.rules import Rules
 
-MATCH_KEY_CHARS = 200  # storage's column: a key is an index entry, never shown
 # A filer's clock may run a little ahead of ours; beyond this "obtained at" is a typo.
 _CLOCK_SLACK = timedelta(minutes=5)
 
@@ -137,22 +134,6 @@ def month_bounds(now: datetime, rules: Rules) -> tuple[datetime, datetime]:
     start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     end = (start + timedelta(days=32)).replace(day=1)
     return start, end
-
-
-def candidate_keys(name: str, address: str) -> tuple[str, ...]:
-    """The keys under which a registration is looked up as a possible duplicate's candidate
-    (RULES §3.7), indexed by storage: its flat under each identity of its place (compound, road +
-    number), for a household; and each identity of its place with the sound of the surname, for
-    the same person. The keys only narrow the search (how many registrations, or Wangs, a city
-    has does not matter); `is_possible_duplicate` decides."""
-    parsed = parse_address(address)
-    surname = surname_key(name)
-    keys: list[str] = []
-    for place in parsed.place_keys():
-        if parsed.room is not None:
-            keys.append(f"f:{place}/{parsed.building or ''}/{parsed.room}"[:MATCH_KEY_CHARS])
-        keys.append(f"p:{place}|{surname}"[:MATCH_KEY_CHARS])
-    return tuple(dict.fromkeys(keys))
 
 
 def is_possible_duplicate(details: CustomerDetails, candidate: SimilarCustomer) -> bool:
@@ -308,10 +289,8 @@ def _file(
     customer_id = uow.registrations.lock_customer(details.phone, now)
     uow.roster.lock_staff(filer.id)
     quota_used = uow.registrations.quota_used(filer.id, *month_bounds(now, rules)) if filer.has_quota else 0
-    keys = candidate_keys(details.name, details.address)
-    facts = replace(
-        _facts(uow, filer, customer_id, quota_used), similar=uow.registrations.similar_open(customer_id, keys)
-    )
+    similar = uow.registrations.similar_open(customer_id, search_keys(details.name, details.address))
+    facts = replace(_facts(uow, filer, customer_id, quota_used), similar=similar)
     claim = facts.claim
     verdict = decide(filer, details, facts, now, rules)
     if isinstance(verdict, Rejected):
@@ -338,7 +317,7 @@ def _file(
         expires_at=initial_expiry(filer.channel, now, rules),
         review=ReviewState.PENDING if rules.review_required else None,
         challenge_of_id=challenge_of.id if challenge_of else None,
-        keys=keys,
+        keys=stored_keys(details.name, details.address),
     )
     uow.registrations.add_event(registration_id, now, filer.id, EventKind.FILED)
     if challenge_of is not None:

@@ -64,22 +64,37 @@ def classify(a: Customer, b: Customer) -> Match:
     return Match.POSSIBLE
 
 
-def lookup_keys(name: str, address: str) -> tuple[str | None, str | None, str]:
-    """(flat_key, place_key, name_key): what the storage layer indexes to find candidates.
+MATCH_KEY_CHARS = 200  # storage's column: a key is an index entry, never shown
 
-    - flat_key: the flat ("c:yangguang/8/1102": the last two syllables of the compound's name, or
-      the road + number without one), None without a room number. Every pair that `same_flat`
-      accepts has equal flat keys unless a compound is mistyped, written in English or cut short at
-      its end, or one side names only the compound and the other only the road.
-    - place_key: the compound, or the road + number without one ("c:yangguang", "r:jianguolu88").
-      Candidates for "same person at the same place" share it (and, usually, a name key).
-    - name_key: the surname's toneless pinyin ("wang"): 王先生, 王建国 and "Jianguo Wang" meet.
 
-    A sound lookup fetches customers sharing the flat key, or sharing both the place key and the
-    name key, then calls `classify` on each: the keys only narrow the search, `classify` decides.
-    `Address.place_keys()` gives every identity: the compound, the start and end of its name, and
-    the road + number, for an index that also catches a name cut short or written with an area
-    before it, and one filer writing the compound and another only the road.
-    """
+def stored_keys(name: str, address: str) -> tuple[str, ...]:
+    """The keys a registration is indexed under to be found as a possible duplicate's candidate.
+
+    For each identity of its place (`Address.place_keys`: the compound, the start and end of its
+    name, the road + number): its flat ("f:c:yangguang/8/1102"), for a household; the place with
+    the sound of the surname ("p:c:yangguang|wang"), for the same person; and the same with the
+    building, or "-" without one ("p:c:yangguang|wang|8"), so that a filing naming a building
+    looks only among the Wangs of that building and those who gave none: `classify` never accepts
+    a person in another building. The keys only narrow the search; `classify` decides."""
+    return _keys(name, address, stored=True)
+
+
+def search_keys(name: str, address: str) -> tuple[str, ...]:
+    """The keys a new filing looks its candidates up by: every customer that `classify` can call
+    a possible duplicate of it is stored under at least one of them (see `stored_keys`)."""
+    return _keys(name, address, stored=False)
+
+
+def _keys(name: str, address: str, *, stored: bool) -> tuple[str, ...]:
     parsed = parse_address(address)
-    return parsed.flat_key(), parsed.place_key(), name_key(name)
+    surname = name_key(name)
+    keys: list[str] = [f"f:{flat}" for flat in parsed.flat_keys()]
+    for place in parsed.place_keys():
+        person = f"p:{place}|{surname}"
+        if stored:
+            keys += [person, f"{person}|{parsed.building or '-'}"]
+        elif parsed.building is not None:
+            keys += [f"{person}|{parsed.building}", f"{person}|-"]
+        else:
+            keys.append(person)
+    return tuple(dict.fromkeys(key[:MATCH_KEY_CHARS] for key in keys))

@@ -258,7 +258,8 @@ class DialogStateRow(SQLModel, table=True):
 
 class RegistrationKeyRow(SQLModel, table=True):
     """The keys a registration is found under as a possible duplicate's candidate (its flat; its
-    place with the surname's sound: domain.filing.candidate_keys), written with the registration."""
+    place with the surname's sound, and with its building: domain.matching.stored_keys), written with
+    the registration."""
 
     __tablename__ = "registration_key"
     key: str = Field(max_length=200, primary_key=True)

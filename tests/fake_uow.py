@@ -40,7 +40,7 @@ class State:
     staff: dict[int, Staff] = field(default_factory=dict)
     customers: dict[str, int] = field(default_factory=dict)
     registrations: dict[int, Registration] = field(default_factory=dict)
-    keys: dict[int, tuple[str, ...]] = field(default_factory=dict)  # domain.filing.candidate_keys
+    keys: dict[int, tuple[str, ...]] = field(default_factory=dict)  # domain.matching.stored_keys
     events: list[tuple[int, datetime, int | None, EventKind, dict[str, Any]]] = field(default_factory=list)
     extensions: dict[int, tuple[int, bool | None]] = field(default_factory=dict)
     attempts: list[dict[str, Any]] = field(default_factory=list)

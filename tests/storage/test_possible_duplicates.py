@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from domain.filing import Accepted, FilingRequest, candidate_keys, file_registration
+from domain.filing import Accepted, FilingRequest, file_registration
+from domain.matching import search_keys
 from domain.model import Closure
 from domain.rules import Rules
 from storage.uow import SqlUnitOfWork
@@ -67,7 +68,7 @@ def test_the_candidate_query_starts_from_the_keys(roster: Roster) -> None:
     sa.event.listen(roster.engine, "before_cursor_execute", capture)
     try:
         with SqlUnitOfWork(roster.engine) as uow:
-            uow.registrations.similar_open(0, candidate_keys("李梅", "朝阳区建国路3号3-1201"))
+            uow.registrations.similar_open(0, search_keys("李梅", "朝阳区建国路3号3-1201"))
     finally:
         sa.event.remove(roster.engine, "before_cursor_execute", capture)
     [(statement, parameters)] = statements

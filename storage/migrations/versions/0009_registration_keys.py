@@ -5,60 +5,30 @@ Revises: 0008
 Create Date: 2026-12-07
 
 A registration is found as a candidate under keys made from its parsed address and the sound of
-the customer's surname (domain.filing.candidate_keys): its flat, for a household, and its place
-with the surname, for the same person written another way. They replace the name key and the
-first six characters of the address, which missed every household and most rewritings. The open
-registrations get their keys here; closed ones never hold a customer again.
+the customer's surname: its flat, for a household, and its place with the surname, for the same
+person written another way. They replace the name key and the first six characters of the
+address, which missed every household and most rewritings. The keys of the open registrations
+are written by revision 0010, with the key scheme of the code that runs it.
 """
 
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-from domain.filing import candidate_keys
-
 revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
 
-_BATCH = 5000
-
 
 def upgrade() -> None:
-    keys = op.create_table(
+    op.create_table(
         "registration_key",
         sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("registration_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["registration_id"], ["registration.id"]),
         sa.PrimaryKeyConstraint("key", "registration_id"),
     )
-    connection = op.get_bind()
-    registration = sa.table(
-        "registration",
-        sa.column("id", sa.Integer),
-        sa.column("customer_name", sa.String),
-        sa.column("address", sa.String),
-        sa.column("closure", sa.String),
-    )
-    last = 0
-    while True:
-        rows = connection.execute(
-            sa.select(registration.c.id, registration.c.customer_name, registration.c.address)
-            .where(registration.c.closure.is_(None), registration.c.id > last)
-            .order_by(registration.c.id)
-            .limit(_BATCH)
-        ).all()
-        if not rows:
-            break
-        entries = [
-            {"key": key, "registration_id": row.id}
-            for row in rows
-            for key in candidate_keys(row.customer_name, row.address)
-        ]
-        if entries:
-            op.bulk_insert(keys, entries)
-        last = rows[-1].id
     with op.batch_alter_table("registration", schema=None) as batch_op:
         batch_op.drop_index("ix_registration_open_address")
         batch_op.drop_index("ix_registration_open_name")
