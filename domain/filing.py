@@ -364,20 +364,29 @@ def _phone_for_log(request: FilingRequest, rules: Rules) -> str:
 def _possible_duplicate_notices(
     uow: UnitOfWork, filer: Staff, registration: Registration, similar: SimilarCustomer
 ) -> list[Notice]:
-    """RULES §3.7: the holder's manager and the filer's manager are told, customers masked."""
+    """RULES §3.7: the holder's manager and the filer's manager are told; each sees their own
+    team's customer in full and the other team's masked (RULES §2)."""
     holder = uow.roster.staff_by_id(similar.holder_id)
+    held = uow.registrations.registration(similar.registration_id)
     filer_team = uow.roster.team_by_id(registration.team_id)
     holder_team = uow.roster.team_by_id(similar.team_id)
-    if holder is None or filer_team is None or holder_team is None:
-        raise LookupError("a possible duplicate's holder or team is not on the roster")
+    if holder is None or held is None or filer_team is None or holder_team is None:
+        raise LookupError("a possible duplicate's holder, registration or team is not on the roster")
     detail = {
         "filer": filer.name,
         "filer_team": filer_team.name,
         "holder": holder.name,
         "holder_team": holder_team.name,
         "other_name": similar.customer_name,
+        "other_phone": held.phone,
     }
     return [
-        Notice(m, NoticeKind.POSSIBLE_DUPLICATE, registration, filer, detail)
+        Notice(
+            m,
+            NoticeKind.POSSIBLE_DUPLICATE,
+            registration,
+            filer,
+            detail | {"sees_filed": m.team_id == filer_team.id, "sees_held": m.team_id == holder_team.id},
+        )
         for m in uow.roster.team_managers({filer_team.id, holder_team.id})
     ]

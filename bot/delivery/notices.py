@@ -44,7 +44,11 @@ def notice_message(notice: DueNotice, svc: Services) -> tuple[str, InlineKeyboar
     p, zone = entry.payload, svc.rules.zone
     registration_id = entry.registration_id or 0
     if entry.kind is NoticeKind.POSSIBLE_DUPLICATE:
-        # Other teams see masked customers only (RULES §2); the managers settle it with the buttons.
+        # Each manager sees their own team's customer in full, the other team's masked (the domain
+        # decided which is whose); they settle it with the buttons.
+        filed, held = p.get("sees_filed", False), p.get("sees_held", False)
+        other = p.get("other_phone")  # absent from notices recorded before it was added
+        other_phone = (display_phone(other) if held else mask_phone(other)) if other else ""
         text = t(
             language,
             Text.needs_review_manager,
@@ -52,9 +56,10 @@ def notice_message(notice: DueNotice, svc: Services) -> tuple[str, InlineKeyboar
             filer_team=p["filer_team"],
             holder=p["holder"],
             holder_team=p["holder_team"],
-            name=mask_name(p["name"]),
-            phone=mask_phone(p["phone"]),
-            other_name=mask_name(p["other_name"]),
+            name=p["name"] if filed else mask_name(p["name"]),
+            phone=display_phone(p["phone"]) if filed else mask_phone(p["phone"]),
+            other_name=p["other_name"] if held else mask_name(p["other_name"]),
+            other_phone=other_phone,
         )
         return text, review_keyboard(language, registration_id, possible_duplicate=True)
     if entry.kind is NoticeKind.REVIEW_REQUESTED:

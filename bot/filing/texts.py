@@ -235,11 +235,11 @@ FILING_TEXTS: dict[str, dict[str, str]] = {
     "needs_review_manager": {
         "zh": (
             "⚠️ 可能撞单，请核实：{filer}（{filer_team}）刚报备的客户 {name} {phone}，与 "
-            "{holder}（{holder_team}）名下的客户 {other_name} 姓名和地址相近。"
+            "{holder}（{holder_team}）名下的客户 {other_name} {other_phone} 姓名和地址相近。"
         ),
         "en": (
             "⚠️ Possible duplicate, please review: {filer} ({filer_team}) just filed {name} {phone}, whose "
-            "name and address resemble {other_name}, held by {holder} ({holder_team})."
+            "name and address resemble {other_name} {other_phone}, held by {holder} ({holder_team})."
         ),
     },
     "rejected_duplicate": {

@@ -123,17 +123,24 @@ async def test_already_sold(chat: Chat) -> None:
     assert "已经成交" in await refused_at_phone(chat, guide2)
 
 
-async def test_possible_duplicate_tells_both_teams_managers_masked(chat: Chat) -> None:
+async def test_possible_duplicate_shows_each_manager_their_own_teams_customer_only(chat: Chat) -> None:
     file_directly(chat, 101, "13800138000", name="张伟", address="北京市朝阳区建国路88号3栋1201")
     sales = chat.user(201)
     await fill(chat, sales, name="张伟", phone="13900139000", address="朝阳区建国路88号3栋1201室")
     verdict = await confirm(chat, sales)
     assert "报备成功" in verdict and "王芳" in verdict and "待主管核实" in verdict and "张*" in verdict
-    store_manager, supervisor = 301, 302
-    for manager in (store_manager, supervisor):
+    # The filer sees their own customer in full, the colleague's masked.
+    assert "13900139000" in verdict and "13800138000" not in verdict
+    store_manager, supervisor = 301, 302  # 王芳's store (the holder's), 李强's field group (the filer's)
+    for manager, own, others in (
+        (store_manager, "13800138000", "139****9000"),
+        (supervisor, "13900139000", "138****8000"),
+    ):
         notice = chat.fake.last_text(manager)
-        assert "可能撞单" in notice and "李强" in notice and "王芳" in notice and "139****9000" in notice
-        assert "13900139000" not in notice and "13800138000" not in notice and "建国路" not in notice
+        assert "可能撞单" in notice and "李强" in notice and "王芳" in notice
+        assert own in notice and others in notice and "张伟" in notice and "张*" in notice
+        hidden = ({"13800138000", "13900139000"} - {own}).pop()
+        assert hidden not in notice and "建国路" not in notice
     with chat.roster.engine.connect() as conn:
         assert conn.execute(
             sa.select(RegistrationRow.needs_review).order_by(RegistrationRow.id)
