@@ -233,18 +233,21 @@ def check_needs(raw: str | None, rules: Rules) -> str | None | Invalid:
 
 
 def display_phone(e164: str) -> str:
-    """A stored phone as people write it at home: 13800138000, 010 1234 5678."""
+    """A stored phone in the one format people read everywhere: 138 0013 8000, 010 1234 5678,
+    abroad +852 9123 4567."""
     number = phonenumbers.parse(e164)
     if number.country_code == 86:
-        if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE:
-            return str(number.national_number)
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def mask_phone(e164: str) -> str:
-    """RULES §2: 138****5678 — enough to recognise, not enough to call."""
-    digits = str(phonenumbers.parse(e164).national_number)
+    """RULES §2: 138****8000, a landline 010-****5678 — enough to recognise, not enough to call."""
+    number = phonenumbers.parse(e164)
+    digits = str(number.national_number)
+    area = phonenumbers.length_of_geographical_area_code(number) if number.country_code == 86 else 0
+    if area and len(digits) > area + 4:
+        return f"0{digits[:area]}-****{digits[-4:]}"
     if len(digits) <= 7:
         return digits[:2] + "*" * (len(digits) - 4) + digits[-2:]
     return digits[:3] + "****" + digits[-4:]

@@ -10,7 +10,7 @@ MOBILE_DIGITS = "13800138000"
 LANDLINE_DIGITS = "1012345678"  # the national number; typed with its 0 as 010…
 
 MOBILE_MASK = "138****8000"
-LANDLINE_MASK = "101****5678"
+LANDLINE_MASK = "010-****5678"
 
 PHONES: list[tuple[str, str, str]] = [
     ("13800138000", MOBILE_DIGITS, MOBILE_MASK),

@@ -89,8 +89,8 @@ def test_export_writes_the_teams_tracking_sheet_with_full_details(world) -> None
     sheet = load_workbook(BytesIO(out.read_bytes())).active
     assert sheet.title == "意向客户跟踪表" and sheet["A1"].value == "客户姓名"
     assert [[sheet.cell(r, c).value for c in (1, 2, 3, 6, 9)] for r in (2, 3)] == [
-        ["张三", "13800138000", ADDRESS, "王芳", "跟进中"],
-        ["李四", "13900139000", ADDRESS, "王芳", "跟进中"],
+        ["张三", "138 0013 8000", ADDRESS, "王芳", "跟进中"],
+        ["李四", "139 0013 9000", ADDRESS, "王芳", "跟进中"],
     ]
 
 

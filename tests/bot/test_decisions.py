@@ -111,7 +111,7 @@ async def test_review_required_manager_rejects_with_a_reason(chat: Chat) -> None
     await fill(chat, guide)
     assert "需主管审核" in await confirm(chat, guide)
     request = chat.fake.last_text(301)
-    assert "待审核报备" in request and "王芳" in request and "13800138000" in request
+    assert "待审核报备" in request and "王芳" in request and "138 0013 8000" in request
     manager = chat.user(301)
     await chat.harness.press(manager, data_of(chat, 301, "驳回"))
     assert "驳回理由" in chat.fake.last_text(301)

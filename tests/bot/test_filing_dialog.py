@@ -52,7 +52,7 @@ async def test_happy_path_files_and_names_the_first_follow_up(chat: Chat) -> Non
     guide = chat.user(101)
     await fill(chat, guide)
     summary = chat.fake.last_text(guide.id)
-    assert "张三" in summary and "13800138000" in summary and ADDRESS in summary and "1.8米床垫" in summary
+    assert "张三" in summary and "138 0013 8000" in summary and ADDRESS in summary and "1.8米床垫" in summary
     await chat.harness.press(guide, data_of(chat, guide.id, "确认"))
     verdict = chat.fake.last_text(guide.id)
     assert "报备成功" in verdict
@@ -206,7 +206,7 @@ async def test_phone_from_a_shared_contact(chat: Chat) -> None:
     await h.say(guide, "床垫")
     await h.press(guide, data_of(chat, guide.id, "不确定"))
     await h.press(guide, data_of(chat, guide.id, "刚刚"))
-    assert "13900139000" in chat.fake.last_text(guide.id)
+    assert "139 0013 9000" in chat.fake.last_text(guide.id)
 
 
 # --- summary: edit, cancel, stale buttons -----------------------------------------------------
@@ -221,11 +221,11 @@ async def test_edit_one_field_keeps_the_others(chat: Chat) -> None:
     assert "2/6" in chat.fake.last_text(guide.id)
     await h.say(guide, "139-0013-9000")
     summary = chat.fake.last_text(guide.id)
-    assert "13900139000" in summary and "张三" in summary and ADDRESS in summary and "1.8米床垫" in summary
+    assert "139 0013 9000" in summary and "张三" in summary and ADDRESS in summary and "1.8米床垫" in summary
     await h.press(guide, data_of(chat, guide.id, "修改"))
     await h.press(guide, data_of(chat, guide.id, "返回"))
     await h.press(guide, data_of(chat, guide.id, "确认"))
-    assert "报备成功" in chat.fake.last_text(guide.id) and "13900139000" in chat.fake.last_text(guide.id)
+    assert "报备成功" in chat.fake.last_text(guide.id) and "139 0013 9000" in chat.fake.last_text(guide.id)
 
 
 async def test_cancel_button_and_command_file_nothing(chat: Chat) -> None:

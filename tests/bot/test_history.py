@@ -119,7 +119,7 @@ async def test_dept_head_sees_the_whole_timeline_in_order(h: Chat) -> None:
 
     (text,) = await look_up(h, DEPT_HEAD, "+86 138-0013-8000")
     first, second = original.registration_id, challenge.registration_id
-    assert "📋 客户 13800138000 的记录" in text
+    assert "📋 客户 138 0013 8000 的记录" in text
     assert f"#{first} 张三 — 报备人 王芳（朝阳店），11月10日（周二）10:00 报备；当前：<b>已作废</b>" in text
     assert f"#{second} 张三 — 报备人 王芳（朝阳店），11月22日（周日）10:00 报备；当前：<b>已下定</b>" in text
     assert text.count(ADDRESS) == 2 and "资料已隐藏" not in text
@@ -190,7 +190,7 @@ async def test_asks_for_the_phone_and_hints_at_garbage(h: Chat) -> None:
     await h.harness.say(head, "12345")
     assert "你输入了 5 位" in h.fake.last_text(head.id)
     await h.harness.say(head, "138 0013 8000")
-    assert "📋 客户 13800138000 的记录" in h.fake.last_text(head.id)
+    assert "📋 客户 138 0013 8000 的记录" in h.fake.last_text(head.id)
     await h.harness.say(head, "138 0013 8000")  # the dialog is over: this is chat, not a lookup
     assert "记录" not in h.fake.last_text(head.id)
 
@@ -231,7 +231,7 @@ async def test_english_speaker_gets_english(h: Chat) -> None:
     follow(h, 101, first, T0 + DAY)
     h.clock.now = T0 + 2 * DAY
     (text,) = await look_up(h, DEPT_HEAD, language="en")
-    assert "📋 Record of customer 13800138000" in text
+    assert "📋 Record of customer 138 0013 8000" in text
     assert (
         f"#{first} 张三 — held by 王芳 (朝阳店), filed Tue 10 Nov 10:00; "
         "now: <b>active</b>, follow up by Sat 14 Nov 10:00" in text

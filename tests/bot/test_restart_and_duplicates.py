@@ -55,7 +55,7 @@ async def test_a_half_filled_registration_continues_after_a_restart(chat: Chat) 
         await second.press(guide, data_of(chat, guide.id, "一个月内"))
         await second.press(guide, data_of(chat, guide.id, "刚刚"))
         summary = fake.last_text(guide.id)
-        assert "张三" in summary and "13800138000" in summary and ADDRESS in summary
+        assert "张三" in summary and "138 0013 8000" in summary and ADDRESS in summary
         await second.press(guide, data_of(chat, guide.id, "确认"))
         assert "报备成功" in fake.last_text(guide.id)
     assert count(chat, RegistrationRow) == 1

@@ -97,7 +97,7 @@ async def test_summaries_go_out_at_digest_time_once_to_each_recipient(chat: Chat
         return openpyxl.load_workbook(io.BytesIO(next(iter(call.files.values()))[1])).active
 
     ops_sheet = sheet_for(OPS, "业务一部")  # the ops manager is entitled to every team's details
-    assert ops_sheet["B2"].value == "13900139000" and ops_sheet["C2"].value == "海淀区中关村大街1号院"
+    assert ops_sheet["B2"].value == "139 0013 9000" and ops_sheet["C2"].value == "海淀区中关村大街1号院"
     marketing_sheet = sheet_for(MARKETING, "业务一部")  # copied, not the team's manager: masked
     assert marketing_sheet["B2"].value == "139****9000" and marketing_sheet["C2"].value is None
     tomorrow = await post_summaries(bot, svc(chat), datetime(2026, 11, 11, 20, 30, tzinfo=SHANGHAI))
@@ -194,8 +194,8 @@ async def test_phones_in_needs_names_and_notes_are_masked_in_every_group_copy(ch
             cell for data in documents(chat_id) for cell in workbook_cells(data)
         ]  # every cell of every sheet
         assert leaks(cells) == []
-        assert "要沙发，她先生 138****8000，家里座机 101****5678" in cells
+        assert "要沙发，她先生 138****8000，家里座机 010-****5678" in cells
     # The ops manager is entitled to every team's details: the private copy has them as typed.
     ops_cells = [cell for data in documents(OPS) for cell in workbook_cells(data)]
-    assert needs in ops_cells and "13912345678" in ops_cells and f"赵六 {TYPED[0]}" in ops_cells
-    assert any(f"赵六 {TYPED[0]} 13912345678" in text for text in chat.fake.texts(OPS))
+    assert needs in ops_cells and "139 1234 5678" in ops_cells and f"赵六 {TYPED[0]}" in ops_cells
+    assert any(f"赵六 {TYPED[0]} 139 1234 5678" in text for text in chat.fake.texts(OPS))

@@ -130,16 +130,16 @@ async def test_possible_duplicate_shows_each_manager_their_own_teams_customer_on
     verdict = await confirm(chat, sales)
     assert "报备成功" in verdict and "王芳" in verdict and "待主管核实" in verdict and "张*" in verdict
     # The filer sees their own customer in full, the colleague's masked.
-    assert "13900139000" in verdict and "13800138000" not in verdict
+    assert "139 0013 9000" in verdict and "138 0013 8000" not in verdict
     store_manager, supervisor = 301, 302  # 王芳's store (the holder's), 李强's field group (the filer's)
     for manager, own, others in (
-        (store_manager, "13800138000", "139****9000"),
-        (supervisor, "13900139000", "138****8000"),
+        (store_manager, "138 0013 8000", "139****9000"),
+        (supervisor, "139 0013 9000", "138****8000"),
     ):
         notice = chat.fake.last_text(manager)
         assert "可能撞单" in notice and "李强" in notice and "王芳" in notice
         assert own in notice and others in notice and "张伟" in notice and "张*" in notice
-        hidden = ({"13800138000", "13900139000"} - {own}).pop()
+        hidden = ({"138 0013 8000", "139 0013 9000"} - {own}).pop()
         assert hidden not in notice and "建国路" not in notice
     with chat.roster.engine.connect() as conn:
         assert conn.execute(

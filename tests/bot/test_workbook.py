@@ -119,7 +119,7 @@ def test_one_row_per_open_registration_with_full_details_for_managers() -> None:
     assert values == [
         [
             "张三",
-            "13800138000",
+            "138 0013 8000",
             "北京市朝阳区建国路88号3栋1201",
             "1.8米床垫和床头柜",
             "一个月内",
@@ -145,7 +145,7 @@ def test_one_row_per_open_registration_with_full_details_for_managers() -> None:
         ],
         [
             "王五",
-            "13900139000",
+            "139 0013 9000",
             "北京市朝阳区光华路1号院",
             None,
             "不确定",

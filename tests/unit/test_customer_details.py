@@ -185,7 +185,11 @@ def test_masks() -> None:
     assert mask_name("张三") == "张*"
     assert mask_name("欧阳娜娜") == "欧***"
     assert mask_name("张") == "张*"
-    assert display_phone("+8613800138000") == "13800138000"
+    assert display_phone("+8613800138000") == "138 0013 8000"
+    assert display_phone("+861012345678") == "010 1234 5678"
+    assert display_phone("+85291234567") == "+852 9123 4567"
+    assert mask_phone("+861012345678") == "010-****5678"
+    assert mask_phone("+8675512345678") == "0755-****5678"
     assert display_phone("+861012345678") == "010 1234 5678"
 
 

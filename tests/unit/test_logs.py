@@ -256,5 +256,5 @@ def test_structured_records_and_extra_fields_lose_their_content(capsys: pytest.C
     )
     (line,) = json_lines(capsys.readouterr().err)
     dumped = json.dumps(line, ensure_ascii=False)
-    assert line["event"] == "filed" and line["count"] == 3 and line["note"] == "101****5678"
+    assert line["event"] == "filed" and line["count"] == 3 and line["note"] == "010-****5678"
     assert "7001" in str(line["update"]) and "建国路" not in dumped and "0013" not in dumped

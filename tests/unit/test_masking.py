@@ -56,14 +56,14 @@ def test_what_is_not_a_phone_stays_next_to_a_phone(text: str) -> None:
 
 
 def test_an_extension_keeps_its_words_and_the_number_is_masked() -> None:
-    assert mask_phones_in("010 1234 5678 转 8") == "101****5678 转 8"
+    assert mask_phones_in("010 1234 5678 转 8") == "010-****5678 转 8"
 
 
 def test_several_phones_in_one_text() -> None:
     text = "13800138000/13912345678，座机 (010) 1234-5678；user 5123456789 chat -1001234567890"
     assert (
         mask_phones_in(text)
-        == "138****8000/139****5678，座机 101****5678；user 5123456789 chat -1001234567890"
+        == "138****8000/139****5678，座机 010-****5678；user 5123456789 chat -1001234567890"
     )
 
 
