@@ -6,7 +6,7 @@ from __future__ import annotations
 COMMON_TEXTS: dict[str, dict[str, str]] = {
     # --- access ---------------------------------------------------------------------------
     "stranger": {
-        "zh": "您好！这个机器人只供本公司销售人员使用。如需开通，请向您的店长或主管索取邀请链接。",
+        "zh": "你好！这个机器人只供本公司销售人员使用。如需开通，请向你的店长或主管索取邀请链接。",
         "en": (
             "Hello! This bot is for our sales staff only. To get access, ask your store manager or "
             "supervisor for an invitation link."
@@ -21,7 +21,7 @@ COMMON_TEXTS: dict[str, dict[str, str]] = {
         "en": "Welcome aboard, {name}! Your role: {role}{team}.",
     },
     "welcome": {
-        "zh": "{name}，您好！",
+        "zh": "{name}，你好！",
         "en": "Hello, {name}!",
     },
     "menu_none": {
@@ -101,7 +101,7 @@ COMMON_TEXTS: dict[str, dict[str, str]] = {
         "en": "⚠️ The bot hit an error, id <code>{error_id}</code>",
     },
     "error_admin_update": {
-        "zh": "处理更新时出错：类型 {kind}，update {update_id}，用户 {user_id}，聊天 {chat_id}",
+        "zh": "处理消息时出错：类型 {kind}，消息编号 {update_id}，用户 {user_id}，聊天 {chat_id}",
         "en": "While handling an update: kind {kind}, update {update_id}, user {user_id}, chat {chat_id}",
     },
     "error_admin_job": {

@@ -37,7 +37,7 @@ ROSTER_TEXTS: dict[str, dict[str, str]] = {
     "ask_invite_role": {"zh": "邀请的同事是什么角色？", "en": "What is the new colleague's role?"},
     "ask_invite_team": {"zh": "属于哪个团队？", "en": "Which team?"},
     "no_teams": {
-        "zh": "还没有团队。请先在服务器上运行 leadbot team add 创建团队。",
+        "zh": "还没有团队。请先在服务器上运行 <code>leadbot team add</code> 创建团队。",
         "en": "There are no teams yet. Create one first with `leadbot team add` on the server.",
     },
     "invite_link": {

@@ -5,6 +5,7 @@ the bot handles, offers in its menus and lets into groups are the table's."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,21 @@ def test_every_key_has_a_text_in_every_language_with_the_same_placeholders() -> 
         assert set(versions) == set(LANGUAGES), key
         assert all(versions.values()), key
         assert placeholders(versions["zh"]) == placeholders(versions["en"]), key
+
+
+# What may stand in latin letters in a Chinese text: placeholders, commands, code and HTML.
+_NOT_WORDS = re.compile(r"\{[^}]*\}|/[a-z_]+|<code>[^<]*</code>|<[^>]+>|&[a-z]+;")
+
+
+def test_chinese_texts_address_the_reader_one_way_and_in_chinese_only() -> None:
+    """你 throughout (a colleague's tool, not a shop's counter), and no English word in a reply."""
+    formal = [key for key in Text if "您" in catalog.TEXTS[key]["zh"]]
+    english = {
+        key: words
+        for key in Text
+        if (words := re.findall(r"[A-Za-z]{2,}", _NOT_WORDS.sub("", catalog.TEXTS[key]["zh"])))
+    }
+    assert formal == [] and english == {}
 
 
 @pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.parent.name)
