@@ -28,6 +28,14 @@ from storage.tables import InboundUpdateRow
 RECEIVED, HANDLING, COMMITTED, DONE = "received", "handling", "committed", "done"
 _table = InboundUpdateRow.__table__  # type: ignore[attr-defined]
 
+# Built once: every update runs them, and building a statement costs more than the SQLite write.
+_RECORD = sa.insert(_table)
+_FINISH = (
+    sa.update(_table)
+    .where(_table.c.update_id == sa.bindparam("id"))
+    .values(status=DONE, payload=None, done_at=sa.bindparam("done"))
+)
+
 # The update being handled, so a unit of work committing for it marks it (storage.uow).
 current_update: ContextVar[int | None] = ContextVar("current_update", default=None)
 
@@ -58,13 +66,14 @@ class UpdateLedger:
         try:
             with self._writer() as connection, connection.begin():
                 connection.execute(
-                    sa.insert(_table).values(
-                        update_id=update_id,
-                        status=RECEIVED,
-                        run_id=self.run_id,
-                        payload=payload,
-                        received_at=now,
-                    )
+                    _RECORD,
+                    {
+                        "update_id": update_id,
+                        "status": RECEIVED,
+                        "run_id": self.run_id,
+                        "payload": payload,
+                        "received_at": now,
+                    },
                 )
                 if self._also_read is not None:
                     self._also_read(connection)
@@ -104,11 +113,7 @@ class UpdateLedger:
     @staticmethod
     def finish(connection: sa.Connection, update_id: int, now: datetime) -> None:
         """In the transaction that saves the dialog state the update left."""
-        connection.execute(
-            sa.update(_table)
-            .where(_table.c.update_id == update_id)
-            .values(status=DONE, payload=None, done_at=now)
-        )
+        connection.execute(_FINISH, {"id": update_id, "done": now})
 
     def unfinished(self) -> list[str]:
         """Payloads of updates earlier runs received, or began without committing, in order."""

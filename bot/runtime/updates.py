@@ -112,13 +112,19 @@ class InboxQueue(asyncio.Queue[object]):
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
-            if self.guard is not None and not await self.guard.admits(item):
-                return
-            if not await self._record(item, self.ledger, self.clock):
-                log.info("update %d delivered again; it is already recorded", item.update_id)
-                return
-            self._recorded.add(item.update_id)
-        await super().put(item)
+            await self.put_received(item, None)
+        else:
+            await super().put(item)
+
+    async def put_received(self, update: Update, payload: str | None) -> None:
+        """`payload`: the update's JSON as it came (the webhook has it), else made from it."""
+        if self.guard is not None and not await self.guard.admits(update):
+            return
+        if not await self._record(update, payload or update.to_json(), self.ledger, self.clock):
+            log.info("update %d delivered again; it is already recorded", update.update_id)
+            return
+        self._recorded.add(update.update_id)
+        await super().put(update)
 
     def recorded_here(self, update_id: int) -> bool:
         """Whether this queue recorded the update (asked once, as it is handled)."""
@@ -128,14 +134,16 @@ class InboxQueue(asyncio.Queue[object]):
         return False
 
     @staticmethod
-    async def _record(update: Update, ledger: UpdateLedger, clock: Callable[[], datetime]) -> bool:
+    async def _record(
+        update: Update, payload: str, ledger: UpdateLedger, clock: Callable[[], datetime]
+    ) -> bool:
         """True if the update is new. While the database cannot be written, wait and try again:
         the poller asks Telegram for nothing more (so confirms nothing) until it is recorded —
         raising instead would end PTB's polling task for good."""
         delay = RECORD_RETRY_FIRST_S
         while True:
             try:
-                return await asyncio.to_thread(ledger.record, update.update_id, update.to_json(), clock())
+                return await asyncio.to_thread(ledger.record, update.update_id, payload, clock())
             except (SQLAlchemyError, OSError) as exc:
                 log.warning(
                     "could not record update %d (%s): the database may be down; trying again in %g s",

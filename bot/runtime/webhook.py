@@ -20,6 +20,8 @@ import tornado.web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.runtime.updates import InboxQueue
+
 log = logging.getLogger("leadbot.webhook")
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -73,7 +75,8 @@ class _UpdateHandler(tornado.web.RequestHandler):
 
     async def post(self) -> None:
         try:
-            data = json.loads(self._body)
+            payload = self._body.decode()
+            data = json.loads(payload)
             if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
                 raise ValueError("not an update")
             update = Update.de_json(data, self.bot_application.bot)
@@ -88,7 +91,11 @@ class _UpdateHandler(tornado.web.RequestHandler):
             return
         finally:
             self._body = bytearray()
-        await self.bot_application.update_queue.put(update)
+        queue = self.bot_application.update_queue
+        if isinstance(queue, InboxQueue):
+            await queue.put_received(update, payload)  # recorded as it came: not serialised again
+        else:
+            await queue.put(update)
         self._answer(HTTPStatus.OK)
 
     def _too_large(self) -> None:
