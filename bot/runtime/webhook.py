@@ -21,6 +21,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.runtime.updates import InboxQueue
+from domain.model import BrokenInvariant
 
 log = logging.getLogger("leadbot.webhook")
 
@@ -45,8 +46,11 @@ class _UpdateHandler(tornado.web.RequestHandler):
 
     SUPPORTED_METHODS = ("POST",)
 
-    def initialize(self, bot_application: Application[Any, Any, Any, Any, Any, Any], secret: str) -> None:
+    def initialize(
+        self, bot_application: Application[Any, Any, Any, Any, Any, Any], inbox: InboxQueue, secret: str
+    ) -> None:
         self.bot_application = bot_application
+        self.inbox = inbox
         self.secret = secret
         self._body = bytearray()
 
@@ -91,11 +95,7 @@ class _UpdateHandler(tornado.web.RequestHandler):
             return
         finally:
             self._body = bytearray()
-        queue = self.bot_application.update_queue
-        if isinstance(queue, InboxQueue):
-            await queue.put_received(update, payload)  # recorded as it came: not serialised again
-        else:
-            await queue.put(update)
+        await self.inbox.put_received(update, payload)  # recorded as it came: not serialised again
         self._answer(HTTPStatus.OK)
 
     def _too_large(self) -> None:
@@ -153,12 +153,15 @@ class WebhookServer:
         idle_timeout: float = IDLE_TIMEOUT_S,
         body_timeout: float = BODY_TIMEOUT_S,
     ) -> None:
+        inbox = application.update_queue
+        if not isinstance(inbox, InboxQueue):
+            raise BrokenInvariant("the webhook serves an application built with the inbox queue")
         web_app = _QuietApplication(
             [
                 (
                     rf"{path.rstrip('/')}/?" if path != "/" else r"/",
                     _UpdateHandler,
-                    {"bot_application": application, "secret": secret},
+                    {"bot_application": application, "inbox": inbox, "secret": secret},
                 ),
                 (r"/healthz", _HealthHandler, {"healthy": healthy}),
             ]
