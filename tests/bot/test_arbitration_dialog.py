@@ -37,7 +37,11 @@ async def test_transfer_with_a_reason_tells_both(chat: Chat) -> None:
     await h.press(head, data_of(chat, HEAD, "确认"))
     assert "裁决已记录" in chat.fake.last_text(HEAD)
     assert "转由你跟进" in chat.fake.last_text(102) and "客户先在刘洋处看样" in chat.fake.last_text(102)
-    assert "已转给其他同事" in chat.fake.last_text(101) and "13800138000" not in chat.fake.last_text(101)
+    assert (
+        "已转给其他同事" in chat.fake.last_text(101)
+        and "13800138000" not in chat.fake.last_text(101)
+        and "138 0013 8000" not in chat.fake.last_text(101)
+    )
     with chat.roster.engine.connect() as conn:
         assert conn.execute(sa.select(RegistrationRow.holder_id)).scalar_one() == chat.roster.guide2.id
 

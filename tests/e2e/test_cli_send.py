@@ -194,7 +194,11 @@ def test_digest_posts_the_summary_and_workbook_to_the_bound_group(
 
     texts = server.fake.texts(GROUP)
     assert texts and "朝阳店" in texts[0] and "每日汇总" in texts[0]
-    assert "138****8000" in "\n".join(texts) and "13800138000" not in "\n".join(texts)  # masked in the group
+    assert (
+        "138****8000" in "\n".join(texts)
+        and "13800138000" not in "\n".join(texts)
+        and "138 0013 8000" not in "\n".join(texts)
+    )  # masked in the group
     [document] = _sent(server, "sendDocument")
     assert document.ok and document.chat_id == GROUP
     filename, data = document.files["document"]

@@ -254,7 +254,7 @@ def a_day() -> DigestFacts:
 def test_group_summary_masks_phones_and_names_staff_in_full() -> None:
     messages = render_digest(summarize(a_day(), NOW, RULES), "zh", ZONE)
     text = "\n".join(messages)
-    assert "+8613800000001" not in text and "13800000001" not in text
+    assert "+8613800000001" not in text and "13800000001" not in text and "138 0000 0001" not in text
     assert "138****0001" in text and "138****0002" in text and "138****0003" in text
     assert "王芳：张&lt;三&gt; 138****0001，11月10日（周二）17:30" in text
     assert "📊 <b>朝阳店 · 每日汇总</b>" in text and "截至 11月10日（周二）20:30，在跟客户 3 位" in text
