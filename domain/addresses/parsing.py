@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import cn2an
-
 from domain.addresses.areas import area_at_start
 from domain.addresses.english import from_english
 from domain.addresses.model import Address
@@ -70,6 +68,8 @@ def normalize_text(text: str) -> str:
 
 
 def _arabic(match: re.Match[str]) -> str:
+    import cn2an  # imported on first use: 0.1 s and its own dependencies, needed only here
+
     try:
         return str(cn2an.cn2an(match.group(1) or match.group(2), "smart"))
     except ValueError:
