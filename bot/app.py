@@ -50,6 +50,8 @@ from bot.runtime.rate_limits import LaneRateLimiter
 from bot.runtime.updates import InboxQueue, LedgeredApplication, PollingBot, guard_of
 from bot.services import Services, services, utc_now
 from domain.model import BrokenInvariant
+from domain.rules import Rules
+from domain.working_days import CalendarKind, covers
 from storage.db import checkpoint
 from storage.persistence import DatabasePersistence
 from storage.update_ledger import UpdateLedger
@@ -150,8 +152,21 @@ def bot_defaults(settings: Settings) -> Defaults:
 
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """The command menus, localized: Chinese by default, English for English-speaking phones."""
-    settings: Settings = application.bot_data["services"].settings
-    await set_default_menus(application.bot, settings.default_language)
+    services_: Services = application.bot_data["services"]
+    warn_if_the_calendar_ends(services_.settings.rules, services_.clock())
+    await set_default_menus(application.bot, services_.settings.default_language)
+
+
+def warn_if_the_calendar_ends(rules: Rules, now: datetime) -> None:
+    """The official calendar's data ends with the last year the State Council announced: say so
+    at start-up, as that year's working days are then counted Monday to Friday."""
+    year = now.astimezone(rules.zone).year
+    if rules.working_days is CalendarKind.CN and not covers(year):
+        log.warning(
+            "the official holiday calendar has no data for %d: working days are counted Monday to "
+            "Friday; update the chinese-calendar package or set LEADBOT_WORKING_DAYS",
+            year,
+        )
 
 
 async def _roster_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
