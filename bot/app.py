@@ -32,6 +32,7 @@ from bot.chat.commands import DIALOG_OF, GROUP_COMMANDS, command_of, is_group_bu
 from bot.chat.common import current_staff, in_thread, is_private, lang
 from bot.chat.dialogs import bind_dialogs, open_dialog
 from bot.chat.menus import set_default_menus
+from bot.chat.stale import stale
 from bot.config import Settings
 from bot.decisions import arbitration as arbitration_dialog
 from bot.decisions import review_and_extension as decisions
@@ -118,7 +119,8 @@ def build_application(
     for handler in workbook_handlers.handlers():
         application.add_handler(handler)
     application.add_handler(commands.CANCEL.handler(_nothing_to_cancel))
-    application.add_handler(CallbackQueryHandler(_stale))
+    # Any button nothing above took: its moment has passed (bot.chat.stale says what to do now).
+    application.add_handler(CallbackQueryHandler(stale))
     application.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, _idle))
     bind_dialogs(application)
     application.add_error_handler(errors.on_error)
@@ -273,12 +275,6 @@ async def _nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if update.effective_message is None:
         raise BrokenInvariant("update.effective_message is missing")
     await update.effective_message.reply_text(t(lang(update, context), Text.nothing_to_cancel))
-
-
-async def _stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if update.callback_query is None:
-        raise BrokenInvariant("update.callback_query is missing")
-    await update.callback_query.answer(raw(lang(update, context), Text.stale_button), show_alert=True)
 
 
 async def _idle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

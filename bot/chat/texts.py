@@ -82,8 +82,12 @@ COMMON_TEXTS: dict[str, dict[str, str]] = {
         "en": "Nothing in progress. Send /new to file a customer or /mine to see your registrations.",
     },
     "stale_button": {
-        "zh": "这个按钮已过期。发送 /new 重新开始。",
-        "en": "This button has expired. Send /new to start again.",
+        "zh": "这个按钮已过期。发送 /help 查看你现在可以做什么。",
+        "en": "This button has expired. Send /help to see what you can do now.",
+    },
+    "stale_in_progress": {
+        "zh": "这个按钮已过期。请接着回答下面最新的问题，或发送 /cancel 取消。",
+        "en": "This button has expired. Please answer the latest question below, or send /cancel.",
     },
     "error": {
         "zh": (
