@@ -31,7 +31,7 @@ from bot.chat import commands
 from bot.chat.commands import DIALOG_OF, GROUP_COMMANDS, command_of, is_group_button
 from bot.chat.common import current_staff, in_thread, is_private, lang
 from bot.chat.dialogs import bind_dialogs, open_dialog
-from bot.chat.menus import set_default_menus
+from bot.chat.menus import drop_menu_of, set_default_menus, set_menu_for
 from bot.chat.stale import stale
 from bot.config import Settings
 from bot.decisions import arbitration as arbitration_dialog
@@ -51,6 +51,7 @@ from bot.runtime.rate_limits import LaneRateLimiter
 from bot.runtime.updates import InboxQueue, LedgeredApplication, PollingBot, guard_of
 from bot.services import Services, services, utc_now
 from domain.model import BrokenInvariant
+from domain.roster import is_admin
 from storage.db import checkpoint
 from storage.persistence import DatabasePersistence
 from storage.update_ledger import UpdateLedger
@@ -178,8 +179,11 @@ async def _roster_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if staff is not None:
         if staff.language != language:
             await in_thread(lambda: _remember_language(svc, user.id, language))
+        # Their own menu, set again once their roles, team or language changed (bot.chat.menus).
+        await set_menu_for(context.bot, user.id, staff, is_admin(user.id, staff, svc.admin_ids), language)
         return
     if user.id in svc.admin_ids:
+        await set_menu_for(context.bot, user.id, None, True, language)
         return
     # Most strangers are turned away before the queue (bot.runtime.inbound_guard); this one came through
     # on a roster read before they were deactivated. From now on the guard turns them away too.
@@ -187,6 +191,7 @@ async def _roster_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if guard is not None:
         guard.refused(user.id)
     await _refuse_stranger(update, language)
+    await drop_menu_of(context.bot, user.id)  # a staff member's menu no longer
     raise ApplicationHandlerStop
 
 
