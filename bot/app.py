@@ -27,7 +27,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot.chat import commands
+from bot.chat import commands, render
 from bot.chat.commands import DIALOG_OF, GROUP_COMMANDS, command_of, is_group_button
 from bot.chat.common import current_staff, in_thread, is_private, lang
 from bot.chat.dialogs import bind_dialogs, open_dialog
@@ -196,10 +196,12 @@ async def _roster_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def _refuse_stranger(update: Update, language: str) -> None:
+    """The refusal, and in a message their numeric id to give the admin (an alert holds 200
+    characters: the refusal only)."""
     if update.callback_query is not None:
         await update.callback_query.answer(raw(language, Text.stranger), show_alert=True)
-    elif update.message is not None:
-        await update.message.reply_text(t(language, Text.stranger))
+    elif update.message is not None and update.effective_user is not None:
+        await update.message.reply_text(render.stranger(language, update.effective_user.id))
 
 
 def _refuser(application: LedgeredApplication, settings: Settings) -> Callable[[Update], None]:

@@ -163,6 +163,11 @@ def follow_labels(lang: str, held: list[Held], zone: ZoneInfo) -> list[tuple[int
     )
 
 
+def stranger(lang: str, telegram_id: int) -> str:
+    """The refusal to someone not on the roster, with the id an admin enrols them by."""
+    return t(lang, Text.stranger) + "\n\n" + t(lang, Text.stranger_your_id, telegram_id=telegram_id)
+
+
 def _e(text: str) -> str:
     return html.escape(text, quote=False)
 

@@ -12,6 +12,11 @@ COMMON_TEXTS: dict[str, dict[str, str]] = {
             "supervisor for an invitation link."
         ),
     },
+    # issue 13: what a stranger gives the admin to be enrolled (no English word in Chinese: 数字编号)
+    "stranger_your_id": {
+        "zh": "你的数字编号是 <code>{telegram_id}</code>，把它发给管理员，管理员就能为你开通。",
+        "en": "Your numeric Telegram id is <code>{telegram_id}</code>: give it to the admin to be let in.",
+    },
     "invite_invalid": {
         "zh": "这个邀请链接无效、已被使用或已过期。请向管理员索取新的邀请链接。",
         "en": "This invitation link is invalid, already used or expired. Please ask an admin for a new one.",

@@ -54,11 +54,11 @@ from domain.model import BrokenInvariant, ExpectedPurchase
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     language = lang(update, context)
-    if update.effective_message is None:
-        raise BrokenInvariant("update.effective_message is missing")
+    if update.effective_message is None or update.effective_user is None:
+        raise BrokenInvariant("update.effective_message, update.effective_user is missing")
     staff = await current_staff(update, context)
     if staff is None:
-        await update.effective_message.reply_text(t(language, Text.stranger))
+        await update.effective_message.reply_text(render.stranger(language, update.effective_user.id))
         return ConversationHandler.END
     if not staff.may_file:
         await update.effective_message.reply_text(t(language, Text.not_filer))

@@ -362,6 +362,7 @@ class Text(StrEnum):
     state_void = auto()
     state_won = auto()
     stranger = auto()
+    stranger_your_id = auto()
     summary = auto()
     team_name_empty = auto()
     team_name_too_long = auto()
