@@ -27,11 +27,12 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot.chat import commands
+from bot.chat import commands, render
 from bot.chat.commands import DIALOG_OF, GROUP_COMMANDS, command_of, is_group_button
 from bot.chat.common import current_staff, in_thread, is_private, lang
 from bot.chat.dialogs import bind_dialogs, open_dialog
-from bot.chat.menus import set_default_menus
+from bot.chat.menus import drop_menu_of, set_default_menus, set_menu_for
+from bot.chat.stale import stale
 from bot.config import Settings
 from bot.decisions import arbitration as arbitration_dialog
 from bot.decisions import review_and_extension as decisions
@@ -50,6 +51,7 @@ from bot.runtime.rate_limits import LaneRateLimiter
 from bot.runtime.updates import InboxQueue, LedgeredApplication, PollingBot, guard_of
 from bot.services import Services, services, utc_now
 from domain.model import BrokenInvariant
+from domain.roster import is_admin
 from domain.rules import Rules
 from domain.working_days import CalendarKind, covers
 from storage.db import checkpoint
@@ -120,7 +122,8 @@ def build_application(
     for handler in workbook_handlers.handlers():
         application.add_handler(handler)
     application.add_handler(commands.CANCEL.handler(_nothing_to_cancel))
-    application.add_handler(CallbackQueryHandler(_stale))
+    # Any button nothing above took: its moment has passed (bot.chat.stale says what to do now).
+    application.add_handler(CallbackQueryHandler(stale))
     application.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, _idle))
     bind_dialogs(application)
     application.add_error_handler(errors.on_error)
@@ -191,8 +194,11 @@ async def _roster_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if staff is not None:
         if staff.language != language:
             await in_thread(lambda: _remember_language(svc, user.id, language))
+        # Their own menu, set again once their roles, team or language changed (bot.chat.menus).
+        await set_menu_for(context.bot, user.id, staff, is_admin(user.id, staff, svc.admin_ids), language)
         return
     if user.id in svc.admin_ids:
+        await set_menu_for(context.bot, user.id, None, True, language)
         return
     # Most strangers are turned away before the queue (bot.runtime.inbound_guard); this one came through
     # on a roster read before they were deactivated. From now on the guard turns them away too.
@@ -200,14 +206,17 @@ async def _roster_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if guard is not None:
         guard.refused(user.id)
     await _refuse_stranger(update, language)
+    await drop_menu_of(context.bot, user.id)  # a staff member's menu no longer
     raise ApplicationHandlerStop
 
 
 async def _refuse_stranger(update: Update, language: str) -> None:
+    """The refusal, and in a message their numeric id to give the admin (an alert holds 200
+    characters: the refusal only)."""
     if update.callback_query is not None:
         await update.callback_query.answer(raw(language, Text.stranger), show_alert=True)
-    elif update.message is not None:
-        await update.message.reply_text(t(language, Text.stranger))
+    elif update.message is not None and update.effective_user is not None:
+        await update.message.reply_text(render.stranger(language, update.effective_user.id))
 
 
 def _refuser(application: LedgeredApplication, settings: Settings) -> Callable[[Update], None]:
@@ -288,12 +297,6 @@ async def _nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if update.effective_message is None:
         raise BrokenInvariant("update.effective_message is missing")
     await update.effective_message.reply_text(t(lang(update, context), Text.nothing_to_cancel))
-
-
-async def _stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if update.callback_query is None:
-        raise BrokenInvariant("update.callback_query is missing")
-    await update.callback_query.answer(raw(lang(update, context), Text.stale_button), show_alert=True)
 
 
 async def _idle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

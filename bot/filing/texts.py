@@ -285,4 +285,9 @@ FILING_TEXTS: dict[str, dict[str, str]] = {
         "en": "❌ You are not allowed to file registrations. Please ask an admin if this is wrong.",
     },
     "start_again": {"zh": "发送 /new 报备下一位客户。", "en": "Send /new to file another customer."},
+    # --- issue 13: a button whose moment has passed ------------------------------------------------
+    "stale_filing": {
+        "zh": "这个按钮已过期：那次报备已经结束。要报备客户，请重新发送 /new。",
+        "en": "This button has expired: that filing is over. To file a customer, send /new again.",
+    },
 }

@@ -37,7 +37,7 @@ from bot.i18n.texts import raw, t, when
 from bot.services import Services, services
 from domain.customer_details import Invalid
 from domain.free_text import check_note
-from domain.model import BrokenInvariant, FollowUpKind, State
+from domain.model import BrokenInvariant, FollowUpKind, Registration, State
 from domain.registrations import Done, Refusal, parse_amount, record_follow_up
 from domain.roster import Held, my_registrations
 
@@ -74,7 +74,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
             pending_review=held[0].standing.state is State.PENDING_REVIEW,
         )
         return await _ask_kind(update, context, in_place=False)
-    text, keyboard = pick_page(context, language, held, 0)
+    text, keyboard = pick_page(context, language, held, 0, services(context).rules.zone)
     await message.reply_text(text, reply_markup=keyboard)
     return Step.PICK
 
@@ -86,9 +86,12 @@ async def start_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         raise BrokenInvariant("query, query.data is missing")
     language = lang(update, context)
     held = await _held(update, context) or []
-    chosen = next((h for h in held if str(h.registration.id) == query.data.split(":")[2]), None)
+    registration_id = int(query.data.split(":")[2])
+    chosen = next((h for h in held if h.registration.id == registration_id), None)
     if chosen is None:
-        await query.answer(raw(language, Text.refused_not_holder), show_alert=True)
+        await query.answer(
+            raw(language, await _why_not_held(update, context, registration_id)), show_alert=True
+        )
         return ConversationHandler.END
     await query.answer()
     DIALOG.new_draft(
@@ -98,6 +101,21 @@ async def start_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         pending_review=chosen.standing.state is State.PENDING_REVIEW,
     )
     return await _ask_kind(update, context, in_place=False)
+
+
+async def _why_not_held(update: Update, context: ContextTypes.DEFAULT_TYPE, registration_id: int) -> Text:
+    """A button for a registration this person does not hold (now): theirs that ended or moved on
+    since the button was shown, or somebody else's."""
+    svc, staff = services(context), await current_staff(update, context)
+
+    def load() -> Registration | None:
+        with svc.uow() as uow:
+            return uow.registrations.registration(registration_id)
+
+    registration = await in_thread(load)
+    if registration is not None and staff is not None and registration.holder_id == staff.id:
+        return Text.follow_gone
+    return Text.refused_not_holder
 
 
 async def _ask_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, *, in_place: bool) -> int:
@@ -125,8 +143,8 @@ async def _show(update: Update, text: str, keyboard: InlineKeyboardMarkup | None
 async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
     held = await _held(update, context) or []
     chosen = next((h for h in held if [str(h.registration.id)] == args), None)
-    if chosen is None:  # closed or moved meanwhile
-        await _show(update, t(lang(update, context), Text.refused_not_holder), None, True)
+    if chosen is None:  # closed or moved meanwhile: the list is out of date
+        await _show(update, t(lang(update, context), Text.follow_gone), None, True)
         return ConversationHandler.END
     _draft(context).update(
         registration_id=chosen.registration.id,
@@ -139,7 +157,7 @@ async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[s
 async def _turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
     held = await _held(update, context) or []
     page = int(args[0]) if args and args[0].isdigit() else 0
-    text, keyboard = pick_page(context, lang(update, context), held, page)
+    text, keyboard = pick_page(context, lang(update, context), held, page, services(context).rules.zone)
     await _show(update, text, keyboard, True)
     return Step.PICK
 

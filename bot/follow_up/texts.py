@@ -143,4 +143,16 @@ FOLLOW_UP_TEXTS: dict[str, dict[str, str]] = {
         "zh": "请用上面的按钮选择，或发送 /cancel 取消。",
         "en": "Please use the buttons above, or send /cancel.",
     },
+    # --- issue 13: a button whose moment has passed ------------------------------------------------
+    "stale_follow_up": {
+        "zh": "这个按钮已过期：那次跟进已经结束。要记录跟进，请重新发送 /follow。",
+        "en": "This button has expired: that follow-up is over. To record one, send /follow again.",
+    },
+    "follow_gone": {
+        "zh": "这条报备已有变化（已结束，或已不在你名下），不能再记录跟进。发送 /follow 查看你现在的报备。",
+        "en": (
+            "This registration has changed (it ended, or you no longer hold it); nothing can be recorded on "
+            "it. Send /follow to see the registrations you hold now."
+        ),
+    },
 }

@@ -141,11 +141,12 @@ async def _mine_page(update: Update, context: ContextTypes.DEFAULT_TYPE, page: i
         rows = [
             [
                 InlineKeyboardButton(
-                    f"{i}. {raw(language, Text.follow_button)} {h.registration.customer_name}"[:60],
-                    callback_data=follow_up_steps.start_data(h.registration.id),
+                    f"{i}. {label}"[:60], callback_data=follow_up_steps.start_data(h.registration.id)
                 )
             ]
-            for i, h in shown
+            for (i, h), (_, label) in zip(
+                shown, render.follow_labels(language, [h for _, h in shown], svc.rules.zone), strict=True
+            )
         ]
         turns = []
         if page > 0:
