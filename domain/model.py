@@ -30,6 +30,9 @@ class Role(StrEnum):
 
 FILING_ROLES = frozenset({Role.GUIDE, Role.SALESPERSON})
 TEAM_MANAGER_ROLES = frozenset({Role.STORE_MANAGER, Role.SUPERVISOR})
+# Roles whose scope is every team (RULES §2: "ops manager and dept head see all teams"): they see
+# every team's customers in full, decide on any team's registrations, and bind any team's group.
+ALL_TEAMS_ROLES = frozenset({Role.DEPT_HEAD, Role.OPS_MANAGER})
 
 
 class ExpectedPurchase(StrEnum):

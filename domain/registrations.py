@@ -26,7 +26,6 @@ from domain.model import (
     NoticeKind,
     Registration,
     ReviewState,
-    Role,
     Staff,
     State,
     present,
@@ -38,7 +37,6 @@ from domain.rules import Rules
 MAX_AMOUNT = Decimal("10000000")  # ¥10M: beyond any one furniture order; a typo
 CLOSING_KINDS = frozenset({FollowUpKind.DEAL, FollowUpKind.LOST})
 CREDIT_KINDS = frozenset({FollowUpKind.DEPOSIT, FollowUpKind.DEAL})
-CROSS_TEAM_ROLES = frozenset({Role.DEPT_HEAD, Role.OPS_MANAGER})
 
 
 class Refusal(StrEnum):

@@ -9,7 +9,7 @@ from domain.customer_details import Invalid
 from domain.filing import month_bounds
 from domain.free_text import check_staff_name, check_team_name
 from domain.lifecycle import Standing, standing_at
-from domain.model import TEAM_MANAGER_ROLES, Channel, Registration, Role, Staff, State, Team
+from domain.model import ALL_TEAMS_ROLES, TEAM_MANAGER_ROLES, Channel, Registration, Role, Staff, State, Team
 from domain.ports import UnitOfWork
 from domain.rules import Rules
 
@@ -218,9 +218,11 @@ def deactivate(uow: UnitOfWork, *, telegram_id: int, now: datetime) -> None:
 
 
 def bindable_teams(uow: UnitOfWork, telegram_id: int, admin_ids: frozenset[int]) -> list[Team]:
-    """Only a team's own managers, or admins, may bind its summary to a group (RULES §6)."""
+    """Who may bind a team's summary to a group (RULES §6) follows whose teams they see (RULES §2):
+    a team's own store manager or supervisor binds that team; department heads and ops managers,
+    who see every team, bind any team, as admins do."""
     staff = active_staff(uow, telegram_id)
-    if is_admin(telegram_id, staff, admin_ids):
+    if is_admin(telegram_id, staff, admin_ids) or (staff is not None and staff.roles & ALL_TEAMS_ROLES):
         return uow.roster.teams()
     if staff is None or not staff.roles & TEAM_MANAGER_ROLES:
         return []

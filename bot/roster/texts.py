@@ -59,8 +59,11 @@ ROSTER_TEXTS: dict[str, dict[str, str]] = {
         "en": "Send this command in the managers' group chat.",
     },
     "bind_not_allowed": {
-        "zh": "只有该团队的店长/主管或管理员可以绑定群。",
-        "en": "Only the team's store manager or supervisor, or an admin, can bind a group.",
+        "zh": "只有该团队的店长/主管、部门负责人、运营经理或管理员可以绑定群。",
+        "en": (
+            "Only the team's store manager or supervisor, a department head, an operations manager "
+            "or an admin can bind a group."
+        ),
     },
     "bind_pick": {
         "zh": "这个群接收哪个团队的每日日报？",
