@@ -42,7 +42,10 @@ ROSTER_TEXTS: dict[str, dict[str, str]] = {
     },
     "invite_link": {
         "zh": "邀请链接（{hours} 小时内有效，只能使用一次）：\n{link}\n\n角色：{role}{team}",
-        "en": "Invitation link (valid for {hours} hours, one use only):\n{link}\n\nRole: {role}{team}",
+        "en": (
+            "Invitation link (valid for {hours} {hours:hour|hours}, one use only):\n{link}\n\nRole: "
+            "{role}{team}"
+        ),
     },
     "team_suffix": {"zh": "，团队：{team}", "en": ", team: {team}"},
     "role_guide": {"zh": "导购", "en": "store guide"},
