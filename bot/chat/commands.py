@@ -68,7 +68,7 @@ EXTEND = Command("extend", Text.cmd_extend, _has_quota, default_menu=True, dialo
 HISTORY = Command("history", Text.cmd_history, _manages, dialog="history")
 EXPORT = Command("export", Text.cmd_export, _manages)
 ARBITRATE = Command("arbitrate", Text.cmd_arbitrate, _heads_department, dialog="arbitrate")
-INVITE = Command("invite", Text.cmd_invite, _admin)
+INVITE = Command("invite", Text.cmd_invite, _admin, dialog="invite")
 CANCEL = Command("cancel", Text.cmd_cancel, _everyone, default_menu=True)
 HELP = Command("help", Text.cmd_help, _everyone, group=True, default_menu=True)
 START = Command("start", Text.cmd_start, _everyone, default_menu=True)

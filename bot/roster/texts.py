@@ -40,12 +40,38 @@ ROSTER_TEXTS: dict[str, dict[str, str]] = {
         "zh": "还没有团队。请先在服务器上运行 <code>leadbot team add</code> 创建团队。",
         "en": "There are no teams yet. Create one first with `leadbot team add` on the server.",
     },
-    "invite_link": {
-        "zh": "邀请链接（{hours} 小时内有效，只能使用一次）：\n{link}\n\n角色：{role}{team}",
+    "ask_invite_name": {
+        "zh": "要邀请的同事叫什么名字？请输入姓名，对方加入后就用这个名字（发送 /cancel 取消）。",
         "en": (
-            "Invitation link (valid for {hours} {hours:hour|hours}, one use only):\n{link}\n\nRole: "
-            "{role}{team}"
+            "What is the new colleague's name? Type it: they join under this name (send /cancel to stop)."
         ),
+    },
+    "invite_cancelled": {"zh": "已取消，没有生成邀请链接。", "en": "Cancelled; no invitation link was made."},
+    "invite_link": {
+        "zh": (
+            "给 {name} 的邀请链接（{hours} 小时内有效，只能使用一次）：\n{link}\n\n"
+            "角色：{role}{team}\n有人用它加入时会通知你。"
+        ),
+        "en": (
+            "Invitation link for {name} (valid for {hours} {hours:hour|hours}, one use only):\n{link}\n\n"
+            "Role: {role}{team}\nYou will be told when someone joins with it."
+        ),
+    },
+    "invite_used": {
+        "zh": "这个邀请链接已经有人用过了，每个链接只能用一次。请向管理员要一个新的链接。",
+        "en": "This invitation link has been used already; each link works once. Ask an admin for a new one.",
+    },
+    "invite_used_by_you": {
+        "zh": "你已经用这个邀请链接加入了，不用再打开。发送 /help 查看你能用的命令。",
+        "en": "You have joined with this invitation already. Send /help to see your commands.",
+    },
+    "invite_expired": {
+        "zh": "这个邀请链接已于 {at} 过期。请向管理员要一个新的链接。",
+        "en": "This invitation link expired on {at}. Ask an admin for a new one.",
+    },
+    "notice_invite_used": {
+        "zh": "✅ 你的邀请已被使用：{name}（电报名：{telegram_name}）已加入，身份：{role}{team}。",
+        "en": "✅ Your invitation was used: {name} (Telegram name: {telegram_name}) joined as {role}{team}.",
     },
     "team_suffix": {"zh": "，团队：{team}", "en": ", team: {team}"},
     "role_guide": {"zh": "导购", "en": "store guide"},
