@@ -87,9 +87,17 @@ DIGEST_TEXTS: dict[str, dict[str, str]] = {
         "en": "<b>🚫 Duplicate filings rejected today ({count})</b>",
     },
     "digest_rejected_duplicate_line": {
-        "zh": "• {at} {filer} 报备的客户已由 {holder} 报备在先",
-        "en": "• {at} {filer} filed a customer {holder} already holds",
+        "zh": "• {at} {filer} 报备的客户 {customer} 已由 {holder} 报备在先",
+        "en": "• {at} {filer} filed {customer}, a customer {holder} already holds",
     },
+    "digest_rejected_duplicates_repeated": {
+        "zh": "• {filer}：{count} 次撞单，客户 {customer} 已由 {holder} 报备在先（{first} 至 {at}）",
+        "en": (
+            "• {filer}: {count} duplicate {count:attempt|attempts} on {customer}, a customer {holder} "
+            "already holds ({first} to {at})"
+        ),
+    },
+    "digest_customer_unknown": {"zh": "某客户", "en": "a customer"},
     "digest_holder_unknown": {"zh": "他人", "en": "someone else"},
     "digest_possible_duplicates": {
         "zh": "<b>🔍 疑似撞单待确认（{count}）</b>",
