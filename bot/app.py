@@ -45,6 +45,7 @@ from bot.i18n.keys import Text
 from bot.i18n.texts import language_of, raw, t
 from bot.roster import groups as group_handlers
 from bot.roster import handlers as roster_handlers
+from bot.roster import invite as invite_dialog
 from bot.runtime import errors
 from bot.runtime.inbound_guard import guard_for, is_invite_link
 from bot.runtime.rate_limits import LaneRateLimiter
@@ -111,6 +112,7 @@ def build_application(
     application.add_handler(filing_dialog.conversation())
     application.add_handler(follow_up_dialog.conversation())
     application.add_handler(arbitration_dialog.conversation())
+    application.add_handler(invite_dialog.conversation())
     for handler in history_handlers.handlers():
         application.add_handler(handler)
     for handler in decisions.handlers():

@@ -18,11 +18,13 @@ A TeamDigest keeps customers' phones in full (E.164): whoever renders it decides
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from domain.customer_details import mask_name
 from domain.lifecycle import CONTACT_KINDS, Deadline, Standing, standing_at
 from domain.model import Channel, EventKind, ExpectedPurchase, FollowUpKind, Registration, State, Team
 from domain.reminders import ReminderKind, deadlines
@@ -60,11 +62,14 @@ class DayEvent:
 @dataclass(frozen=True)
 class RejectedDuplicate:
     """A filing by one of the team's people rejected because a colleague held the customer (撞单).
-    Only the two people: the customer is someone else's."""
+    The customer is someone else's: the summary names them masked only (DuplicateAttempts)."""
 
     at: datetime
     filer_name: str
     holder_name: str | None  # None: the holding registration is no longer on record
+    customer_name: str = ""  # as the filer typed it
+    phone: str = ""  # E.164: the same customer, whatever name was typed
+    filer_id: int | None = None  # two colleagues may share a name
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,39 @@ class CreditLine:
 
 
 @dataclass(frozen=True)
+class DuplicateAttempts:
+    """The rejected duplicate filings of one person on one held customer: one line of the summary
+    ("6 duplicate attempts on 张*"), however many times they tried."""
+
+    filer_name: str
+    holder_name: str | None
+    customer: str  # masked (RULES §2: another person's customer), "" if not on record
+    count: int
+    first_at: datetime
+    last_at: datetime
+
+
+def group_duplicate_attempts(attempts: Sequence[RejectedDuplicate]) -> tuple[DuplicateAttempts, ...]:
+    """Identical attempts (same filer, same customer, same holder) as one entry with their count,
+    in the order of each group's first attempt."""
+    groups: dict[tuple[object, ...], list[RejectedDuplicate]] = {}
+    for a in sorted(attempts, key=lambda a: a.at):
+        who = a.filer_id if a.filer_id is not None else a.filer_name
+        groups.setdefault((who, a.phone or a.customer_name, a.holder_name), []).append(a)
+    return tuple(
+        DuplicateAttempts(
+            filer_name=same[0].filer_name,
+            holder_name=same[0].holder_name,
+            customer=mask_name(same[0].customer_name) if same[0].customer_name else "",
+            count=len(same),
+            first_at=same[0].at,
+            last_at=same[-1].at,
+        )
+        for same in groups.values()
+    )
+
+
+@dataclass(frozen=True)
 class PossibleDuplicate:
     line: CustomerLine  # at: filed
     similar_holder: str | None
@@ -180,6 +218,11 @@ class TeamDigest:
     unreachable: tuple[str, ...]  # reminders refused for good (RULES §5): tell them in person
     lapse_warning_hours: int  # how far ahead "about to lapse" looks
     expiry_warning_hours: int  # how far ahead "about to expire" looks
+
+    @property
+    def duplicate_attempts(self) -> tuple[DuplicateAttempts, ...]:
+        """The day's rejected duplicates, identical ones as one entry with their count."""
+        return group_duplicate_attempts(self.rejected_duplicates)
 
 
 def summarize(facts: DigestFacts, now: datetime, rules: Rules) -> TeamDigest:

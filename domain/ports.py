@@ -66,8 +66,11 @@ class RosterRepository(Protocol):
         created_by: int,
         now: datetime,
         expires_at: datetime,
+        name: str,
+        language: str | None,
     ) -> None: ...
     def take_invite(self, code: str, used_by: int, now: datetime) -> Invite | None: ...
+    def invite(self, code: str) -> Invite | None: ...
 
 
 class RegistrationRepository(Protocol):

@@ -140,6 +140,9 @@ class FakeRoster:
     def take_invite(self, code: str, used_by: int, now: datetime) -> Invite | None:
         raise NotImplementedError("invites are tested on a database")
 
+    def invite(self, code: str) -> Invite | None:
+        raise NotImplementedError("invites are tested on a database")
+
 
 class FakeRegistrations:
     def __init__(self, db: FakeDatabase) -> None:

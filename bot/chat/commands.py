@@ -75,7 +75,7 @@ EXPORT = Command("export", Text.cmd_export, Text.example_export, _looks_up)
 ARBITRATE = Command(
     "arbitrate", Text.cmd_arbitrate, Text.example_arbitrate, _heads_department, dialog="arbitrate"
 )
-INVITE = Command("invite", Text.cmd_invite, Text.example_invite, _admin)
+INVITE = Command("invite", Text.cmd_invite, Text.example_invite, _admin, dialog="invite")
 CANCEL = Command("cancel", Text.cmd_cancel, Text.example_cancel, _everyone)
 # What a stranger's menu holds: /start and /help, which tell them how to be let in.
 HELP = Command("help", Text.cmd_help, Text.example_help, _everyone, group=True, default_menu=True)

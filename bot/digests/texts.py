@@ -11,7 +11,7 @@ DIGEST_TEXTS: dict[str, dict[str, str]] = {
     # --- the summary ----------------------------------------------------------------------------
     "digest_title": {
         "zh": "📊 <b>{team} · 每日汇总</b>\n截至 {at}，在跟客户 {count} 位",
-        "en": "📊 <b>{team} · daily summary</b>\nAs of {at}: {count} open registrations",
+        "en": "📊 <b>{team} · daily summary</b>\nAs of {at}: {count} open {count:registration|registrations}",
     },
     "digest_continued": {"zh": "{header}（续）", "en": "{header} (continued)"},
     "digest_none": {"zh": "　无", "en": "   none"},
@@ -32,7 +32,10 @@ DIGEST_TEXTS: dict[str, dict[str, str]] = {
         "zh": "<b>📞 今日跟进（{count}）</b>",
         "en": "<b>📞 Follow-ups today ({count})</b>",
     },
-    "digest_follow_up_line": {"zh": "• {name}：{count} 次", "en": "• {name}: {count}"},
+    "digest_follow_up_line": {
+        "zh": "• {name}：{count} 次",
+        "en": "• {name}: {count} {count:follow-up|follow-ups}",
+    },
     "digest_unknown_staff": {"zh": "非在册人员", "en": "someone not on the roster"},
     "digest_credits": {
         "zh": "<b>💰 今日下定 / 成交（{count}）</b>",
@@ -56,7 +59,7 @@ DIGEST_TEXTS: dict[str, dict[str, str]] = {
     },
     "digest_about_to_lapse": {
         "zh": "<b>⚠️ {hours} 小时内将失去保护（{count}）</b>",
-        "en": "<b>⚠️ Losing protection within {hours} hours ({count})</b>",
+        "en": "<b>⚠️ Losing protection within {hours} {hours:hour|hours} ({count})</b>",
     },
     "digest_deadline_line": {
         "zh": "• {holder}：{customer} {phone}，{deadline}",
@@ -72,7 +75,7 @@ DIGEST_TEXTS: dict[str, dict[str, str]] = {
     },
     "digest_about_to_expire": {
         "zh": "<b>⏳ {hours} 小时内将失效（{count}）</b>",
-        "en": "<b>⏳ Expiring within {hours} hours ({count})</b>",
+        "en": "<b>⏳ Expiring within {hours} {hours:hour|hours} ({count})</b>",
     },
     "digest_expired": {"zh": "<b>⛔ 今日失效（{count}）</b>", "en": "<b>⛔ Expired today ({count})</b>"},
     "digest_expired_line": {
@@ -84,9 +87,17 @@ DIGEST_TEXTS: dict[str, dict[str, str]] = {
         "en": "<b>🚫 Duplicate filings rejected today ({count})</b>",
     },
     "digest_rejected_duplicate_line": {
-        "zh": "• {at} {filer} 报备的客户已由 {holder} 报备在先",
-        "en": "• {at} {filer} filed a customer {holder} already holds",
+        "zh": "• {at} {filer} 报备的客户 {customer} 已由 {holder} 报备在先",
+        "en": "• {at} {filer} filed {customer}, a customer {holder} already holds",
     },
+    "digest_rejected_duplicates_repeated": {
+        "zh": "• {filer}：{count} 次撞单，客户 {customer} 已由 {holder} 报备在先（{first} 至 {at}）",
+        "en": (
+            "• {filer}: {count} duplicate {count:attempt|attempts} on {customer}, a customer {holder} "
+            "already holds ({first} to {at})"
+        ),
+    },
+    "digest_customer_unknown": {"zh": "某客户", "en": "a customer"},
     "digest_holder_unknown": {"zh": "他人", "en": "someone else"},
     "digest_possible_duplicates": {
         "zh": "<b>🔍 疑似撞单待确认（{count}）</b>",
@@ -140,6 +151,9 @@ DIGEST_TEXTS: dict[str, dict[str, str]] = {
     },
     "digest_unreachable": {
         "zh": "📵 提醒发不出去（已屏蔽机器人，请当面提醒）：{count} 人",
-        "en": "📵 Reminders could not reach (they blocked the bot; tell them in person): {count}",
+        "en": (
+            "📵 Reminders could not reach {count} {count:person|people} "
+            "(they blocked the bot; tell them in person):"
+        ),
     },
 }

@@ -38,7 +38,7 @@ from bot.services import Services, services
 from domain.customer_details import Invalid
 from domain.free_text import check_note
 from domain.model import BrokenInvariant, FollowUpKind, Registration, State
-from domain.registrations import Done, Refusal, parse_amount, record_follow_up
+from domain.registrations import MAX_AMOUNT, Done, Refusal, parse_amount, record_follow_up
 from domain.roster import Held, my_registrations
 
 _draft, _button = DIALOG.draft, DIALOG.button
@@ -268,6 +268,11 @@ async def got_amount(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if update.effective_message is None:
         raise BrokenInvariant("update.effective_message is missing")
     amount = parse_amount(update.effective_message.text)
+    if amount is Refusal.AMOUNT_TOO_LARGE:
+        await update.effective_message.reply_text(
+            t(language, Text.amount_too_large, max=f"{MAX_AMOUNT:,.0f}")
+        )
+        return Step.AMOUNT
     if amount is None or isinstance(amount, Refusal):
         await update.effective_message.reply_text(t(language, Text.bad_amount))
         return Step.AMOUNT

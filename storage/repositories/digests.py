@@ -195,7 +195,14 @@ def rejected_duplicates(
         .scalar_subquery()
     )
     rows = session.execute(
-        sa.select(col(FilingAttemptRow.at), col(filer.name), holder_then)
+        sa.select(
+            col(FilingAttemptRow.at),
+            col(filer.name),
+            holder_then,
+            col(FilingAttemptRow.customer_name),
+            col(FilingAttemptRow.phone),
+            col(filer.id),
+        )
         .join(filer, col(filer.id) == col(FilingAttemptRow.staff_id))
         .where(
             col(FilingAttemptRow.at) >= start,
@@ -205,7 +212,7 @@ def rejected_duplicates(
         )
         .order_by(col(FilingAttemptRow.at), col(FilingAttemptRow.id))
     ).all()
-    return [RejectedDuplicate(at, filer_name, holder_name) for at, filer_name, holder_name in rows]
+    return [RejectedDuplicate(*row) for row in rows]
 
 
 UNREACHABLE_LOOKBACK = timedelta(days=7)

@@ -55,7 +55,7 @@ def test_digest_prints_todays_summary_as_plain_text(world) -> None:
     assert "<b>" not in text and "&lt;" not in text
     assert "朝阳店 · 每日汇总" in text and "截至 11月10日（周二）20:30，在跟客户 2 位" in text
     assert "今日新报备（1）" in text and "王芳：李四 139****9000，11月10日（周二）11:00" in text
-    assert "11月10日（周二）12:00 刘洋 报备的客户已由 王芳 报备在先" in text
+    assert "11月10日（周二）12:00 刘洋 报备的客户 张* 已由 王芳 报备在先" in text
 
 
 def test_digest_of_a_past_day_as_it_ended(world) -> None:

@@ -203,3 +203,17 @@ async def test_phones_in_needs_names_and_notes_are_masked_in_every_group_copy(ch
     ops_cells = [cell for data in documents(OPS) for cell in workbook_cells(data)]
     assert needs in ops_cells and "139 1234 5678" in ops_cells and f"赵六 {TYPED[0]}" in ops_cells
     assert any(f"赵六 {TYPED[0]} 139 1234 5678" in text for text in chat.fake.texts(OPS))
+
+
+async def test_repeated_duplicate_attempts_are_one_line_with_their_count(chat: Chat) -> None:
+    await setup(chat)  # 王芳 (101) holds 张三 13800138000
+    for minutes in range(6):
+        chat.clock.now += timedelta(minutes=minutes)
+        file_directly(chat, 102, "13800138000")  # 刘洋 tries again and again
+    file_directly(chat, 102, "13900139000")  # and once on 李强's customer
+    await post_summaries(chat.harness.app.bot, svc(chat), datetime(2026, 11, 10, 20, 30, tzinfo=SHANGHAI))
+    group_texts = "\n".join(chat.fake.texts(GROUP))
+    assert "今日撞单被拒（7）" in group_texts
+    assert "• 刘洋：6 次撞单，客户 张* 已由 王芳 报备在先" in group_texts
+    assert "刘洋 报备的客户 张* 已由 李强 报备在先" in group_texts
+    assert group_texts.count("刘洋") == 2

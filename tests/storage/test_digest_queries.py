@@ -166,10 +166,13 @@ def test_every_section_of_a_field_teams_day(day: Day) -> None:
     assert [(x.registration_id, x.at) for x in digest.about_to_expire] == [(ids["extension"], T0 + D - 3 * H)]
     assert [(x.registration_id, x.at) for x in digest.expired_today] == [(ids["expired"], T0 - H)]
 
-    # Only the team's own people's rejected filings, and only the two names.
+    # Only the team's own people's rejected filings; the customer is named masked in the summary.
     assert [(c.at, c.filer_name, c.holder_name) for c in digest.rejected_duplicates] == [
         (T0 + 2 * H, "孙丽", "李强")
     ]
+    rejected = digest.rejected_duplicates[0]
+    assert (rejected.customer_name, rejected.phone) == ("张三", "+8613912340007") and rejected.filer_id
+    assert [(g.filer_name, g.customer, g.count) for g in digest.duplicate_attempts] == [("孙丽", "张*", 1)]
     assert [
         (p.line.registration_id, p.line.holder, p.similar_holder) for p in digest.possible_duplicates
     ] == [(ids["possible"], "孙丽", "李强")]

@@ -247,7 +247,7 @@ def a_day() -> DigestFacts:
                 ordered, NOW - 2 * H, kind=FollowUpKind.DEPOSIT, amount=Decimal("2000"), credited="刘洋"
             ),
         ],
-        rejected_duplicates=[RejectedDuplicate(NOW - H, "刘洋", "王芳")],
+        rejected_duplicates=[RejectedDuplicate(NOW - H, "刘洋", "王芳", "张三", "+8613900000009", 2)],
     )
 
 
@@ -259,7 +259,7 @@ def test_group_summary_masks_phones_and_names_staff_in_full() -> None:
     assert "王芳：张&lt;三&gt; 138****0001，11月10日（周二）17:30" in text
     assert "📊 <b>朝阳店 · 每日汇总</b>" in text and "截至 11月10日（周二）20:30，在跟客户 3 位" in text
     assert "💰 下定：客户3 138****0003，¥2,000.00，业绩归 <b>刘洋</b>，11月10日（周二）18:30" in text
-    assert "11月10日（周二）19:30 刘洋 报备的客户已由 王芳 报备在先" in text
+    assert "11月10日（周二）19:30 刘洋 报备的客户 张* 已由 王芳 报备在先" in text
     assert "刘洋：待跟进 0，超期未跟进 1" in text
 
 
@@ -292,6 +292,7 @@ def test_managers_private_summary_may_show_phones_and_english_reads_english() ->
         "张&lt;三&gt;",
         "客户2",
         "客户3",
+        "张*",
     ):  # names are data, not words of the bot
         english = english.replace(data, "")
     assert not re.search(r"[\u4e00-\u9fff]", english)
