@@ -18,7 +18,7 @@ from telegram.ext import (
 
 from bot.chat import commands, render
 from bot.chat.commands import ID
-from bot.chat.common import current_staff, in_thread, lang
+from bot.chat.common import in_thread, lang
 from bot.chat.parsing import parse_local_datetime, within_reach
 from bot.delivery.notices import kick
 from bot.follow_up.steps import (
@@ -29,7 +29,9 @@ from bot.follow_up.steps import (
     PROVISIONAL_WARNING,
     WARNING,
     Step,
+    held_by,
     pick_page,
+    why_not_held,
 )
 from bot.i18n.keys import Text
 from bot.i18n.labels import FOLLOW_UP_KIND, STATE
@@ -37,24 +39,10 @@ from bot.i18n.texts import raw, t, when
 from bot.services import Services, services
 from domain.customer_details import Invalid
 from domain.free_text import check_note
-from domain.model import BrokenInvariant, FollowUpKind, Registration, State
+from domain.model import BrokenInvariant, FollowUpKind, State
 from domain.registrations import MAX_AMOUNT, Done, Refusal, parse_amount, record_follow_up
-from domain.roster import Held, my_registrations
 
 _draft, _button = DIALOG.draft, DIALOG.button
-
-
-async def _held(update: Update, context: ContextTypes.DEFAULT_TYPE) -> list[Held] | None:
-    staff = await current_staff(update, context)
-    if staff is None:
-        return None
-    svc = services(context)
-
-    def load() -> list[Held]:
-        with svc.uow() as uow:
-            return my_registrations(uow, staff, svc.clock(), svc.rules)
-
-    return await in_thread(load)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -62,7 +50,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     message = update.effective_message
     if message is None:
         raise BrokenInvariant("message is missing")
-    held = await _held(update, context)
+    held = await held_by(update, context)
     if not held:
         await message.reply_text(t(language, Text.follow_none))
         return ConversationHandler.END
@@ -85,12 +73,12 @@ async def start_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if query is None or query.data is None:
         raise BrokenInvariant("query, query.data is missing")
     language = lang(update, context)
-    held = await _held(update, context) or []
+    held = await held_by(update, context) or []
     registration_id = int(query.data.split(":")[2])
     chosen = next((h for h in held if h.registration.id == registration_id), None)
     if chosen is None:
         await query.answer(
-            raw(language, await _why_not_held(update, context, registration_id)), show_alert=True
+            raw(language, await why_not_held(update, context, registration_id)), show_alert=True
         )
         return ConversationHandler.END
     await query.answer()
@@ -101,21 +89,6 @@ async def start_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         pending_review=chosen.standing.state is State.PENDING_REVIEW,
     )
     return await _ask_kind(update, context, in_place=False)
-
-
-async def _why_not_held(update: Update, context: ContextTypes.DEFAULT_TYPE, registration_id: int) -> Text:
-    """A button for a registration this person does not hold (now): theirs that ended or moved on
-    since the button was shown, or somebody else's."""
-    svc, staff = services(context), await current_staff(update, context)
-
-    def load() -> Registration | None:
-        with svc.uow() as uow:
-            return uow.registrations.registration(registration_id)
-
-    registration = await in_thread(load)
-    if registration is not None and staff is not None and registration.holder_id == staff.id:
-        return Text.follow_gone
-    return Text.refused_not_holder
 
 
 async def _ask_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, *, in_place: bool) -> int:
@@ -141,7 +114,7 @@ async def _show(update: Update, text: str, keyboard: InlineKeyboardMarkup | None
 
 
 async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
-    held = await _held(update, context) or []
+    held = await held_by(update, context) or []
     chosen = next((h for h in held if [str(h.registration.id)] == args), None)
     if chosen is None:  # closed or moved meanwhile: the list is out of date
         await _show(update, t(lang(update, context), Text.follow_gone), None, True)
@@ -155,7 +128,7 @@ async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[s
 
 
 async def _turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
-    held = await _held(update, context) or []
+    held = await held_by(update, context) or []
     page = int(args[0]) if args and args[0].isdigit() else 0
     text, keyboard = pick_page(context, lang(update, context), held, page, services(context).rules.zone)
     await _show(update, text, keyboard, True)

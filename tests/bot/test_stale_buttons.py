@@ -226,3 +226,20 @@ async def test_arbitration_tells_two_colleagues_of_the_same_name_apart_by_team(c
     labels = [text for text, _ in chat.fake.buttons(HEAD)]
     assert "刘洋 · 朝阳店" in labels and "刘洋 · 业务一部" in labels
     assert len(labels) == len(set(labels))
+
+
+def test_every_stale_notice_fits_a_buttons_alert() -> None:
+    """Telegram refuses an alert over 200 characters: the notice would be lost, not shortened."""
+    import bot.app  # noqa: F401  (every feature says what its stale buttons answer)
+    from bot.chat import stale
+    from bot.i18n.catalog import TEXTS
+    from bot.i18n.keys import Text
+
+    notices = {e.text for e in stale._EXPIRED.values()} | {
+        Text.stale_button,
+        Text.stale_in_progress,
+        Text.follow_gone,
+        Text.stale_decision,
+    }
+    assert {"new", "fu", "arb", "ex", "exd", "rv"} <= set(stale._EXPIRED)
+    assert all(len(TEXTS[key][language]) <= 200 for key in notices for language in TEXTS[key])
