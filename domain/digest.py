@@ -6,7 +6,8 @@ runs (20:30); the CLI passes the end of a past day to see that day as it ended.
 
     facts = storage.repositories.digests.digest_facts(session, team_row, now, rules)
     digest = summarize(facts, now, rules)            # TeamDigest, rendered by bot.digests.render
-    rows = tracking_rows(facts.open_registrations, now, rules)  # the workbook's rows
+    last = storage.repositories.digests.last_follow_ups(session, team_id, now)
+    rows = tracking_rows(facts.open_registrations, now, rules, last)  # the workbook's rows
 
 `uow.reports.team_report(team_id, now, rules)` (domain.ports.Reports) does all three in one call
 and returns a TeamReport.
@@ -18,7 +19,7 @@ A TeamDigest keeps customers' phones in full (E.164): whoever renders it decides
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -343,6 +344,21 @@ def _filing_order(r: Registration) -> tuple[datetime, int]:
 
 
 @dataclass(frozen=True)
+class LastFollowUp:
+    """A registration's latest real contact (a note is none, RULES §4): how, what was noted, when."""
+
+    kind: FollowUpKind
+    note: str | None
+    at: datetime
+
+
+# Rows a manager must act on, highlighted in the sheet: past a deadline (protection lost, or the
+# registration invalid), or with a follow-up owed.
+OVERDUE_STATES = frozenset({State.LAPSED, State.EXPIRED})
+DUE_STATES = frozenset({State.DUE})
+
+
+@dataclass(frozen=True)
 class TrackingRow:
     """One open registration of 《意向客户跟踪表》: full details, the sheet is for managers."""
 
@@ -354,15 +370,22 @@ class TrackingRow:
     expected_purchase: ExpectedPurchase | None
     holder: str
     filed_at: datetime
-    last_follow_up_at: datetime | None
+    last_follow_up: LastFollowUp | None
     state: State
     challenging: bool
     deadline: Deadline | None
 
 
-def tracking_rows(registrations: list[Registration], now: datetime, rules: Rules) -> list[TrackingRow]:
+def tracking_rows(
+    registrations: list[Registration],
+    now: datetime,
+    rules: Rules,
+    last_follow_ups: Mapping[int, LastFollowUp],
+) -> list[TrackingRow]:
     """Every registration not closed at `now` (holding a customer, or an open challenge), by holder
-    and then filing time: the order a manager goes through the sheet with each person."""
+    and then filing time: the order a manager goes through the sheet with each person.
+    `last_follow_ups`: registration id -> its latest real contact by `now`
+    (domain.ports.Reports.last_follow_ups)."""
     rows = []
     for r in registrations:
         if r.closure is not None or r.filed_at > now:
@@ -378,7 +401,7 @@ def tracking_rows(registrations: list[Registration], now: datetime, rules: Rules
                 expected_purchase=r.expected_purchase,
                 holder=r.holder_name,
                 filed_at=r.filed_at,
-                last_follow_up_at=r.last_follow_up_at,
+                last_follow_up=last_follow_ups.get(r.id),
                 state=standing.state,
                 challenging=standing.challenging,
                 deadline=standing.deadline,

@@ -98,9 +98,7 @@ def _team_report(settings: Settings, team: str, now: datetime) -> TeamReport:
 
 
 def _write_workbook(report: TeamReport, settings: Settings, out: Path) -> None:
-    data = tracking_workbook(
-        report.rows, report.language, settings.rules.zone, report.team.name, report.digest.day
-    )
+    data = tracking_workbook(report, report.language, settings.rules.zone)
     out.write_bytes(data)
 
 

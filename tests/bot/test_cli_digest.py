@@ -71,7 +71,7 @@ def test_digest_with_out_also_writes_the_workbook(world) -> None:
     result = invoke("digest", "--team", "朝阳店", "--out", str(tmp_path / "sheet.xlsx"), "--dry-run")
     assert result.exit_code == 0, result.output
     sheet = load_workbook(tmp_path / "sheet.xlsx").active
-    assert [sheet.cell(r, 1).value for r in (2, 3)] == ["张三", "李四"]
+    assert [sheet.cell(r, 2).value for r in (3, 4)] == ["张三", "李四"]
 
 
 def test_posting_todays_digest_needs_the_token(world, monkeypatch) -> None:
@@ -87,10 +87,10 @@ def test_export_writes_the_teams_tracking_sheet_with_full_details(world) -> None
     assert result.exit_code == 0, result.output
     assert "2 open registrations of 朝阳店" in result.stdout
     sheet = load_workbook(BytesIO(out.read_bytes())).active
-    assert sheet.title == "意向客户跟踪表" and sheet["A1"].value == "客户姓名"
-    assert [[sheet.cell(r, c).value for c in (1, 2, 3, 6, 9)] for r in (2, 3)] == [
-        ["张三", "138 0013 8000", ADDRESS, "王芳", "跟进中"],
-        ["李四", "139 0013 9000", ADDRESS, "王芳", "跟进中"],
+    assert sheet.title == "意向客户跟踪表" and sheet["B2"].value == "客户姓名"
+    assert [[sheet.cell(r, c).value for c in (1, 2, 3, 4, 7, 10)] for r in (3, 4)] == [
+        [1, "张三", "138 0013 8000", ADDRESS, "王芳", "跟进中"],
+        [2, "李四", "139 0013 9000", ADDRESS, "王芳", "跟进中"],
     ]
 
 
@@ -102,8 +102,8 @@ def test_export_at_an_instant_in_the_teams_language(world) -> None:
     result = invoke("export", "--team", "朝阳店", "--out", str(out), "--at", "2026-11-14T10:00+08:00")
     assert result.exit_code == 0, result.output
     sheet = load_workbook(out).active
-    assert sheet.title == "Intent customers" and sheet["A1"].value == "Customer"
-    assert [sheet.cell(r, 9).value for r in (2, 3)] == ["follow-up due", "follow-up due"]
+    assert sheet.title == "Intent customers" and sheet["B2"].value == "Customer"
+    assert [sheet.cell(r, 10).value for r in (3, 4)] == ["follow-up due", "follow-up due"]
 
 
 def test_unknown_team_is_refused_and_bad_dates_are_bad_usage(world) -> None:

@@ -89,8 +89,8 @@ async def test_summaries_go_out_at_digest_time_once_to_each_recipient(chat: Chat
     name, data = next(iter(group_document.files.values()))
     assert name.endswith(".xlsx") and "朝阳店" in name
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
-    assert sheet.max_row == 2  # header + the one open store registration
-    assert sheet["B2"].value == "138****8000" and sheet["C2"].value is None  # group copy: masked, no address
+    assert sheet.max_row == 3  # title, header + the one open store registration
+    assert sheet["C3"].value == "138****8000" and sheet["D3"].value is None  # group copy: masked, no address
 
     def sheet_for(chat_id: int, team_part: str):
         call = next(
@@ -101,9 +101,9 @@ async def test_summaries_go_out_at_digest_time_once_to_each_recipient(chat: Chat
         return openpyxl.load_workbook(io.BytesIO(next(iter(call.files.values()))[1])).active
 
     ops_sheet = sheet_for(OPS, "业务一部")  # the ops manager is entitled to every team's details
-    assert ops_sheet["B2"].value == "139 0013 9000" and ops_sheet["C2"].value == "海淀区中关村大街1号院"
+    assert ops_sheet["C3"].value == "139 0013 9000" and ops_sheet["D3"].value == "海淀区中关村大街1号院"
     marketing_sheet = sheet_for(MARKETING, "业务一部")  # copied, not the team's manager: masked
-    assert marketing_sheet["B2"].value == "139****9000" and marketing_sheet["C2"].value is None
+    assert marketing_sheet["C3"].value == "139****9000" and marketing_sheet["D3"].value is None
     tomorrow = await post_summaries(bot, svc(chat), datetime(2026, 11, 11, 20, 30, tzinfo=SHANGHAI))
     assert len(tomorrow) == 6
 

@@ -208,7 +208,8 @@ def test_tracking_rows_of_a_field_team(day: Day) -> None:
         ExpectedPurchase.WITHIN_MONTH,
         "李强",
     )
-    assert (new.filed_at, new.last_follow_up_at, new.state) == (T0 + H, T0 + 6 * H, State.ACTIVE)
+    assert (new.filed_at, new.last_follow_up.at, new.state) == (T0 + H, T0 + 6 * H, State.ACTIVE)
+    assert (new.last_follow_up.kind, new.last_follow_up.note) == (FollowUpKind.CALL, "联系了客户")
     assert (new.deadline.kind, new.deadline.at) == (DeadlineKind.FOLLOW_UP, T0 + 6 * H + 3 * D)
     assert {by_id[i].state for i in (ids["expired"], ids["lapsed"], ids["deposit"], ids["review"])} == {
         State.EXPIRED,

@@ -15,6 +15,7 @@ from bot.digests.render import MESSAGE_LIMIT, render_digest
 from domain.digest import (
     DayEvent,
     DigestFacts,
+    LastFollowUp,
     PendingExtension,
     QuotaCount,
     RejectedDuplicate,
@@ -222,7 +223,8 @@ def test_tracking_rows_one_per_open_registration_by_holder() -> None:
     challenge = reg(3, "陈静", NOW - H, challenge_of_id=2, holds_claim=False)
     won = reg(4, "王芳", NOW - 2 * D, closure=Closure.WON)
     tomorrow = reg(5, "王芳", NOW + H)
-    rows = tracking_rows([a, b, challenge, won, tomorrow], NOW, RULES)
+    called = LastFollowUp(FollowUpKind.CALL, "客户说周末来店", NOW - D)
+    rows = tracking_rows([a, b, challenge, won, tomorrow], NOW, RULES, {1: called, 4: called})
     assert [(r.registration_id, r.holder, r.state, r.challenging) for r in rows] == [
         (2, "刘洋", State.LAPSED, False),
         (1, "王芳", State.ACTIVE, False),
@@ -230,6 +232,7 @@ def test_tracking_rows_one_per_open_registration_by_holder() -> None:
     ]
     assert rows[1].deadline.kind is DeadlineKind.FOLLOW_UP and rows[1].deadline.at == NOW + 2 * D
     assert rows[1].needs == "床垫" and rows[1].phone == a.phone and rows[1].address == a.address
+    assert [r.last_follow_up for r in rows] == [None, called, None]  # each row's own
 
 
 # --- rendering ----------------------------------------------------------------------------------

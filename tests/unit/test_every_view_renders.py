@@ -17,7 +17,7 @@ from bot.digests.tracking_sheet import tracking_workbook
 from bot.history import handlers as history_handlers
 from bot.i18n import texts
 from domain.customer_details import Invalid, Problem
-from domain.digest import TrackingRow
+from domain.digest import DigestFacts, TeamReport, TrackingRow, summarize
 from domain.filing import Accepted, CustomerDetails, Reason, Rejected
 from domain.history import AttemptKind, Entry, RegistrationView, Timeline
 from domain.lifecycle import Deadline, DeadlineKind, Standing
@@ -204,5 +204,6 @@ def test_every_state_in_the_tracking_workbook(language: str) -> None:
         )
         for i, standing in enumerate(standings())
     ]
+    digest = summarize(DigestFacts(Team(1, "朝阳店", Channel.STORE), [], [], [], [], [], {}), NOW, Rules())
     for masked in (False, True):
-        assert tracking_workbook(rows, language, ZONE, "朝阳店", NOW.date(), mask_phones=masked)
+        assert tracking_workbook(TeamReport(language, digest, rows), language, ZONE, mask_phones=masked)
