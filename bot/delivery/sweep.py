@@ -29,6 +29,7 @@ from domain.customer_details import display_phone
 from domain.digest import TeamReport
 from domain.reminders import Outgoing, ReminderKind, plan_reminder_batches
 from domain.summaries import SummaryOutgoing, plan_summaries
+from storage.event_log import events
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +75,22 @@ async def deliver(bot: ExtBot[Any], svc: Services, outgoing: Outgoing, now: date
         await bot.send_message(outgoing.to.telegram_id, text, reply_markup=keyboard, rate_limit_args=BULK)
 
     status = await send_and_record(send, svc, outgoing.delivery_id, outgoing.attempts, now)
-    if status != "sent":
-        log.warning("reminder %s to staff %s: %s", outgoing.reminder.kind.value, outgoing.to.id, status)
+    reminder = outgoing.reminder
+    if status == "sent":
+        events.info(
+            "reminder sent: %s for registration %s to staff %s",
+            reminder.kind.value,
+            reminder.registration.id,
+            outgoing.to.id,
+            extra={
+                "event": "reminder_sent",
+                "reminder": reminder.kind.value,
+                "registration_id": reminder.registration.id,
+                "staff_id": outgoing.to.id,
+            },
+        )
+    else:
+        log.warning("reminder %s to staff %s: %s", reminder.kind.value, outgoing.to.id, status)
     return status
 
 
@@ -121,7 +136,21 @@ async def deliver_summary(
         )
 
     status = await send_and_record(send, svc, outgoing.delivery_id, 0, now)
-    if status != "sent":
+    if status == "sent":
+        events.info(
+            "digest posted: team %s, %s, to chat %s (%d open registrations)",
+            recipient.team.id,
+            outgoing.day.isoformat(),
+            recipient.chat_id,
+            len(report.rows),
+            extra={
+                "event": "digest_posted",
+                "team_id": recipient.team.id,
+                "chat_id": recipient.chat_id,
+                "masked": recipient.mask_phones,
+            },
+        )
+    else:
         log.warning("summary of team %s to chat %s: %s", recipient.team.id, recipient.chat_id, status)
     return status
 

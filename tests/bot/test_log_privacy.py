@@ -134,7 +134,20 @@ async def test_a_filing_and_a_follow_up_in_the_chat(
 
     lines = logs.read()
     assert any("sendMessage" in line for line in lines)  # PTB's DEBUG lines of Bot API calls were there
+    assert_business_events(lines, "filed", "follow_up")
     logs.assert_no_phone()
+
+
+def assert_business_events(lines: list[str], *kinds: str) -> None:
+    """The event lines (issue 13) were there, and hold ids and masked data only: no name, no
+    phone (assert_no_phone checks every line), no address, no note."""
+    said = [line for line in lines if "leadbot.events" in line]
+    for kind in kinds:
+        assert any(f"{kind}: registration" in line for line in said), (kind, said)
+    for line in said:
+        assert (
+            "张三" not in line and "王芳" not in line and "新号码" not in line and "换了号码" not in line
+        ), line
 
 
 # --- the command line -----------------------------------------------------------------------------
@@ -190,6 +203,8 @@ def test_filing_and_following_up_on_the_command_line(cli: Callable[..., Any], lo
         assert followed.exit_code == 0, followed.output
         logs.read(followed.output)
     assert any("accepted: registration 1" in line for line in logs.lines)
+    assert_business_events(logs.lines, "filed", "follow_up")
+    assert any("leadbot.events" in line and "rejected: already_yours" in line for line in logs.lines)
     logs.assert_no_phone()
 
 

@@ -48,6 +48,7 @@ def test_no_network_is_one_line_per_attempt_with_backoff_and_sigterm_stops_it(
     assert 2 <= len(attempts) <= 3 and all(line.count("\n") == 0 for line in attempts)
     assert "123:ABC" not in log  # the URL is said without the token
     assert "leadbot is running" not in log
+    assert "apscheduler" not in log  # the jobs it adds are DEBUG detail
 
 
 @pytest.mark.process
