@@ -24,6 +24,7 @@ from bot.cli.common import (
     within_reach,
 )
 from bot.cli.files import check_out, write_tracking_sheet
+from bot.cli.progress import Bar, progress
 from bot.config import Settings
 from bot.digests.render import render_digest
 from bot.i18n.keys import Text
@@ -61,14 +62,16 @@ def sweep_command(
         typer.echo(f"quiet hours: reminders wait until {wait:%Y-%m-%d %H:%M}")
     bot = make_bot(settings, settings.telegram_token or "0:dry-run")
 
-    async def run() -> tuple[list[Any], list[Any]]:
+    async def run(bar: Bar) -> tuple[list[Any], list[Any]]:
         if dry_run:
-            return await sweep(bot, services, now, dry_run=True), []
+            return await sweep(bot, services, now, dry_run=True, counted=bar.advance), []
         async with bot:
             # Notices answer events, so quiet hours do not hold them back.
-            return await sweep(bot, services, now), await deliver_notices(bot, services)
+            return await sweep(bot, services, now, counted=bar.advance), await deliver_notices(bot, services)
 
-    reminders, notices = asyncio.run(run())
+    # A catch-up after a long stop can be thousands of reminders at Telegram's pace.
+    with progress(raw(language(), Text.cli_progress_sweep)) as bar:
+        reminders, notices = asyncio.run(run(bar))
     if dry_run:
         with SqlUnitOfWork(services.engine) as uow:
             waiting = uow.outbox.pending_count()

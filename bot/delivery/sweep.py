@@ -205,10 +205,12 @@ async def sweep(
     *,
     dry_run: bool = False,
     going_on: Callable[[], bool] = lambda: True,
+    counted: Callable[[int], None] = lambda _n: None,
 ) -> list[tuple[Outgoing, str]]:
     """One pass: plan (record) what is due at `now` a batch at a time, then deliver the batch —
     until `going_on` says the bot is stopping (SIGTERM must not wait for a long catch-up); the
-    rest goes out after the restart, as it is recorded or still due.
+    rest goes out after the restart, as it is recorded or still due. `counted` hears of each
+    reminder handled (the command line's progress bar on a long catch-up).
 
     In a batch each person's reminders go in order, one after another, and everyone's at once:
     the rate limiter paces them (a second per person, ≈30 a second in all), so a holder of many
@@ -220,13 +222,19 @@ async def sweep(
     while going_on() and (batch := await in_thread(partial(next, batches, None))) is not None:
         if dry_run:
             results += [(o, "would send") for o in batch]
+            counted(len(batch))
             continue
-        results += await _deliver_batch(bot, svc, batch, now, going_on)
+        results += await _deliver_batch(bot, svc, batch, now, going_on, counted)
     return results
 
 
 async def _deliver_batch(
-    bot: ExtBot[Any], svc: Services, batch: list[Outgoing], now: datetime, going_on: Callable[[], bool]
+    bot: ExtBot[Any],
+    svc: Services,
+    batch: list[Outgoing],
+    now: datetime,
+    going_on: Callable[[], bool],
+    counted: Callable[[int], None],
 ) -> list[tuple[Outgoing, str]]:
     statuses: list[str | None] = [None] * len(batch)
     by_person: dict[int, list[int]] = {}
@@ -238,6 +246,7 @@ async def _deliver_batch(
             if not going_on():
                 return
             statuses[index] = await deliver(bot, svc, batch[index], now)
+            counted(1)
 
     async with asyncio.TaskGroup() as group:
         for indexes in by_person.values():
