@@ -4,16 +4,20 @@ logs get the command's output alone. The count is kept either way.
 
     with progress(raw(lang, Text.cli_progress_sweep)) as bar:   # total unknown: a running count
         ...; bar.advance()
+    for row in progress("seeding", len(rows)).over(rows): ...     # counted as each is done
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
-from typing import IO
+from typing import IO, TypeVar
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+T = TypeVar("T")
 
 
 class Bar:
@@ -39,6 +43,13 @@ class Bar:
         self.done += count
         if self._progress is not None:
             self._progress.update(self._task, completed=self.done)
+
+    def over(self, items: Iterable[T], weight: Callable[[T], int] | None = None) -> Iterator[T]:
+        """Each item, counted (by `weight`, or one each) once the caller is done with it."""
+        with self:
+            for item in items:
+                yield item
+                self.advance(weight(item) if weight else 1)
 
     def __enter__(self) -> Bar:
         if self._progress is not None:

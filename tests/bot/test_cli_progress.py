@@ -92,3 +92,19 @@ def _filed_at_first(db_url: str):
 
     with make_engine(db_url).connect() as conn:
         return conn.execute(sa.select(sa.func.max(RegistrationRow.filed_at))).scalar_one()
+
+
+def test_over_counts_each_item_once_the_caller_is_done_with_it() -> None:
+    bar = progress("seeding", 6, stream=io.StringIO())
+    seen = []
+    for rows in bar.over([[1, 2], [3], [4, 5, 6]], len):
+        seen.append((len(rows), bar.done))  # not yet counted while in hand
+    assert seen == [(2, 0), (1, 2), (3, 3)] and bar.done == 6
+
+
+def test_the_benchmarks_long_loops_have_a_bar() -> None:
+    from pathlib import Path
+
+    bench = Path(__file__).resolve().parents[2] / "bench"
+    without = [p.name for p in sorted(bench.glob("*.py")) if "progress(" not in p.read_text(encoding="utf-8")]
+    assert without == []
