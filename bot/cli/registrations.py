@@ -19,13 +19,14 @@ from bot.cli.common import (
     language,
     local_time,
     parse_time,
+    plain,
     record_id,
     settings_or_exit,
     staff_or_exit,
     team_or_exit,
 )
 from bot.i18n.keys import Text
-from bot.i18n.labels import REFUSAL, STATE
+from bot.i18n.labels import REFUSAL, REJECTION_REASON, STATE
 from bot.i18n.texts import raw
 from domain.customer_details import Invalid, Problem, mask_phone
 from domain.filing import Accepted, FilingRequest, check_obtained_at, file_registration
@@ -85,8 +86,12 @@ def file_command(
             f"accepted: registration {outcome.registration_id}, {mask_phone(outcome.details.phone)}{review}"
         )
     else:
-        detail = "; ".join(problem_hint("en", p, settings.rules) for p in outcome.problems)
-        typer.echo(f"rejected: {outcome.reason.value}" + (f" ({detail})" if detail else ""))
+        lang = settings.default_language
+        why = raw(lang, REJECTION_REASON[outcome.reason])
+        detail = raw(lang, Text.list_separator).join(
+            problem_hint(lang, p, settings.rules) for p in outcome.problems
+        )
+        typer.echo(plain(raw(lang, Text.cli_rejected, why=why) + (f" ({detail})" if detail else "")))
     if not accepted:
         raise typer.Exit(EXIT_REFUSED)
 

@@ -80,6 +80,7 @@ CLI_TEXTS: dict[str, dict[str, str]] = {
         "zh": "报备 {registration_id} 未记录：{why}",
         "en": "registration {registration_id}: not recorded. {why}",
     },
+    "cli_rejected": {"zh": "未通过：{why}", "en": "rejected: {why}"},
     "cli_registration_is": {"zh": "（该报备{state}）", "en": " (the registration is {state})"},
     # --- settings and files ---------------------------------------------------------------------
     "cli_token_missing": {

@@ -71,6 +71,7 @@ class Text(StrEnum):
     cli_progress_sweep = auto()
     cli_refused = auto()
     cli_registration_is = auto()
+    cli_rejected = auto()
     cli_staff_updated = auto()
     cli_team_exists = auto()
     cli_team_required = auto()

@@ -91,7 +91,7 @@ async def _active(
             if application.updater is None:
                 raise BrokenInvariant("application.updater is missing")
             await application.updater.start_polling(
-                allowed_updates=ALLOWED_UPDATES, error_callback=_PollErrors()
+                allowed_updates=ALLOWED_UPDATES, error_callback=_PollErrors(settings.telegram_base_url)
             )
         log.info("leadbot is running (%s)", "webhook" if webhook else "polling")
         lost = asyncio.create_task(leadership.watch(lock, settings.standby_check_seconds))
@@ -166,8 +166,9 @@ class _PollErrors:
     sharing our lock: another database, another machine). Say so once a minute at most; PTB's
     polling loop already backs off (up to 30 s between attempts)."""
 
-    def __init__(self) -> None:
+    def __init__(self, url: str) -> None:
         self._said_at = 0.0
+        self._url = url
 
     def __call__(self, error: TelegramError) -> None:
         now = time.monotonic()
@@ -178,5 +179,9 @@ class _PollErrors:
                     "Telegram says another process is polling with this bot's token (409 Conflict); "
                     "backing off — run a second server as a standby on the same database instead"
                 )
+            return
+        if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+            # The network went away while running: one line per attempt, as at start-up.
+            log.warning("cannot reach Telegram at %s; retrying (%s)", self._url, type(error).__name__)
             return
         log.warning("polling Telegram failed (%s: %s); retrying", type(error).__name__, error)

@@ -194,9 +194,9 @@ def test_filing_and_following_up_on_the_command_line(cli: Callable[..., Any], lo
         output = filed.output
         if not accepted_as_typed(typed):
             # The refusal's hint shows an example number, which happens to be this test's mobile.
-            assert "incomplete" in output
+            assert "资料不完整" in output  # the configured language: zh
             output = "\n".join(
-                line for line in output.splitlines() if not line.startswith("rejected: incomplete")
+                line for line in output.splitlines() if not line.startswith("未通过：资料不完整")
             )
         logs.read(output)  # the command's log lines, which the runner captured, and what it printed
         followed = cli("follow-up", "1", "--staff", "11", "--kind", "call", "--note", f"新号码 {typed}")
