@@ -35,6 +35,7 @@ import sqlalchemy as sa
 from telegram.ext import AIORateLimiter, BaseRateLimiter
 
 from bot.app import build_application
+from bot.cli.progress import progress
 from bot.config import Settings
 from bot.delivery.sweep import sweep
 from bot.runtime.rate_limits import LaneRateLimiter
@@ -174,7 +175,8 @@ async def _run(url: str, limiter: BaseRateLimiter[Any]) -> dict[str, Any]:
         guides = [asyncio.create_task(_guide(fake, factory, g, done)) for g in GUIDES]
         await asyncio.sleep(2)  # the guides are in their dialogs when the reminders fall due
         started = time.perf_counter()
-        results = await sweep(application.bot, application.bot_data["services"], due)
+        with progress("reminders sent") as bar:  # the sweep counts each as it is handled
+            results = await sweep(application.bot, application.bot_data["services"], due, counted=bar.advance)
         elapsed = time.perf_counter() - started
         done.set()
         await asyncio.gather(*guides)

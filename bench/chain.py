@@ -19,6 +19,7 @@ per thread), and the database's share of all the work.
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import sys
 import threading
@@ -47,6 +48,7 @@ from bench.filing import (
     random_name,
     seed,
 )
+from bot.cli.progress import progress
 from domain.filing import FilingRequest, file_registration
 from domain.model import FollowUpKind
 from domain.registrations import record_follow_up
@@ -199,7 +201,11 @@ def run(engine: Engine, seeded: Any, held: list[Any], args: argparse.Namespace) 
     )
     for thread in threads:
         thread.start()
-    stop.wait(args.seconds)
+    deadline = time.monotonic() + args.seconds
+    with progress("seconds", math.ceil(args.seconds)) as bar:
+        while (left := deadline - time.monotonic()) > 0:
+            stop.wait(min(1.0, left))
+            bar.advance()
     stop.set()
     for thread in threads:
         thread.join()

@@ -47,6 +47,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
 from bench.filing import random_address, random_name, seeded_phone
+from bot.cli.progress import progress
 from bot.digests.render import render_digest
 from bot.digests.tracking_sheet import tracking_workbook
 from domain.digest import TeamReport
@@ -266,7 +267,8 @@ def seed(engine: Engine, rows: Rows) -> None:
     ]
     with engine.begin() as conn:
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        for table, columns, values in tables:
+        bar = progress("seeding", sum(len(values) for _, _, values in tables))
+        for table, columns, values in bar.over(tables, lambda one: len(one[2])):
             if engine.dialect.name == "sqlite":
                 marks = ", ".join("?" * len(columns.split(",")))
                 cursor.executemany(
@@ -383,7 +385,8 @@ def main() -> None:
             print(f"# {backend}: seeded in {time.perf_counter() - started:.1f} s", flush=True)
             if args.explain:
                 explain(engine)
-            results = list(run(engine, args.runs))[1:]
+            # Counted between the runs, outside their timings.
+            results = list(progress(f"{backend}: runs", args.runs + 1).over(run(engine, args.runs)))[1:]
             engine.dispose()
             _, open_rows, messages, size = results[0]
             print(

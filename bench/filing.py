@@ -48,6 +48,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 
+from bot.cli.progress import progress
 from domain.customer_details import normalize_phone
 from domain.filing import Accepted, FilingRequest, Rejected, file_registration
 from domain.matching import stored_keys
@@ -339,15 +340,14 @@ def seed(engine: Engine, count: int) -> Seeded:
 
         put("team", TEAM_COLUMNS, teams)
         put("staff", STAFF_COLUMNS, staff)
-        while True:
-            batch = [pair for _, pair in zip(range(chunk), pairs, strict=False)]
-            if not batch:
-                break
-            put("customer", CUSTOMER_COLUMNS, [c for c, _ in batch])
-            put("registration", REGISTRATION_COLUMNS, [r for _, r in batch])
-            # The open ones' candidate keys, as add_registration (and migration 0010) write them.
-            keys = {(key, r[0]) for _, r in batch if r[-6] is None for key in stored_keys(r[6], r[7])}
-            put("registration_key", "key, registration_id", sorted(keys))
+        with progress(f"seeding {count:,} registrations", count) as bar:
+            while batch := [pair for _, pair in zip(range(chunk), pairs, strict=False)]:
+                put("customer", CUSTOMER_COLUMNS, [c for c, _ in batch])
+                put("registration", REGISTRATION_COLUMNS, [r for _, r in batch])
+                # The open ones' candidate keys, as add_registration (and migration 0010) write them.
+                keys = {(key, r[0]) for _, r in batch if r[-6] is None for key in stored_keys(r[6], r[7])}
+                put("registration_key", "key, registration_id", sorted(keys))
+                bar.advance(len(batch))
         if engine.dialect.name == "postgresql":
             for table in ("team", "staff", "customer", "registration"):
                 cursor.execute(
@@ -429,18 +429,20 @@ def run_filings(engine: Engine, work: list[tuple[str, FilingRequest]]) -> list[T
         return CommitTimingUnitOfWork(engine, write=True)
 
     results = []
-    for i, (kind, request) in enumerate(work):
-        now = NOW + timedelta(seconds=i)
-        CommitTimingUnitOfWork.commit_ms = 0.0
-        started = time.perf_counter()
-        outcome = file_registration(uow, request, now, RULES)
-        elapsed = (time.perf_counter() - started) * 1000
-        if isinstance(outcome, Accepted):
-            verdict = "accepted, review" if outcome.needs_review else "accepted"
-        else:
-            assert isinstance(outcome, Rejected)
-            verdict = outcome.reason.value
-        results.append(Timed(kind, elapsed, CommitTimingUnitOfWork.commit_ms, verdict))
+    with progress("filing", len(work)) as bar:
+        for i, (kind, request) in enumerate(work):
+            now = NOW + timedelta(seconds=i)
+            CommitTimingUnitOfWork.commit_ms = 0.0
+            started = time.perf_counter()
+            outcome = file_registration(uow, request, now, RULES)
+            elapsed = (time.perf_counter() - started) * 1000
+            bar.advance()  # after the timing; drawn only on a terminal (2>file for figures to compare)
+            if isinstance(outcome, Accepted):
+                verdict = "accepted, review" if outcome.needs_review else "accepted"
+            else:
+                assert isinstance(outcome, Rejected)
+                verdict = outcome.reason.value
+            results.append(Timed(kind, elapsed, CommitTimingUnitOfWork.commit_ms, verdict))
     return [r for r in results if r.kind != "warm-up"]
 
 

@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import sqlalchemy as sa
 
 from bot.app import build_application
+from bot.cli.progress import progress
 from bot.config import Settings
 from bot.runtime.updates import InboxQueue
 from storage.db import make_engine
@@ -93,18 +94,22 @@ async def _run(url: str, *, seconds: float, rate: int, strangers: int, guarded: 
         started = time.perf_counter()
         tick, sent = 0.01, 0
         next_mine = started
-        while (now := time.perf_counter()) - started < seconds:
-            due = int((now - started) * rate) - sent
-            for _ in range(due):
-                update = factory.message(TgUser(STRANGER_BASE + sent % strangers, "陌生人"), f"hello {sent}")
-                fake.pending.append(update)
-                stranger_ids.append(update["update_id"])
-                sent += 1
-            if now >= next_mine:
-                fake.pending.append(factory.message(GUIDE, "/mine"))
-                asked_at.append(time.perf_counter())
-                next_mine += 1.0
-            await asyncio.sleep(tick)
+        with progress("strangers' messages", int(seconds * rate)) as bar:
+            while (now := time.perf_counter()) - started < seconds:
+                due = int((now - started) * rate) - sent
+                bar.advance(max(due, 0))
+                for _ in range(due):
+                    update = factory.message(
+                        TgUser(STRANGER_BASE + sent % strangers, "陌生人"), f"hello {sent}"
+                    )
+                    fake.pending.append(update)
+                    stranger_ids.append(update["update_id"])
+                    sent += 1
+                if now >= next_mine:
+                    fake.pending.append(factory.message(GUIDE, "/mine"))
+                    asked_at.append(time.perf_counter())
+                    next_mine += 1.0
+                await asyncio.sleep(tick)
         deadline = time.perf_counter() + ANSWER_WAIT_S
         while len(fake.answered_at) < len(asked_at) and time.perf_counter() < deadline:
             await asyncio.sleep(0.05)

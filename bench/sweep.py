@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from filing import NOW, Backend, PostgresBackend, SqliteBackend, seed
 
+from bot.cli.progress import progress
 from domain.reminders import plan_reminder_batches
 from domain.rules import Rules
 from storage.db import make_engine
@@ -76,9 +77,11 @@ def main() -> None:
     if args.pg:
         backends.append(PostgresBackend(args.pg))
     rows = []
+    sizes = [int(s) for s in args.sizes.split(",")]
+    bar = progress("sweeps", len(backends) * len(sizes) * 3)
     try:
         for backend in backends:
-            for size in [int(s) for s in args.sizes.split(",")]:
+            for size in sizes:
                 url = backend.create()
                 upgrade(url)
                 engine = make_engine(url)
@@ -108,7 +111,9 @@ def main() -> None:
                         at.isoformat(),
                         "dry" if dry else "-",
                     ]
-                    found = json.loads(subprocess.run(child, check=True, capture_output=True).stdout)
+                    with bar:  # drawn between the seeding's bars, while the child sweeps
+                        found = json.loads(subprocess.run(child, check=True, capture_output=True).stdout)
+                        bar.advance()
                     timings[label] = (found["seconds"], found["count"], found["rss_mb"])
                 backend.drop()
                 for label, (seconds, count, rss) in timings.items():

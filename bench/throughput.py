@@ -223,11 +223,14 @@ class Load:
 
     def offer(self, rate: float, count: int) -> tuple[int, int]:
         """Offer `count` updates at `rate` per second; (offered, answered) once all are answered."""
+        from bot.cli.progress import progress
+
         offered = 0
         start = time.monotonic()
         answered_before = len(self.latencies)
-        with ThreadPoolExecutor(max_workers=16) as pool:
+        with ThreadPoolExecutor(max_workers=16) as pool, progress(f"{rate:g} updates/s", count) as bar:
             for tick in range(count):
+                bar.advance()
                 delay = start + tick / rate - time.monotonic()
                 if delay > 0:
                     time.sleep(delay)

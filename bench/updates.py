@@ -30,6 +30,7 @@ from sqlalchemy.engine import make_url
 from telegram.ext import BaseRateLimiter
 
 from bot.app import build_application
+from bot.cli.progress import progress
 from bot.config import Settings
 from storage.db import make_engine, normalize_url
 from storage.migrate import upgrade
@@ -79,7 +80,7 @@ async def _run(url: str, dialogs: int, durable: bool) -> list[float]:
         def button(label: str) -> str:
             return next(data for text, data in fake.buttons(guide.id) if label in text and data)
 
-        for n in range(dialogs):
+        for n in progress(f"dialogs ({'durable' if durable else 'plain'})", dialogs).over(range(dialogs)):
             await timed(harness.factory.message(guide, "/new"))
             await timed(harness.factory.message(guide, "张三"))
             await timed(harness.factory.message(guide, f"138{n:08d}"))

@@ -183,11 +183,15 @@ def quota_of(uow: UnitOfWork, staff: Staff, now: datetime, rules: Rules) -> Quot
 
 
 class RosterRefusal(Exception):
-    """A roster change the rules refuse; `code` names why (used by the CLI's messages)."""
+    """A roster change the rules refuse; `code` names why, `values` hold what a sentence about it
+    needs (team, role, channel, telegram_id: bot.cli renders them through the texts), and
+    `problem` the name's problem when the code is one of domain.customer_details.Problem."""
 
-    def __init__(self, code: str, detail: str = "") -> None:
+    def __init__(self, code: str, detail: str = "", *, problem: Invalid | None = None, **values: str) -> None:
         super().__init__(f"{code}: {detail}" if detail else code)
         self.code = code
+        self.problem = problem
+        self.values = values
 
 
 # A store guide works in a store team; a field salesperson in a field team (RULES §2).
@@ -212,11 +216,13 @@ def add_team(
     checked = check_team_name(name, rules)
     if isinstance(checked, Invalid):
         raise RosterRefusal(
-            checked.problem.value, f"a team name has 1 to {rules.max_team_name_chars} characters"
+            checked.problem.value,
+            f"a team name has 1 to {rules.max_team_name_chars} characters",
+            problem=checked,
         )
     name = checked
     if uow.roster.team_by_name(name) is not None:
-        raise RosterRefusal("team_exists", name)
+        raise RosterRefusal("team_exists", name, team=name)
     team = uow.roster.add_team(name, channel, region, now)
     uow.commit()
     return team
@@ -235,7 +241,9 @@ def enrol(
 ) -> Staff:
     checked = check_staff_name(name, rules)
     if isinstance(checked, Invalid):
-        raise RosterRefusal(checked.problem.value, f"a name has 1 to {rules.max_staff_name_chars} characters")
+        raise RosterRefusal(
+            checked.problem.value, f"a name has 1 to {rules.max_staff_name_chars} characters", problem=checked
+        )
     name = checked
     if not roles:
         raise RosterRefusal("no_role")
@@ -243,15 +251,19 @@ def enrol(
     if team_name is not None:
         team = uow.roster.team_by_name(team_name)
         if team is None:
-            raise RosterRefusal("no_such_team", team_name)
+            raise RosterRefusal("no_such_team", team_name, team=team_name)
     if roles & TEAM_ROLES and team is None:
-        raise RosterRefusal("team_required", ", ".join(sorted(r.value for r in roles & TEAM_ROLES)))
+        needing = sorted(r.value for r in roles & TEAM_ROLES)
+        raise RosterRefusal("team_required", ", ".join(needing), role=needing[0])
     for role in roles:
         channel = _CHANNEL_OF_ROLE.get(role)
         if channel is not None and team is not None and team.channel is not channel:
             raise RosterRefusal(
                 "wrong_channel",
                 f"{role.value} needs a {channel.value} team, {team.name} is {team.channel.value}",
+                role=role.value,
+                channel=channel.value,
+                team=team.name,
             )
     staff = uow.roster.upsert_staff(
         telegram_id=telegram_id,
@@ -268,7 +280,7 @@ def enrol(
 def deactivate(uow: UnitOfWork, *, telegram_id: int, now: datetime) -> None:
     """From this moment the person is a stranger to the bot; their history stays."""
     if not uow.roster.deactivate_staff(telegram_id, now):
-        raise RosterRefusal("no_such_staff", str(telegram_id))
+        raise RosterRefusal("no_such_staff", str(telegram_id), telegram_id=str(telegram_id))
     uow.commit()
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from storage.db import WRITE
+from storage.event_log import EventLog
 from storage.repositories.attempts import SqlAttemptLog
 from storage.repositories.chats import SqlTeamChats
 from storage.repositories.deliveries import SqlDeliveryLog
@@ -41,8 +42,9 @@ class SqlUnitOfWork:
         session.connection(execution_options={WRITE: self._write})
         dialect = self._engine.dialect.name
         self.roster = SqlRoster(session)
-        self.registrations = SqlRegistrations(session, dialect)
-        self.attempts = SqlAttemptLog(session)
+        self.events = EventLog()
+        self.registrations = SqlRegistrations(session, dialect, self.events)
+        self.attempts = SqlAttemptLog(session, self.events)
         self.deliveries = SqlDeliveryLog(session, dialect)
         self.chats = SqlTeamChats(session)
         self.reports = SqlReports(session)
@@ -59,3 +61,4 @@ class SqlUnitOfWork:
             # Atomic with the effect: after a crash, this update is not handled a second time.
             mark_committed(self.session.connection(), update_id)
         self.session.commit()
+        self.events.say()  # one line per business event, once it is for good

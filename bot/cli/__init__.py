@@ -1,69 +1,22 @@
-"""`leadbot`: the command line. Every command runs the same use cases as the chat.
-
-Exit codes: 0 done, 1 the database is unreachable (or `run` lost the active-server lock),
-2 bad usage or settings, 3 refused by a rule.
-"""
+"""`leadbot`: the command line (bot.cli.main). Light on import: bot.i18n gathers bot.cli.texts,
+and the commands need bot.i18n."""
 
 from __future__ import annotations
 
-import logging
-import sys
-from typing import Annotated
-
-import typer
-
-from bot.cli import registrations, roster, sending  # noqa: F401 - each adds its commands to app
-from bot.cli.common import EXIT_UNAVAILABLE, EXIT_USAGE, app, db_app, engine_or_exit, fail, settings_or_exit
-from bot.config import SettingsError
-from storage.migrate import DatabaseUnreachable, connect
+from typing import Any
 
 __all__ = ["app", "main"]
 
 
-@app.command()
-def run(
-    webhook: Annotated[
-        bool, typer.Option("--webhook", help="take updates on LEADBOT_WEBHOOK_URL instead of polling")
-    ] = False,
-) -> None:
-    """Start the bot: long polling, or a webhook. With several servers on one database, one is
-    active and the others wait to take over. Needs LEADBOT_TELEGRAM_TOKEN."""
-    settings = settings_or_exit()
-    if not settings.telegram_token:
-        fail("LEADBOT_TELEGRAM_TOKEN: missing; set it to the token @BotFather gave you", EXIT_USAGE)
-    if webhook and not settings.webhook_url:
-        fail(
-            "LEADBOT_WEBHOOK_URL: missing; --webhook needs the public HTTPS URL Telegram posts to", EXIT_USAGE
-        )
-    if webhook and not settings.webhook_secret:
-        fail(
-            "LEADBOT_WEBHOOK_SECRET: missing; --webhook needs a secret token (1-256 of A-Z a-z 0-9 _ -)",
-            EXIT_USAGE,
-        )
-    import asyncio
-
-    from bot.runtime.logs import configure_logging
-    from bot.runtime.runner import serve
-
-    configure_logging(settings.log_format)
-    try:
-        engine = connect(settings.database_url, settings.db_connect_attempts)
-    except DatabaseUnreachable as exc:
-        logging.getLogger("leadbot").error("%s; giving up", exc)
-        raise typer.Exit(EXIT_UNAVAILABLE) from None
-    raise typer.Exit(asyncio.run(serve(settings, engine, webhook=webhook)))
-
-
-@db_app.command("upgrade")
-def db_upgrade() -> None:
-    """Bring the database schema to the newest revision."""
-    engine_or_exit(settings_or_exit())
-    typer.echo("database is up to date")
-
-
 def main() -> None:
-    try:
-        app()
-    except SettingsError as exc:
-        print(exc, file=sys.stderr)
-        sys.exit(EXIT_USAGE)
+    from bot.cli.main import main as run
+
+    run()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        from bot.cli.main import app
+
+        return app
+    raise AttributeError(name)

@@ -16,12 +16,19 @@ from bot.cli.common import (
     current_time,
     engine_or_exit,
     fail,
+    language,
     local_time,
     parse_time,
+    plain,
     record_id,
     settings_or_exit,
+    staff_or_exit,
+    team_or_exit,
 )
-from domain.customer_details import Invalid, mask_phone
+from bot.i18n.keys import Text
+from bot.i18n.labels import REFUSAL, REJECTION_REASON, STATE
+from bot.i18n.texts import raw
+from domain.customer_details import Invalid, Problem, mask_phone
 from domain.filing import Accepted, FilingRequest, check_obtained_at, file_registration
 from domain.lifecycle import standing_at
 from domain.model import BrokenInvariant, ExpectedPurchase, FollowUpKind
@@ -46,7 +53,7 @@ def file_command(
     now = current_time()
     obtained = parse_time(obtained_at, "--obtained-at")
     if obtained is not None and isinstance(check_obtained_at(obtained, now, settings.rules), Invalid):
-        fail(f"--obtained-at: {obtained_at} has not come yet", EXIT_USAGE)
+        fail(raw(language(), Text.cli_not_come_yet, option="--obtained-at", value=obtained_at))
     engine = engine_or_exit(settings)
     request = FilingRequest(
         filer_telegram_id=record_id(staff, "--staff"),
@@ -79,8 +86,12 @@ def file_command(
             f"accepted: registration {outcome.registration_id}, {mask_phone(outcome.details.phone)}{review}"
         )
     else:
-        detail = "; ".join(problem_hint("en", p, settings.rules) for p in outcome.problems)
-        typer.echo(f"rejected: {outcome.reason.value}" + (f" ({detail})" if detail else ""))
+        lang = settings.default_language
+        why = raw(lang, REJECTION_REASON[outcome.reason])
+        detail = raw(lang, Text.list_separator).join(
+            problem_hint(lang, p, settings.rules) for p in outcome.problems
+        )
+        typer.echo(plain(raw(lang, Text.cli_rejected, why=why) + (f" ({detail})" if detail else "")))
     if not accepted:
         raise typer.Exit(EXIT_REFUSED)
 
@@ -104,15 +115,9 @@ def registrations_command(
     with SqlUnitOfWork(engine_or_exit(settings)) as uow:
         team_id = holder_id = None
         if team is not None:
-            found = uow.roster.team_by_name(team)
-            if found is None:
-                fail(f"--team: no team named {team}", EXIT_USAGE)
-            team_id = found.id
+            team_id = team_or_exit(uow, team).id
         if staff is not None:
-            holder = uow.roster.staff_by_telegram_id(record_id(staff, "--staff"))
-            if holder is None:
-                fail(f"--staff: nobody on the roster has Telegram id {staff}", EXIT_USAGE)
-            holder_id = holder.id
+            holder_id = staff_or_exit(uow, record_id(staff, "--staff")).id
         teams = {t.id: t.name for t in uow.roster.teams()}
         listing = [
             Held(r, standing_at(r, instant, settings.rules))
@@ -178,11 +183,11 @@ def follow_up_command(
     settings = settings_or_exit()
     parsed_amount = parse_amount(amount)
     if isinstance(parsed_amount, Refusal):
-        fail("--amount: not an amount in yuan, e.g. 12800 or 3500.50", EXIT_USAGE)
+        fail(raw(language(), Text.cli_bad_amount, value=amount))
     now = current_time()
     next_contact_at = parse_time(next_contact, "--next-contact")
     if next_contact_at is not None and next_contact_at <= now:
-        fail(f"--next-contact: {next_contact} has passed; the next contact is planned ahead", EXIT_USAGE)
+        fail(raw(language(), Text.cli_has_passed, option="--next-contact", value=next_contact))
     engine = engine_or_exit(settings)
     outcome = record_follow_up(
         lambda: SqlUnitOfWork(engine, write=True),
@@ -197,14 +202,22 @@ def follow_up_command(
     )
     if isinstance(outcome, Refused):
         state = outcome.state.value if outcome.state else None
+        # An id nobody has is a typing mistake (exit 2); the others are the rules' verdict (exit 3).
+        mistyped = outcome.refusal in (Refusal.NOT_FOUND, Refusal.NOT_STAFF)
         if as_json:
             typer.echo(json.dumps({"outcome": "refused", "refusal": outcome.refusal.value, "state": state}))
-        else:
-            detail = f" (registration is {state})" if state else ""
-            if outcome.refusal is Refusal.NOTE_TOO_LONG:
-                detail = f" (at most {settings.rules.max_note_chars} characters)"
-            typer.echo(f"refused: {outcome.refusal.value}{detail}")
-        raise typer.Exit(EXIT_REFUSED)
+            raise typer.Exit(EXIT_USAGE if mistyped else EXIT_REFUSED)
+        lang = settings.default_language
+        if outcome.refusal is Refusal.NOT_FOUND:
+            fail(raw(lang, Text.cli_no_such_registration, registration_id=registration_id))
+        if outcome.refusal is Refusal.NOT_STAFF:
+            fail(raw(lang, Text.cli_no_such_staff, telegram_id=staff))
+        why = raw(lang, REFUSAL[outcome.refusal]).removeprefix("❌ ")
+        if outcome.refusal is Refusal.NOTE_TOO_LONG:
+            why = problem_hint(lang, Invalid(Problem.NOTE_TOO_LONG), settings.rules)
+        elif outcome.state is not None:
+            why += raw(lang, Text.cli_registration_is, state=raw(lang, STATE[outcome.state]))
+        fail(raw(lang, Text.cli_refused, registration_id=registration_id, why=why), EXIT_REFUSED)
     deadline = outcome.standing.deadline
     # Recorded in the outbox with the follow-up: the running bot (or `leadbot sweep`) tells them.
     notices = [

@@ -7,19 +7,49 @@ from typing import Annotated
 
 import typer
 
+from bot.chat.render import problem_hint
 from bot.cli.common import (
-    EXIT_REFUSED,
     current_time,
     engine_or_exit,
     fail,
+    language,
     record_id,
     settings_or_exit,
     staff_app,
     team_app,
 )
+from bot.config import Settings
+from bot.i18n.keys import Text
+from bot.i18n.labels import ROLE
+from bot.i18n.texts import raw
 from domain.model import Channel, Role
 from domain.roster import RosterRefusal, add_team, deactivate, enrol
 from storage.uow import SqlUnitOfWork
+
+_CHANNEL = {Channel.STORE: Text.cli_channel_store, Channel.FIELD: Text.cli_channel_field}
+
+
+def refused(refusal: RosterRefusal, settings: Settings) -> str:
+    """The roster's refusal as a sentence with the fix (exit 2: what was typed cannot be done)."""
+    lang, values = settings.default_language, refusal.values
+    if refusal.problem is not None:
+        return problem_hint(lang, refusal.problem, settings.rules)
+    role = raw(lang, ROLE[Role(values["role"])]) if "role" in values else ""
+    match refusal.code:
+        case "team_exists":
+            return raw(lang, Text.cli_team_exists, team=values["team"])
+        case "no_such_team":
+            return raw(lang, Text.cli_no_such_team, team=values["team"])
+        case "no_such_staff":
+            return raw(lang, Text.cli_no_such_staff, telegram_id=values["telegram_id"])
+        case "no_role":
+            return raw(lang, Text.cli_no_role)
+        case "team_required":
+            return raw(lang, Text.cli_team_required, role=role)
+        case "wrong_channel":
+            channel = raw(lang, _CHANNEL[Channel(values["channel"])])
+            return raw(lang, Text.cli_wrong_channel, role=role, channel=channel, team=values["team"])
+    return str(refusal)
 
 
 class ChannelOption(StrEnum):
@@ -46,7 +76,7 @@ def team_add(
                 rules=settings.rules,
             )
         except RosterRefusal as exc:
-            fail(str(exc), EXIT_REFUSED)
+            fail(refused(exc, settings))
     typer.echo(f"team {team.name} ({team.channel.value}) added")
 
 
@@ -70,6 +100,7 @@ def staff_add(
     settings = settings_or_exit()
     record_id(telegram_id, "--telegram-id")
     with SqlUnitOfWork(engine_or_exit(settings), write=True) as uow:
+        known = uow.roster.staff_by_telegram_id(telegram_id)
         try:
             staff = enrol(
                 uow,
@@ -82,7 +113,11 @@ def staff_add(
                 rules=settings.rules,
             )
         except RosterRefusal as exc:
-            fail(str(exc), EXIT_REFUSED)
+            fail(refused(exc, settings))
+    if known is not None:
+        # The same Telegram id twice is one person: say that the entry was changed, not added.
+        typer.echo(raw(language(), Text.cli_staff_updated, telegram_id=telegram_id, name=staff.name))
+        return
     typer.echo(f"{staff.name} ({staff.telegram_id}) is on the roster")
 
 
@@ -102,9 +137,10 @@ def staff_list() -> None:
 def staff_deactivate(telegram_id: int) -> None:
     """Take someone's access away at once (their history stays)."""
     record_id(telegram_id, "TELEGRAM_ID")
-    with SqlUnitOfWork(engine_or_exit(settings_or_exit()), write=True) as uow:
+    settings = settings_or_exit()
+    with SqlUnitOfWork(engine_or_exit(settings), write=True) as uow:
         try:
             deactivate(uow, telegram_id=telegram_id, now=current_time())
         except RosterRefusal as exc:
-            fail(str(exc), EXIT_REFUSED)
+            fail(refused(exc, settings))
     typer.echo(f"{telegram_id} deactivated")

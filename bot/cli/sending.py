@@ -12,20 +12,23 @@ from typing import Annotated, Any
 import typer
 
 from bot.cli.common import (
-    EXIT_REFUSED,
-    EXIT_USAGE,
     app,
     current_time,
     engine_or_exit,
     fail,
+    language,
     make_bot,
     parse_time,
     settings_or_exit,
+    team_or_exit,
     within_reach,
 )
+from bot.cli.files import check_out, write_tracking_sheet
+from bot.cli.progress import Bar, progress
 from bot.config import Settings
 from bot.digests.render import render_digest
-from bot.digests.tracking_sheet import tracking_workbook
+from bot.i18n.keys import Text
+from bot.i18n.texts import raw
 from domain.customer_details import mask_phone
 from domain.digest import TeamReport, day_bounds, local_day
 from domain.model import BrokenInvariant
@@ -50,7 +53,7 @@ def sweep_command(
 
     settings = settings_or_exit()
     if not dry_run and not settings.telegram_token:
-        fail("LEADBOT_TELEGRAM_TOKEN: missing; needed to send (or use --dry-run)", EXIT_USAGE)
+        fail(raw(language(), Text.cli_token_to_send))
     now = parse_time(at, "--at") or current_time()
     services = Services(settings, engine_or_exit(settings))
     rules = settings.rules
@@ -59,14 +62,16 @@ def sweep_command(
         typer.echo(f"quiet hours: reminders wait until {wait:%Y-%m-%d %H:%M}")
     bot = make_bot(settings, settings.telegram_token or "0:dry-run")
 
-    async def run() -> tuple[list[Any], list[Any]]:
+    async def run(bar: Bar) -> tuple[list[Any], list[Any]]:
         if dry_run:
-            return await sweep(bot, services, now, dry_run=True), []
+            return await sweep(bot, services, now, dry_run=True, counted=bar.advance), []
         async with bot:
             # Notices answer events, so quiet hours do not hold them back.
-            return await sweep(bot, services, now), await deliver_notices(bot, services)
+            return await sweep(bot, services, now, counted=bar.advance), await deliver_notices(bot, services)
 
-    reminders, notices = asyncio.run(run())
+    # A catch-up after a long stop can be thousands of reminders at Telegram's pace.
+    with progress(raw(language(), Text.cli_progress_sweep)) as bar:
+        reminders, notices = asyncio.run(run(bar))
     if dry_run:
         with SqlUnitOfWork(services.engine) as uow:
             waiting = uow.outbox.pending_count()
@@ -88,35 +93,29 @@ _TAG = re.compile(r"<[^>]+>")
 
 def _team_report(settings: Settings, team: str, now: datetime) -> TeamReport:
     with SqlUnitOfWork(engine_or_exit(settings)) as uow:
-        found = uow.roster.team_by_name(team)
-        if found is None:
-            fail(f"--team: no team named {team} (see `leadbot team list`)", EXIT_REFUSED)
-        report = uow.reports.team_report(found.id, now, settings.rules)
+        report = uow.reports.team_report(team_or_exit(uow, team).id, now, settings.rules)
     if report is None:
         raise BrokenInvariant("report is missing")
     return report
 
 
-def _write_workbook(report: TeamReport, settings: Settings, out: Path) -> None:
-    data = tracking_workbook(report, report.language, settings.rules.zone)
-    out.write_bytes(data)
-
-
 @app.command("export")
 def export_command(
     team: Annotated[str, typer.Option(help="the team's name")],
-    out: Annotated[Path, typer.Option(help="the .xlsx file to write", dir_okay=False)],
+    out: Annotated[Path, typer.Option(help="the file to write: .xlsx, or .csv for the same rows")],
     at: Annotated[
         str | None, typer.Option(help="ISO 8601 instant for states and deadlines; default now")
     ] = None,
 ) -> None:
-    """Write the team's 《意向客户跟踪表》 (.xlsx) in the team's language.
+    """Write the team's 《意向客户跟踪表》 in the team's language: an .xlsx workbook, or its rows
+    as .csv (UTF-8) — the name's ending decides.
 
     The workbook holds full phones and addresses (RULES §2): it is for the team's managers.
     """
     settings = settings_or_exit()
+    check_out(out)
     report = _team_report(settings, team, parse_time(at, "--at") or current_time())
-    _write_workbook(report, settings, out)
+    write_tracking_sheet(report, settings, out)
     typer.echo(f"{len(report.rows)} open registrations of {report.team.name} written to {out}")
 
 
@@ -127,7 +126,7 @@ def digest_command(
         str | None, typer.Option("--date", help="the local day, YYYY-MM-DD; default today")
     ] = None,
     out: Annotated[
-        Path | None, typer.Option(help="also write the tracking workbook (.xlsx) here", dir_okay=False)
+        Path | None, typer.Option(help="also write the tracking workbook here (.xlsx or .csv)")
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="print only; send nothing, record nothing")
@@ -149,21 +148,23 @@ def digest_command(
         try:
             target = datetime.strptime(day, "%Y-%m-%d").date()
         except ValueError:
-            fail("--date: not a date like 2026-11-27", EXIT_USAGE)
+            fail(raw(language(), Text.cli_bad_date, option="--date", value=day))
         within_reach(target.year, day, "--date")
     if target > today:
-        fail(f"--date: {target} has not come yet", EXIT_USAGE)
+        fail(raw(language(), Text.cli_not_come_yet, option="--date", value=target))
+    if out is not None:
+        check_out(out)
     instant = now if target == today else day_bounds(target, rules.zone)[1] - datetime.resolution
     report = _team_report(settings, team, instant)
     messages = render_digest(report.digest, report.language, rules.zone, mask_phones=True)
     typer.echo("\n\n".join(html.unescape(_TAG.sub("", message)) for message in messages))
     if out is not None:
-        _write_workbook(report, settings, out)
+        write_tracking_sheet(report, settings, out)
         typer.echo(f"{len(report.rows)} open registrations written to {out}", err=True)
     if dry_run or target != today:
         return
     if not settings.telegram_token:
-        fail("LEADBOT_TELEGRAM_TOKEN: missing; needed to send (or use --dry-run)", EXIT_USAGE)
+        fail(raw(language(), Text.cli_token_to_send))
     _post_now(settings, report.team.id, now)
 
 

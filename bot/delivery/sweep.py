@@ -29,6 +29,7 @@ from domain.customer_details import display_phone
 from domain.digest import TeamReport
 from domain.reminders import Outgoing, ReminderKind, plan_reminder_batches
 from domain.summaries import SummaryOutgoing, plan_summaries
+from storage.event_log import events
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +75,22 @@ async def deliver(bot: ExtBot[Any], svc: Services, outgoing: Outgoing, now: date
         await bot.send_message(outgoing.to.telegram_id, text, reply_markup=keyboard, rate_limit_args=BULK)
 
     status = await send_and_record(send, svc, outgoing.delivery_id, outgoing.attempts, now)
-    if status != "sent":
-        log.warning("reminder %s to staff %s: %s", outgoing.reminder.kind.value, outgoing.to.id, status)
+    reminder = outgoing.reminder
+    if status == "sent":
+        events.info(
+            "reminder sent: %s for registration %s to staff %s",
+            reminder.kind.value,
+            reminder.registration.id,
+            outgoing.to.id,
+            extra={
+                "event": "reminder_sent",
+                "reminder": reminder.kind.value,
+                "registration_id": reminder.registration.id,
+                "staff_id": outgoing.to.id,
+            },
+        )
+    else:
+        log.warning("reminder %s to staff %s: %s", reminder.kind.value, outgoing.to.id, status)
     return status
 
 
@@ -114,7 +129,21 @@ async def deliver_summary(
         )
 
     status = await send_and_record(send, svc, outgoing.delivery_id, 0, now)
-    if status != "sent":
+    if status == "sent":
+        events.info(
+            "digest posted: team %s, %s, to chat %s (%d open registrations)",
+            recipient.team.id,
+            outgoing.day.isoformat(),
+            recipient.chat_id,
+            len(report.rows),
+            extra={
+                "event": "digest_posted",
+                "team_id": recipient.team.id,
+                "chat_id": recipient.chat_id,
+                "masked": recipient.mask_phones,
+            },
+        )
+    else:
         log.warning("summary of team %s to chat %s: %s", recipient.team.id, recipient.chat_id, status)
     return status
 
@@ -169,10 +198,12 @@ async def sweep(
     *,
     dry_run: bool = False,
     going_on: Callable[[], bool] = lambda: True,
+    counted: Callable[[int], None] = lambda _n: None,
 ) -> list[tuple[Outgoing, str]]:
     """One pass: plan (record) what is due at `now` a batch at a time, then deliver the batch —
     until `going_on` says the bot is stopping (SIGTERM must not wait for a long catch-up); the
-    rest goes out after the restart, as it is recorded or still due.
+    rest goes out after the restart, as it is recorded or still due. `counted` hears of each
+    reminder handled (the command line's progress bar on a long catch-up).
 
     In a batch each person's reminders go in order, one after another, and everyone's at once:
     the rate limiter paces them (a second per person, ≈30 a second in all), so a holder of many
@@ -184,13 +215,19 @@ async def sweep(
     while going_on() and (batch := await in_thread(partial(next, batches, None))) is not None:
         if dry_run:
             results += [(o, "would send") for o in batch]
+            counted(len(batch))
             continue
-        results += await _deliver_batch(bot, svc, batch, now, going_on)
+        results += await _deliver_batch(bot, svc, batch, now, going_on, counted)
     return results
 
 
 async def _deliver_batch(
-    bot: ExtBot[Any], svc: Services, batch: list[Outgoing], now: datetime, going_on: Callable[[], bool]
+    bot: ExtBot[Any],
+    svc: Services,
+    batch: list[Outgoing],
+    now: datetime,
+    going_on: Callable[[], bool],
+    counted: Callable[[int], None],
 ) -> list[tuple[Outgoing, str]]:
     statuses: list[str | None] = [None] * len(batch)
     by_person: dict[int, list[int]] = {}
@@ -202,6 +239,7 @@ async def _deliver_batch(
             if not going_on():
                 return
             statuses[index] = await deliver(bot, svc, batch[index], now)
+            counted(1)
 
     async with asyncio.TaskGroup() as group:
         for indexes in by_person.values():

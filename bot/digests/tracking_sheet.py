@@ -69,7 +69,7 @@ _COLUMNS = (
 )
 _STATE_COLUMN = 9  # 0-based
 _LAST = get_column_letter(len(_COLUMNS))
-_TITLE_ROWS, _HEADER_ROW, _FIRST_ROW = "1:2", 2, 3
+_TITLE_ROWS, HEADER_ROW, _FIRST_ROW = "1:2", 2, 3
 _DEADLINE_COLUMN = keyed("digest_deadline_", DeadlineKind)
 _KIND = keyed("digest_kind_", FollowUpKind)  # plain words: emoji do not print everywhere
 
@@ -108,14 +108,14 @@ def tracking_workbook(
     sheet.row_dimensions[1].height = layout.TITLE_HEIGHT
     append_row(sheet, [cell(sheet, heading, styles[TITLE])])
     sheet.merged_cells.add(f"A1:{_LAST}1")
-    sheet.row_dimensions[_HEADER_ROW].height = layout.row_height(headers, widths)
+    sheet.row_dimensions[HEADER_ROW].height = layout.row_height(headers, widths)
     append_row(sheet, [cell(sheet, header, styles[HEADER]) for header in headers])
     for number, value_row in enumerate(values, _FIRST_ROW):
         sheet.row_dimensions[number].height = layout.row_height(value_row, widths)
         cells = zip(value_row, column_styles, strict=True)
         append_row(sheet, [cell(sheet, value, style) for value, style in cells])
-    last_row = len(values) + _HEADER_ROW
-    sheet.auto_filter.ref = f"A{_HEADER_ROW}:{_LAST}{last_row}"
+    last_row = len(values) + HEADER_ROW
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{_LAST}{last_row}"
     if values:
         _highlight(sheet, f"A{_FIRST_ROW}:{_LAST}{last_row}", labels)
 

@@ -37,6 +37,9 @@ _UPDATE_ID_RE = re.compile(r"""["']update_id["']\s*:\s*(\d+)|\bUpdate\(.*?\bupda
 
 _HANDLER_MARK = "_leadbot_handler"
 _QUIET_LOGGERS = ("httpx", "httpcore")  # httpx logs every request URL, and the URL carries the bot token
+# APScheduler (PTB's JobQueue) says "Running job …" and "executed successfully" at INFO every minute
+# for every job: detail for DEBUG configurations. The business events are on "leadbot.events".
+_SCHEDULER_LOGGER = "apscheduler"
 
 
 def redact(text: str) -> str:
@@ -199,3 +202,4 @@ def configure_logging(log_format: str, level: int = logging.INFO) -> None:
     root.setLevel(level)
     for name in _QUIET_LOGGERS:
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
+    logging.getLogger(_SCHEDULER_LOGGER).setLevel(level if level < logging.INFO else logging.WARNING)

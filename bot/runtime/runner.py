@@ -14,7 +14,7 @@ from datetime import timedelta
 from functools import partial
 
 from sqlalchemy.engine import Engine
-from telegram.error import Conflict, TelegramError
+from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, TelegramError
 
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import Settings
@@ -29,6 +29,9 @@ from storage.server_lock import Lock, lock_for
 log = logging.getLogger("leadbot")
 
 EXIT_LOST_LOCK = 1
+EXIT_BAD_TOKEN = 2  # a setting is wrong: the CLI's exit code for bad settings
+# Waits between attempts to reach Telegram at start-up: 1, 2, 4 … 60 s.
+FIRST_RETRY_SECONDS, LONGEST_RETRY_SECONDS = 1.0, 60.0
 
 
 async def serve(settings: Settings, engine: Engine, *, webhook: bool) -> int:
@@ -72,8 +75,12 @@ async def _active(
         application.job_queue.run_repeating(
             forget_handled_updates, interval=3600, first=60, name="forget-updates"
         )
+    reached = await reach_telegram(application, settings.telegram_base_url, stop)
+    if reached is not None:
+        await application.shutdown()
+        return reached
     server: WebhookServer | None = None
-    async with application:  # initialize … shutdown
+    async with application:  # initialize (done above) … shutdown
         if application.post_init:
             await application.post_init(application)
         await application.start()
@@ -84,7 +91,7 @@ async def _active(
             if application.updater is None:
                 raise BrokenInvariant("application.updater is missing")
             await application.updater.start_polling(
-                allowed_updates=ALLOWED_UPDATES, error_callback=_PollErrors()
+                allowed_updates=ALLOWED_UPDATES, error_callback=_PollErrors(settings.telegram_base_url)
             )
         log.info("leadbot is running (%s)", "webhook" if webhook else "polling")
         lost = asyncio.create_task(leadership.watch(lock, settings.standby_check_seconds))
@@ -102,6 +109,40 @@ async def _active(
             await application.post_stop(application)
     log.info("leadbot stopped")
     return EXIT_LOST_LOCK if lost_lock else 0
+
+
+async def reach_telegram(application: LedgeredApplication, url: str, stop: asyncio.Event) -> int | None:
+    """Initialize the application (getMe): without a network, one line per attempt and again
+    after 1, 2, 4 … 60 s, until Telegram answers or the process is told to stop (exit 0); a token
+    Telegram refuses is one line naming the setting (exit 2). None once Telegram answered."""
+    wait = FIRST_RETRY_SECONDS
+    while True:
+        try:
+            await application.initialize()
+            return None
+        except InvalidToken:
+            log.error(
+                "Telegram refused the bot token (401 Unauthorized): set LEADBOT_TELEGRAM_TOKEN to the "
+                "token @BotFather gave you"
+            )
+            return EXIT_BAD_TOKEN
+        except BadRequest:
+            raise
+        except NetworkError as exc:
+            log.warning("cannot reach Telegram at %s; retrying in %g s", url, wait)
+            log.debug("what the connection said: %s: %s", type(exc).__name__, exc)
+        if await stopped_within(stop, wait):
+            return 0
+        wait = min(wait * 2, LONGEST_RETRY_SECONDS)
+
+
+async def stopped_within(stop: asyncio.Event, seconds: float) -> bool:
+    """Wait `seconds`, or less if the process is told to stop (then True)."""
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+        return True
+    except TimeoutError:
+        return False
 
 
 async def _start_webhook(
@@ -125,8 +166,9 @@ class _PollErrors:
     sharing our lock: another database, another machine). Say so once a minute at most; PTB's
     polling loop already backs off (up to 30 s between attempts)."""
 
-    def __init__(self) -> None:
+    def __init__(self, url: str) -> None:
         self._said_at = 0.0
+        self._url = url
 
     def __call__(self, error: TelegramError) -> None:
         now = time.monotonic()
@@ -137,5 +179,9 @@ class _PollErrors:
                     "Telegram says another process is polling with this bot's token (409 Conflict); "
                     "backing off — run a second server as a standby on the same database instead"
                 )
+            return
+        if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+            # The network went away while running: one line per attempt, as at start-up.
+            log.warning("cannot reach Telegram at %s; retrying (%s)", self._url, type(error).__name__)
             return
         log.warning("polling Telegram failed (%s: %s); retrying", type(error).__name__, error)

@@ -6,12 +6,14 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from storage.event_log import EventLog
 from storage.tables import ActionAttemptRow, FilingAttemptRow
 
 
 class SqlAttemptLog:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, events: EventLog | None = None) -> None:
         self._session = session
+        self._events = events if events is not None else EventLog()
 
     def log_attempt(
         self,
@@ -38,6 +40,15 @@ class SqlAttemptLog:
                 registration_id=registration_id,
                 source=source,
             )
+        )
+        self._events.filing_attempt(
+            outcome=outcome,
+            reason=reason,
+            registration_id=registration_id,
+            staff_id=staff_id,
+            telegram_id=telegram_id,
+            phone=phone,
+            source=source,
         )
 
     def log_action(

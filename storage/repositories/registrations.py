@@ -20,6 +20,7 @@ from domain.model import (
 from domain.rules import Rules
 from storage import mappers
 from storage.db import insert_for
+from storage.event_log import EventLog
 from storage.mappers import registrations_query
 from storage.tables import (
     CustomerRow,
@@ -34,9 +35,10 @@ SIMILAR_CANDIDATES_LIMIT = 200
 
 
 class SqlRegistrations:
-    def __init__(self, session: Session, dialect: str) -> None:
+    def __init__(self, session: Session, dialect: str, events: EventLog | None = None) -> None:
         self._session = session
         self._dialect = dialect
+        self._events = events if events is not None else EventLog()
 
     # --- filing -------------------------------------------------------------------------------
 
@@ -242,6 +244,7 @@ class SqlRegistrations:
                 registration_id=registration_id, at=at, actor_id=actor_id, kind=kind.value, **detail
             )
         )
+        self._events.registration_event(kind, registration_id, actor_id, detail)
 
     def pending_extension(self, registration_id: int) -> int | None:
         return self._session.execute(

@@ -113,7 +113,11 @@ def test_unknown_team_is_refused_and_bad_dates_are_bad_usage(world) -> None:
         ("export", "--team", "无此店", "--out", str(tmp_path / "x.xlsx")),
     ):
         result = invoke(*args)
-        assert result.exit_code == 3 and "no team named 无此店" in result.output
+        # The configured language (zh by default): the name, and where the teams are listed.
+        assert (
+            result.exit_code == 2
+            and result.stderr == "没有名为「无此店」的团队，请查看 `leadbot team list`\n"
+        )
     assert not (tmp_path / "x.xlsx").exists()
     assert invoke("digest", "--team", "朝阳店", "--date", "11/09/2026").exit_code == 2
     assert invoke("digest", "--team", "朝阳店", "--date", "2026-02-30").exit_code == 2
@@ -122,3 +126,71 @@ def test_unknown_team_is_refused_and_bad_dates_are_bad_usage(world) -> None:
         invoke("export", "--team", "朝阳店", "--out", str(tmp_path / "y.xlsx"), "--at", "soon").exit_code == 2
     )
     assert invoke("export", "--team", "朝阳店").exit_code == 2  # --out is required
+
+
+# --- issue 13: --out -------------------------------------------------------------------------------
+
+
+def test_export_to_csv_writes_the_same_rows_as_text(world) -> None:
+    _, tmp_path = world
+    assert invoke("export", "--team", "朝阳店", "--out", str(tmp_path / "t.xlsx")).exit_code == 0
+    result = invoke("export", "--team", "朝阳店", "--out", str(tmp_path / "t.csv"))
+    assert result.exit_code == 0, result.output
+    data = (tmp_path / "t.csv").read_bytes()
+    assert not data.startswith(b"PK")  # not a zip (an xlsx) under a .csv name
+    assert data.startswith("\ufeff".encode())  # a spreadsheet opens the Chinese right
+    import csv
+
+    rows = list(csv.reader(data.decode("utf-8-sig").splitlines()))
+    sheet = load_workbook(tmp_path / "t.xlsx").worksheets[0]
+    expected = [
+        [
+            "" if v is None else (v.strftime("%Y-%m-%d %H:%M") if hasattr(v, "strftime") else str(v))
+            for v in row
+        ]
+        for row in sheet.iter_rows(min_row=2, values_only=True)  # below the title row
+    ]
+    assert rows == expected and len(rows) >= 3
+    assert rows[0][0] == "序号"  # the table's header first, no title line
+    assert any("138 0013 8000" in cell for row in rows for cell in row)  # full details, as in the xlsx
+
+
+def test_csv_keeps_a_formula_looking_name_as_text() -> None:
+    from openpyxl import Workbook
+
+    from bot.cli.files import workbook_as_csv
+
+    book = Workbook()
+    book.active.append(["《意向客户跟踪表》"])  # the title row, left out of the CSV
+    book.active.append(['=HYPERLINK("http://x","click")', "张三", None, 5])
+    out = BytesIO()
+    book.save(out)
+    assert (
+        workbook_as_csv(out.getvalue()).decode("utf-8-sig").strip()
+        == '"\'=HYPERLINK(""http://x"",""click"")",张三,,5'
+    )
+
+
+@pytest.mark.parametrize("command", ["export", "digest"])
+def test_out_in_a_missing_folder_or_of_another_kind_is_one_line_and_exit_2(world, command: str) -> None:
+    _, tmp_path = world
+    base = [command, "--team", "朝阳店"] + (["--dry-run"] if command == "digest" else [])
+    missing = invoke(*base, "--out", str(tmp_path / "nowhere" / "t.xlsx"))
+    assert missing.exit_code == 2 and missing.stdout == ""
+    assert missing.stderr.strip() == f"`--out`：文件夹 {tmp_path / 'nowhere'} 不存在；请先创建，或换一个路径"
+    for out, says in (("t.txt", "请以 `.xlsx` 或 `.csv` 结尾"), (".", "是文件夹")):
+        result = invoke(*base, "--out", str(tmp_path / out))
+        assert result.exit_code == 2 and says in result.stderr and len(result.stderr.splitlines()) == 1
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "t.txt").exists()
+
+
+def test_out_errors_in_english_when_so_configured(world, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, tmp_path = world
+    monkeypatch.setenv("LEADBOT_DEFAULT_LANGUAGE", "en")
+    result = invoke("export", "--team", "朝阳店", "--out", str(tmp_path / "no" / "t.csv"))
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == f"`--out`: there is no folder {tmp_path / 'no'}; create it first or write elsewhere\n"
+    )

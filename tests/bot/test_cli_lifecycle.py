@@ -201,9 +201,14 @@ def test_follow_up_refused_exits_3_with_the_refusal(world, monkeypatch: pytest.M
     not_holder = invoke("follow-up", str(ids["store"]), "--staff", "102", "--kind", "call", "--json")
     assert not_holder.exit_code == 3
     assert json.loads(not_holder.stdout) == {"outcome": "refused", "refusal": "not_holder", "state": None}
-    assert (
-        invoke("follow-up", "9999", "--staff", "101", "--kind", "call").stdout.strip() == "refused: not_found"
-    )
+    closed = invoke("follow-up", str(ids["store"]), "--staff", "102", "--kind", "call")
+    assert closed.exit_code == 3 and closed.stderr.startswith(f"报备 {ids['store']} 未记录：")
+    unknown = invoke("follow-up", "9999", "--staff", "101", "--kind", "call")
+    assert unknown.exit_code == 2 and unknown.stdout == ""
+    assert unknown.stderr == "没有编号为 9999 的报备，请查看 `leadbot registrations`\n"
+    assert invoke("follow-up", "9999", "--staff", "101", "--kind", "call", "--json").exit_code == 2
+    stranger = invoke("follow-up", str(ids["store"]), "--staff", "555", "--kind", "call")
+    assert stranger.exit_code == 2 and "555" in stranger.stderr and "leadbot staff list" in stranger.stderr
     no_amount = invoke("follow-up", str(ids["store"]), "--staff", "101", "--kind", "deal", "--json")
     assert no_amount.exit_code == 3 and json.loads(no_amount.stdout)["refusal"] == "amount_required"
     assert _follow_ups(roster) == 0

@@ -134,7 +134,20 @@ async def test_a_filing_and_a_follow_up_in_the_chat(
 
     lines = logs.read()
     assert any("sendMessage" in line for line in lines)  # PTB's DEBUG lines of Bot API calls were there
+    assert_business_events(lines, "filed", "follow_up")
     logs.assert_no_phone()
+
+
+def assert_business_events(lines: list[str], *kinds: str) -> None:
+    """The event lines (issue 13) were there, and hold ids and masked data only: no name, no
+    phone (assert_no_phone checks every line), no address, no note."""
+    said = [line for line in lines if "leadbot.events" in line]
+    for kind in kinds:
+        assert any(f"{kind}: registration" in line for line in said), (kind, said)
+    for line in said:
+        assert (
+            "张三" not in line and "王芳" not in line and "新号码" not in line and "换了号码" not in line
+        ), line
 
 
 # --- the command line -----------------------------------------------------------------------------
@@ -181,15 +194,17 @@ def test_filing_and_following_up_on_the_command_line(cli: Callable[..., Any], lo
         output = filed.output
         if not accepted_as_typed(typed):
             # The refusal's hint shows an example number, which happens to be this test's mobile.
-            assert "incomplete" in output
+            assert "资料不完整" in output  # the configured language: zh
             output = "\n".join(
-                line for line in output.splitlines() if not line.startswith("rejected: incomplete")
+                line for line in output.splitlines() if not line.startswith("未通过：资料不完整")
             )
         logs.read(output)  # the command's log lines, which the runner captured, and what it printed
         followed = cli("follow-up", "1", "--staff", "11", "--kind", "call", "--note", f"新号码 {typed}")
         assert followed.exit_code == 0, followed.output
         logs.read(followed.output)
     assert any("accepted: registration 1" in line for line in logs.lines)
+    assert_business_events(logs.lines, "filed", "follow_up")
+    assert any("leadbot.events" in line and "rejected: already_yours" in line for line in logs.lines)
     logs.assert_no_phone()
 
 
