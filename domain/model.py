@@ -22,6 +22,8 @@ class Role(StrEnum):
     SALESPERSON = "salesperson"
     STORE_MANAGER = "store_manager"
     SUPERVISOR = "supervisor"
+    # 客服 / 销售助理: records after-sale care on the team's won customers; never holds one, never credited.
+    SERVICE = "service"
     OPS_MANAGER = "ops_manager"
     MARKETING_MANAGER = "marketing_manager"
     DEPT_HEAD = "dept_head"

@@ -321,6 +321,7 @@ class Text(StrEnum):
     role_marketing_manager = auto()
     role_ops_manager = auto()
     role_salesperson = auto()
+    role_service = auto()
     role_store_manager = auto()
     role_supervisor = auto()
     share_contact_button = auto()
