@@ -7,6 +7,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from storage.db import WRITE
+from storage.repositories.aftersale import SqlAftersale
 from storage.repositories.attempts import SqlAttemptLog
 from storage.repositories.chats import SqlTeamChats
 from storage.repositories.deliveries import SqlDeliveryLog
@@ -20,12 +21,13 @@ from storage.update_ledger import current_update, mark_committed
 class SqlUnitOfWork:
     """`with SqlUnitOfWork(engine, write=True) as uow: ...; uow.commit()`.
 
-    The repositories exist inside the `with` block only: `uow.roster`, `uow.registrations`,
+    The repositories exist inside the `with` block only: `uow.roster`, `uow.registrations`, `uow.aftersale`,
     `uow.attempts`, `uow.deliveries`, `uow.chats`, `uow.reports`. (`uow.outbox` is reserved.)
     """
 
     roster: SqlRoster
     registrations: SqlRegistrations
+    aftersale: SqlAftersale
     attempts: SqlAttemptLog
     deliveries: SqlDeliveryLog
     chats: SqlTeamChats
@@ -42,6 +44,7 @@ class SqlUnitOfWork:
         dialect = self._engine.dialect.name
         self.roster = SqlRoster(session)
         self.registrations = SqlRegistrations(session, dialect)
+        self.aftersale = SqlAftersale(session)
         self.attempts = SqlAttemptLog(session)
         self.deliveries = SqlDeliveryLog(session, dialect)
         self.chats = SqlTeamChats(session)
