@@ -3,6 +3,7 @@ its dialog): key → language → template."""
 
 from __future__ import annotations
 
+from bot.aftersale.texts import AFTERSALE_TEXTS
 from bot.chat.texts import COMMON_TEXTS
 from bot.decisions.texts import DECISION_TEXTS
 from bot.delivery.texts import DELIVERY_TEXTS
@@ -21,6 +22,7 @@ _CATALOGS = (
     DELIVERY_TEXTS,
     HISTORY_TEXTS,
     DIGEST_TEXTS,
+    AFTERSALE_TEXTS,
 )
 
 
