@@ -11,8 +11,11 @@ from typer.testing import CliRunner
 
 import bot.cli.common as cli_module
 from bot.cli import app
+from domain.decisions import Arbitration, arbitrate
 from domain.model import Role
+from domain.registrations import Refusal, Refused
 from domain.roster import enrol
+from domain.rules import Rules
 from storage.tables import AftersaleContactRow, AftersaleItemRow, RegistrationEventRow
 from storage.uow import SqlUnitOfWork
 from tests.conftest import T0, make_roster
@@ -209,3 +212,44 @@ def test_garbage_input_exits_2_and_records_nothing(world, bad: tuple[str, ...]) 
     assert result.exit_code == 2, result.output
     assert count(roster, RegistrationEventRow) == before
     assert count(roster, AftersaleContactRow) == count(roster, AftersaleItemRow) == 0
+
+
+def test_customer_service_is_a_team_role_that_files_nothing(world) -> None:
+    roster, ids = world
+    added = invoke(
+        "staff", "add", "--telegram-id", "403", "--name", "郑客服", "--role", "service", "--team", "朝阳店"
+    )
+    assert added.exit_code == 0, added.output
+    assert any(
+        line.startswith("403\t郑客服\tservice\t朝阳店")
+        for line in invoke("staff", "list").stdout.splitlines()
+    )
+    assert (
+        invoke("staff", "add", "--telegram-id", "404", "--name", "无团队", "--role", "service").exit_code == 3
+    )
+    filed = invoke(
+        "file", "--staff", "401", "--name", "李四", "--phone", "13700137000", "--address", ADDRESS, "--json"
+    )
+    assert json.loads(filed.stdout)["reason"] == "not_staff"  # 客服 never holds a customer
+    # Nor can an arbitration make them the holder or give them the credit (domain.decisions: BAD_TARGET).
+    with SqlUnitOfWork(roster.engine, write=True) as uow:
+        enrol(
+            uow,
+            telegram_id=501,
+            name="部门负责人",
+            roles=frozenset({Role.DEPT_HEAD}),
+            team_name=None,
+            region=None,
+            now=T0,
+        )
+    moved = arbitrate(
+        roster.writer,
+        actor_telegram_id=501,
+        registration_id=ids["won"],
+        decision=Arbitration.CREDIT,
+        to_telegram_id=401,
+        reason="客服跟进的",
+        now=NOW,
+        rules=Rules(),
+    )
+    assert moved == Refused(Refusal.BAD_TARGET)
