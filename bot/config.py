@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     expiry_warning_hours: int = Field(default=48, ge=1)
     quiet_hours: str = "21:00-08:00"
     working_days: CalendarKind = CalendarKind.CN
+    aftersale_first_contact_workdays: int = Field(default=3, ge=1, le=30)
+    aftersale_contact_every_days: int = Field(default=30, ge=1, le=366)
+    aftersale_months: int = Field(default=12, ge=1, le=120)
+    problem_solve_workdays: int = Field(default=3, ge=1, le=30)
+    need_meet_workdays: int = Field(default=2, ge=1, le=30)
     sweep_interval_seconds: int = Field(default=60, ge=0)
     # How long a claimed reminder, summary or notice is one process's to send before another may
     # claim it again (a crash, a kill). Above the rate limiter's longest wait on a 429 (60 s).
@@ -146,6 +151,11 @@ class Settings(BaseSettings):
             quiet_start=_quiet(self.quiet_hours)[0],
             quiet_end=_quiet(self.quiet_hours)[1],
             working_days=self.working_days,
+            aftersale_first_contact_workdays=self.aftersale_first_contact_workdays,
+            aftersale_contact_every_days=self.aftersale_contact_every_days,
+            aftersale_months=self.aftersale_months,
+            problem_solve_workdays=self.problem_solve_workdays,
+            need_meet_workdays=self.need_meet_workdays,
         )
 
     def required_token(self) -> str:

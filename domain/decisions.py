@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from domain.aftersale import begin_care
 from domain.customer_details import Invalid, clean_text
 from domain.free_text import check_reason
 from domain.lifecycle import standing_at
@@ -259,6 +260,8 @@ def decide_review(
             )
             kind = EventKind.REVIEW_REJECTED
         uow.registrations.save_registration(registration)
+        if registration.closure is Closure.WON:
+            begin_care(uow, registration, rules)  # the deal confirmed: after-sale care starts now
         uow.registrations.add_event(registration_id, now, actor.id, kind, reason=reason)
         if not approve:
             void_open_challenges(uow, registration, actor.id, now)

@@ -31,6 +31,21 @@ _WRITTEN_REASONS = frozenset(
 )
 
 
+# Events whose `note` someone wrote: a follow-up's note, an after-sale contact's, a problem's or
+# need's, a satisfaction comment.
+NOTED_EVENTS = frozenset(
+    {
+        EventKind.FOLLOW_UP,
+        EventKind.AFTERSALE_CONTACT,
+        EventKind.PROBLEM_OPENED,
+        EventKind.PROBLEM_SOLVED,
+        EventKind.NEED_OPENED,
+        EventKind.NEED_MET,
+        EventKind.SATISFACTION,
+    }
+)
+
+
 class AttemptKind(StrEnum):
     """A filing attempt from the append-only attempt log."""
 
@@ -66,6 +81,8 @@ class EventRecord:
     next_contact_at: datetime | None = None
     until: datetime | None = None
     reason: str | None = None
+    item_id: int | None = None  # after-sale: the problem or need
+    score: int | None = None  # after-sale: satisfaction 1–5
 
 
 @dataclass(frozen=True)
@@ -123,6 +140,8 @@ class Entry:
     written: str | None = None  # a follow-up's note, or the reason someone gave for a request or decision
     next_contact_at: datetime | None = None
     until: datetime | None = None
+    item_id: int | None = None
+    score: int | None = None
 
 
 @dataclass(frozen=True)
@@ -204,7 +223,7 @@ def _attempt_entry(a: AttemptRecord, *, masked: bool) -> Entry:
 
 
 def _event_entry(e: EventRecord, *, masked: bool) -> Entry:
-    written = e.note if e.kind is EventKind.FOLLOW_UP else e.reason if e.kind in _WRITTEN_REASONS else None
+    written = e.note if e.kind in NOTED_EVENTS else e.reason if e.kind in _WRITTEN_REASONS else None
     return Entry(
         at=e.at,
         kind=e.kind,
@@ -217,4 +236,6 @@ def _event_entry(e: EventRecord, *, masked: bool) -> Entry:
         written=None if masked else written,
         next_contact_at=e.next_contact_at,
         until=e.until,
+        item_id=e.item_id,
+        score=e.score,
     )

@@ -22,6 +22,8 @@ class Role(StrEnum):
     SALESPERSON = "salesperson"
     STORE_MANAGER = "store_manager"
     SUPERVISOR = "supervisor"
+    # 客服 / 销售助理: records after-sale care on the team's won customers; never holds one, never credited.
+    SERVICE = "service"
     OPS_MANAGER = "ops_manager"
     MARKETING_MANAGER = "marketing_manager"
     DEPT_HEAD = "dept_head"
@@ -102,6 +104,13 @@ class EventKind(StrEnum):
     REVIEW_REJECTED = "review_rejected"
     TRANSFERRED = "transferred"  # arbitration: the registration moved to another holder
     CREDIT_MOVED = "credit_moved"  # arbitration: the deposit/deal credit moved
+    # After-sale care of a won registration (domain.aftersale): by the holder or customer service.
+    AFTERSALE_CONTACT = "aftersale_contact"
+    PROBLEM_OPENED = "problem_opened"
+    PROBLEM_SOLVED = "problem_solved"
+    NEED_OPENED = "need_opened"
+    NEED_MET = "need_met"
+    SATISFACTION = "satisfaction"
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from domain.model import (
 from domain.rules import Rules
 
 if TYPE_CHECKING:
+    from domain.aftersale import Care, CareItem, CareItemKind
     from domain.digest import LastFollowUp, TeamReport
     from domain.history import AttemptRecord, EventRecord
     from domain.notices import Outbox
@@ -127,6 +128,27 @@ class RegistrationRepository(Protocol):
     ) -> list[tuple[datetime, Registration]]: ...
 
 
+class AftersaleRepository(Protocol):
+    """The after-sale care of won registrations (domain.aftersale): one care per registration, its
+    contacts (append-only) and its problems and needs. Taken under the customer's lock, like the
+    registration itself."""
+
+    def care(self, registration_id: int) -> Care | None: ...
+    def add_care(self, care: Care) -> None: ...
+    def save_care(self, care: Care) -> None: ...
+    def add_contact(self, registration_id: int, at: datetime, staff_id: int, note: str | None) -> int: ...
+    def add_item(
+        self,
+        registration_id: int,
+        kind: CareItemKind,
+        note: str,
+        opened_at: datetime,
+        opened_by: int,
+        due_at: datetime,
+    ) -> CareItem: ...
+    def close_item(self, item_id: int, closed_at: datetime, closed_by: int, note: str | None) -> None: ...
+
+
 class AttemptLog(Protocol):
     """Append-only evidence of filing attempts and lifecycle action attempts."""
 
@@ -218,6 +240,8 @@ class UnitOfWork(Protocol):
     def roster(self) -> RosterRepository: ...
     @property
     def registrations(self) -> RegistrationRepository: ...
+    @property
+    def aftersale(self) -> AftersaleRepository: ...
     @property
     def attempts(self) -> AttemptLog: ...
     @property

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from domain.aftersale import begin_care
 from domain.customer_details import Invalid, Problem
 from domain.free_text import check_note
 from domain.lifecycle import CONTACT_KINDS, Standing, standing_at
@@ -57,6 +58,17 @@ class Refusal(StrEnum):
     NO_CREDIT = "no_credit"
     BAD_TARGET = "bad_target"
     NOT_PENDING = "not_pending"
+    # After-sale care (domain.aftersale_care)
+    NOT_CARER = "not_carer"  # neither the holder nor customer service of the registration's team
+    NOT_WON = "not_won"
+    CARE_ENDED = "care_ended"
+    NOTE_REQUIRED = "note_required"
+    BAD_SCORE = "bad_score"
+    ALREADY_RATED = "already_rated"
+    NO_OPEN_ITEM = "no_open_item"  # no open problem (need) to close
+    NO_SUCH_ITEM = "no_such_item"  # not a problem (need) of this registration
+    ITEM_CLOSED = "item_closed"  # solved (met) already
+    WHICH_ITEM = "which_item"  # several are open: say which
 
 
 @dataclass(frozen=True)
@@ -188,6 +200,8 @@ def record_follow_up(
 
         updated = _apply(registration, kind, amount, actor, now)
         uow.registrations.save_registration(updated)
+        if updated.closure is Closure.WON:
+            begin_care(uow, updated, rules)  # RULES §7: after-sale care starts with the deal
         uow.registrations.add_event(
             registration.id,
             now,

@@ -26,7 +26,7 @@ from domain.ports import UnitOfWork
 from domain.rules import Rules
 
 # Roles that belong to one team; the others (ops, marketing, dept head, admin) see across teams.
-TEAM_ROLES = frozenset({Role.GUIDE, Role.SALESPERSON, Role.STORE_MANAGER, Role.SUPERVISOR})
+TEAM_ROLES = frozenset({Role.GUIDE, Role.SALESPERSON, Role.STORE_MANAGER, Role.SUPERVISOR, Role.SERVICE})
 
 
 DEFAULT_RULES = Rules()

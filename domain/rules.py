@@ -38,6 +38,12 @@ class Rules:
     quiet_start: time = time(21, 0)
     quiet_end: time = time(8, 0)
     working_days: CalendarKind = CalendarKind.CN
+    # After-sale care (RULES §7): deadlines in working days, or in days for the monthly contact.
+    aftersale_first_contact_workdays: int = 3
+    aftersale_contact_every_days: int = 30
+    aftersale_months: int = 12
+    problem_solve_workdays: int = 3
+    need_meet_workdays: int = 2
 
     @property
     def zone(self) -> ZoneInfo:
@@ -62,6 +68,10 @@ class Rules:
     @property
     def lapse_after(self) -> timedelta:
         return timedelta(days=self.lapse_after_days)
+
+    @property
+    def aftersale_contact_every(self) -> timedelta:
+        return timedelta(days=self.aftersale_contact_every_days)
 
     @property
     def field_expiry(self) -> timedelta:

@@ -164,6 +164,80 @@ class RegistrationEventRow(SQLModel, table=True):
     until: datetime | None = _at(nullable=True)  # type: ignore[assignment]
     other_staff_id: int | None = Field(default=None, foreign_key="staff.id")
     reason: str | None = Field(default=None, max_length=1000)
+    item_id: int | None = Field(default=None)  # after-sale: the problem or need (aftersale_item.id)
+    score: int | None = Field(default=None, sa_type=sa.SmallInteger)  # after-sale: satisfaction 1–5
+
+
+class AftersaleCareRow(SQLModel, table=True):
+    """The after-sale care of a won registration (RULES §7, domain.aftersale): its deadlines, fixed
+    when set, and what has been done. The sweep finds what is due by the partial indexes."""
+
+    __tablename__ = "aftersale_care"
+    __table_args__ = (
+        sa.Index(
+            "ix_aftersale_care_first_contact_due",
+            "first_contact_due_at",
+            sqlite_where=sa.text("first_contact_at IS NULL"),
+            postgresql_where=sa.text("first_contact_at IS NULL"),
+        ),
+        sa.Index(
+            "ix_aftersale_care_next_contact_due",
+            "next_contact_due_at",
+            sqlite_where=sa.text("next_contact_due_at IS NOT NULL"),
+            postgresql_where=sa.text("next_contact_due_at IS NOT NULL"),
+        ),
+    )
+    registration_id: int = Field(
+        foreign_key="registration.id", primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    started_at: datetime = _at()  # type: ignore[assignment]
+    first_contact_due_at: datetime = _at()  # type: ignore[assignment]
+    ends_at: datetime = _at()  # type: ignore[assignment]
+    next_contact_due_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
+    first_contact_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
+    last_contact_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
+    contacts: int = Field(default=0)
+    satisfaction_score: int | None = Field(default=None, sa_type=sa.SmallInteger)
+    satisfaction_comment: str | None = Field(default=None, max_length=1000)
+    satisfaction_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
+    satisfaction_by: int | None = Field(default=None, foreign_key="staff.id")
+
+
+class AftersaleContactRow(SQLModel, table=True):
+    """Append-only: every after-sale contact, by whom (the holder or the team's customer service)."""
+
+    __tablename__ = "aftersale_contact"
+    __table_args__ = (sa.Index("ix_aftersale_contact_registration", "registration_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    registration_id: int = Field(foreign_key="registration.id")
+    at: datetime = _at()  # type: ignore[assignment]
+    staff_id: int = Field(foreign_key="staff.id")
+    note: str | None = Field(default=None, max_length=1000)
+
+
+class AftersaleItemRow(SQLModel, table=True):
+    """A customer's problem or need after the sale, open until recorded solved / met."""
+
+    __tablename__ = "aftersale_item"
+    __table_args__ = (
+        sa.Index("ix_aftersale_item_registration", "registration_id", "id"),
+        sa.Index(
+            "ix_aftersale_item_open_due",
+            "due_at",
+            sqlite_where=sa.text("closed_at IS NULL"),
+            postgresql_where=sa.text("closed_at IS NULL"),
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    registration_id: int = Field(foreign_key="registration.id")
+    kind: str = Field(max_length=10)  # domain.aftersale.CareItemKind
+    note: str = Field(max_length=1000)
+    opened_at: datetime = _at()  # type: ignore[assignment]
+    opened_by: int = Field(foreign_key="staff.id")
+    due_at: datetime = _at()  # type: ignore[assignment]
+    closed_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
+    closed_by: int | None = Field(default=None, foreign_key="staff.id")
+    close_note: str | None = Field(default=None, max_length=1000)
 
 
 class ExtensionRequestRow(SQLModel, table=True):

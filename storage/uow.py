@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from storage.db import WRITE
 from storage.event_log import EventLog
+from storage.repositories.aftersale import SqlAftersale
 from storage.repositories.attempts import SqlAttemptLog
 from storage.repositories.chats import SqlTeamChats
 from storage.repositories.deliveries import SqlDeliveryLog
@@ -21,12 +22,13 @@ from storage.update_ledger import current_update, mark_committed
 class SqlUnitOfWork:
     """`with SqlUnitOfWork(engine, write=True) as uow: ...; uow.commit()`.
 
-    The repositories exist inside the `with` block only: `uow.roster`, `uow.registrations`,
+    The repositories exist inside the `with` block only: `uow.roster`, `uow.registrations`, `uow.aftersale`,
     `uow.attempts`, `uow.deliveries`, `uow.chats`, `uow.reports`. (`uow.outbox` is reserved.)
     """
 
     roster: SqlRoster
     registrations: SqlRegistrations
+    aftersale: SqlAftersale
     attempts: SqlAttemptLog
     deliveries: SqlDeliveryLog
     chats: SqlTeamChats
@@ -44,6 +46,7 @@ class SqlUnitOfWork:
         self.roster = SqlRoster(session)
         self.events = EventLog()
         self.registrations = SqlRegistrations(session, dialect, self.events)
+        self.aftersale = SqlAftersale(session)
         self.attempts = SqlAttemptLog(session, self.events)
         self.deliveries = SqlDeliveryLog(session, dialect)
         self.chats = SqlTeamChats(session)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from domain.aftersale import Care, CareItem, CareItemKind
 from domain.digest import LastFollowUp, TeamReport
 from domain.history import AttemptRecord, EventRecord
 from domain.lifecycle import CONTACT_KINDS
@@ -49,6 +50,9 @@ class State:
     actions: list[dict[str, Any]] = field(default_factory=list)
     chats: dict[int, int] = field(default_factory=dict)
     notices: list[OutboxEntry] = field(default_factory=list)
+    care: dict[int, Care] = field(default_factory=dict)  # by registration id, without its items
+    items: dict[int, CareItem] = field(default_factory=dict)
+    contacts: list[tuple[int, datetime, int, str | None]] = field(default_factory=list)
 
 
 class FakeRoster:
@@ -303,6 +307,52 @@ class FakeRegistrations:
         raise NotImplementedError("reminder candidates are a SQL query, tested in tests/storage")
 
 
+class FakeAftersale:
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+
+    @property
+    def _s(self) -> State:
+        return self._db.state
+
+    def care(self, registration_id: int) -> Care | None:
+        care = self._s.care.get(registration_id)
+        if care is None:
+            return None
+        items = tuple(i for i in self._s.items.values() if i.registration_id == registration_id)
+        return replace(care, items=tuple(sorted(items, key=lambda i: i.id)))
+
+    def add_care(self, care: Care) -> None:
+        if care.registration_id in self._s.care:
+            raise ValueError(f"registration {care.registration_id} has its care already")
+        self._s.care[care.registration_id] = replace(care, items=())
+
+    def save_care(self, care: Care) -> None:
+        self._s.care[care.registration_id] = replace(care, items=())
+
+    def add_contact(self, registration_id: int, at: datetime, staff_id: int, note: str | None) -> int:
+        self._s.contacts.append((registration_id, at, staff_id, note))
+        return len(self._s.contacts)
+
+    def add_item(
+        self,
+        registration_id: int,
+        kind: CareItemKind,
+        note: str,
+        opened_at: datetime,
+        opened_by: int,
+        due_at: datetime,
+    ) -> CareItem:
+        item = CareItem(len(self._s.items) + 1, registration_id, kind, note, opened_at, opened_by, due_at)
+        self._s.items[item.id] = item
+        return item
+
+    def close_item(self, item_id: int, closed_at: datetime, closed_by: int, note: str | None) -> None:
+        item = self._s.items[item_id]
+        if item.is_open:
+            self._s.items[item_id] = replace(item, closed_at=closed_at, closed_by=closed_by, close_note=note)
+
+
 class FakeAttempts:
     def __init__(self, db: FakeDatabase) -> None:
         self._db = db
@@ -423,6 +473,7 @@ class FakeUnitOfWork:
         self.committed = False
         self.roster = FakeRoster(db)
         self.registrations = FakeRegistrations(db)
+        self.aftersale = FakeAftersale(db)
         self.attempts = FakeAttempts(db)
         self.deliveries = FakeDeliveries()
         self.chats = FakeChats(db)

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from bot.chat.render import problem_hint
+from bot.cli import aftersale
+from bot.cli.aftersale import AftersaleKind
 from bot.cli.common import (
     EXIT_REFUSED,
     EXIT_USAGE,
@@ -35,6 +37,8 @@ from domain.model import BrokenInvariant, ExpectedPurchase, FollowUpKind
 from domain.registrations import Refusal, Refused, parse_amount, record_follow_up
 from domain.roster import Held
 from storage.uow import SqlUnitOfWork
+
+_KINDS = [*FollowUpKind, *AftersaleKind]
 
 
 @app.command("file")
@@ -172,15 +176,46 @@ def follow_up_command(
     registration_id: Annotated[
         int, typer.Argument(help="the registration's id (see `leadbot registrations`)")
     ],
-    staff: Annotated[int, typer.Option("--staff", help="the holder's Telegram user id")],
-    kind: Annotated[FollowUpKind, typer.Option(help="what happened")],
+    staff: Annotated[
+        int, typer.Option("--staff", help="the holder's (or, after the sale, customer service's) Telegram id")
+    ],
+    kind: Annotated[str, typer.Option(help=f"what happened: {', '.join(_KINDS)}")],
     note: Annotated[str | None, typer.Option()] = None,
     amount: Annotated[str | None, typer.Option(help="yuan, for a deposit or deal: 12800 or 3500.50")] = None,
     next_contact: Annotated[str | None, typer.Option("--next-contact", help="ISO 8601")] = None,
+    score: Annotated[
+        int | None, typer.Option(help="after the sale: satisfaction 1-5 (aftersale, satisfaction)")
+    ] = None,
+    item: Annotated[
+        int | None, typer.Option(help="after the sale: the problem or need (solved, met)")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the outcome as JSON")] = False,
 ) -> None:
-    """Record a follow-up, exactly as the chat does. Exit 0 done, 3 refused."""
+    """Record a follow-up, or after the sale an after-sale contact, a problem or need and its
+    solution, or the customer's satisfaction, exactly as the chat does. Exit 0 done, 2 bad input,
+    3 refused."""
     settings = settings_or_exit()
+    if kind in set(AftersaleKind):
+        after_sale = AftersaleKind(kind)
+        if amount is not None or next_contact is not None:
+            fail(f"--amount, --next-contact: not for --kind {kind}", EXIT_USAGE)
+        aftersale.check_usage(after_sale, note, score, item)
+        aftersale.record(
+            settings,
+            kind=after_sale,
+            staff=staff,
+            registration_id=registration_id,
+            note=note,
+            score=score,
+            item=item,
+            as_json=as_json,
+        )
+        return
+    if kind not in set(FollowUpKind):
+        fail(f"--kind: {kind!r} is not one of {', '.join(_KINDS)}", EXIT_USAGE)
+    if score is not None or item is not None:
+        fail(f"--score, --item: not for --kind {kind}", EXIT_USAGE)
+    follow_up = FollowUpKind(kind)
     parsed_amount = parse_amount(amount)
     if isinstance(parsed_amount, Refusal):
         fail(raw(language(), Text.cli_bad_amount, value=amount))
@@ -193,7 +228,7 @@ def follow_up_command(
         lambda: SqlUnitOfWork(engine, write=True),
         actor_telegram_id=record_id(staff, "--staff"),
         registration_id=record_id(registration_id, "REGISTRATION_ID"),
-        kind=kind,
+        kind=follow_up,
         note=note,
         amount=parsed_amount,
         next_contact_at=next_contact_at,
@@ -242,6 +277,6 @@ def follow_up_command(
         f", {deadline.kind.value} by {local_time(deadline.at, settings.rules.zone)}" if deadline else ""
     )
     state = outcome.standing.state.value
-    typer.echo(f"done: registration {registration_id}, {kind.value} recorded; state {state}{next_due}")
+    typer.echo(f"done: registration {registration_id}, {follow_up.value} recorded; state {state}{next_due}")
     for notice in notices:
         typer.echo(f"notice for {notice['name']} ({notice['telegram_id']}): {notice['kind']}")

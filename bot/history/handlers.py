@@ -23,8 +23,15 @@ from bot.i18n.texts import joined, raw, t, when
 from bot.services import services
 from domain.customer_details import Invalid, display_phone
 from domain.filing import Reason
-from domain.history import Entry, RegistrationView, Timeline, customer_history, history_scope
-from domain.model import BrokenInvariant, EventKind
+from domain.history import (
+    NOTED_EVENTS,
+    Entry,
+    RegistrationView,
+    Timeline,
+    customer_history,
+    history_scope,
+)
+from domain.model import BrokenInvariant
 from domain.registrations import Refusal, Refused
 
 # Telegram refuses longer messages; counted in UTF-16 code units, as Telegram counts.
@@ -160,12 +167,14 @@ def _entry_line(language: str, entry: Entry, zone: ZoneInfo) -> str:
         other=entry.other or raw(language, Text.history_unknown_staff),
         kind=raw(language, FOLLOW_UP_KIND[entry.follow_up_kind]) if entry.follow_up_kind else "",
         until=when(language, entry.until, zone) if entry.until else "",
+        item=entry.item_id or "",
+        score=entry.score or "",
     )
     details = [what]
     if entry.amount is not None:
         details.append(t(language, Text.history_amount, amount=f"{entry.amount:,.2f}"))
     if entry.written:
-        key = Text.history_note if entry.kind is EventKind.FOLLOW_UP else Text.history_reason
+        key = Text.history_note if entry.kind in NOTED_EVENTS else Text.history_reason
         details.append(t(language, key, text=entry.written))
     if entry.next_contact_at is not None:
         details.append(t(language, Text.history_next_contact, at=when(language, entry.next_contact_at, zone)))

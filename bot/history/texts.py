@@ -102,6 +102,28 @@ HISTORY_TEXTS: dict[str, dict[str, str]] = {
         "zh": "仲裁：#{id} 的业绩改归 {other}",
         "en": "arbitration: the credit of #{id} moved to {other}",
     },
+    # --- after-sale care (RULES §7): by the holder or the team's customer service ----------------
+    "history_entry_aftersale_contact": {"zh": "#{id} 售后回访", "en": "after-sale contact on #{id}"},
+    "history_entry_problem_opened": {
+        "zh": "#{id} 记录客户问题（第 {item} 项）",
+        "en": "customer's problem recorded on #{id} (no. {item})",
+    },
+    "history_entry_problem_solved": {
+        "zh": "#{id} 客户问题已解决（第 {item} 项）",
+        "en": "customer's problem solved on #{id} (no. {item})",
+    },
+    "history_entry_need_opened": {
+        "zh": "#{id} 记录客户需求（第 {item} 项）",
+        "en": "customer's need recorded on #{id} (no. {item})",
+    },
+    "history_entry_need_met": {
+        "zh": "#{id} 客户需求已满足（第 {item} 项）",
+        "en": "customer's need met on #{id} (no. {item})",
+    },
+    "history_entry_satisfaction": {
+        "zh": "#{id} 客户满意度 {score} 分（满分 5 分）",
+        "en": "customer's satisfaction on #{id}: {score} out of 5",
+    },
     # --- why a filing was rejected (domain.filing.Reason) ----------------------------------------
     "history_reason_not_staff": {"zh": "无报备权限", "en": "not allowed to file"},
     "history_reason_incomplete": {"zh": "资料不完整", "en": "incomplete details"},

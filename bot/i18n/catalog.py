@@ -3,6 +3,7 @@ its dialog): key → language → template."""
 
 from __future__ import annotations
 
+from bot.aftersale.texts import AFTERSALE_TEXTS
 from bot.chat.texts import COMMON_TEXTS
 from bot.cli.texts import CLI_TEXTS
 from bot.decisions.texts import DECISION_TEXTS
@@ -23,6 +24,7 @@ _CATALOGS = (
     HISTORY_TEXTS,
     DIGEST_TEXTS,
     CLI_TEXTS,
+    AFTERSALE_TEXTS,
 )
 
 

@@ -86,6 +86,7 @@ ROSTER_TEXTS: dict[str, dict[str, str]] = {
     "role_salesperson": {"zh": "业务员", "en": "field salesperson"},
     "role_store_manager": {"zh": "店长", "en": "store manager"},
     "role_supervisor": {"zh": "业务主管", "en": "sales supervisor"},
+    "role_service": {"zh": "客服（销售助理）", "en": "customer service (sales assistant)"},
     "role_ops_manager": {"zh": "运营经理", "en": "operations manager"},
     "role_marketing_manager": {"zh": "市场部经理", "en": "marketing manager"},
     "role_dept_head": {"zh": "部门负责人", "en": "department head"},

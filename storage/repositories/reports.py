@@ -75,6 +75,8 @@ class SqlReports:
                 next_contact_at=e.next_contact_at,
                 until=e.until,
                 reason=e.reason,
+                item_id=e.item_id,
+                score=e.score,
             )
             for e, actor_name, other_name in rows
         ]

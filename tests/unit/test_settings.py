@@ -64,3 +64,22 @@ def test_length_caps_are_settings_that_reach_the_rules(monkeypatch: pytest.Monke
     monkeypatch.setenv("LEADBOT_MAX_REASON_CHARS", "5000")
     with pytest.raises(SettingsError, match="LEADBOT_MAX_REASON_CHARS"):
         load_settings()
+
+
+def test_after_sale_numbers_default_to_the_rules_and_reach_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """RULES §7: 3 working days, every 30 days, for 12 months; problems 3, needs 2 working days."""
+    rules = load_settings().rules
+    assert (
+        rules.aftersale_first_contact_workdays,
+        rules.aftersale_contact_every_days,
+        rules.aftersale_months,
+        rules.problem_solve_workdays,
+        rules.need_meet_workdays,
+    ) == (3, 30, 12, 3, 2)
+    monkeypatch.setenv("LEADBOT_AFTERSALE_MONTHS", "6")
+    monkeypatch.setenv("LEADBOT_NEED_MEET_WORKDAYS", "1")
+    rules = load_settings().rules
+    assert (rules.aftersale_months, rules.need_meet_workdays) == (6, 1)
+    monkeypatch.setenv("LEADBOT_PROBLEM_SOLVE_WORKDAYS", "0")
+    with pytest.raises(SettingsError, match="^LEADBOT_PROBLEM_SOLVE_WORKDAYS:"):
+        load_settings()

@@ -1,0 +1,130 @@
+"""The after-sale care of won registrations (domain.ports.AftersaleRepository)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from domain.aftersale import Care, CareItem, CareItemKind, Satisfaction
+from storage.mappers import UnsavedRow
+from storage.tables import AftersaleCareRow, AftersaleContactRow, AftersaleItemRow
+
+
+class SqlAftersale:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def care(self, registration_id: int) -> Care | None:
+        row = self._session.get(AftersaleCareRow, registration_id)
+        if row is None:
+            return None
+        items = self._session.exec(
+            select(AftersaleItemRow)
+            .where(col(AftersaleItemRow.registration_id) == registration_id)
+            .order_by(col(AftersaleItemRow.id))
+        ).all()
+        return _care(row, tuple(_item(i) for i in items))
+
+    def add_care(self, care: Care) -> None:
+        self._session.add(AftersaleCareRow(registration_id=care.registration_id, **_care_values(care)))
+        self._session.flush()
+
+    def save_care(self, care: Care) -> None:
+        self._session.execute(
+            sa.update(AftersaleCareRow)
+            .where(col(AftersaleCareRow.registration_id) == care.registration_id)
+            .values(**_care_values(care))
+        )
+
+    def add_contact(self, registration_id: int, at: datetime, staff_id: int, note: str | None) -> int:
+        row = AftersaleContactRow(registration_id=registration_id, at=at, staff_id=staff_id, note=note)
+        self._session.add(row)
+        self._session.flush()
+        if row.id is None:
+            raise UnsavedRow("an after-sale contact without an id after flush")
+        return row.id
+
+    def add_item(
+        self,
+        registration_id: int,
+        kind: CareItemKind,
+        note: str,
+        opened_at: datetime,
+        opened_by: int,
+        due_at: datetime,
+    ) -> CareItem:
+        row = AftersaleItemRow(
+            registration_id=registration_id,
+            kind=kind.value,
+            note=note,
+            opened_at=opened_at,
+            opened_by=opened_by,
+            due_at=due_at,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return _item(row)
+
+    def close_item(self, item_id: int, closed_at: datetime, closed_by: int, note: str | None) -> None:
+        self._session.execute(
+            sa.update(AftersaleItemRow)
+            .where(col(AftersaleItemRow.id) == item_id, col(AftersaleItemRow.closed_at).is_(None))
+            .values(closed_at=closed_at, closed_by=closed_by, close_note=note)
+        )
+
+
+def _care_values(care: Care) -> dict[str, Any]:
+    rated = care.satisfaction
+    return {
+        "started_at": care.started_at,
+        "first_contact_due_at": care.first_contact_due_at,
+        "ends_at": care.ends_at,
+        "next_contact_due_at": care.next_contact_due_at,
+        "first_contact_at": care.first_contact_at,
+        "last_contact_at": care.last_contact_at,
+        "contacts": care.contacts,
+        "satisfaction_score": rated.score if rated else None,
+        "satisfaction_comment": rated.comment if rated else None,
+        "satisfaction_at": rated.at if rated else None,
+        "satisfaction_by": rated.by if rated else None,
+    }
+
+
+def _care(row: AftersaleCareRow, items: tuple[CareItem, ...]) -> Care:
+    rated = None
+    if row.satisfaction_score is not None and row.satisfaction_at is not None and row.satisfaction_by:
+        rated = Satisfaction(
+            row.satisfaction_score, row.satisfaction_comment, row.satisfaction_at, row.satisfaction_by
+        )
+    return Care(
+        registration_id=row.registration_id,
+        started_at=row.started_at,
+        first_contact_due_at=row.first_contact_due_at,
+        ends_at=row.ends_at,
+        next_contact_due_at=row.next_contact_due_at,
+        first_contact_at=row.first_contact_at,
+        last_contact_at=row.last_contact_at,
+        contacts=row.contacts,
+        satisfaction=rated,
+        items=items,
+    )
+
+
+def _item(row: AftersaleItemRow) -> CareItem:
+    if row.id is None:
+        raise UnsavedRow("an after-sale item without an id")
+    return CareItem(
+        id=row.id,
+        registration_id=row.registration_id,
+        kind=CareItemKind(row.kind),
+        note=row.note,
+        opened_at=row.opened_at,
+        opened_by=row.opened_by,
+        due_at=row.due_at,
+        closed_at=row.closed_at,
+        closed_by=row.closed_by,
+        close_note=row.close_note,
+    )
