@@ -34,7 +34,7 @@ from domain.customer_details import Invalid, Problem, mask_phone
 from domain.filing import Accepted, FilingRequest, check_obtained_at, file_registration
 from domain.lifecycle import standing_at
 from domain.model import BrokenInvariant, ExpectedPurchase, FollowUpKind
-from domain.registrations import Refusal, Refused, parse_amount, record_follow_up
+from domain.registrations import MAX_AMOUNT, Refusal, Refused, parse_amount, record_follow_up
 from domain.roster import Held
 from storage.uow import SqlUnitOfWork
 
@@ -217,6 +217,8 @@ def follow_up_command(
         fail(f"--score, --item: not for --kind {kind}", EXIT_USAGE)
     follow_up = FollowUpKind(kind)
     parsed_amount = parse_amount(amount)
+    if parsed_amount is Refusal.AMOUNT_TOO_LARGE:
+        fail(raw(language(), Text.cli_amount_too_large, value=amount, max=f"{MAX_AMOUNT:,.0f}"))
     if isinstance(parsed_amount, Refusal):
         fail(raw(language(), Text.cli_bad_amount, value=amount))
     now = current_time()

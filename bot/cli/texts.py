@@ -38,6 +38,10 @@ CLI_TEXTS: dict[str, dict[str, str]] = {
         "zh": "<code>--amount</code>：{value} 不是金额（元），请写成 12800 或 3500.50 这样",
         "en": "<code>--amount</code>: {value} is not an amount in yuan; write it like 12800 or 3500.50",
     },
+    "cli_amount_too_large": {
+        "zh": "<code>--amount</code>：{value} 太大了，最多 ¥{max}",
+        "en": "<code>--amount</code>: {value} is too large; at most ¥{max}",
+    },
     # --- unknown names and ids ------------------------------------------------------------------
     "cli_no_such_team": {
         "zh": "没有名为「{team}」的团队，请查看 <code>leadbot team list</code>",

@@ -52,6 +52,7 @@ class Text(StrEnum):
     bind_pick = auto()
     cancel = auto()
     cancelled = auto()
+    cli_amount_too_large = auto()
     cli_bad_amount = auto()
     cli_bad_date = auto()
     cli_bad_format = auto()

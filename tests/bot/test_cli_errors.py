@@ -84,6 +84,11 @@ def sentence(result, code: int = 2) -> str:
             "`--amount`: lots is not an amount in yuan; write it like 12800 or 3500.50",
             "`--amount`：lots 不是金额（元），请写成 12800 或 3500.50 这样",
         ),
+        (
+            ("follow-up", "1", "--staff", "11", "--kind", "deal", "--amount", "20000000"),
+            "`--amount`: 20000000 is too large; at most ¥10,000,000",
+            "`--amount`：20000000 太大了，最多 ¥10,000,000",
+        ),
     ],
 )
 def test_each_mistake_is_a_sentence_with_the_fix_in_the_configured_language(cli, args, en, zh) -> None:
