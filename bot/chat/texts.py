@@ -17,10 +17,6 @@ COMMON_TEXTS: dict[str, dict[str, str]] = {
         "zh": "你的数字编号是 <code>{telegram_id}</code>，把它发给管理员，管理员就能为你开通。",
         "en": "Your numeric Telegram id is <code>{telegram_id}</code>: give it to the admin to be let in.",
     },
-    "invite_invalid": {
-        "zh": "这个邀请链接无效、已被使用或已过期。请向管理员索取新的邀请链接。",
-        "en": "This invitation link is invalid, already used or expired. Please ask an admin for a new one.",
-    },
     "invite_welcome": {
         "zh": "欢迎加入，{name}！你的身份：{role}{team}。",
         "en": "Welcome aboard, {name}! Your role: {role}{team}.",

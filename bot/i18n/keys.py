@@ -310,7 +310,6 @@ class Text(StrEnum):
     idle_hint = auto()
     invite_cancelled = auto()
     invite_expired = auto()
-    invite_invalid = auto()
     invite_link = auto()
     invite_unknown = auto()
     invite_used = auto()
