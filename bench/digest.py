@@ -50,8 +50,8 @@ from bench.filing import random_address, random_name, seeded_phone
 from bot.cli.progress import progress
 from bot.digests.render import render_digest
 from bot.digests.tracking_sheet import tracking_workbook
-from domain.digest import TeamReport
 from domain.rules import Rules
+from domain.tracking import TeamReport
 from storage.db import make_engine, normalize_url
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWork

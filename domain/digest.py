@@ -1,4 +1,5 @@
-"""A team's daily summary (日报, RULES §6) and its 《意向客户跟踪表》 rows, from facts storage reads.
+"""A team's daily summary (日报, RULES §6), from facts storage reads; its 《意向客户跟踪表》 rows are
+domain.tracking's.
 
 Pure: no I/O and no clock. The day is the local calendar day (`rules.zone`) containing `now`,
 [00:00, 24:00); states and deadlines are read at `now`. The scheduled job passes the moment it
@@ -7,7 +8,7 @@ runs (20:30); the CLI passes the end of a past day to see that day as it ended.
     facts = storage.repositories.digests.digest_facts(session, team_row, now, rules)
     digest = summarize(facts, now, rules)            # TeamDigest, rendered by bot.digests.render
     last = storage.repositories.digests.last_follow_ups(session, team_id, now)
-    rows = tracking_rows(facts.open_registrations, now, rules, last)  # the workbook's rows
+    rows = domain.tracking.tracking_rows(facts.open_registrations, now, rules, last)  # the workbook's
 
 `uow.reports.team_report(team_id, now, rules)` (domain.ports.Reports) does all three in one call
 and returns a TeamReport.
@@ -19,15 +20,15 @@ A TeamDigest keeps customers' phones in full (E.164): whoever renders it decides
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from domain.customer_details import mask_name
-from domain.lifecycle import CONTACT_KINDS, Deadline, Standing, standing_at
-from domain.model import Channel, EventKind, ExpectedPurchase, FollowUpKind, Registration, State, Team
+from domain.lifecycle import CONTACT_KINDS, Standing, standing_at
+from domain.model import Channel, EventKind, FollowUpKind, Registration, State, Team
 from domain.reminders import ReminderKind, deadlines
 from domain.rules import Rules
 
@@ -338,86 +339,3 @@ def _by_time(lines: list[CustomerLine]) -> tuple[CustomerLine, ...]:
 
 def _filing_order(r: Registration) -> tuple[datetime, int]:
     return (r.filed_at, r.id)
-
-
-# --- the tracking sheet --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LastFollowUp:
-    """A registration's latest real contact (a note is none, RULES §4): how, what was noted, when."""
-
-    kind: FollowUpKind
-    note: str | None
-    at: datetime
-
-
-# Rows a manager must act on, highlighted in the sheet: past a deadline (protection lost, or the
-# registration invalid), or with a follow-up owed.
-OVERDUE_STATES = frozenset({State.LAPSED, State.EXPIRED})
-DUE_STATES = frozenset({State.DUE})
-
-
-@dataclass(frozen=True)
-class TrackingRow:
-    """One open registration of 《意向客户跟踪表》: full details, the sheet is for managers."""
-
-    registration_id: int
-    customer_name: str
-    phone: str  # E.164
-    address: str
-    needs: str | None
-    expected_purchase: ExpectedPurchase | None
-    holder: str
-    filed_at: datetime
-    last_follow_up: LastFollowUp | None
-    state: State
-    challenging: bool
-    deadline: Deadline | None
-
-
-def tracking_rows(
-    registrations: list[Registration],
-    now: datetime,
-    rules: Rules,
-    last_follow_ups: Mapping[int, LastFollowUp],
-) -> list[TrackingRow]:
-    """Every registration not closed at `now` (holding a customer, or an open challenge), by holder
-    and then filing time: the order a manager goes through the sheet with each person.
-    `last_follow_ups`: registration id -> its latest real contact by `now`
-    (domain.ports.Reports.last_follow_ups)."""
-    rows = []
-    for r in registrations:
-        if r.closure is not None or r.filed_at > now:
-            continue
-        standing = standing_at(r, now, rules)
-        rows.append(
-            TrackingRow(
-                registration_id=r.id,
-                customer_name=r.customer_name,
-                phone=r.phone,
-                address=r.address,
-                needs=r.needs,
-                expected_purchase=r.expected_purchase,
-                holder=r.holder_name,
-                filed_at=r.filed_at,
-                last_follow_up=last_follow_ups.get(r.id),
-                state=standing.state,
-                challenging=standing.challenging,
-                deadline=standing.deadline,
-            )
-        )
-    return sorted(rows, key=lambda row: (row.holder, row.filed_at, row.registration_id))
-
-
-@dataclass(frozen=True)
-class TeamReport:
-    """A team's summary and tracking-sheet rows at one moment, and the language its chat reads."""
-
-    language: str
-    digest: TeamDigest
-    rows: list[TrackingRow]
-
-    @property
-    def team(self) -> Team:
-        return self.digest.team

@@ -27,9 +27,9 @@ from domain.rules import Rules
 
 if TYPE_CHECKING:
     from domain.aftersale import Care, CareItem, CareItemKind
-    from domain.digest import LastFollowUp, TeamReport
     from domain.history import AttemptRecord, EventRecord
     from domain.notices import Outbox
+    from domain.tracking import LastFollowUp, TeamReport
 
 
 class RosterRepository(Protocol):

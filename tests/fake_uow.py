@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from domain.aftersale import Care, CareItem, CareItemKind
-from domain.digest import LastFollowUp, TeamReport
 from domain.history import AttemptRecord, EventRecord
 from domain.lifecycle import CONTACT_KINDS
 from domain.model import (
@@ -35,6 +34,7 @@ from domain.model import (
 from domain.notices import OutboxEntry
 from domain.ports import UnitOfWork
 from domain.rules import Rules
+from domain.tracking import LastFollowUp, TeamReport
 
 
 @dataclass

@@ -19,7 +19,7 @@ from bot.digests.tracking_sheet import HEADER_ROW, tracking_workbook
 from bot.digests.xlsx import FORMULA_STARTS
 from bot.i18n.keys import Text
 from bot.i18n.texts import raw
-from domain.digest import TeamReport
+from domain.tracking import TeamReport
 
 FORMATS = (".xlsx", ".csv")
 

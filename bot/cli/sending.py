@@ -30,8 +30,9 @@ from bot.digests.render import render_digest
 from bot.i18n.keys import Text
 from bot.i18n.texts import raw
 from domain.customer_details import mask_phone
-from domain.digest import TeamReport, day_bounds, local_day
+from domain.digest import day_bounds, local_day
 from domain.model import BrokenInvariant
+from domain.tracking import TeamReport
 from storage.uow import SqlUnitOfWork
 
 

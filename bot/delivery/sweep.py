@@ -26,9 +26,9 @@ from bot.i18n.texts import raw, t, when
 from bot.runtime.rate_limits import BULK
 from bot.services import Services
 from domain.customer_details import display_phone
-from domain.digest import TeamReport
 from domain.reminders import Outgoing, ReminderKind, plan_reminder_batches
 from domain.summaries import SummaryOutgoing, plan_summaries
+from domain.tracking import TeamReport
 from storage.event_log import events
 
 log = logging.getLogger(__name__)

@@ -36,9 +36,9 @@ from bot.i18n.keys import Text
 from bot.i18n.labels import PURCHASE, STATE, keyed
 from bot.i18n.texts import raw
 from domain.customer_details import display_phone, mask_phone, mask_phones_in
-from domain.digest import DUE_STATES, OVERDUE_STATES, LastFollowUp, TeamReport, TrackingRow
 from domain.lifecycle import DeadlineKind
 from domain.model import FollowUpKind, State
+from domain.tracking import DUE_STATES, OVERDUE_STATES, LastFollowUp, TeamReport, TrackingRow
 
 __all__ = ["DATE_FORMAT", "tracking_workbook"]
 

@@ -17,9 +17,9 @@ from bot.digests.tracking_sheet import tracking_workbook
 from bot.i18n.keys import Text
 from bot.i18n.texts import raw, t
 from bot.services import Services, services
-from domain.digest import TeamReport
 from domain.history import history_scope
 from domain.model import BrokenInvariant, Team
+from domain.tracking import TeamReport
 
 WORKBOOK = "wb"
 

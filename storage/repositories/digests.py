@@ -35,20 +35,18 @@ from sqlmodel import Session, col
 from domain.digest import (
     DayEvent,
     DigestFacts,
-    LastFollowUp,
     PendingExtension,
     QuotaCount,
     RejectedDuplicate,
-    TeamReport,
     day_bounds,
     local_day,
     summarize,
-    tracking_rows,
 )
 from domain.filing import Reason, month_bounds
 from domain.lifecycle import CONTACT_KINDS
 from domain.model import Channel, Closure, EventKind, FollowUpKind, Registration, Role
 from domain.rules import Rules
+from domain.tracking import LastFollowUp, TeamReport, tracking_rows
 from storage.mappers import registration as _registration
 from storage.mappers import registrations_query as _registrations
 from storage.mappers import team as _team

@@ -7,10 +7,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from domain.digest import LastFollowUp, TeamReport
 from domain.history import AttemptRecord, EventRecord
 from domain.model import EventKind, FollowUpKind, Registration
 from domain.rules import Rules
+from domain.tracking import LastFollowUp, TeamReport
 from storage import mappers
 from storage.mappers import registrations_query
 from storage.repositories import digests

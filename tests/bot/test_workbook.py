@@ -11,20 +11,11 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.digests.tracking_sheet import DATE_FORMAT, tracking_workbook
-from domain.digest import (
-    CustomerLine,
-    DigestFacts,
-    LastFollowUp,
-    PersonCount,
-    PersonDue,
-    QuotaUse,
-    TeamReport,
-    TrackingRow,
-    summarize,
-)
+from domain.digest import CustomerLine, DigestFacts, PersonCount, PersonDue, QuotaUse, summarize
 from domain.lifecycle import Deadline, DeadlineKind
 from domain.model import Channel, ExpectedPurchase, FollowUpKind, State, Team
 from domain.rules import Rules
+from domain.tracking import LastFollowUp, TeamReport, TrackingRow
 
 RULES = Rules()
 ZONE = RULES.zone

@@ -9,13 +9,13 @@ from decimal import Decimal
 
 import pytest
 
-from domain.digest import LastFollowUp
 from domain.filing import Accepted, FilingRequest, file_registration
 from domain.model import Channel, FollowUpKind, Role
 from domain.ports import Reports, UnitOfWorkFactory
 from domain.registrations import Done, record_follow_up
 from domain.roster import add_team, enrol
 from domain.rules import Rules
+from domain.tracking import LastFollowUp
 from storage.repositories.reports import SqlReports
 from storage.uow import SqlUnitOfWork
 from tests.conftest import T0, Roster

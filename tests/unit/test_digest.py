@@ -15,17 +15,16 @@ from bot.digests.render import MESSAGE_LIMIT, render_digest
 from domain.digest import (
     DayEvent,
     DigestFacts,
-    LastFollowUp,
     PendingExtension,
     QuotaCount,
     RejectedDuplicate,
     day_bounds,
     summarize,
-    tracking_rows,
 )
 from domain.lifecycle import DeadlineKind
 from domain.model import Channel, Closure, EventKind, FollowUpKind, Registration, ReviewState, State, Team
 from domain.rules import Rules
+from domain.tracking import LastFollowUp, tracking_rows
 
 RULES = Rules()
 ZONE = RULES.zone

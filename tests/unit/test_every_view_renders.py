@@ -17,7 +17,7 @@ from bot.digests.tracking_sheet import tracking_workbook
 from bot.history import handlers as history_handlers
 from bot.i18n import texts
 from domain.customer_details import Invalid, Problem
-from domain.digest import DigestFacts, TeamReport, TrackingRow, summarize
+from domain.digest import DigestFacts, summarize
 from domain.filing import Accepted, CustomerDetails, Reason, Rejected
 from domain.history import AttemptKind, Entry, RegistrationView, Timeline
 from domain.lifecycle import Deadline, DeadlineKind, Standing
@@ -38,6 +38,7 @@ from domain.notices import DueNotice, entry_for, invite_used_entry
 from domain.registrations import Refusal, Refused
 from domain.roster import Held
 from domain.rules import Rules
+from domain.tracking import TeamReport, TrackingRow
 
 ZONE = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
