@@ -12,7 +12,7 @@ PostgreSQL). Then, after one untimed warm-up, each run times with time.perf_coun
 - read: `SqlReports.team_report` (storage.repositories.digests) (every query, the summary and the
   tracking rows);
 - render: `bot.digests.render.render_digest` (the group chat's messages, phones masked);
-- workbook: `bot.digests.render.tracking_workbook` (the .xlsx bytes).
+- workbook: `bot.digests.tracking_sheet.tracking_workbook` (the .xlsx bytes).
 
 The target (the issue): read + render + workbook under 2 s for a team with 10,000 open registrations.
 Wall and CPU time are both printed: on a busy machine the CPU time (of this process; the
@@ -335,16 +335,7 @@ def run(engine: Engine, runs: int) -> Iterator[tuple[dict[str, tuple[float, floa
     for _ in range(runs + 1):
         *read_ms, report = timed(read)
         *render_ms, messages = timed(partial(render_digest, report.digest, report.language, RULES.zone))
-        *book_ms, data = timed(
-            partial(
-                tracking_workbook,
-                report.rows,
-                report.language,
-                RULES.zone,
-                report.team.name,
-                report.digest.day,
-            )
-        )
+        *book_ms, data = timed(partial(tracking_workbook, report, report.language, RULES.zone))
         steps = dict(zip(STEPS, (tuple(read_ms), tuple(render_ms), tuple(book_ms)), strict=True))
         yield steps, len(report.rows), len(messages), len(data)
 

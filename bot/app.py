@@ -27,11 +27,12 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot.chat import commands
+from bot.chat import commands, render
 from bot.chat.commands import DIALOG_OF, GROUP_COMMANDS, command_of, is_group_button
 from bot.chat.common import current_staff, in_thread, is_private, lang
 from bot.chat.dialogs import bind_dialogs, open_dialog
-from bot.chat.menus import set_default_menus
+from bot.chat.menus import drop_menu_of, set_default_menus, set_menu_for
+from bot.chat.stale import stale
 from bot.config import Settings
 from bot.decisions import arbitration as arbitration_dialog
 from bot.decisions import review_and_extension as decisions
@@ -44,12 +45,16 @@ from bot.i18n.keys import Text
 from bot.i18n.texts import language_of, raw, t
 from bot.roster import groups as group_handlers
 from bot.roster import handlers as roster_handlers
+from bot.roster import invite as invite_dialog
 from bot.runtime import errors
 from bot.runtime.inbound_guard import guard_for, is_invite_link
 from bot.runtime.rate_limits import LaneRateLimiter
 from bot.runtime.updates import InboxQueue, LedgeredApplication, PollingBot, guard_of
 from bot.services import Services, services, utc_now
 from domain.model import BrokenInvariant
+from domain.roster import is_admin
+from domain.rules import Rules
+from domain.working_days import CalendarKind, covers
 from storage.db import checkpoint
 from storage.persistence import DatabasePersistence
 from storage.update_ledger import UpdateLedger
@@ -107,6 +112,7 @@ def build_application(
     application.add_handler(filing_dialog.conversation())
     application.add_handler(follow_up_dialog.conversation())
     application.add_handler(arbitration_dialog.conversation())
+    application.add_handler(invite_dialog.conversation())
     for handler in history_handlers.handlers():
         application.add_handler(handler)
     for handler in decisions.handlers():
@@ -118,7 +124,8 @@ def build_application(
     for handler in workbook_handlers.handlers():
         application.add_handler(handler)
     application.add_handler(commands.CANCEL.handler(_nothing_to_cancel))
-    application.add_handler(CallbackQueryHandler(_stale))
+    # Any button nothing above took: its moment has passed (bot.chat.stale says what to do now).
+    application.add_handler(CallbackQueryHandler(stale))
     application.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, _idle))
     bind_dialogs(application)
     application.add_error_handler(errors.on_error)
@@ -150,8 +157,21 @@ def bot_defaults(settings: Settings) -> Defaults:
 
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """The command menus, localized: Chinese by default, English for English-speaking phones."""
-    settings: Settings = application.bot_data["services"].settings
-    await set_default_menus(application.bot, settings.default_language)
+    services_: Services = application.bot_data["services"]
+    warn_if_the_calendar_ends(services_.settings.rules, services_.clock())
+    await set_default_menus(application.bot, services_.settings.default_language)
+
+
+def warn_if_the_calendar_ends(rules: Rules, now: datetime) -> None:
+    """The official calendar's data ends with the last year the State Council announced: say so
+    at start-up, as that year's working days are then counted Monday to Friday."""
+    year = now.astimezone(rules.zone).year
+    if rules.working_days is CalendarKind.CN and not covers(year):
+        log.warning(
+            "the official holiday calendar has no data for %d: working days are counted Monday to "
+            "Friday; update the chinese-calendar package or set LEADBOT_WORKING_DAYS",
+            year,
+        )
 
 
 async def _roster_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -176,8 +196,11 @@ async def _roster_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if staff is not None:
         if staff.language != language:
             await in_thread(lambda: _remember_language(svc, user.id, language))
+        # Their own menu, set again once their roles, team or language changed (bot.chat.menus).
+        await set_menu_for(context.bot, user.id, staff, is_admin(user.id, staff, svc.admin_ids), language)
         return
     if user.id in svc.admin_ids:
+        await set_menu_for(context.bot, user.id, None, True, language)
         return
     # Most strangers are turned away before the queue (bot.runtime.inbound_guard); this one came through
     # on a roster read before they were deactivated. From now on the guard turns them away too.
@@ -185,14 +208,17 @@ async def _roster_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if guard is not None:
         guard.refused(user.id)
     await _refuse_stranger(update, language)
+    await drop_menu_of(context.bot, user.id)  # a staff member's menu no longer
     raise ApplicationHandlerStop
 
 
 async def _refuse_stranger(update: Update, language: str) -> None:
+    """The refusal, and in a message their numeric id to give the admin (an alert holds 200
+    characters: the refusal only)."""
     if update.callback_query is not None:
         await update.callback_query.answer(raw(language, Text.stranger), show_alert=True)
-    elif update.message is not None:
-        await update.message.reply_text(t(language, Text.stranger))
+    elif update.message is not None and update.effective_user is not None:
+        await update.message.reply_text(render.stranger(language, update.effective_user.id))
 
 
 def _refuser(application: LedgeredApplication, settings: Settings) -> Callable[[Update], None]:
@@ -273,12 +299,6 @@ async def _nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if update.effective_message is None:
         raise BrokenInvariant("update.effective_message is missing")
     await update.effective_message.reply_text(t(lang(update, context), Text.nothing_to_cancel))
-
-
-async def _stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if update.callback_query is None:
-        raise BrokenInvariant("update.callback_query is missing")
-    await update.callback_query.answer(raw(lang(update, context), Text.stale_button), show_alert=True)
 
 
 async def _idle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

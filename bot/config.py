@@ -11,6 +11,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from domain.rules import Rules
+from domain.working_days import CalendarKind
 
 
 class Settings(BaseSettings):
@@ -51,6 +52,7 @@ class Settings(BaseSettings):
     lapse_warning_hours: int = Field(default=24, ge=1)
     expiry_warning_hours: int = Field(default=48, ge=1)
     quiet_hours: str = "21:00-08:00"
+    working_days: CalendarKind = CalendarKind.CN
     sweep_interval_seconds: int = Field(default=60, ge=0)
     # How long a claimed reminder, summary or notice is one process's to send before another may
     # claim it again (a crash, a kill). Above the rate limiter's longest wait on a 429 (60 s).
@@ -143,6 +145,7 @@ class Settings(BaseSettings):
             expiry_warning_hours=self.expiry_warning_hours,
             quiet_start=_quiet(self.quiet_hours)[0],
             quiet_end=_quiet(self.quiet_hours)[1],
+            working_days=self.working_days,
         )
 
     def required_token(self) -> str:

@@ -14,6 +14,7 @@ from domain.customer_details import Invalid, clean_text
 from domain.free_text import check_reason
 from domain.lifecycle import standing_at
 from domain.model import (
+    ALL_TEAMS_ROLES,
     TEAM_MANAGER_ROLES,
     BrokenInvariant,
     Closure,
@@ -30,7 +31,6 @@ from domain.model import (
 from domain.notices import record_notices
 from domain.ports import UnitOfWork, UnitOfWorkFactory
 from domain.registrations import (
-    CROSS_TEAM_ROLES,
     Done,
     Outcome,
     Refusal,
@@ -141,7 +141,7 @@ def decide_extension(
 def may_review(actor: Staff, registration: Registration, other_team_id: int | None = None) -> bool:
     if not actor.active:
         return False
-    if actor.roles & CROSS_TEAM_ROLES:
+    if actor.roles & ALL_TEAMS_ROLES:
         return True
     return bool(actor.roles & TEAM_MANAGER_ROLES) and actor.team_id in {registration.team_id, other_team_id}
 

@@ -6,7 +6,8 @@ runs (20:30); the CLI passes the end of a past day to see that day as it ended.
 
     facts = storage.repositories.digests.digest_facts(session, team_row, now, rules)
     digest = summarize(facts, now, rules)            # TeamDigest, rendered by bot.digests.render
-    rows = tracking_rows(facts.open_registrations, now, rules)  # the workbook's rows
+    last = storage.repositories.digests.last_follow_ups(session, team_id, now)
+    rows = tracking_rows(facts.open_registrations, now, rules, last)  # the workbook's rows
 
 `uow.reports.team_report(team_id, now, rules)` (domain.ports.Reports) does all three in one call
 and returns a TeamReport.
@@ -18,11 +19,13 @@ A TeamDigest keeps customers' phones in full (E.164): whoever renders it decides
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from domain.customer_details import mask_name
 from domain.lifecycle import CONTACT_KINDS, Deadline, Standing, standing_at
 from domain.model import Channel, EventKind, ExpectedPurchase, FollowUpKind, Registration, State, Team
 from domain.reminders import ReminderKind, deadlines
@@ -60,11 +63,14 @@ class DayEvent:
 @dataclass(frozen=True)
 class RejectedDuplicate:
     """A filing by one of the team's people rejected because a colleague held the customer (撞单).
-    Only the two people: the customer is someone else's."""
+    The customer is someone else's: the summary names them masked only (DuplicateAttempts)."""
 
     at: datetime
     filer_name: str
     holder_name: str | None  # None: the holding registration is no longer on record
+    customer_name: str = ""  # as the filer typed it
+    phone: str = ""  # E.164: the same customer, whatever name was typed
+    filer_id: int | None = None  # two colleagues may share a name
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,39 @@ class CreditLine:
 
 
 @dataclass(frozen=True)
+class DuplicateAttempts:
+    """The rejected duplicate filings of one person on one held customer: one line of the summary
+    ("6 duplicate attempts on 张*"), however many times they tried."""
+
+    filer_name: str
+    holder_name: str | None
+    customer: str  # masked (RULES §2: another person's customer), "" if not on record
+    count: int
+    first_at: datetime
+    last_at: datetime
+
+
+def group_duplicate_attempts(attempts: Sequence[RejectedDuplicate]) -> tuple[DuplicateAttempts, ...]:
+    """Identical attempts (same filer, same customer, same holder) as one entry with their count,
+    in the order of each group's first attempt."""
+    groups: dict[tuple[object, ...], list[RejectedDuplicate]] = {}
+    for a in sorted(attempts, key=lambda a: a.at):
+        who = a.filer_id if a.filer_id is not None else a.filer_name
+        groups.setdefault((who, a.phone or a.customer_name, a.holder_name), []).append(a)
+    return tuple(
+        DuplicateAttempts(
+            filer_name=same[0].filer_name,
+            holder_name=same[0].holder_name,
+            customer=mask_name(same[0].customer_name) if same[0].customer_name else "",
+            count=len(same),
+            first_at=same[0].at,
+            last_at=same[-1].at,
+        )
+        for same in groups.values()
+    )
+
+
+@dataclass(frozen=True)
 class PossibleDuplicate:
     line: CustomerLine  # at: filed
     similar_holder: str | None
@@ -180,6 +219,11 @@ class TeamDigest:
     unreachable: tuple[str, ...]  # reminders refused for good (RULES §5): tell them in person
     lapse_warning_hours: int  # how far ahead "about to lapse" looks
     expiry_warning_hours: int  # how far ahead "about to expire" looks
+
+    @property
+    def duplicate_attempts(self) -> tuple[DuplicateAttempts, ...]:
+        """The day's rejected duplicates, identical ones as one entry with their count."""
+        return group_duplicate_attempts(self.rejected_duplicates)
 
 
 def summarize(facts: DigestFacts, now: datetime, rules: Rules) -> TeamDigest:
@@ -300,6 +344,21 @@ def _filing_order(r: Registration) -> tuple[datetime, int]:
 
 
 @dataclass(frozen=True)
+class LastFollowUp:
+    """A registration's latest real contact (a note is none, RULES §4): how, what was noted, when."""
+
+    kind: FollowUpKind
+    note: str | None
+    at: datetime
+
+
+# Rows a manager must act on, highlighted in the sheet: past a deadline (protection lost, or the
+# registration invalid), or with a follow-up owed.
+OVERDUE_STATES = frozenset({State.LAPSED, State.EXPIRED})
+DUE_STATES = frozenset({State.DUE})
+
+
+@dataclass(frozen=True)
 class TrackingRow:
     """One open registration of 《意向客户跟踪表》: full details, the sheet is for managers."""
 
@@ -311,15 +370,22 @@ class TrackingRow:
     expected_purchase: ExpectedPurchase | None
     holder: str
     filed_at: datetime
-    last_follow_up_at: datetime | None
+    last_follow_up: LastFollowUp | None
     state: State
     challenging: bool
     deadline: Deadline | None
 
 
-def tracking_rows(registrations: list[Registration], now: datetime, rules: Rules) -> list[TrackingRow]:
+def tracking_rows(
+    registrations: list[Registration],
+    now: datetime,
+    rules: Rules,
+    last_follow_ups: Mapping[int, LastFollowUp],
+) -> list[TrackingRow]:
     """Every registration not closed at `now` (holding a customer, or an open challenge), by holder
-    and then filing time: the order a manager goes through the sheet with each person."""
+    and then filing time: the order a manager goes through the sheet with each person.
+    `last_follow_ups`: registration id -> its latest real contact by `now`
+    (domain.ports.Reports.last_follow_ups)."""
     rows = []
     for r in registrations:
         if r.closure is not None or r.filed_at > now:
@@ -335,7 +401,7 @@ def tracking_rows(registrations: list[Registration], now: datetime, rules: Rules
                 expected_purchase=r.expected_purchase,
                 holder=r.holder_name,
                 filed_at=r.filed_at,
-                last_follow_up_at=r.last_follow_up_at,
+                last_follow_up=last_follow_ups.get(r.id),
                 state=standing.state,
                 challenging=standing.challenging,
                 deadline=standing.deadline,

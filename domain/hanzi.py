@@ -12,9 +12,6 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
-import zhconv
-from pypinyin import Style, lazy_pinyin, pinyin
-
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _NOT_KEY = re.compile(r"[^a-z0-9]+")
 
@@ -40,6 +37,8 @@ def fold(text: str) -> str:
     """NFKC (full-width → half-width), traditional → simplified, casefold, tone marks dropped."""
     text = unicodedata.normalize("NFKC", text)
     if has_han(text):
+        import zhconv  # imported on first use, as pypinyin below
+
         text = str(zhconv.convert(text, "zh-cn"))
     return strip_marks(text.casefold())
 
@@ -53,6 +52,10 @@ def pinyin_key(text: str) -> str:
     """Toneless pinyin of the Han characters, other letters and digits kept: "阳光a座" → "yangguanga"."""
     if not has_han(text):
         return _keyed(text)
+    # Imported on first use: pypinyin's phrase dictionary costs ~50 MB and 0.3 s, which a process
+    # that never compares names (a catch-up sweep, a roster command) should not pay.
+    from pypinyin import Style, lazy_pinyin
+
     return _keyed("".join(lazy_pinyin(text, style=Style.NORMAL)))
 
 
@@ -61,6 +64,8 @@ def readings(ch: str) -> frozenset[str]:
     """Every toneless reading of one Han character (朝 → zhao, chao); any other character is itself."""
     if not is_han(ch):
         return frozenset({_keyed(ch)} - {""})
+    from pypinyin import Style, pinyin
+
     found = {_keyed(p) for p in pinyin(ch, style=Style.NORMAL, heteronym=True)[0]}
     return frozenset(found | {pinyin_key(ch)})
 

@@ -14,12 +14,10 @@ from enum import StrEnum
 
 from domain.customer_details import Invalid, mask_name, normalize_phone
 from domain.lifecycle import Standing, standing_at
-from domain.model import TEAM_MANAGER_ROLES, EventKind, FollowUpKind, Registration, Role, Staff
+from domain.model import ALL_TEAMS_ROLES, TEAM_MANAGER_ROLES, EventKind, FollowUpKind, Registration, Staff
 from domain.ports import UnitOfWork
 from domain.registrations import Refusal, Refused
 from domain.rules import Rules
-
-ALL_TEAMS_ROLES = frozenset({Role.DEPT_HEAD, Role.OPS_MANAGER})
 
 # Events whose `reason` someone wrote; the other events' reasons are codes their kind already says.
 _WRITTEN_REASONS = frozenset(

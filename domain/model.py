@@ -30,6 +30,9 @@ class Role(StrEnum):
 
 FILING_ROLES = frozenset({Role.GUIDE, Role.SALESPERSON})
 TEAM_MANAGER_ROLES = frozenset({Role.STORE_MANAGER, Role.SUPERVISOR})
+# Roles whose scope is every team (RULES §2: "ops manager and dept head see all teams"): they see
+# every team's customers in full, decide on any team's registrations, and bind any team's group.
+ALL_TEAMS_ROLES = frozenset({Role.DEPT_HEAD, Role.OPS_MANAGER})
 
 
 class ExpectedPurchase(StrEnum):
@@ -215,6 +218,7 @@ class NoticeKind(StrEnum):
     TRANSFERRED_FROM = "arbitrated_transfer_from"
     CREDIT_MOVED_TO = "arbitrated_credit_to"
     CREDIT_MOVED_FROM = "arbitrated_credit_from"
+    INVITE_USED = "invite_used"  # to the admin who made the invitation: who joined, role, team
 
 
 @dataclass(frozen=True)
@@ -231,11 +235,18 @@ class Notice:
 
 @dataclass(frozen=True)
 class Invite:
-    """A one-time enrolment link, as redeemed: the role and team it grants."""
+    """A one-time enrolment link: the role and team it grants, the name the invitee joins under,
+    who made it (a Telegram id: an admin may be named in the settings only) and what became of it."""
 
     code: str
     role: Role
     team_id: int | None
+    name: str | None = None  # None: made before invitations asked for a name
+    created_by: int = 0
+    language: str | None = None  # the admin's when making it: the notice of its use is in it
+    expires_at: datetime | None = None
+    used_by: int | None = None
+    used_at: datetime | None = None
 
 
 @dataclass(frozen=True)

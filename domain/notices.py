@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
-from domain.model import Notice, NoticeKind, Staff
+from domain.model import Invite, Notice, NoticeKind, Staff, Team
 
 if TYPE_CHECKING:
     from domain.ports import UnitOfWork, UnitOfWorkFactory
@@ -40,7 +40,7 @@ class OutboxEntry:
     key: str  # unique: the same notice is never recorded twice
     kind: NoticeKind
     chat_id: int
-    staff_id: int
+    staff_id: int | None  # None: an admin named in the settings only, not on the roster
     registration_id: int | None
     team_id: int | None
     payload: Mapping[str, Any]
@@ -89,6 +89,30 @@ def entry_for(notice: Notice, now: datetime, sequence: int) -> OutboxEntry:
     )
 
 
+def invite_used_entry(
+    invite: Invite, inviter: Staff | None, joined: Staff, team: Team | None, telegram_name: str, now: datetime
+) -> OutboxEntry:
+    """The admin who made the invitation is told it was used: who joined (the name they were
+    given, and the Telegram name of whoever opened the link), with which role and team. One per
+    invitation, which is used once. An admin who is not on the roster is told by Telegram id."""
+    return OutboxEntry(
+        key=f"{KIND_PREFIX}{NoticeKind.INVITE_USED.value}:{invite.code}",
+        kind=NoticeKind.INVITE_USED,
+        chat_id=invite.created_by,
+        staff_id=inviter.id if inviter is not None else None,
+        registration_id=None,
+        team_id=invite.team_id,
+        payload={
+            "name": joined.name,
+            "telegram_name": telegram_name,
+            "role": invite.role.value,
+            "team": team.name if team is not None else None,
+            "language": invite.language,
+        },
+        recorded_at=now,
+    )
+
+
 def record_notices(uow: UnitOfWork, notices: Sequence[Notice], now: datetime) -> None:
     """Write the notices into the outbox of the caller's transaction (before its commit)."""
     if notices:
@@ -98,7 +122,12 @@ def record_notices(uow: UnitOfWork, notices: Sequence[Notice], now: datetime) ->
 @dataclass(frozen=True)
 class DueNotice:
     entry: OutboxEntry
-    to: Staff
+    to: Staff | None  # None: an admin named in the settings only (entry.chat_id is theirs)
+
+    @property
+    def recipient(self) -> str:
+        """Who it is for, as the command line lists it."""
+        return self.to.name if self.to is not None else f"admin {self.entry.chat_id}"
 
 
 def claim_notices(
@@ -111,8 +140,8 @@ def claim_notices(
         for entry in uow.outbox.claim_due(now, now + lease, limit):
             if entry.id is None:
                 raise ValueError("a claimed notice has no delivery id")
-            to = uow.roster.staff_by_id(entry.staff_id)
-            if to is None or not to.active:
+            to = uow.roster.staff_by_id(entry.staff_id) if entry.staff_id is not None else None
+            if entry.staff_id is not None and (to is None or not to.active):
                 uow.deliveries.mark_delivery(
                     entry.id, status=DeliveryStatus.DROPPED, now=now, error="recipient left"
                 )

@@ -26,7 +26,7 @@ from domain.model import (
 from domain.rules import Rules
 
 if TYPE_CHECKING:
-    from domain.digest import TeamReport
+    from domain.digest import LastFollowUp, TeamReport
     from domain.history import AttemptRecord, EventRecord
     from domain.notices import Outbox
 
@@ -66,8 +66,11 @@ class RosterRepository(Protocol):
         created_by: int,
         now: datetime,
         expires_at: datetime,
+        name: str,
+        language: str | None,
     ) -> None: ...
     def take_invite(self, code: str, used_by: int, now: datetime) -> Invite | None: ...
+    def invite(self, code: str) -> Invite | None: ...
 
 
 class RegistrationRepository(Protocol):
@@ -200,6 +203,7 @@ class Reports(Protocol):
     """Read-only views: a team's digest, a customer's history, listings."""
 
     def team_report(self, team_id: int, now: datetime, rules: Rules) -> TeamReport | None: ...
+    def last_follow_ups(self, team_id: int, by: datetime) -> dict[int, LastFollowUp]: ...
     def attempts_for_phone(self, phone: str) -> list[AttemptRecord]: ...
     def events_for_customer(self, phone: str) -> list[EventRecord]: ...
     def registrations_listing(

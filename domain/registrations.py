@@ -26,7 +26,6 @@ from domain.model import (
     NoticeKind,
     Registration,
     ReviewState,
-    Role,
     Staff,
     State,
     present,
@@ -38,7 +37,6 @@ from domain.rules import Rules
 MAX_AMOUNT = Decimal("10000000")  # ¥10M: beyond any one furniture order; a typo
 CLOSING_KINDS = frozenset({FollowUpKind.DEAL, FollowUpKind.LOST})
 CREDIT_KINDS = frozenset({FollowUpKind.DEPOSIT, FollowUpKind.DEAL})
-CROSS_TEAM_ROLES = frozenset({Role.DEPT_HEAD, Role.OPS_MANAGER})
 
 
 class Refusal(StrEnum):
@@ -47,6 +45,7 @@ class Refusal(StrEnum):
     NOT_HOLDER = "not_holder"
     CLOSED = "closed"  # expired, void, won or lost meanwhile
     BAD_AMOUNT = "bad_amount"
+    AMOUNT_TOO_LARGE = "amount_too_large"  # above MAX_AMOUNT: a typo, said with the maximum
     AMOUNT_REQUIRED = "amount_required"
     NOTE_TOO_LONG = "note_too_long"
     NOT_FIELD = "not_field"
@@ -78,7 +77,8 @@ Outcome = Done | Refused
 
 
 def parse_amount(raw: str | None) -> Decimal | None | Refusal:
-    """A deposit or deal amount in yuan: '1200', '1,200.50', '¥3000'. At most two decimals."""
+    """A deposit or deal amount in yuan: '1200', '1,200.50', '¥3000'. At most two decimals, and at
+    most MAX_AMOUNT (AMOUNT_TOO_LARGE, told apart so the reply can name the maximum)."""
     if raw is None or not raw.strip():
         return None
     text = raw.strip().replace(",", "").replace("，", "").lstrip("¥￥").removesuffix("元").strip()
@@ -86,12 +86,11 @@ def parse_amount(raw: str | None) -> Decimal | None | Refusal:
         amount = Decimal(text)
     except InvalidOperation:
         return Refusal.BAD_AMOUNT
-    if (
-        not amount.is_finite()
-        or amount <= 0
-        or amount > MAX_AMOUNT
-        or amount != amount.quantize(Decimal("0.01"))
-    ):
+    if not amount.is_finite() or amount <= 0:
+        return Refusal.BAD_AMOUNT
+    if amount > MAX_AMOUNT:
+        return Refusal.AMOUNT_TOO_LARGE
+    if amount != amount.quantize(Decimal("0.01")):
         return Refusal.BAD_AMOUNT
     return amount.quantize(Decimal("0.01"))
 
@@ -175,8 +174,10 @@ def record_follow_up(
             return refuse(uow, actor_telegram_id, action, registration_id, Refusal.NOTE_TOO_LONG, now)
         if kind is FollowUpKind.DEAL and amount is None:
             return refuse(uow, actor_telegram_id, action, registration_id, Refusal.AMOUNT_REQUIRED, now)
-        if amount is not None and (kind not in CREDIT_KINDS or amount <= 0 or amount > MAX_AMOUNT):
+        if amount is not None and (kind not in CREDIT_KINDS or amount <= 0):
             return refuse(uow, actor_telegram_id, action, registration_id, Refusal.BAD_AMOUNT, now)
+        if amount is not None and amount > MAX_AMOUNT:
+            return refuse(uow, actor_telegram_id, action, registration_id, Refusal.AMOUNT_TOO_LARGE, now)
 
         notices: list[Notice] = []
         if standing.challenging and kind in CREDIT_KINDS:

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from domain.customer_details import Invalid
 from domain.filing import month_bounds
 from domain.free_text import check_staff_name, check_team_name
 from domain.lifecycle import Standing, standing_at
-from domain.model import TEAM_MANAGER_ROLES, Channel, Registration, Role, Staff, State, Team
+from domain.model import (
+    ALL_TEAMS_ROLES,
+    TEAM_MANAGER_ROLES,
+    Channel,
+    Invite,
+    Registration,
+    Role,
+    Staff,
+    State,
+    Team,
+)
+from domain.notices import invite_used_entry
 from domain.ports import UnitOfWork
 from domain.rules import Rules
 
@@ -36,16 +48,39 @@ class Enrolled:
     team: Team | None
 
 
+class InviteProblem(StrEnum):
+    """Why an invitation link enrols nobody."""
+
+    UNKNOWN = "unknown"  # no such invitation (mistyped, or cut short when forwarded)
+    USED = "used"  # someone else opened it first: each link enrols one person
+    USED_BY_YOU = "used_by_you"  # this person opened it before, and joined
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class InviteRefused:
+    problem: InviteProblem
+    expired_at: datetime | None = None
+
+
 def create_invite(
     uow: UnitOfWork,
     *,
     code: str,
     role: Role,
     team_id: int | None,
+    name: str,
     created_by: int,
+    language: str | None = None,
     now: datetime,
     valid_for: timedelta,
+    rules: Rules = DEFAULT_RULES,
 ) -> datetime:
+    """A one-time link for the colleague `name`, who joins under that name with `role` (and
+    `team`); `language` is the admin's, for the notice they get when it is used."""
+    checked = check_staff_name(name, rules)
+    if isinstance(checked, Invalid):
+        raise RosterRefusal(checked.problem.value, f"a name has 1 to {rules.max_staff_name_chars} characters")
     if role in TEAM_ROLES and team_id is None:
         raise RosterRefusal("team_required", role.value)
     if team_id is not None:
@@ -56,19 +91,28 @@ def create_invite(
             raise RosterRefusal("wrong_channel", f"{role.value} cannot join {team.name}")
     expires_at = now + valid_for
     uow.roster.add_invite(
-        code=code, role=role, team_id=team_id, created_by=created_by, now=now, expires_at=expires_at
+        code=code,
+        role=role,
+        team_id=team_id,
+        created_by=created_by,
+        now=now,
+        expires_at=expires_at,
+        name=checked,
+        language=language,
     )
     uow.commit()
     return expires_at
 
 
 def redeem_invite(
-    uow: UnitOfWork, *, code: str, telegram_id: int, name: str, now: datetime
-) -> Enrolled | None:
-    """Whoever opens a valid one-time link joins the roster with the invite's role and team."""
+    uow: UnitOfWork, *, code: str, telegram_id: int, telegram_name: str, now: datetime
+) -> Enrolled | InviteRefused:
+    """Whoever opens a valid one-time link joins the roster with the invite's role and team, under
+    the name the admin gave (an invitation made before names were asked: their Telegram name).
+    The admin who made it is told, through the outbox, in the enrolment's transaction."""
     invite = uow.roster.take_invite(code, telegram_id, now)
     if invite is None:
-        return None
+        return _why_not(uow.roster.invite(code), telegram_id)
     role = invite.role
     team_id = invite.team_id
     existing = uow.roster.staff_by_telegram_id(telegram_id)
@@ -76,14 +120,25 @@ def redeem_invite(
     team = uow.roster.team_by_id(team_id) if team_id is not None else None
     staff = uow.roster.upsert_staff(
         telegram_id=telegram_id,
-        name=name,
+        name=invite.name or telegram_name,
         roles=roles,
         team_id=team_id if team_id is not None else (existing.team_id if existing else None),
         region=team.region if team else (existing.region if existing else None),
         now=now,
     )
+    inviter = active_staff(uow, invite.created_by)
+    uow.outbox.add([invite_used_entry(invite, inviter, staff, team, telegram_name, now)])
     uow.commit()
     return Enrolled(staff, team)
+
+
+def _why_not(invite: Invite | None, telegram_id: int) -> InviteRefused:
+    if invite is None:
+        return InviteRefused(InviteProblem.UNKNOWN)
+    if invite.used_at is not None:
+        mine = invite.used_by == telegram_id
+        return InviteRefused(InviteProblem.USED_BY_YOU if mine else InviteProblem.USED)
+    return InviteRefused(InviteProblem.EXPIRED, invite.expires_at)
 
 
 @dataclass(frozen=True)
@@ -230,9 +285,11 @@ def deactivate(uow: UnitOfWork, *, telegram_id: int, now: datetime) -> None:
 
 
 def bindable_teams(uow: UnitOfWork, telegram_id: int, admin_ids: frozenset[int]) -> list[Team]:
-    """Only a team's own managers, or admins, may bind its summary to a group (RULES §6)."""
+    """Who may bind a team's summary to a group (RULES §6) follows whose teams they see (RULES §2):
+    a team's own store manager or supervisor binds that team; department heads and ops managers,
+    who see every team, bind any team, as admins do."""
     staff = active_staff(uow, telegram_id)
-    if is_admin(telegram_id, staff, admin_ids):
+    if is_admin(telegram_id, staff, admin_ids) or (staff is not None and staff.roles & ALL_TEAMS_ROLES):
         return uow.roster.teams()
     if staff is None or not staff.roles & TEAM_MANAGER_ROLES:
         return []

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
+from domain.working_days import CalendarKind, WorkingDays
+
 
 @dataclass(frozen=True)
 class Rules:
@@ -35,10 +37,15 @@ class Rules:
     expiry_warning_hours: int = 48
     quiet_start: time = time(21, 0)
     quiet_end: time = time(8, 0)
+    working_days: CalendarKind = CalendarKind.CN
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def calendar(self) -> WorkingDays:
+        return WorkingDays(self.working_days)
 
     @property
     def filing_window(self) -> timedelta:

@@ -63,7 +63,17 @@ def staff(row: StaffRow, team_row: TeamRow | None) -> Staff:
 
 
 def invite(row: InviteRow) -> Invite:
-    return Invite(code=row.code, role=Role(row.role), team_id=row.team_id)
+    return Invite(
+        code=row.code,
+        role=Role(row.role),
+        team_id=row.team_id,
+        name=row.name,
+        created_by=row.created_by,
+        language=row.language,
+        expires_at=row.expires_at,
+        used_by=row.used_by,
+        used_at=row.used_at,
+    )
 
 
 def delivery(row: DeliveryRow) -> Delivery:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 
 from storage.db import make_engine, normalize_url
@@ -40,7 +41,8 @@ def connect(url: str, attempts: int) -> Engine:
         try:
             upgrade(url)
             return make_engine(url)
-        except Exception as exc:
+        except (sa_exc.OperationalError, sa_exc.InterfaceError, OSError) as exc:
+            # Only a server that does not answer (yet) is retried; a broken migration is a bug.
             # The class and first line only: enough to act on, and no parameters.
             first_line = next(iter(str(exc).strip().splitlines()), "")
             reason = f"{type(exc).__name__}: {first_line}"

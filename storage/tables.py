@@ -71,6 +71,8 @@ class InviteRow(SQLModel, table=True):
     expires_at: datetime = _at()  # type: ignore[assignment]
     used_by: int | None = Field(default=None, sa_type=sa.BigInteger)
     used_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
+    name: str | None = Field(default=None, max_length=80)  # the invitee's name, as the admin gave it
+    language: str | None = Field(default=None, max_length=5)  # the admin's, for the notice of its use
 
 
 class CustomerRow(SQLModel, table=True):

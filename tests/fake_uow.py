@@ -13,14 +13,16 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from domain.digest import TeamReport
+from domain.digest import LastFollowUp, TeamReport
 from domain.history import AttemptRecord, EventRecord
+from domain.lifecycle import CONTACT_KINDS
 from domain.model import (
     Channel,
     Closure,
     Delivery,
     EventKind,
     ExpectedPurchase,
+    FollowUpKind,
     Invite,
     Registration,
     ReviewState,
@@ -138,6 +140,9 @@ class FakeRoster:
         raise NotImplementedError("invites are tested on a database")
 
     def take_invite(self, code: str, used_by: int, now: datetime) -> Invite | None:
+        raise NotImplementedError("invites are tested on a database")
+
+    def invite(self, code: str) -> Invite | None:
         raise NotImplementedError("invites are tested on a database")
 
 
@@ -369,6 +374,23 @@ class FakeChats:
 
 
 class FakeReports:
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+
+    def last_follow_ups(self, team_id: int, by: datetime) -> dict[int, LastFollowUp]:
+        """As storage.repositories.digests.last_follow_ups: the latest real contact, in log order."""
+        state = self._db.state
+        latest: dict[int, LastFollowUp] = {}
+        for registration_id, at, _, kind, detail in state.events:
+            registration = state.registrations.get(registration_id)
+            if registration is None or registration.team_id != team_id or registration.closure is not None:
+                continue
+            follow_up = detail.get("follow_up_kind")
+            if kind is EventKind.FOLLOW_UP and follow_up in CONTACT_KINDS and at <= by:
+                note = detail.get("note") or None
+                latest[registration_id] = LastFollowUp(FollowUpKind(follow_up), note, at)
+        return latest
+
     def team_report(self, team_id: int, now: datetime, rules: Rules) -> TeamReport | None:
         raise NotImplementedError("digests are read with SQL, tested in tests/storage")
 
@@ -404,7 +426,7 @@ class FakeUnitOfWork:
         self.attempts = FakeAttempts(db)
         self.deliveries = FakeDeliveries()
         self.chats = FakeChats(db)
-        self.reports = FakeReports()
+        self.reports = FakeReports(db)
         self.outbox = FakeOutbox(db)
         self._before: State | None = None
 

@@ -17,7 +17,8 @@ from telegram import Message, MessageEntity
 from telegram.ext import CommandHandler
 
 from bot.i18n.keys import Text
-from domain.model import TEAM_MANAGER_ROLES, Role, Staff
+from domain.history import history_scope
+from domain.model import Role, Staff
 
 Offered = Callable[[Staff | None, bool], bool]  # (the person on the roster or None, is an admin)
 
@@ -30,8 +31,10 @@ def _has_quota(staff: Staff | None, admin: bool) -> bool:
     return staff is not None and staff.may_file and staff.has_quota
 
 
-def _manages(staff: Staff | None, admin: bool) -> bool:
-    return staff is not None and bool(staff.roles & (TEAM_MANAGER_ROLES | {Role.DEPT_HEAD, Role.OPS_MANAGER}))
+def _looks_up(staff: Staff | None, admin: bool) -> bool:
+    """Team managers (their team), ops managers and department heads (all teams): as the look-up
+    itself decides (domain.history)."""
+    return history_scope(staff) is not None
 
 
 def _heads_department(staff: Staff | None, admin: bool) -> bool:
@@ -50,30 +53,39 @@ def _everyone(staff: Staff | None, admin: bool) -> bool:
 class Command:
     name: str
     description: Text  # in the command menu and in /start and /help
+    example: Text  # one line under it in /start and /help: how it is used
     offered: Offered  # whose private menu and /help list it
     private: bool = True  # usable in a private chat
     group: bool = False  # usable in a group chat (the group allow-list)
-    default_menu: bool = False  # in every private chat's menu until /start narrows it to the person
+    default_menu: bool = False  # in the menu of a private chat the bot knows nobody in (strangers)
     dialog: str | None = None  # the dialog it opens (ConversationHandler name), if any
 
     def handler(self, callback: Callable[..., Any]) -> CommandHandler[Any, Any]:
         return CommandHandler(self.name, callback)
 
 
-NEW = Command("new", Text.cmd_new, _files, default_menu=True, dialog="filing")
-FOLLOW = Command("follow", Text.cmd_follow, _files, default_menu=True, dialog="follow_up")
-MINE = Command("mine", Text.cmd_mine, _files, default_menu=True)
-QUOTA = Command("quota", Text.cmd_quota, _has_quota, default_menu=True)
-EXTEND = Command("extend", Text.cmd_extend, _has_quota, default_menu=True, dialog="extend")
-HISTORY = Command("history", Text.cmd_history, _manages, dialog="history")
-EXPORT = Command("export", Text.cmd_export, _manages)
-ARBITRATE = Command("arbitrate", Text.cmd_arbitrate, _heads_department, dialog="arbitrate")
-INVITE = Command("invite", Text.cmd_invite, _admin)
-CANCEL = Command("cancel", Text.cmd_cancel, _everyone, default_menu=True)
-HELP = Command("help", Text.cmd_help, _everyone, group=True, default_menu=True)
-START = Command("start", Text.cmd_start, _everyone, default_menu=True)
-BIND_TEAM = Command("bindteam", Text.cmd_bindteam, _everyone, private=False, group=True)
-UNBIND_TEAM = Command("unbindteam", Text.cmd_unbindteam, _everyone, private=False, group=True)
+NEW = Command("new", Text.cmd_new, Text.example_new, _files, dialog="filing")
+FOLLOW = Command("follow", Text.cmd_follow, Text.example_follow, _files, dialog="follow_up")
+MINE = Command("mine", Text.cmd_mine, Text.example_mine, _files)
+# Field salespeople only (RULES §3.6, §4): store guides have no quota and nothing expires.
+QUOTA = Command("quota", Text.cmd_quota, Text.example_quota, _has_quota)
+EXTEND = Command("extend", Text.cmd_extend, Text.example_extend, _has_quota, dialog="extend")
+HISTORY = Command("history", Text.cmd_history, Text.example_history, _looks_up, dialog="history")
+EXPORT = Command("export", Text.cmd_export, Text.example_export, _looks_up)
+ARBITRATE = Command(
+    "arbitrate", Text.cmd_arbitrate, Text.example_arbitrate, _heads_department, dialog="arbitrate"
+)
+INVITE = Command("invite", Text.cmd_invite, Text.example_invite, _admin, dialog="invite")
+CANCEL = Command("cancel", Text.cmd_cancel, Text.example_cancel, _everyone)
+# What a stranger's menu holds: /start and /help, which tell them how to be let in.
+HELP = Command("help", Text.cmd_help, Text.example_help, _everyone, group=True, default_menu=True)
+START = Command("start", Text.cmd_start, Text.example_start, _everyone, default_menu=True)
+BIND_TEAM = Command(
+    "bindteam", Text.cmd_bindteam, Text.example_bindteam, _everyone, private=False, group=True
+)
+UNBIND_TEAM = Command(
+    "unbindteam", Text.cmd_unbindteam, Text.example_unbindteam, _everyone, private=False, group=True
+)
 
 COMMANDS: tuple[Command, ...] = (
     *(NEW, FOLLOW, MINE, QUOTA, EXTEND, HISTORY, EXPORT, ARBITRATE, INVITE, CANCEL, HELP, START),

@@ -1,6 +1,7 @@
 """What every guided dialog shares: a draft in user_data whose nonce each of its buttons carries
 (so a button from an older dialog answers "expired" instead of acting), dispatch of those buttons
-to the step's action, and cancelling by command or button."""
+to the step's action, and cancelling by command or button. A stale button (bot.chat.stale) says,
+while the dialog goes on, to answer its latest question; once it ended, how to start again."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from telegram.warnings import PTBUserWarning
 
 from bot.chat import commands
 from bot.chat.common import lang
+from bot.chat.stale import expire, stale
 from bot.i18n.keys import Text
-from bot.i18n.texts import raw, t
+from bot.i18n.texts import t
 from domain.model import BrokenInvariant
 
 Action = Callable[[Update, ContextTypes.DEFAULT_TYPE, list[str]], Awaitable[int]]
@@ -83,10 +85,21 @@ def bind_dialogs(application: Application[Any, Any, Any, Any, Any, Any]) -> None
 
 
 class ButtonDialog:
-    def __init__(self, prefix: str, draft_key: str, cancelled_text: Text, cancel_markup: Any = None) -> None:
+    def __init__(
+        self,
+        prefix: str,
+        draft_key: str,
+        cancelled_text: Text,
+        *,
+        opened_by: commands.Command,
+        ended_text: Text,
+        cancel_markup: Any = None,
+    ) -> None:
         self.prefix, self.draft_key, self.cancelled_text = prefix, draft_key, cancelled_text
         self.cancel_markup = cancel_markup  # e.g. removing a reply keyboard the dialog showed
         self.actions: dict[str, Action] = {}
+        # Its buttons once it ended (also after a restart, or when another dialog was opened).
+        expire(prefix, ended_text, again=opened_by)
 
     def new_draft(self, context: ContextTypes.DEFAULT_TYPE, **fields: Any) -> dict[str, Any]:
         draft = {"nonce": secrets.token_hex(3), **fields}
@@ -113,7 +126,7 @@ class ButtonDialog:
         draft = context.user_data.get(self.draft_key)  # type: ignore[union-attr]
         parts = query.data.split(":")
         if draft is None or parts[1] != draft["nonce"]:
-            await stale(update, context)
+            await self._stale(update, context)
             return None
         await query.answer()
         return await self.actions[parts[2]](update, context, parts[3:])
@@ -144,14 +157,13 @@ class ButtonDialog:
             states=states,
             fallbacks=[
                 commands.CANCEL.handler(self.cancel),
-                CallbackQueryHandler(stale, pattern=rf"^{self.prefix}:"),
+                CallbackQueryHandler(self._stale, pattern=rf"^{self.prefix}:"),
             ],
             name=name,
         )
 
-
-async def stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A button whose moment has passed: a short notice, and nothing changes."""
-    if update.callback_query is None:
-        raise BrokenInvariant("update.callback_query is missing")
-    await update.callback_query.answer(raw(lang(update, context), Text.stale_button), show_alert=True)
+    async def _stale(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A button of this dialog it does not take now: from an earlier step or an older run of
+        it while it goes on (answer the latest question), or the dialog has ended (start again)."""
+        going_on = context.user_data.get(self.draft_key) is not None  # type: ignore[union-attr]
+        await stale(update, context, Text.stale_in_progress if going_on else None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from zoneinfo import ZoneInfo
 
+from bot.chat.choices import distinct_labels
 from bot.i18n.keys import Text
 from bot.i18n.labels import DEADLINE, PROBLEM, REFUSAL, STATE
 from bot.i18n.texts import joined, raw, t, when
@@ -140,6 +141,31 @@ def held_line(lang: str, number: int, held: Held, zone: ZoneInfo) -> str:
         parts.append(t(lang, DEADLINE[standing.deadline.kind], at=when(lang, standing.deadline.at, zone)))
     line = joined(lang, parts)
     return line + (t(lang, Text.review_flag) if r.needs_review else "")
+
+
+def follow_labels(lang: str, held: list[Held], zone: ZoneInfo) -> list[tuple[int, str]]:
+    """The follow-up buttons of a /mine page: namesakes told apart by the phone's last digits, then
+    by the filing date (bot.chat.choices)."""
+    follow = raw(lang, Text.follow_button)
+    return distinct_labels(
+        [
+            (
+                h.registration.id,
+                [
+                    f"{follow} {h.registration.customer_name}",
+                    f"·{h.registration.phone[-4:]}",
+                    f"· {when(lang, h.registration.filed_at, zone)}",
+                ],
+            )
+            for h in held
+        ],
+        width=55,  # room for the entry's number
+    )
+
+
+def stranger(lang: str, telegram_id: int) -> str:
+    """The refusal to someone not on the roster, with the id an admin enrols them by."""
+    return t(lang, Text.stranger) + "\n\n" + t(lang, Text.stranger_your_id, telegram_id=telegram_id)
 
 
 def _e(text: str) -> str:

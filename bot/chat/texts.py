@@ -12,6 +12,11 @@ COMMON_TEXTS: dict[str, dict[str, str]] = {
             "supervisor for an invitation link."
         ),
     },
+    # issue 13: what a stranger gives the admin to be enrolled (no English word in Chinese: 数字编号)
+    "stranger_your_id": {
+        "zh": "你的数字编号是 <code>{telegram_id}</code>，把它发给管理员，管理员就能为你开通。",
+        "en": "Your numeric Telegram id is <code>{telegram_id}</code>: give it to the admin to be let in.",
+    },
     "invite_invalid": {
         "zh": "这个邀请链接无效、已被使用或已过期。请向管理员索取新的邀请链接。",
         "en": "This invitation link is invalid, already used or expired. Please ask an admin for a new one.",
@@ -34,6 +39,64 @@ COMMON_TEXTS: dict[str, dict[str, str]] = {
     "cmd_cancel": {"zh": "取消当前操作", "en": "Cancel what you are doing"},
     "cmd_start": {"zh": "开始 / 帮助", "en": "Start / help"},
     "cmd_invite": {"zh": "邀请同事加入", "en": "Invite a colleague"},
+    # --- issue 13: one line under each command in /start and /help: how it is used -------------
+    "help_example": {"zh": "<i>例：{example}</i>", "en": "<i>e.g. {example}</i>"},
+    "example_new": {
+        "zh": "发送 /new，再按提示填写客户姓名、电话和地址",
+        "en": "send /new, then answer: the customer's name, phone and address",
+    },
+    "example_follow": {
+        "zh": "打完电话，发送 /follow，选客户，点「📞 电话」，写一句备注",
+        "en": "after a call, send /follow, pick the customer, press “📞 Call”, add a note",
+    },
+    "example_mine": {
+        "zh": "发送 /mine，看每位客户的状态和下次跟进期限",
+        "en": "send /mine to see each customer's state and next deadline",
+    },
+    "example_quota": {
+        "zh": "发送 /quota，看本月已用和剩余的报备名额",
+        "en": "send /quota to see this month's filings used and left",
+    },
+    "example_extend": {
+        "zh": "客户下周才能量尺：发送 /extend，选这位客户，写明理由",
+        "en": "the customer can be measured only next week: send /extend, pick them, give the reason",
+    },
+    "example_history": {
+        "zh": "<code>/history 138 0013 8000</code>，查看这位客户的全部记录",
+        "en": "<code>/history 138 0013 8000</code> for that customer's whole record",
+    },
+    "example_export": {
+        "zh": "发送 /export，选团队，收到含电话和地址的完整跟踪表",
+        "en": "send /export, pick the team, get the full workbook with phones and addresses",
+    },
+    "example_arbitrate": {
+        "zh": "发送 /arbitrate，输入客户电话，把报备或业绩转给另一位同事",
+        "en": "send /arbitrate, type the customer's phone, move the registration or credit to a colleague",
+    },
+    "example_invite": {
+        "zh": "发送 /invite，选角色和团队，把收到的链接发给新同事",
+        "en": "send /invite, pick the role and team, send the link you get to the new colleague",
+    },
+    "example_cancel": {
+        "zh": "填到一半不想报了：发送 /cancel",
+        "en": "halfway through and you want to stop: send /cancel",
+    },
+    "example_help": {
+        "zh": "发送 /help，看你能用的命令",
+        "en": "send /help to see the commands you can use",
+    },
+    "example_start": {
+        "zh": "发送 /start，重新看问候和命令列表",
+        "en": "send /start to see the greeting and your commands again",
+    },
+    "example_bindteam": {
+        "zh": "在群里发送 /bindteam，选团队，本群每天收到这个团队的日报",
+        "en": "in the group, send /bindteam and pick the team: the group gets its daily summary",
+    },
+    "example_unbindteam": {
+        "zh": "在群里发送 /unbindteam，本群不再收到日报",
+        "en": "in the group, send /unbindteam to stop the daily summary",
+    },
     "private_only": {
         "zh": "请在与我的私聊中使用这个命令，群里不处理客户资料。",
         "en": (
@@ -82,8 +145,12 @@ COMMON_TEXTS: dict[str, dict[str, str]] = {
         "en": "Nothing in progress. Send /new to file a customer or /mine to see your registrations.",
     },
     "stale_button": {
-        "zh": "这个按钮已过期。发送 /new 重新开始。",
-        "en": "This button has expired. Send /new to start again.",
+        "zh": "这个按钮已过期。发送 /help 查看你现在可以做什么。",
+        "en": "This button has expired. Send /help to see what you can do now.",
+    },
+    "stale_in_progress": {
+        "zh": "这个按钮已过期。请接着回答下面最新的问题，或发送 /cancel 取消。",
+        "en": "This button has expired. Please answer the latest question below, or send /cancel.",
     },
     "error": {
         "zh": (

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from bot.cli.common import fail, language
 from bot.cli.progress import progress
 from bot.config import Settings
-from bot.digests.tracking_sheet import tracking_workbook
+from bot.digests.tracking_sheet import HEADER_ROW, tracking_workbook
 from bot.digests.xlsx import FORMULA_STARTS
 from bot.i18n.keys import Text
 from bot.i18n.texts import raw
@@ -39,9 +39,7 @@ def write_tracking_sheet(report: TeamReport, settings: Settings, out: Path) -> N
     lang = language()
     as_csv = out.suffix.lower() == ".csv"
     with progress(raw(lang, Text.cli_progress_export), 2 + as_csv) as bar:
-        data = tracking_workbook(
-            report.rows, report.language, settings.rules.zone, report.team.name, report.digest.day
-        )
+        data = tracking_workbook(report, report.language, settings.rules.zone)
         bar.advance()
         if as_csv:
             data = workbook_as_csv(data)
@@ -54,12 +52,13 @@ def write_tracking_sheet(report: TeamReport, settings: Settings, out: Path) -> N
 
 
 def workbook_as_csv(workbook: bytes) -> bytes:
-    """The first sheet's rows as CSV: times as 2026-11-27 14:30, and what people typed that a
-    spreadsheet would run as a formula (=, +, -, @ first) kept text with a leading quote."""
+    """The first sheet's table (its header and rows, not the title above them) as CSV: times as
+    2026-11-27 14:30, and what people typed that a spreadsheet would run as a formula (=, +, -,
+    @ first) kept text with a leading quote."""
     sheet = load_workbook(io.BytesIO(workbook), read_only=True).worksheets[0]
     text = io.StringIO()
     writer = csv.writer(text)
-    for row in sheet.iter_rows(values_only=True):
+    for row in sheet.iter_rows(min_row=HEADER_ROW, values_only=True):
         writer.writerow([_cell(value) for value in row])
     return text.getvalue().encode("utf-8-sig")
 

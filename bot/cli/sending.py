@@ -78,7 +78,7 @@ def sweep_command(
         if waiting:
             typer.echo(f"{waiting} notices waiting in the outbox")
     for notice, status in notices:
-        typer.echo(f"{status}\tnotice:{notice.entry.kind.value}\t{notice.to.name}")
+        typer.echo(f"{status}\tnotice:{notice.entry.kind.value}\t{notice.recipient}")
     for outgoing, status in reminders:
         reminder = outgoing.reminder
         deadline = reminder.deadline.astimezone(rules.zone)

@@ -15,12 +15,13 @@ from telegram.ext import (
 )
 
 from bot.chat import commands, render
+from bot.chat.choices import distinct_labels
 from bot.chat.common import current_staff, in_thread, lang
 from bot.chat.dialogs import ButtonDialog
 from bot.delivery.notices import kick
 from bot.i18n.keys import Text
 from bot.i18n.labels import ARBITRATION, STATE
-from bot.i18n.texts import raw, t
+from bot.i18n.texts import raw, t, when
 from bot.services import services
 from domain.customer_details import Invalid, normalize_phone
 from domain.decisions import Arbitration, arbitrate
@@ -43,7 +44,9 @@ class Step(IntEnum):
     CONFIRM = 6
 
 
-DIALOG = ButtonDialog(PREFIX, DRAFT, Text.follow_cancelled)
+DIALOG = ButtonDialog(
+    PREFIX, DRAFT, Text.follow_cancelled, opened_by=commands.ARBITRATE, ended_text=Text.stale_arbitration
+)
 _draft, _button = DIALOG.draft, DIALOG.button
 
 
@@ -77,11 +80,18 @@ async def got_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if not registrations:
         await message.reply_text(t(language, Text.arb_none))
         return Step.PHONE
-    now = svc.clock()
-    rows = []
+    now, zone = svc.clock(), svc.rules.zone
+    options = []
     for r in reversed(registrations[-PAGE:]):
         state = raw(language, STATE[standing_at(r, now, svc.rules).state])
-        rows.append([_button(context, f"{r.customer_name} · {r.holder_name} · {state}", "pick", str(r.id))])
+        # Two of the same holder and state are told apart by their filing date.
+        options.append(
+            (
+                r.id,
+                [f"{r.customer_name} · {r.holder_name} · {state}", f"· {when(language, r.filed_at, zone)}"],
+            )
+        )
+    rows = [[_button(context, label, "pick", str(i))] for i, label in distinct_labels(options)]
     await message.reply_text(t(language, Text.arb_pick), reply_markup=InlineKeyboardMarkup(rows))
     return Step.PICK
 
@@ -132,15 +142,19 @@ async def _action(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list
 async def _targets(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
     language, svc = lang(update, context), services(context)
 
-    def load() -> list[Staff]:
+    def load() -> tuple[list[Staff], dict[int, str]]:
         with svc.uow() as uow:
-            return [s for s in uow.roster.all_staff() if s.may_file]
+            teams = {team.id: team.name for team in uow.roster.teams()}
+            return [s for s in uow.roster.all_staff() if s.may_file], teams
 
-    people = await in_thread(load)
+    people, teams = await in_thread(load)
     page = int(args[0]) if args and args[0].isdigit() else 0
-    rows = [
-        [_button(context, s.name, "to", str(s.telegram_id))] for s in people[page * PAGE : (page + 1) * PAGE]
+    # Namesakes are told apart by their team.
+    options = [
+        (s.telegram_id, [s.name, f"· {teams.get(s.team_id or 0, '')}"])
+        for s in people[page * PAGE : (page + 1) * PAGE]
     ]
+    rows = [[_button(context, label, "to", str(i))] for i, label in distinct_labels(options)]
     nav = []
     if page > 0:
         nav.append(_button(context, raw(language, Text.page_prev), "people", str(page - 1)))

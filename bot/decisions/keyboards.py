@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.chat import commands
+from bot.chat.stale import expire
 from bot.i18n.keys import Text
 from bot.i18n.texts import raw
 
 EXTEND = "ex"
 DECIDE_EXTENSION = "exd"
 REVIEW = "rv"
+
+# Once its moment has passed: the /extend pick list starts again; a decision was taken or is gone.
+expire(EXTEND, Text.stale_extend, again=commands.EXTEND)
+expire(DECIDE_EXTENSION, Text.stale_decision)
+expire(REVIEW, Text.stale_decision)
 
 
 def review_keyboard(language: str, registration_id: int, *, possible_duplicate: bool) -> InlineKeyboardMarkup:

@@ -7,7 +7,7 @@ import secrets
 from enum import IntEnum
 from typing import Any
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     CallbackQueryHandler,
     ContextTypes,
@@ -17,9 +17,11 @@ from telegram.ext import (
 )
 
 from bot.chat import commands, render
+from bot.chat.choices import distinct_labels
 from bot.chat.commands import ID
 from bot.chat.common import current_staff, in_thread, lang
 from bot.chat.dialogs import Dialog
+from bot.chat.stale import drop_buttons, stale
 from bot.decisions.keyboards import DECIDE_EXTENSION, EXTEND, REVIEW
 from bot.delivery.notices import kick
 from bot.i18n.keys import Text
@@ -29,7 +31,7 @@ from domain.customer_details import Invalid
 from domain.decisions import check_review, decide_extension, decide_review, request_extension
 from domain.free_text import check_reason
 from domain.model import BrokenInvariant, Channel, Registration
-from domain.registrations import Done
+from domain.registrations import Done, Refusal, Refused
 from domain.roster import my_registrations
 
 
@@ -66,9 +68,14 @@ async def extend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return ConversationHandler.END
     nonce = secrets.token_hex(3)
     context.user_data["extend"] = {"nonce": nonce}  # type: ignore[index]
-    rows = [
-        [InlineKeyboardButton(f"{r.customer_name} ·{r.phone[-4:]}", callback_data=f"{EXTEND}:{nonce}:{r.id}")]
+    zone = svc.rules.zone
+    options = [
+        (r.id, [f"{r.customer_name} ·{r.phone[-4:]}", f"· {when(language, r.filed_at, zone)}"])
         for r in field[:30]
+    ]
+    rows = [
+        [InlineKeyboardButton(label, callback_data=f"{EXTEND}:{nonce}:{registration_id}")]
+        for registration_id, label in distinct_labels(options)
     ]
     await message.reply_text(t(language, Text.extend_pick), reply_markup=InlineKeyboardMarkup(rows))
     return Step.PICK
@@ -84,14 +91,14 @@ async def extend_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 
 async def extend_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
-    language = lang(update, context)
     query = update.callback_query
     if query is None or query.data is None:
         raise BrokenInvariant("query, query.data is missing")
     _, nonce, registration_id = query.data.split(":")
     draft = context.user_data.get("extend")  # type: ignore[union-attr]
     if draft is None or draft["nonce"] != nonce:
-        await query.answer(raw(language, Text.stale_button), show_alert=True)
+        # An older /extend list while a newer one is open: pick from the newer one.
+        await stale(update, context, Text.stale_in_progress if draft else None)
         return None
     return await _ask_reason(update, context, registration_id)
 
@@ -119,7 +126,7 @@ async def _ask_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, regist
     ):
         if user is None:
             raise BrokenInvariant("user is missing")
-        await context.bot.send_message(query.from_user.id, t(language, Text.refused_not_holder))
+        await context.bot.send_message(query.from_user.id, t(language, Text.extend_gone))
         return ConversationHandler.END
     draft["registration_id"] = registration.id
     text = t(
@@ -177,7 +184,7 @@ async def extension_decision(update: Update, context: ContextTypes.DEFAULT_TYPE)
         )
     )
     if not isinstance(outcome, Done):
-        await query.answer(render.refusal_alert(language, outcome), show_alert=True)
+        await _refused_decision(query, language, outcome)
         return
     await query.answer()
     actor = await current_staff(update, context)
@@ -221,7 +228,7 @@ async def review_reject(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
         )
     )
     if refused is not None:
-        await query.answer(render.refusal_alert(language, refused), show_alert=True)
+        await _refused_decision(query, language, refused)
         return ConversationHandler.END
     await query.answer()
     context.user_data["reject"] = {  # type: ignore[index]
@@ -277,9 +284,8 @@ async def _decide_review(
     )
     query = update.callback_query
     if not isinstance(outcome, Done):
-        text = render.refusal_alert(language, outcome)
         if query:
-            await query.answer(text, show_alert=True)
+            await _refused_decision(query, language, outcome)
         else:
             if update.effective_message is None:
                 raise BrokenInvariant("update.effective_message is missing")
@@ -306,10 +312,32 @@ async def _decide_review(
     kick(context)
 
 
+# Refusals that mean the decision's moment has passed, for everyone: its buttons go.
+_SETTLED = frozenset(
+    {Refusal.ALREADY_DECIDED, Refusal.NOT_PENDING, Refusal.NOT_FOUND, Refusal.CLOSED, Refusal.TAKEN}
+)
+
+
+async def _refused_decision(query: CallbackQuery, language: str, refused: Refused) -> None:
+    """Why this decision button does nothing; once it is decided or gone, the buttons go too
+    (someone not entitled keeps them: they are the entitled person's to press)."""
+    if refused.refusal is Refusal.NOT_FOUND:
+        await query.answer(raw(language, Text.stale_decision), show_alert=True)
+    else:
+        await query.answer(render.refusal_alert(language, refused), show_alert=True)
+    if refused.refusal in _SETTLED:
+        await drop_buttons(query)
+
+
 def _last(update: Update) -> str:
     if update.callback_query is None or update.callback_query.data is None:
         raise BrokenInvariant("update.callback_query, update.callback_query.data is missing")
     return update.callback_query.data.rsplit(":", 1)[1]
+
+
+async def _older_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A pick from an /extend list once the reason is being asked: answer the question below."""
+    await stale(update, context, Text.stale_in_progress)
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -333,7 +361,10 @@ def handlers() -> list[Any]:
                 Step.PICK: [CallbackQueryHandler(extend_pick, pattern=rf"^{EXTEND}:[0-9a-f]{{6}}:{ID}$")],
                 Step.REASON: [MessageHandler(text, extend_reason)],
             },
-            fallbacks=[commands.CANCEL.handler(cancel)],
+            fallbacks=[
+                commands.CANCEL.handler(cancel),
+                CallbackQueryHandler(_older_pick, pattern=rf"^{EXTEND}:[0-9a-f]{{6}}:"),
+            ],
             name="extend",
         ),
         Dialog(

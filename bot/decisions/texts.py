@@ -125,4 +125,24 @@ DECISION_TEXTS: dict[str, dict[str, str]] = {
         "zh": "✅ 裁决已记录：{what}，{name} → {to}。",
         "en": "✅ Decision recorded: {what}, {name} → {to}.",
     },
+    # --- issue 13: a button whose moment has passed ------------------------------------------------
+    "stale_extend": {
+        "zh": "这个按钮已过期：那次延期申请没有完成。要申请延期，请重新发送 /extend。",
+        "en": "This button has expired: that extension request was not finished. Send /extend again.",
+    },
+    "extend_gone": {
+        "zh": "这条报备已有变化（已不在你名下，或无需延期），不能申请延期。发送 /extend 重新选择。",
+        "en": (
+            "This registration has changed (you no longer hold it, or it does not expire); it cannot be "
+            "extended. Send /extend to pick again."
+        ),
+    },
+    "stale_decision": {
+        "zh": "这个申请已经处理过了，或已不存在，无需再操作。",
+        "en": "This request was already decided or is gone; there is nothing left to do.",
+    },
+    "stale_arbitration": {
+        "zh": "这个按钮已过期：那次裁决已经结束。要裁决，请重新发送 /arbitrate。",
+        "en": "This button has expired: that arbitration is over. To arbitrate, send /arbitrate again.",
+    },
 }

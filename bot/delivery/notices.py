@@ -20,12 +20,12 @@ from bot.chat.common import in_thread
 from bot.decisions.keyboards import extension_keyboard, review_keyboard
 from bot.delivery.attempts import send_and_record
 from bot.i18n.keys import Text
-from bot.i18n.labels import keyed
-from bot.i18n.texts import t, when
+from bot.i18n.labels import ROLE, keyed
+from bot.i18n.texts import raw, t, when
 from bot.runtime.rate_limits import BULK
 from bot.services import Services
 from domain.customer_details import display_phone, mask_name, mask_phone
-from domain.model import NoticeKind
+from domain.model import NoticeKind, Role
 from domain.notices import DueNotice, claim_notices
 
 log = logging.getLogger(__name__)
@@ -35,14 +35,32 @@ BATCH = 100
 _TEXT = keyed(
     "notice_",
     set(NoticeKind)
-    - {NoticeKind.POSSIBLE_DUPLICATE, NoticeKind.REVIEW_REQUESTED, NoticeKind.EXTENSION_REQUESTED},
+    - {
+        NoticeKind.POSSIBLE_DUPLICATE,
+        NoticeKind.REVIEW_REQUESTED,
+        NoticeKind.EXTENSION_REQUESTED,
+        NoticeKind.INVITE_USED,
+    },
 )
 
 
 def notice_message(notice: DueNotice, svc: Services) -> tuple[str, InlineKeyboardMarkup | None]:
-    entry, language = notice.entry, notice.to.language or svc.settings.default_language
-    p, zone = entry.payload, svc.rules.zone
+    entry, p, zone = notice.entry, notice.entry.payload, svc.rules.zone
+    # An admin named in the settings only has no language on the roster: the one they invited in.
+    known = notice.to.language if notice.to is not None else p.get("language")
+    language = known or svc.settings.default_language
     registration_id = entry.registration_id or 0
+    if entry.kind is NoticeKind.INVITE_USED:
+        team = p.get("team")
+        text = t(
+            language,
+            Text.notice_invite_used,
+            name=p["name"],
+            telegram_name=p["telegram_name"],
+            role=raw(language, ROLE[Role(p["role"])]),
+            team=raw(language, Text.team_suffix, team=team) if team else "",
+        )
+        return text, None
     if entry.kind is NoticeKind.POSSIBLE_DUPLICATE:
         # Each manager sees their own team's customer in full, the other team's masked (the domain
         # decided which is whose); they settle it with the buttons.
@@ -125,7 +143,7 @@ async def _deliver(bot: ExtBot[Any], svc: Services, notice: DueNotice) -> str:
 
     status = await send_and_record(send, svc, notice.entry.id, notice.entry.attempts, svc.clock())
     if status != "sent":
-        log.warning("notice %s to staff %s: %s", notice.entry.kind.value, notice.to.id, status)
+        log.warning("notice %s to chat %s: %s", notice.entry.kind.value, notice.entry.chat_id, status)
     return status
 
 

@@ -111,14 +111,7 @@ async def deliver_summary(
     variant = f"{language}:{'masked' if recipient.mask_phones else 'full'}"
     if variant not in workbooks:
         workbooks[variant] = await in_thread(
-            lambda: tracking_workbook(
-                report.rows,
-                language,
-                svc.rules.zone,
-                report.team.name,
-                outgoing.day,
-                mask_phones=recipient.mask_phones,
-            )
+            lambda: tracking_workbook(report, language, svc.rules.zone, mask_phones=recipient.mask_phones)
         )
     workbook = workbooks[variant]
     filename = (

@@ -8,7 +8,7 @@ DELIVERY_TEXTS: dict[str, dict[str, str]] = {
         "zh": "⏰ 跟进提醒：客户 <b>{name}</b>（{phone}）请在 {at} 前跟进（每 {every} 天至少跟进一次）。",
         "en": (
             "⏰ Follow-up reminder: <b>{name}</b> ({phone}) needs a follow-up by {at} (at least every "
-            "{every} days)."
+            "{every} {every:day|days})."
         ),
     },
     "reminder_lapse": {
@@ -17,7 +17,8 @@ DELIVERY_TEXTS: dict[str, dict[str, str]] = {
             "之后同事可以报备接手。请马上跟进！"
         ),
         "en": (
-            "⚠️ About to lose protection: <b>{name}</b> ({phone}) reaches {days} days without a follow-up at "
+            "⚠️ About to lose protection: <b>{name}</b> ({phone}) reaches {days} {days:day|days} without a "
+            "follow-up at "
             "{at}; after that a colleague can take the customer over. Follow up now!"
         ),
     },
@@ -37,7 +38,8 @@ DELIVERY_TEXTS: dict[str, dict[str, str]] = {
             "跟进之前记录下定或成交，客户归你；如果 {holder} 先跟进，你的申请作废。"
         ),
         "en": (
-            "⚠️ {holder}'s registration of this customer has had no follow-up for {days} days. Yours is "
+            "⚠️ {holder}'s registration of this customer has had no follow-up for {days} {days:day|days}. "
+            "Yours is "
             "accepted as a takeover challenge: record a deposit or deal before {holder} follows up and the "
             "customer is yours; if {holder} follows up first, your challenge is dropped."
         ),
@@ -48,7 +50,8 @@ DELIVERY_TEXTS: dict[str, dict[str, str]] = {
             "请尽快跟进（/follow），否则对方下定后客户归对方。"
         ),
         "en": (
-            "⚠️ Your customer {name} ({phone}) has had no follow-up for {days} days and {other} has just "
+            "⚠️ Your customer {name} ({phone}) has had no follow-up for {days} {days:day|days} and {other} "
+            "has just "
             "filed them. Follow up now (/follow), or the customer is theirs once they record a deposit."
         ),
     },
@@ -74,7 +77,7 @@ DELIVERY_TEXTS: dict[str, dict[str, str]] = {
         "zh": "❌ 报备未通过：这位客户是你的报备，于 {expired} 失效，{days} 天内不能重新报备。",
         "en": (
             "❌ Not filed: this customer's registration of yours expired on {expired}; it cannot be re-filed "
-            "within {days} days."
+            "within {days} {days:day|days}."
         ),
     },
     "refile_cooldown_extend": {

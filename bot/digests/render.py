@@ -172,12 +172,17 @@ def render_digest(
                 [
                     t(
                         lang,
-                        Text.digest_rejected_duplicate_line,
-                        at=at(c.at),
+                        Text.digest_rejected_duplicate_line
+                        if c.count == 1
+                        else Text.digest_rejected_duplicates_repeated,
+                        at=at(c.last_at),
+                        first=at(c.first_at),
                         filer=c.filer_name,
+                        customer=c.customer or raw(lang, Text.digest_customer_unknown),
                         holder=c.holder_name or raw(lang, Text.digest_holder_unknown),
+                        count=c.count,
                     )
-                    for c in digest.rejected_duplicates
+                    for c in digest.duplicate_attempts
                 ]
             ),
         ),

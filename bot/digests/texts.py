@@ -11,7 +11,7 @@ DIGEST_TEXTS: dict[str, dict[str, str]] = {
     # --- the summary ----------------------------------------------------------------------------
     "digest_title": {
         "zh": "📊 <b>{team} · 每日汇总</b>\n截至 {at}，在跟客户 {count} 位",
-        "en": "📊 <b>{team} · daily summary</b>\nAs of {at}: {count} open registrations",
+        "en": "📊 <b>{team} · daily summary</b>\nAs of {at}: {count} open {count:registration|registrations}",
     },
     "digest_continued": {"zh": "{header}（续）", "en": "{header} (continued)"},
     "digest_none": {"zh": "　无", "en": "   none"},
@@ -32,7 +32,10 @@ DIGEST_TEXTS: dict[str, dict[str, str]] = {
         "zh": "<b>📞 今日跟进（{count}）</b>",
         "en": "<b>📞 Follow-ups today ({count})</b>",
     },
-    "digest_follow_up_line": {"zh": "• {name}：{count} 次", "en": "• {name}: {count}"},
+    "digest_follow_up_line": {
+        "zh": "• {name}：{count} 次",
+        "en": "• {name}: {count} {count:follow-up|follow-ups}",
+    },
     "digest_unknown_staff": {"zh": "非在册人员", "en": "someone not on the roster"},
     "digest_credits": {
         "zh": "<b>💰 今日下定 / 成交（{count}）</b>",
@@ -56,7 +59,7 @@ DIGEST_TEXTS: dict[str, dict[str, str]] = {
     },
     "digest_about_to_lapse": {
         "zh": "<b>⚠️ {hours} 小时内将失去保护（{count}）</b>",
-        "en": "<b>⚠️ Losing protection within {hours} hours ({count})</b>",
+        "en": "<b>⚠️ Losing protection within {hours} {hours:hour|hours} ({count})</b>",
     },
     "digest_deadline_line": {
         "zh": "• {holder}：{customer} {phone}，{deadline}",
@@ -72,7 +75,7 @@ DIGEST_TEXTS: dict[str, dict[str, str]] = {
     },
     "digest_about_to_expire": {
         "zh": "<b>⏳ {hours} 小时内将失效（{count}）</b>",
-        "en": "<b>⏳ Expiring within {hours} hours ({count})</b>",
+        "en": "<b>⏳ Expiring within {hours} {hours:hour|hours} ({count})</b>",
     },
     "digest_expired": {"zh": "<b>⛔ 今日失效（{count}）</b>", "en": "<b>⛔ Expired today ({count})</b>"},
     "digest_expired_line": {
@@ -84,9 +87,17 @@ DIGEST_TEXTS: dict[str, dict[str, str]] = {
         "en": "<b>🚫 Duplicate filings rejected today ({count})</b>",
     },
     "digest_rejected_duplicate_line": {
-        "zh": "• {at} {filer} 报备的客户已由 {holder} 报备在先",
-        "en": "• {at} {filer} filed a customer {holder} already holds",
+        "zh": "• {at} {filer} 报备的客户 {customer} 已由 {holder} 报备在先",
+        "en": "• {at} {filer} filed {customer}, a customer {holder} already holds",
     },
+    "digest_rejected_duplicates_repeated": {
+        "zh": "• {filer}：{count} 次撞单，客户 {customer} 已由 {holder} 报备在先（{first} 至 {at}）",
+        "en": (
+            "• {filer}: {count} duplicate {count:attempt|attempts} on {customer}, a customer {holder} "
+            "already holds ({first} to {at})"
+        ),
+    },
+    "digest_customer_unknown": {"zh": "某客户", "en": "a customer"},
     "digest_holder_unknown": {"zh": "他人", "en": "someone else"},
     "digest_possible_duplicates": {
         "zh": "<b>🔍 疑似撞单待确认（{count}）</b>",
@@ -118,6 +129,12 @@ DIGEST_TEXTS: dict[str, dict[str, str]] = {
     "digest_extension_reason": {"zh": "，理由：{reason}", "en": ", reason: {reason}"},
     # --- 《意向客户跟踪表》 ----------------------------------------------------------------------
     "digest_sheet_title": {"zh": "意向客户跟踪表", "en": "Intent customers"},
+    "digest_sheet_heading": {
+        "zh": "{team} 意向客户跟踪表　{date}　截至 {time}",
+        "en": "{team} · intent customers · {date} · as of {time}",
+    },
+    "digest_page_footer": {"zh": "第 &P 页 / 共 &N 页", "en": "Page &P of &N"},
+    "digest_col_number": {"zh": "序号", "en": "No."},
     "digest_workbook_title": {"zh": "{team} 意向客户跟踪表 {date}", "en": "{team} intent customers {date}"},
     "digest_col_customer": {"zh": "客户姓名", "en": "Customer"},
     "digest_col_phone": {"zh": "电话", "en": "Phone"},
@@ -130,6 +147,17 @@ DIGEST_TEXTS: dict[str, dict[str, str]] = {
     "digest_col_state": {"zh": "状态", "en": "State"},
     "digest_col_deadline": {"zh": "下一截止", "en": "Next deadline"},
     "digest_col_deadline_at": {"zh": "截止时间", "en": "Deadline at"},
+    "digest_last_follow_up": {"zh": "{kind}　{at}", "en": "{kind}, {at}"},
+    "digest_kind_call": {"zh": "电话", "en": "call"},
+    "digest_kind_message": {"zh": "微信/短信", "en": "message"},
+    "digest_kind_store_visit": {"zh": "到店", "en": "store visit"},
+    "digest_kind_home_visit": {"zh": "上门拜访", "en": "home visit"},
+    "digest_kind_measurement": {"zh": "上门量尺", "en": "measurement"},
+    "digest_kind_quote": {"zh": "报价", "en": "quote"},
+    "digest_kind_deposit": {"zh": "下定", "en": "deposit"},
+    "digest_kind_deal": {"zh": "成交", "en": "deal"},
+    "digest_kind_lost": {"zh": "流失", "en": "lost"},
+    "digest_kind_note": {"zh": "备注", "en": "note"},
     "digest_state_pending_review": {"zh": "待审核", "en": "pending review"},
     "digest_challenging": {"zh": "{state}（接手申请）", "en": "{state} (takeover challenge)"},
     "digest_deadline_follow_up": {"zh": "跟进", "en": "follow up"},
@@ -138,8 +166,55 @@ DIGEST_TEXTS: dict[str, dict[str, str]] = {
         "zh": "量尺或下定，否则失效",
         "en": "measure or take a deposit, or it expires",
     },
+    # --- the workbook's second sheet: the day's figures, as in the summary ---------------------
+    "digest_summary_sheet": {"zh": "日报汇总", "en": "Summary"},
+    "digest_summary_heading": {
+        "zh": "{team} 每日汇总　{date}　截至 {time}",
+        "en": "{team} · daily summary · {date} · as of {time}",
+    },
+    "digest_summary_col_item": {"zh": "项目", "en": "Item"},
+    "digest_summary_col_count": {"zh": "数量", "en": "Count"},
+    "digest_summary_open": {"zh": "在跟客户", "en": "Open registrations"},
+    "digest_summary_new": {"zh": "今日新报备", "en": "New registrations today"},
+    "digest_summary_follow_ups": {"zh": "今日跟进", "en": "Follow-ups today"},
+    "digest_summary_credits": {"zh": "今日下定 / 成交", "en": "Deposits and deals today"},
+    "digest_summary_due": {"zh": "待跟进", "en": "Follow-ups due"},
+    "digest_summary_lapsed": {"zh": "超期未跟进，同事可接手", "en": "Lapsed, colleagues may take over"},
+    "digest_summary_about_to_lapse": {
+        "zh": "{hours} 小时内将失去保护",
+        "en": "Losing protection within {hours} hours",
+    },
+    "digest_summary_about_to_expire": {"zh": "{hours} 小时内将失效", "en": "Expiring within {hours} hours"},
+    "digest_summary_expired": {"zh": "今日失效", "en": "Expired today"},
+    "digest_summary_rejected": {"zh": "今日撞单被拒", "en": "Duplicate filings rejected today"},
+    "digest_summary_possible": {"zh": "疑似撞单待确认", "en": "Possible duplicates to confirm"},
+    "digest_summary_reviews": {"zh": "待审核的报备", "en": "Filings awaiting review"},
+    "digest_summary_extensions": {"zh": "待审批的延期申请", "en": "Extension requests awaiting a decision"},
+    "digest_summary_unreachable": {
+        "zh": "提醒发不出去的人（请当面提醒）",
+        "en": "People reminders could not reach (tell them in person)",
+    },
+    "digest_summary_by_person": {"zh": "今日跟进（按人）", "en": "Follow-ups today, by person"},
+    "digest_summary_due_by_person": {
+        "zh": "待跟进 / 超期未跟进（按人）",
+        "en": "Follow-ups due / lapsed, by person",
+    },
+    "digest_summary_quota": {"zh": "本月报备额度", "en": "This month's quota"},
+    "digest_summary_col_name": {"zh": "姓名", "en": "Name"},
+    "digest_summary_col_times": {"zh": "次数", "en": "Follow-ups"},
+    "digest_summary_col_due": {"zh": "待跟进", "en": "Due"},
+    "digest_summary_col_lapsed": {"zh": "超期未跟进", "en": "Lapsed"},
+    "digest_summary_col_used": {"zh": "已用", "en": "Used"},
+    "digest_summary_col_limit": {"zh": "额度", "en": "Quota"},
+    "digest_summary_legend": {
+        "zh": "《意向客户跟踪表》中：红色行已超期未跟进或已失效，黄色行待跟进。",
+        "en": "In the tracking sheet: red rows are lapsed or expired, yellow rows have a follow-up due.",
+    },
     "digest_unreachable": {
         "zh": "📵 提醒发不出去（已屏蔽机器人，请当面提醒）：{count} 人",
-        "en": "📵 Reminders could not reach (they blocked the bot; tell them in person): {count}",
+        "en": (
+            "📵 Reminders could not reach {count} {count:person|people} "
+            "(they blocked the bot; tell them in person):"
+        ),
     },
 }

@@ -43,9 +43,7 @@ def _full_workbook(svc: Services, team_id: int, language: str) -> tuple[TeamRepo
         report = uow.reports.team_report(team_id, now, svc.rules)
     if report is None:
         return None
-    data = tracking_workbook(
-        report.rows, language, svc.rules.zone, report.team.name, report.digest.day, mask_phones=False
-    )
+    data = tracking_workbook(report, language, svc.rules.zone, mask_phones=False)
     return report, data
 
 

@@ -6,6 +6,7 @@ workbook. Such text is stored as a string with the quote prefix, so it is shown 
 text even when someone edits the cell.
 
     append_row(sheet, values)   # plain values, or cells (dates with their format, bold headers)
+    append_row(sheet, [cell(sheet, value, styles[TEXT]) for value in values])   # every cell styled
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles.cell_style import StyleArray
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -24,6 +26,14 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def append_row(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> None:
     sheet.append([_safe(sheet, value) for value in values])
+
+
+def cell(sheet: WriteOnlyWorksheet, value: Any, style: StyleArray | None = None) -> Cell:
+    """A cell of `value` in a style (bot.digests.print_layout.add_styles), made safe as append_row
+    makes plain values: control characters dropped, text that looks like a formula kept as text."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return Cell(sheet, row=1, column=1, value=value, style_array=style)
 
 
 def _safe(sheet: WriteOnlyWorksheet, value: Any) -> Any:

@@ -3,6 +3,7 @@
 Each answer is checked at once with the same domain checks the filing uses, and a wrong answer
 gets a specific hint and the same question again. The draft lives in user_data; every button
 carries the draft's nonce, so a button from an older dialog answers "expired" instead of acting.
+The summary, editing one field and the verdict are in bot.filing.confirmation.
 """
 
 from __future__ import annotations
@@ -25,21 +26,16 @@ from telegram.ext import (
 from bot.chat import commands, render
 from bot.chat.common import current_staff, in_thread, lang
 from bot.chat.parsing import parse_clock_time, parse_local_datetime, today_at, within_reach, yesterday_at
-from bot.delivery.notices import kick
+from bot.filing import confirmation
 from bot.filing.questions import (
     ASK_OBTAINED_TIME,
     DIALOG,
-    DRAFT,
-    FIELD_LABELS,
-    FIELDS,
     Step,
     ask,
     draft_of,
 )
-from bot.follow_up import steps as follow_up_steps
 from bot.i18n.keys import Text
-from bot.i18n.labels import PURCHASE
-from bot.i18n.texts import raw, t, when
+from bot.i18n.texts import t
 from bot.services import Services, services
 from domain.customer_details import (
     Invalid,
@@ -47,29 +43,22 @@ from domain.customer_details import (
     check_address,
     check_name,
     check_needs,
-    display_phone,
     normalize_phone,
 )
 from domain.filing import (
-    Accepted,
-    FilingOutcome,
-    FilingRequest,
-    Reason,
-    Rejected,
     check_obtained_at,
     check_phone,
-    file_registration,
 )
 from domain.model import BrokenInvariant, ExpectedPurchase
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     language = lang(update, context)
-    if update.effective_message is None:
-        raise BrokenInvariant("update.effective_message is missing")
+    if update.effective_message is None or update.effective_user is None:
+        raise BrokenInvariant("update.effective_message, update.effective_user is missing")
     staff = await current_staff(update, context)
     if staff is None:
-        await update.effective_message.reply_text(t(language, Text.stranger))
+        await update.effective_message.reply_text(render.stranger(language, update.effective_user.id))
         return ConversationHandler.END
     if not staff.may_file:
         await update.effective_message.reply_text(t(language, Text.not_filer))
@@ -82,7 +71,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def _after_answer(next_step: Step, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Go on to the next question, or back to the summary when one field was being edited."""
     if draft_of(context).get("editing"):
-        return await _summary(update, context)
+        return await confirmation.summary(update, context)
     return await ask(next_step, update, context)
 
 
@@ -120,7 +109,7 @@ async def got_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     refused = await in_thread(lambda: check_phone(svc.uow, svc.writer, filer, name, phone, now, svc.rules))
     if refused is not None:
         await message.reply_text("✓", reply_markup=ReplyKeyboardRemove())  # the contact keyboard
-        return await _tell_verdict(update, context, refused)
+        return await confirmation.tell_verdict(update, context, refused)
     draft["phone"] = phone
     if draft.get("editing"):
         # The contact keyboard must go before the summary's inline buttons come.
@@ -180,7 +169,7 @@ async def _hour(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[s
     if not args or not args[0].isdigit() or int(args[0]) > 23:
         return Step.OBTAINED_TIME
     svc = services(context)
-    await _done_with_buttons(update)
+    await confirmation.done_with_buttons(update)
     return await _take_obtained(update, context, today_at(time(int(args[0])), svc.clock(), svc.rules.zone))
 
 
@@ -192,7 +181,7 @@ async def _take_obtained(update: Update, context: ContextTypes.DEFAULT_TYPE, obt
         await _hint(update, context, Invalid(Problem.OBTAINED_IN_FUTURE), Step.OBTAINED_TIME)
         return await _ask_obtained_time(update, context)
     draft_of(context)["obtained_at"] = obtained.isoformat()
-    return await _summary(update, context)
+    return await confirmation.summary(update, context)
 
 
 async def _ask_obtained_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -219,43 +208,9 @@ def _example(now: datetime, svc: Services) -> str:
     return f"{local.month}-{max(1, local.day - 2)} 15:30"
 
 
-async def _summary(update: Update, context: ContextTypes.DEFAULT_TYPE, *, in_place: bool = False) -> int:
-    """The summary with Confirm / Edit / Cancel; `in_place` edits the pressed message instead."""
-    language, svc, draft = lang(update, context), services(context), draft_of(context)
-    draft["editing"] = False
-    none = t(language, Text.none)
-    purchase = draft.get("purchase")
-    text = t(
-        language,
-        Text.summary,
-        name=draft["name"],
-        phone=display_phone(draft["phone"]),
-        address=draft["address"],
-        needs=draft.get("needs") or "\x00",
-        purchase=raw(language, PURCHASE[ExpectedPurchase(purchase)]) if purchase else "\x00",
-        obtained=when(language, datetime.fromisoformat(draft["obtained_at"]), svc.rules.zone),
-    ).replace("\x00", none)
-    keyboard = InlineKeyboardMarkup(
-        [
-            [DIALOG.button(context, raw(language, Text.confirm), "confirm")],
-            [
-                DIALOG.button(context, raw(language, Text.edit), "edit"),
-                DIALOG.button(context, raw(language, Text.cancel), "cancel"),
-            ],
-        ]
-    )
-    if update.effective_message is None:
-        raise BrokenInvariant("update.effective_message is missing")
-    if in_place and update.callback_query:
-        await update.callback_query.edit_message_text(text, reply_markup=keyboard)
-    else:
-        await update.effective_message.reply_text(text, reply_markup=keyboard)
-    return Step.CONFIRM
-
-
 async def _skip_needs(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
     draft_of(context)["needs"] = None
-    await _done_with_buttons(update)
+    await confirmation.done_with_buttons(update)
     return await _after_answer(Step.PURCHASE, update, context)
 
 
@@ -263,7 +218,7 @@ async def _purchase(update: Update, context: ContextTypes.DEFAULT_TYPE, args: li
     if not args or args[0] not in {p.value for p in ExpectedPurchase}:
         return Step.PURCHASE
     draft_of(context)["purchase"] = args[0]
-    await _done_with_buttons(update)
+    await confirmation.done_with_buttons(update)
     return await _after_answer(Step.OBTAINED, update, context)
 
 
@@ -271,7 +226,7 @@ async def _obtained(update: Update, context: ContextTypes.DEFAULT_TYPE, args: li
     svc, draft = services(context), draft_of(context)
     choice = args[0] if args else ""
     now = svc.clock()
-    await _done_with_buttons(update)
+    await confirmation.done_with_buttons(update)
     if update.effective_message is None:
         raise BrokenInvariant("update.effective_message is missing")
     if choice == "now":
@@ -281,83 +236,7 @@ async def _obtained(update: Update, context: ContextTypes.DEFAULT_TYPE, args: li
         return await _ask_obtained_time(update, context)
     else:
         return Step.OBTAINED
-    return await _summary(update, context)
-
-
-async def _done_with_buttons(update: Update) -> None:
-    """An answered question keeps its text but loses its buttons, so it cannot be pressed twice."""
-    if update.callback_query:
-        await update.callback_query.edit_message_reply_markup(reply_markup=None)
-
-
-async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
-    svc, draft = services(context), draft_of(context)
-    query = update.callback_query
-    if query is None or update.effective_user is None:
-        raise BrokenInvariant("query, update.effective_user is missing")
-    await _done_with_buttons(update)
-    request = FilingRequest(
-        filer_telegram_id=update.effective_user.id,
-        customer_name=draft["name"],
-        phone=draft["phone"],
-        address=draft["address"],
-        needs=draft.get("needs"),
-        expected_purchase=ExpectedPurchase(draft["purchase"]) if draft.get("purchase") else None,
-        obtained_at=datetime.fromisoformat(draft["obtained_at"]),
-    )
-    now = svc.clock()
-
-    outcome = await in_thread(lambda: file_registration(svc.writer, request, now, svc.rules))
-    return await _tell_verdict(update, context, outcome)
-
-
-async def _tell_verdict(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: FilingOutcome) -> int:
-    """The filing's outcome, which ends the dialog: at confirmation, or at the phone if refused."""
-    language, svc = lang(update, context), services(context)
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    holder = outcome.similar_holder_name if isinstance(outcome, Accepted) else None
-    text = render.verdict(language, outcome, svc.rules, holder_of_similar=holder)
-    if update.effective_message is None:
-        raise BrokenInvariant("update.effective_message is missing")
-    keyboard = None
-    if isinstance(outcome, Rejected) and outcome.reason is Reason.ALREADY_YOURS and outcome.registration_id:
-        keyboard = InlineKeyboardMarkup([[follow_up_steps.start_button(language, outcome.registration_id)]])
-    await update.effective_message.reply_text(
-        text + "\n\n" + t(language, Text.start_again), reply_markup=keyboard
-    )
-    kick(context)
-    return ConversationHandler.END
-
-
-async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
-    return await _edit_choices(update, context, in_place=True)
-
-
-async def _edit_choices(update: Update, context: ContextTypes.DEFAULT_TYPE, *, in_place: bool) -> int:
-    language = lang(update, context)
-    rows = [[DIALOG.button(context, raw(language, label), "field", f)] for f, label in FIELD_LABELS.items()]
-    rows.append([DIALOG.button(context, raw(language, Text.back), "back")])
-    text, keyboard = t(language, Text.ask_edit_field), InlineKeyboardMarkup(rows)
-    if in_place and update.callback_query:
-        await update.callback_query.edit_message_text(text, reply_markup=keyboard)
-    else:
-        if update.effective_message is None:
-            raise BrokenInvariant("update.effective_message is missing")
-        await update.effective_message.reply_text(text, reply_markup=keyboard)
-    return Step.EDIT
-
-
-async def _edit_field(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
-    step = FIELDS.get(args[0] if args else "")
-    if step is None:
-        return Step.EDIT
-    draft_of(context)["editing"] = True
-    await _done_with_buttons(update)
-    return await ask(step, update, context)
-
-
-async def _back(update: Update, context: ContextTypes.DEFAULT_TYPE, _args: list[str]) -> int:
-    return await _summary(update, context, in_place=True)
+    return await confirmation.summary(update, context)
 
 
 def _use_buttons(step: Step) -> Any:
@@ -368,9 +247,9 @@ def _use_buttons(step: Step) -> Any:
             raise BrokenInvariant("update.effective_message is missing")
         await update.effective_message.reply_text(t(lang(update, context), Text.use_buttons))
         if step is Step.CONFIRM:
-            return await _summary(update, context)
+            return await confirmation.summary(update, context)
         if step is Step.EDIT:
-            return await _edit_choices(update, context, in_place=False)
+            return await confirmation.edit_choices(update, context, in_place=False)
         return await ask(step, update, context)
 
     return handler
@@ -390,10 +269,10 @@ DIALOG.actions.update(
     purchase=_purchase,
     obtained=_obtained,
     hour=_hour,
-    confirm=_confirm,
-    edit=_edit,
-    field=_edit_field,
-    back=_back,
+    confirm=confirmation.confirm,
+    edit=confirmation.edit,
+    field=confirmation.edit_field,
+    back=confirmation.back,
     cancel=DIALOG.cancel_button,
 )
 _buttons = DIALOG.on

@@ -16,6 +16,7 @@ from telegram.ext import (
     ContextTypes,
 )
 
+from bot.chat import commands
 from bot.chat.common import lang
 from bot.chat.dialogs import ButtonDialog
 from bot.i18n.keys import Text
@@ -69,7 +70,14 @@ ASK_OBTAINED_TIME = {
     "earlier": Text.ask_obtained_time_earlier,
 }
 
-DIALOG = ButtonDialog(PREFIX, DRAFT, Text.cancelled, cancel_markup=ReplyKeyboardRemove())
+DIALOG = ButtonDialog(
+    PREFIX,
+    DRAFT,
+    Text.cancelled,
+    opened_by=commands.NEW,
+    ended_text=Text.stale_filing,
+    cancel_markup=ReplyKeyboardRemove(),
+)
 
 
 def draft_of(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:

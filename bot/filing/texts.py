@@ -20,7 +20,7 @@ FILING_TEXTS: dict[str, dict[str, str]] = {
         "zh": "<b>3/6</b> 客户详细地址？（小区/街道、楼栋门牌，至少 {min} 个字）",
         "en": (
             "<b>3/6</b> Customer's detailed address? (street or estate and building/door number, at least "
-            "{min} characters)"
+            "{min} {min:character|characters})"
         ),
     },
     "ask_needs": {
@@ -40,7 +40,8 @@ FILING_TEXTS: dict[str, dict[str, str]] = {
     "ask_obtained": {
         "zh": "<b>6/6</b> 你是什么时候拿到这位客户的信息的？（须在 {hours} 小时内报备）",
         "en": (
-            "<b>6/6</b> When did you get this customer's information? (it must be filed within {hours} hours)"
+            "<b>6/6</b> When did you get this customer's information? (it must be filed within {hours} "
+            "{hours:hour|hours})"
         ),
     },
     "obtained_now": {"zh": "刚刚", "en": "Just now"},
@@ -101,7 +102,10 @@ FILING_TEXTS: dict[str, dict[str, str]] = {
     "name_empty": {"zh": "请输入客户姓名。", "en": "Please type the customer's name."},
     "name_too_long": {
         "zh": "姓名太长了（最多 {max} 个字）。请只输入客户的姓名。",
-        "en": "That name is too long (at most {max} characters). Please type just the customer's name.",
+        "en": (
+            "That name is too long (at most {max} {max:character|characters}). Please type just the "
+            "customer's name."
+        ),
     },
     "name_not_a_name": {
         "zh": "这看起来不像姓名（需要包含文字，不能只有表情或符号）。请重新输入客户姓名。",
@@ -121,13 +125,17 @@ FILING_TEXTS: dict[str, dict[str, str]] = {
     "phone_too_short": {
         "zh": "号码位数不够：你输入了 {digits} 位。手机号是 11 位（1 开头），座机请带区号，如 010-12345678。",
         "en": (
-            "Too few digits: you typed {digits}. A mobile number has 11 digits starting with 1; a landline "
+            "Too few digits: you typed {digits} {digits:digit|digits}. A mobile number has 11 digits "
+            "starting with 1; a landline "
             "needs its area code, e.g. 010-12345678."
         ),
     },
     "phone_too_long": {
         "zh": "号码位数太多：你输入了 {digits} 位。手机号是 11 位（1 开头）。",
-        "en": "Too many digits: you typed {digits}. A mobile number has 11 digits starting with 1.",
+        "en": (
+            "Too many digits: you typed {digits} {digits:digit|digits}. A mobile number has 11 digits "
+            "starting with 1."
+        ),
     },
     "phone_invalid": {
         "zh": "这不是有效的电话号码。手机号为 1 开头的 11 位数字（第二位 3–9），座机请带区号。",
@@ -143,13 +151,14 @@ FILING_TEXTS: dict[str, dict[str, str]] = {
     "address_too_short": {
         "zh": "地址太简略了（至少 {min} 个字）。请写到小区/街道和楼栋门牌，如：朝阳区建国路88号3栋1201。",
         "en": (
-            "That address is too short (at least {min} characters). Give the street or estate and the "
+            "That address is too short (at least {min} {min:character|characters}). Give the street or "
+            "estate and the "
             "building/door, e.g. 3-1201, 88 Jianguo Rd, Chaoyang."
         ),
     },
     "address_too_long": {
         "zh": "地址太长了（最多 {max} 个字）。",
-        "en": "That address is too long (at most {max} characters).",
+        "en": "That address is too long (at most {max} {max:character|characters}).",
     },
     "address_only_area": {
         "zh": "只写了省/市/区，还不是详细地址。请补充街道/小区和楼栋门牌。",
@@ -160,7 +169,7 @@ FILING_TEXTS: dict[str, dict[str, str]] = {
     },
     "needs_too_long": {
         "zh": "需求写得太长了（最多 {max} 个字），请简要描述。",
-        "en": "That is too long (at most {max} characters); please keep it short.",
+        "en": "That is too long (at most {max} {max:character|characters}); please keep it short.",
     },
     "obtained_in_future": {
         "zh": "获得信息的时间不能晚于现在。",
@@ -180,17 +189,17 @@ FILING_TEXTS: dict[str, dict[str, str]] = {
     },
     "reason_too_long": {
         "zh": "理由太长了（最多 {max} 个字），请简短些。",
-        "en": "That reason is too long (at most {max} characters); please keep it short.",
+        "en": "That reason is too long (at most {max} {max:character|characters}); please keep it short.",
     },
     "team_name_empty": {"zh": "请输入团队名称。", "en": "A team needs a name."},
     "team_name_too_long": {
         "zh": "团队名称太长了（最多 {max} 个字）。",
-        "en": "That team name is too long (at most {max} characters).",
+        "en": "That team name is too long (at most {max} {max:character|characters}).",
     },
     "staff_name_empty": {"zh": "请输入姓名。", "en": "A person needs a name."},
     "staff_name_too_long": {
         "zh": "姓名太长了（最多 {max} 个字）。",
-        "en": "That name is too long (at most {max} characters).",
+        "en": "That name is too long (at most {max} {max:character|characters}).",
     },
     "ask_obtained_time_today": {
         "zh": "今天几点拿到的？请点选整点，或输入时间，如 9:30",
@@ -268,8 +277,9 @@ FILING_TEXTS: dict[str, dict[str, str]] = {
             "特殊情况请联系部门负责人。"
         ),
         "en": (
-            "❌ Not filed: the information was obtained at {obtained}, more than {hours} hours ago; filings "
-            "must come within {hours} hours. Ask your department head about special cases."
+            "❌ Not filed: the information was obtained at {obtained}, more than {hours} {hours:hour|hours} "
+            "ago; filings "
+            "must come within {hours} {hours:hour|hours}. Ask your department head about special cases."
         ),
     },
     "rejected_already_sold": {
@@ -285,4 +295,9 @@ FILING_TEXTS: dict[str, dict[str, str]] = {
         "en": "❌ You are not allowed to file registrations. Please ask an admin if this is wrong.",
     },
     "start_again": {"zh": "发送 /new 报备下一位客户。", "en": "Send /new to file another customer."},
+    # --- issue 13: a button whose moment has passed ------------------------------------------------
+    "stale_filing": {
+        "zh": "这个按钮已过期：那次报备已经结束。要报备客户，请重新发送 /new。",
+        "en": "This button has expired: that filing is over. To file a customer, send /new again.",
+    },
 }

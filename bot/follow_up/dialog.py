@@ -18,7 +18,7 @@ from telegram.ext import (
 
 from bot.chat import commands, render
 from bot.chat.commands import ID
-from bot.chat.common import current_staff, in_thread, lang
+from bot.chat.common import in_thread, lang
 from bot.chat.parsing import parse_local_datetime, within_reach
 from bot.delivery.notices import kick
 from bot.follow_up.steps import (
@@ -29,7 +29,9 @@ from bot.follow_up.steps import (
     PROVISIONAL_WARNING,
     WARNING,
     Step,
+    held_by,
     pick_page,
+    why_not_held,
 )
 from bot.i18n.keys import Text
 from bot.i18n.labels import FOLLOW_UP_KIND, STATE
@@ -38,23 +40,9 @@ from bot.services import Services, services
 from domain.customer_details import Invalid
 from domain.free_text import check_note
 from domain.model import BrokenInvariant, FollowUpKind, State
-from domain.registrations import Done, Refusal, parse_amount, record_follow_up
-from domain.roster import Held, my_registrations
+from domain.registrations import MAX_AMOUNT, Done, Refusal, parse_amount, record_follow_up
 
 _draft, _button = DIALOG.draft, DIALOG.button
-
-
-async def _held(update: Update, context: ContextTypes.DEFAULT_TYPE) -> list[Held] | None:
-    staff = await current_staff(update, context)
-    if staff is None:
-        return None
-    svc = services(context)
-
-    def load() -> list[Held]:
-        with svc.uow() as uow:
-            return my_registrations(uow, staff, svc.clock(), svc.rules)
-
-    return await in_thread(load)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -62,7 +50,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     message = update.effective_message
     if message is None:
         raise BrokenInvariant("message is missing")
-    held = await _held(update, context)
+    held = await held_by(update, context)
     if not held:
         await message.reply_text(t(language, Text.follow_none))
         return ConversationHandler.END
@@ -74,7 +62,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
             pending_review=held[0].standing.state is State.PENDING_REVIEW,
         )
         return await _ask_kind(update, context, in_place=False)
-    text, keyboard = pick_page(context, language, held, 0)
+    text, keyboard = pick_page(context, language, held, 0, services(context).rules.zone)
     await message.reply_text(text, reply_markup=keyboard)
     return Step.PICK
 
@@ -85,10 +73,13 @@ async def start_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if query is None or query.data is None:
         raise BrokenInvariant("query, query.data is missing")
     language = lang(update, context)
-    held = await _held(update, context) or []
-    chosen = next((h for h in held if str(h.registration.id) == query.data.split(":")[2]), None)
+    held = await held_by(update, context) or []
+    registration_id = int(query.data.split(":")[2])
+    chosen = next((h for h in held if h.registration.id == registration_id), None)
     if chosen is None:
-        await query.answer(raw(language, Text.refused_not_holder), show_alert=True)
+        await query.answer(
+            raw(language, await why_not_held(update, context, registration_id)), show_alert=True
+        )
         return ConversationHandler.END
     await query.answer()
     DIALOG.new_draft(
@@ -123,10 +114,10 @@ async def _show(update: Update, text: str, keyboard: InlineKeyboardMarkup | None
 
 
 async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
-    held = await _held(update, context) or []
+    held = await held_by(update, context) or []
     chosen = next((h for h in held if [str(h.registration.id)] == args), None)
-    if chosen is None:  # closed or moved meanwhile
-        await _show(update, t(lang(update, context), Text.refused_not_holder), None, True)
+    if chosen is None:  # closed or moved meanwhile: the list is out of date
+        await _show(update, t(lang(update, context), Text.follow_gone), None, True)
         return ConversationHandler.END
     _draft(context).update(
         registration_id=chosen.registration.id,
@@ -137,9 +128,9 @@ async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[s
 
 
 async def _turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
-    held = await _held(update, context) or []
+    held = await held_by(update, context) or []
     page = int(args[0]) if args and args[0].isdigit() else 0
-    text, keyboard = pick_page(context, lang(update, context), held, page)
+    text, keyboard = pick_page(context, lang(update, context), held, page, services(context).rules.zone)
     await _show(update, text, keyboard, True)
     return Step.PICK
 
@@ -250,6 +241,11 @@ async def got_amount(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if update.effective_message is None:
         raise BrokenInvariant("update.effective_message is missing")
     amount = parse_amount(update.effective_message.text)
+    if amount is Refusal.AMOUNT_TOO_LARGE:
+        await update.effective_message.reply_text(
+            t(language, Text.amount_too_large, max=f"{MAX_AMOUNT:,.0f}")
+        )
+        return Step.AMOUNT
     if amount is None or isinstance(amount, Refusal):
         await update.effective_message.reply_text(t(language, Text.bad_amount))
         return Step.AMOUNT

@@ -37,7 +37,7 @@ FOLLOW_UP_TEXTS: dict[str, dict[str, str]] = {
     },
     "note_too_long": {
         "zh": "太长了（最多 {max} 个字），请简短些。",
-        "en": "Too long (at most {max} characters); please keep it short.",
+        "en": "Too long (at most {max} {max:character|characters}); please keep it short.",
     },
     "follow_ask_next": {
         "zh": "下次计划什么时候联系？请点选，或输入日期时间，如 {example}",
@@ -105,6 +105,11 @@ FOLLOW_UP_TEXTS: dict[str, dict[str, str]] = {
         "en": "❌ This registration is {state} now; nothing can be recorded on it.",
     },
     "refused_bad_amount": {"zh": "❌ 金额不对。", "en": "❌ That amount is not right."},
+    "refused_amount_too_large": {"zh": "❌ 金额太大了。", "en": "❌ That amount is too large."},
+    "amount_too_large": {
+        "zh": "金额太大了：最多 ¥{max}。请检查是否多输了位数，再输入一次。",
+        "en": "That amount is too large: at most ¥{max}. Check for an extra digit and type it again.",
+    },
     "refused_amount_required": {"zh": "❌ 成交必须填写金额。", "en": "❌ A deal needs its amount."},
     "refused_note_too_long": {"zh": "❌ 文字太长了。", "en": "❌ That text is too long."},
     "refused_not_staff": {"zh": "❌ 你目前没有权限。", "en": "❌ You are not allowed to do this."},
@@ -142,5 +147,17 @@ FOLLOW_UP_TEXTS: dict[str, dict[str, str]] = {
     "use_buttons_above": {
         "zh": "请用上面的按钮选择，或发送 /cancel 取消。",
         "en": "Please use the buttons above, or send /cancel.",
+    },
+    # --- issue 13: a button whose moment has passed ------------------------------------------------
+    "stale_follow_up": {
+        "zh": "这个按钮已过期：那次跟进已经结束。要记录跟进，请重新发送 /follow。",
+        "en": "This button has expired: that follow-up is over. To record one, send /follow again.",
+    },
+    "follow_gone": {
+        "zh": "这条报备已有变化（已结束，或已不在你名下），不能再记录跟进。发送 /follow 查看你现在的报备。",
+        "en": (
+            "This registration has changed (it ended, or you no longer hold it); nothing can be recorded on "
+            "it. Send /follow to see the registrations you hold now."
+        ),
     },
 }

@@ -6,6 +6,12 @@ none of them is found first by a user. Why not gettext/Babel catalogs (.po): the
 the chain's own bilingual staff editing two short strings side by side in one review, and the
 catalogs are small (a few hundred texts) and change with the code — a .po workflow (extract,
 merge, compile) would add tools and a build step and split each text from its translation.
+
+Plural forms: a placeholder written `{count:registration|registrations}` is replaced by the
+first word when the value is 1 and by the second otherwise, so "{count} open
+{count:registration|registrations}" reads "1 open registration" and "2 open registrations".
+English needs it wherever a count stands before a noun; Chinese has no plural and writes the
+count alone (`{count} 个`). A spec with a `|` must name exactly two forms (checked at import).
 """
 
 from __future__ import annotations
@@ -27,6 +33,35 @@ def placeholders(template: str) -> frozenset[str]:
     return frozenset(field for _, field, _, _ in string.Formatter().parse(template) if field is not None)
 
 
+def plural_forms(template: str) -> dict[str, tuple[str, str]]:
+    """The placeholders that choose a word by their number: field → (one, other)."""
+    forms = {}
+    for _, field, spec, _ in string.Formatter().parse(template):
+        if field is not None and spec and "|" in spec:
+            one, _, other = spec.partition("|")
+            if not one or not other or "|" in other:
+                raise ImportError(f"plural form {{{field}:{spec}}} must be one|other")
+            forms[field] = (one, other)
+    return forms
+
+
+class _Formatter(string.Formatter):
+    """str.format, with each value HTML-escaped (or not) and `{n:one|other}` choosing a form."""
+
+    def __init__(self, escape: bool) -> None:
+        self.escape = escape
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, _, other = format_spec.partition("|")
+            return one if str(value) == "1" else other
+        text = format(value, format_spec)
+        return html.escape(text, quote=False) if self.escape else text
+
+
+_ESCAPING, _PLAIN = _Formatter(escape=True), _Formatter(escape=False)
+
+
 def _check_catalog() -> None:
     missing, unknown = set(Text) - TEXTS.keys(), TEXTS.keys() - set(Text)
     if missing or unknown:
@@ -39,6 +74,10 @@ def _check_catalog() -> None:
 
 
 _check_catalog()
+# The templates choosing plural forms go through the formatter; the others keep str.format's speed.
+_WITH_PLURALS = frozenset(
+    template for by_language in TEXTS.values() for template in by_language.values() if plural_forms(template)
+)
 
 _WEEKDAYS = {
     "zh": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
@@ -53,12 +92,18 @@ def _template(lang: str, key: Text) -> str:
 
 def t(lang: str, key: Text, **values: object) -> str:
     """The text `key` in `lang`, with values HTML-escaped (replies are sent as HTML)."""
-    return _template(lang, key).format(**{k: html.escape(str(v), quote=False) for k, v in values.items()})
+    template = _template(lang, key)
+    if template in _WITH_PLURALS:
+        return _ESCAPING.vformat(template, (), values)
+    return template.format(**{k: html.escape(str(v), quote=False) for k, v in values.items()})
 
 
 def raw(lang: str, key: Text, **values: object) -> str:
     """The text without escaping: for button labels and plain-text output such as the CLI."""
-    return _template(lang, key).format(**{k: str(v) for k, v in values.items()})
+    template = _template(lang, key)
+    if template in _WITH_PLURALS:
+        return _PLAIN.vformat(template, (), values)
+    return template.format(**{k: str(v) for k, v in values.items()})
 
 
 def joined(lang: str, parts: list[str]) -> str:

@@ -1,9 +1,7 @@
-"""/start (greeting and invitation links), /invite (admins), /mine and /quota."""
+"""/start (greeting and invitation links), /mine and /quota; /invite is bot.roster.invite."""
 
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -13,27 +11,25 @@ from bot.chat import commands, render
 from bot.chat.commands import parse_id
 from bot.chat.common import current_staff, in_thread, is_private, lang
 from bot.chat.menus import group_help, private_help, set_menu_for
+from bot.delivery.notices import kick
 from bot.follow_up import steps as follow_up_steps
 from bot.i18n.keys import Text
 from bot.i18n.labels import ROLE
-from bot.i18n.texts import raw, t
+from bot.i18n.texts import raw, t, when
 from bot.services import Services, services
-from domain.model import BrokenInvariant, Role, Team
+from domain.model import BrokenInvariant, Role
 from domain.roster import (
-    TEAM_ROLES,
     Enrolled,
-    RosterRefusal,
-    create_invite,
+    InviteProblem,
+    InviteRefused,
     is_admin,
     my_registrations,
     quota_of,
     redeem_invite,
-    teams_for_role,
 )
 
 MINE_PAGE = 10  # a page a phone shows without scrolling far, well under 4,096 characters
 MINE = "mine"
-INVITE = "inv"
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -75,16 +71,17 @@ async def _join(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -
     if user is None or message is None:
         raise BrokenInvariant("user, message is missing")
 
-    def redeem() -> Enrolled | None:
+    def redeem() -> Enrolled | InviteRefused:
         with svc.writer() as uow:
             return redeem_invite(
-                uow, code=code, telegram_id=user.id, name=user.full_name[:80], now=svc.clock()
+                uow, code=code, telegram_id=user.id, telegram_name=user.full_name[:80], now=svc.clock()
             )
 
     enrolled = await in_thread(redeem)
-    if enrolled is None:
-        await message.reply_text(t(language, Text.invite_invalid))
+    if isinstance(enrolled, InviteRefused):
+        await message.reply_text(_refused(language, enrolled, svc))
         return
+    kick(context)  # the admin who made the invitation is told now
     role = min(enrolled.staff.roles, key=list(Role).index)
     text = t(
         language,
@@ -96,6 +93,15 @@ async def _join(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -
     admin = is_admin(user.id, enrolled.staff, svc.admin_ids)
     await message.reply_text(text + "\n\n" + private_help(language, enrolled.staff, admin))
     await set_menu_for(context.bot, user.id, enrolled.staff, admin, language)
+
+
+def _refused(language: str, refused: InviteRefused, svc: Services) -> str:
+    if refused.problem is InviteProblem.EXPIRED and refused.expired_at is not None:
+        return t(language, Text.invite_expired, at=when(language, refused.expired_at, svc.rules.zone))
+    return t(language, _INVITE_PROBLEM.get(refused.problem, Text.invite_invalid))
+
+
+_INVITE_PROBLEM = {InviteProblem.USED: Text.invite_used, InviteProblem.USED_BY_YOU: Text.invite_used_by_you}
 
 
 async def mine(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -141,11 +147,12 @@ async def _mine_page(update: Update, context: ContextTypes.DEFAULT_TYPE, page: i
         rows = [
             [
                 InlineKeyboardButton(
-                    f"{i}. {raw(language, Text.follow_button)} {h.registration.customer_name}"[:60],
-                    callback_data=follow_up_steps.start_data(h.registration.id),
+                    f"{i}. {label}"[:60], callback_data=follow_up_steps.start_data(h.registration.id)
                 )
             ]
-            for i, h in shown
+            for (i, h), (_, label) in zip(
+                shown, render.follow_labels(language, [h for _, h in shown], svc.rules.zone), strict=True
+            )
         ]
         turns = []
         if page > 0:
@@ -191,108 +198,6 @@ async def quota(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
 
 
-# --- /invite: role → team → one-time link ------------------------------------------------------
-
-
-async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    user = update.effective_user
-    if user is None:
-        raise BrokenInvariant("user is missing")
-    return is_admin(user.id, await current_staff(update, context), services(context).admin_ids)
-
-
-async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    language = lang(update, context)
-    message = update.effective_message
-    if message is None:
-        raise BrokenInvariant("message is missing")
-    if not await _admin(update, context):
-        await message.reply_text(
-            t(language, Text.not_admin)
-            if await current_staff(update, context)
-            else t(language, Text.stranger)
-        )
-        return
-    rows = [
-        [InlineKeyboardButton(raw(language, ROLE[r]), callback_data=f"{INVITE}:role:{r.value}")] for r in Role
-    ]
-    await message.reply_text(t(language, Text.ask_invite_role), reply_markup=InlineKeyboardMarkup(rows))
-
-
-async def invite_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    language, svc = lang(update, context), services(context)
-    query = update.callback_query
-    if query is None or query.data is None:
-        raise BrokenInvariant("query, query.data is missing")
-    if not await _admin(update, context):
-        await query.answer(raw(language, Text.not_admin), show_alert=True)
-        return
-    parts = query.data.split(":")
-    try:
-        role = Role(parts[2])
-        team_id = parse_id(parts[3]) if len(parts) > 3 else None
-        if len(parts) > 3 and team_id is None:
-            raise ValueError("not a team id")
-    except (IndexError, ValueError):
-        await query.answer(raw(language, Text.stale_button), show_alert=True)
-        return
-    await query.answer()
-    if role in TEAM_ROLES and team_id is None:
-        teams = teams_for_role(role, await in_thread(lambda: _teams(svc)))
-        if not teams:
-            await query.edit_message_text(t(language, Text.no_teams))
-            return
-        rows = [
-            [InlineKeyboardButton(team.name, callback_data=f"{INVITE}:role:{role.value}:{team.id}")]
-            for team in teams
-        ]
-        await query.edit_message_text(
-            t(language, Text.ask_invite_team), reply_markup=InlineKeyboardMarkup(rows)
-        )
-        return
-    code = secrets.token_urlsafe(16)
-    user = update.effective_user
-    if user is None:
-        raise BrokenInvariant("user is missing")
-
-    def make() -> Team | None | RosterRefusal:
-        with svc.writer() as uow:
-            try:
-                create_invite(
-                    uow,
-                    code=code,
-                    role=role,
-                    team_id=team_id,
-                    created_by=user.id,
-                    now=svc.clock(),
-                    valid_for=timedelta(hours=svc.settings.invite_valid_hours),
-                )
-            except RosterRefusal as refusal:
-                return refusal
-            return uow.roster.team_by_id(team_id) if team_id is not None else None
-
-    team = await in_thread(make)
-    if isinstance(team, RosterRefusal):  # a forged or outdated button
-        await query.edit_message_text(t(language, Text.stale_button))
-        return
-    link = f"https://t.me/{context.bot.username}?start={code}"
-    await query.edit_message_text(
-        t(
-            language,
-            Text.invite_link,
-            hours=svc.settings.invite_valid_hours,
-            link=link,
-            role=raw(language, ROLE[role]),
-            team=raw(language, Text.team_suffix, team=team.name) if team else "",
-        )
-    )
-
-
-def _teams(svc: Services) -> list[Team]:
-    with svc.uow() as uow:
-        return uow.roster.teams()
-
-
 def handlers() -> list[Any]:
     return [
         commands.START.handler(start),
@@ -300,6 +205,4 @@ def handlers() -> list[Any]:
         commands.MINE.handler(mine),
         CallbackQueryHandler(mine_page_button, pattern=rf"^{MINE}:p:"),
         commands.QUOTA.handler(quota),
-        commands.INVITE.handler(invite),
-        CallbackQueryHandler(invite_button, pattern=rf"^{INVITE}:role:"),
     ]

@@ -40,9 +40,42 @@ ROSTER_TEXTS: dict[str, dict[str, str]] = {
         "zh": "还没有团队。请先在服务器上运行 <code>leadbot team add</code> 创建团队。",
         "en": "There are no teams yet. Create one first with `leadbot team add` on the server.",
     },
+    "ask_invite_name": {
+        "zh": "要邀请的同事叫什么名字？请输入姓名，对方加入后就用这个名字（发送 /cancel 取消）。",
+        "en": (
+            "What is the new colleague's name? Type it: they join under this name (send /cancel to stop)."
+        ),
+    },
+    "invite_cancelled": {"zh": "已取消，没有生成邀请链接。", "en": "Cancelled; no invitation link was made."},
+    "stale_invite": {
+        "zh": "这个按钮已过期：那次邀请没有完成。要邀请同事，请重新发送 /invite。",
+        "en": "This button has expired: that invitation was not finished. Send /invite again.",
+    },
     "invite_link": {
-        "zh": "邀请链接（{hours} 小时内有效，只能使用一次）：\n{link}\n\n角色：{role}{team}",
-        "en": "Invitation link (valid for {hours} hours, one use only):\n{link}\n\nRole: {role}{team}",
+        "zh": (
+            "给 {name} 的邀请链接（{hours} 小时内有效，只能使用一次）：\n{link}\n\n"
+            "角色：{role}{team}\n有人用它加入时会通知你。"
+        ),
+        "en": (
+            "Invitation link for {name} (valid for {hours} {hours:hour|hours}, one use only):\n{link}\n\n"
+            "Role: {role}{team}\nYou will be told when someone joins with it."
+        ),
+    },
+    "invite_used": {
+        "zh": "这个邀请链接已经有人用过了，每个链接只能用一次。请向管理员要一个新的链接。",
+        "en": "This invitation link has been used already; each link works once. Ask an admin for a new one.",
+    },
+    "invite_used_by_you": {
+        "zh": "你已经用这个邀请链接加入了，不用再打开。发送 /help 查看你能用的命令。",
+        "en": "You have joined with this invitation already. Send /help to see your commands.",
+    },
+    "invite_expired": {
+        "zh": "这个邀请链接已于 {at} 过期。请向管理员要一个新的链接。",
+        "en": "This invitation link expired on {at}. Ask an admin for a new one.",
+    },
+    "notice_invite_used": {
+        "zh": "✅ 你的邀请已被使用：{name}（电报名：{telegram_name}）已加入，身份：{role}{team}。",
+        "en": "✅ Your invitation was used: {name} (Telegram name: {telegram_name}) joined as {role}{team}.",
     },
     "team_suffix": {"zh": "，团队：{team}", "en": ", team: {team}"},
     "role_guide": {"zh": "导购", "en": "store guide"},
@@ -59,8 +92,11 @@ ROSTER_TEXTS: dict[str, dict[str, str]] = {
         "en": "Send this command in the managers' group chat.",
     },
     "bind_not_allowed": {
-        "zh": "只有该团队的店长/主管或管理员可以绑定群。",
-        "en": "Only the team's store manager or supervisor, or an admin, can bind a group.",
+        "zh": "只有该团队的店长/主管、部门负责人、运营经理或管理员可以绑定群。",
+        "en": (
+            "Only the team's store manager or supervisor, a department head, an operations manager "
+            "or an admin can bind a group."
+        ),
     },
     "bind_pick": {
         "zh": "这个群接收哪个团队的每日日报？",

@@ -6,7 +6,7 @@ the scheduled job and the CLI make, through storage.repositories.reports.SqlRepo
     with SqlUnitOfWork(engine) as uow:
         report = uow.reports.team_report(team_id, now, rules)   # None: no such team
     render_digest(report.digest, report.language, rules.zone)     # bot.digests.render
-    tracking_workbook(report.rows, report.language, rules.zone, report.team.name, report.digest.day)
+    tracking_workbook(report, report.language, rules.zone)        # bot.digests.tracking_sheet
 
 How each query can find its rows without scanning a chain-wide table (SQLite's plans do exactly
 this; PostgreSQL's planner may still choose a scan where its statistics say it is cheaper):
@@ -18,7 +18,10 @@ this; PostgreSQL's planner may still choose a scan where its statistics say it i
 - pending extensions: the team's registrations by `team_id`, requests by `registration_id`;
 - quota: the team's staff by `staff.team_id`, their month's filings by `ix_registration_filer_month`,
   counted in one GROUP BY;
-- holders of registrations a possible duplicate resembles: primary keys.
+- holders of registrations a possible duplicate resembles: primary keys;
+- each open registration's last follow-up: the team's open registrations by `team_id`, their
+  events by `ix_registration_event_registration` (the greatest id per registration), then those
+  events by primary key.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from sqlmodel import Session, col
 from domain.digest import (
     DayEvent,
     DigestFacts,
+    LastFollowUp,
     PendingExtension,
     QuotaCount,
     RejectedDuplicate,
@@ -42,6 +46,7 @@ from domain.digest import (
     tracking_rows,
 )
 from domain.filing import Reason, month_bounds
+from domain.lifecycle import CONTACT_KINDS
 from domain.model import Channel, Closure, EventKind, FollowUpKind, Registration, Role
 from domain.rules import Rules
 from storage.mappers import registration as _registration
@@ -70,9 +75,8 @@ def team_report(session: Session, team_id: int, now: datetime, rules: Rules) -> 
         return None
     facts = digest_facts(session, row, now, rules)
     digest = summarize(facts, now, rules)
-    return TeamReport(
-        row.language or DEFAULT_LANGUAGE, digest, tracking_rows(facts.open_registrations, now, rules)
-    )
+    rows = tracking_rows(facts.open_registrations, now, rules, last_follow_ups(session, team_id, now))
+    return TeamReport(row.language or DEFAULT_LANGUAGE, digest, rows)
 
 
 def digest_facts(session: Session, team: TeamRow, now: datetime, rules: Rules) -> DigestFacts:
@@ -107,6 +111,31 @@ def open_registrations(session: Session, team_id: int) -> list[Registration]:
         .order_by(col(RegistrationRow.filed_at), col(RegistrationRow.id))
     ).all()
     return [_registration(row, row.phone, row.holder_name) for row in rows]  # type: ignore[arg-type]
+
+
+def last_follow_ups(session: Session, team_id: int, by: datetime) -> dict[int, LastFollowUp]:
+    """For each of the team's open registrations with one, its latest real contact recorded by
+    `by` (a note is none, RULES §4: the time is the one the follow-up clocks run from), with the
+    note typed with it. Latest in log order: events are appended as they happen."""
+    event = RegistrationEventRow
+    latest = (
+        sa.select(sa.func.max(col(event.id)))
+        .join(RegistrationRow, col(RegistrationRow.id) == col(event.registration_id))
+        .where(
+            col(RegistrationRow.team_id) == team_id,
+            col(RegistrationRow.closure).is_(None),
+            col(event.kind) == EventKind.FOLLOW_UP.value,
+            col(event.follow_up_kind).in_(sorted(kind.value for kind in CONTACT_KINDS)),
+            col(event.at) <= by,
+        )
+        .group_by(col(event.registration_id))
+    )
+    fields = (col(event.registration_id), col(event.follow_up_kind), col(event.note), col(event.at))
+    rows = session.execute(sa.select(*fields).where(col(event.id).in_(latest))).all()
+    return {
+        registration_id: LastFollowUp(FollowUpKind(kind), note or None, at)
+        for registration_id, kind, note, at in rows
+    }
 
 
 def day_events(session: Session, team_id: int, start: datetime, end: datetime) -> list[DayEvent]:
@@ -195,7 +224,14 @@ def rejected_duplicates(
         .scalar_subquery()
     )
     rows = session.execute(
-        sa.select(col(FilingAttemptRow.at), col(filer.name), holder_then)
+        sa.select(
+            col(FilingAttemptRow.at),
+            col(filer.name),
+            holder_then,
+            col(FilingAttemptRow.customer_name),
+            col(FilingAttemptRow.phone),
+            col(filer.id),
+        )
         .join(filer, col(filer.id) == col(FilingAttemptRow.staff_id))
         .where(
             col(FilingAttemptRow.at) >= start,
@@ -205,7 +241,7 @@ def rejected_duplicates(
         )
         .order_by(col(FilingAttemptRow.at), col(FilingAttemptRow.id))
     ).all()
-    return [RejectedDuplicate(at, filer_name, holder_name) for at, filer_name, holder_name in rows]
+    return [RejectedDuplicate(*row) for row in rows]
 
 
 UNREACHABLE_LOOKBACK = timedelta(days=7)

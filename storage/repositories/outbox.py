@@ -73,8 +73,8 @@ class SqlOutbox:
 
 
 def _entry(row: DeliveryRow) -> OutboxEntry:
-    if row.id is None or row.staff_id is None:
-        raise ValueError("a notice row without id or recipient")
+    if row.id is None:
+        raise ValueError("a notice row without id")
     return OutboxEntry(
         id=row.id,
         key=row.key,

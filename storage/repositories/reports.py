@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from domain.digest import TeamReport
+from domain.digest import LastFollowUp, TeamReport
 from domain.history import AttemptRecord, EventRecord
 from domain.model import EventKind, FollowUpKind, Registration
 from domain.rules import Rules
@@ -24,6 +24,10 @@ class SqlReports:
     def team_report(self, team_id: int, now: datetime, rules: Rules) -> TeamReport | None:
         """The team's summary and tracking rows at `now` (storage.repositories.digests)."""
         return digests.team_report(self._session, team_id, now, rules)
+
+    def last_follow_ups(self, team_id: int, by: datetime) -> dict[int, LastFollowUp]:
+        """Each of the team's open registrations' latest real contact by then (registration id ->)."""
+        return digests.last_follow_ups(self._session, team_id, by)
 
     def attempts_for_phone(self, phone: str) -> list[AttemptRecord]:
         """The filing-attempt log for this E.164 phone, with each filer's name and team."""

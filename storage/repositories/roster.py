@@ -131,6 +131,8 @@ class SqlRoster:
         created_by: int,
         now: datetime,
         expires_at: datetime,
+        name: str,
+        language: str | None,
     ) -> None:
         self._session.add(
             InviteRow(
@@ -140,6 +142,8 @@ class SqlRoster:
                 created_by=created_by,
                 created_at=now,
                 expires_at=expires_at,
+                name=name,
+                language=language,
             )
         )
 
@@ -157,6 +161,10 @@ class SqlRoster:
         if result.rowcount != 1:  # type: ignore[attr-defined]
             return None
         return mappers.invite(self._session.exec(select(InviteRow).where(InviteRow.code == code)).one())
+
+    def invite(self, code: str) -> Invite | None:
+        row = self._session.exec(select(InviteRow).where(InviteRow.code == code)).first()
+        return mappers.invite(row) if row else None
 
 
 def _staff_with_team() -> Any:

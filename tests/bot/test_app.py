@@ -29,14 +29,14 @@ def test_bot_api_urls_come_from_settings(engine) -> None:
 async def test_a_failure_gets_an_apology_and_logs_no_customer_data(
     engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from bot.filing import dialog as filing_dialog
+    from bot.filing import confirmation as filing_confirmation
 
     make_roster(engine)
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(filing_dialog, "file_registration", broken)
+    monkeypatch.setattr(filing_confirmation, "file_registration", broken)
     settings = Settings(telegram_token="123:ABC", _env_file=None)
     fake = FakeBotAPI()
     application = build_application(settings, engine, request=fake, clock=lambda: T0)

@@ -55,7 +55,7 @@ def test_digest_prints_todays_summary_as_plain_text(world) -> None:
     assert "<b>" not in text and "&lt;" not in text
     assert "朝阳店 · 每日汇总" in text and "截至 11月10日（周二）20:30，在跟客户 2 位" in text
     assert "今日新报备（1）" in text and "王芳：李四 139****9000，11月10日（周二）11:00" in text
-    assert "11月10日（周二）12:00 刘洋 报备的客户已由 王芳 报备在先" in text
+    assert "11月10日（周二）12:00 刘洋 报备的客户 张* 已由 王芳 报备在先" in text
 
 
 def test_digest_of_a_past_day_as_it_ended(world) -> None:
@@ -71,7 +71,7 @@ def test_digest_with_out_also_writes_the_workbook(world) -> None:
     result = invoke("digest", "--team", "朝阳店", "--out", str(tmp_path / "sheet.xlsx"), "--dry-run")
     assert result.exit_code == 0, result.output
     sheet = load_workbook(tmp_path / "sheet.xlsx").active
-    assert [sheet.cell(r, 1).value for r in (2, 3)] == ["张三", "李四"]
+    assert [sheet.cell(r, 2).value for r in (3, 4)] == ["张三", "李四"]
 
 
 def test_posting_todays_digest_needs_the_token(world, monkeypatch) -> None:
@@ -87,10 +87,10 @@ def test_export_writes_the_teams_tracking_sheet_with_full_details(world) -> None
     assert result.exit_code == 0, result.output
     assert "2 open registrations of 朝阳店" in result.stdout
     sheet = load_workbook(BytesIO(out.read_bytes())).active
-    assert sheet.title == "意向客户跟踪表" and sheet["A1"].value == "客户姓名"
-    assert [[sheet.cell(r, c).value for c in (1, 2, 3, 6, 9)] for r in (2, 3)] == [
-        ["张三", "138 0013 8000", ADDRESS, "王芳", "跟进中"],
-        ["李四", "139 0013 9000", ADDRESS, "王芳", "跟进中"],
+    assert sheet.title == "意向客户跟踪表" and sheet["B2"].value == "客户姓名"
+    assert [[sheet.cell(r, c).value for c in (1, 2, 3, 4, 7, 10)] for r in (3, 4)] == [
+        [1, "张三", "138 0013 8000", ADDRESS, "王芳", "跟进中"],
+        [2, "李四", "139 0013 9000", ADDRESS, "王芳", "跟进中"],
     ]
 
 
@@ -102,8 +102,8 @@ def test_export_at_an_instant_in_the_teams_language(world) -> None:
     result = invoke("export", "--team", "朝阳店", "--out", str(out), "--at", "2026-11-14T10:00+08:00")
     assert result.exit_code == 0, result.output
     sheet = load_workbook(out).active
-    assert sheet.title == "Intent customers" and sheet["A1"].value == "Customer"
-    assert [sheet.cell(r, 9).value for r in (2, 3)] == ["follow-up due", "follow-up due"]
+    assert sheet.title == "Intent customers" and sheet["B2"].value == "Customer"
+    assert [sheet.cell(r, 10).value for r in (3, 4)] == ["follow-up due", "follow-up due"]
 
 
 def test_unknown_team_is_refused_and_bad_dates_are_bad_usage(world) -> None:
@@ -148,9 +148,10 @@ def test_export_to_csv_writes_the_same_rows_as_text(world) -> None:
             "" if v is None else (v.strftime("%Y-%m-%d %H:%M") if hasattr(v, "strftime") else str(v))
             for v in row
         ]
-        for row in sheet.iter_rows(values_only=True)
+        for row in sheet.iter_rows(min_row=2, values_only=True)  # below the title row
     ]
     assert rows == expected and len(rows) >= 3
+    assert rows[0][0] == "序号"  # the table's header first, no title line
     assert any("138 0013 8000" in cell for row in rows for cell in row)  # full details, as in the xlsx
 
 
@@ -160,6 +161,7 @@ def test_csv_keeps_a_formula_looking_name_as_text() -> None:
     from bot.cli.files import workbook_as_csv
 
     book = Workbook()
+    book.active.append(["《意向客户跟踪表》"])  # the title row, left out of the CSV
     book.active.append(['=HYPERLINK("http://x","click")', "张三", None, 5])
     out = BytesIO()
     book.save(out)

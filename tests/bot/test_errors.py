@@ -355,12 +355,12 @@ async def test_a_failure_mid_dialog_leaks_nothing_even_when_the_exception_names_
     capsys: pytest.CaptureFixture[str],
     json_logs: None,
 ) -> None:
-    from bot.filing import dialog as filing_dialog
+    from bot.filing import confirmation as filing_confirmation
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("could not file +86 138 0013 8000")
 
-    monkeypatch.setattr(filing_dialog, "file_registration", broken)
+    monkeypatch.setattr(filing_confirmation, "file_registration", broken)
     caplog.set_level(logging.INFO)
     chat.harness.raise_errors = False
     guide = chat.user(GUIDE)

@@ -67,9 +67,12 @@ async def test_deal_asks_the_amount_rejects_garbage_and_confirms(chat: Chat) -> 
     await h.press(sales, data_of(chat, sales.id, "成交"))
     await h.press(sales, data_of(chat, sales.id, "跳过"))  # no note
     assert "成交金额" in chat.fake.last_text(sales.id)
-    for garbage in ("-5", "abc", "1e9", "12.345", "0", "99999999999"):
+    for garbage in ("-5", "abc", "12.345", "0"):
         await h.say(sales, garbage)
         assert "金额不对" in chat.fake.last_text(sales.id), garbage
+    for too_large in ("1e9", "99999999999", "10000000.01"):
+        await h.say(sales, too_large)
+        assert "金额太大了：最多 ¥10,000,000" in chat.fake.last_text(sales.id), too_large
     await h.say(sales, "¥12,800")
     assert "请确认" in chat.fake.last_text(sales.id) and "¥12800.00" in chat.fake.last_text(sales.id)
     await h.press(sales, data_of(chat, sales.id, "确认"))
@@ -85,6 +88,20 @@ async def test_deal_asks_the_amount_rejects_garbage_and_confirms(chat: Chat) -> 
     )
     await h.say(sales, "/quota")
     assert "已用 0/20" in chat.fake.last_text(sales.id)  # the deal freed its slot
+
+
+async def test_an_amount_too_large_names_the_maximum_in_english(chat: Chat) -> None:
+    file_directly(chat, 201, "13800138000")
+    sales = chat.user(201, language="en")
+    h = chat.harness
+    await h.say(sales, "/follow")
+    await h.press(sales, data_of(chat, sales.id, "Deposit"))
+    await h.press(sales, data_of(chat, sales.id, "Skip"))  # no note
+    await h.press(sales, data_of(chat, sales.id, "Not planned"))
+    await h.say(sales, "20000000")
+    assert "amount is too large: at most ¥10,000,000" in chat.fake.last_text(sales.id)
+    await h.say(sales, "10000000")  # the maximum itself is taken
+    assert "¥10000000.00" in chat.fake.last_text(sales.id)
 
 
 async def test_cancelling_a_deposit_records_nothing(chat: Chat) -> None:

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import io
 import itertools
+from datetime import timedelta
 
 import openpyxl
 import sqlalchemy as sa
 
 from bot.chat.commands import GROUP_COMMANDS, command_of
 from domain.filing import Accepted, FilingRequest, file_registration
-from domain.model import Role
+from domain.model import FollowUpKind, Role
+from domain.registrations import Done, record_follow_up
 from domain.roster import enrol
 from domain.rules import Rules
 from storage.tables import RegistrationEventRow
@@ -21,6 +23,7 @@ from tests.conftest import T0
 
 PHONE, ADDRESS, NAME = "13800138000", "北京市朝阳区建国路88号3栋1201", "张三"
 GROUP = -100555
+NOTE = "到家里看了，客厅要换沙发"
 DEPT_HEAD = 400
 # Every command the bot knows, private and group ones.
 PRIVATE_COMMANDS = (
@@ -177,7 +180,19 @@ async def bound_group_with_summary(chat: Chat) -> None:
 async def test_team_manager_gets_the_full_workbook_in_private_from_the_group_button(chat: Chat) -> None:
     from bot.delivery.sweep import post_summaries
 
-    file_one(chat)
+    registration_id = file_one(chat)
+    done = record_follow_up(
+        chat.roster.writer,
+        actor_telegram_id=101,
+        registration_id=registration_id,
+        kind=FollowUpKind.HOME_VISIT,
+        note=NOTE,
+        amount=None,
+        next_contact_at=None,
+        now=T0 + timedelta(hours=1),
+        rules=Rules(review_required=True),
+    )
+    assert isinstance(done, Done)
     await bound_group_with_summary(chat)
     svc = chat.harness.app.bot_data["services"]
     chat.clock.now = T0.replace(hour=12, minute=35)  # 20:35 in Shanghai
@@ -203,9 +218,10 @@ async def test_team_manager_gets_the_full_workbook_in_private_from_the_group_but
     private = [c for c in chat.fake.calls_to("sendDocument") if c.params["chat_id"] == 301]
     assert len(private) == 1
     cells = workbook_text(document(private[0]))
-    assert PHONE in cells and ADDRESS in cells
+    assert PHONE in cells and ADDRESS in cells and "138 0013 8000" in cells and NOTE in cells
     group_cells = workbook_text(document(documents[-1]))
-    assert PHONE not in group_cells and ADDRESS not in group_cells
+    assert PHONE not in group_cells and ADDRESS not in group_cells and NOTE not in group_cells
+    assert "138****8000" in group_cells and "上门拜访" in group_cells  # the follow-up, without its note
 
 
 async def test_export_in_private_for_managers_only(chat: Chat) -> None:

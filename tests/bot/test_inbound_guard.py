@@ -103,6 +103,7 @@ async def test_an_invitation_link_lets_a_refused_stranger_in_at_once(chat: Chat)
             code="welcome777",
             role=Role.GUIDE,
             team_id=chat.roster.store.id,
+            name="新人",
             created_by=ADMIN_ID,
             now=chat.clock.now,
             valid_for=timedelta(hours=72),

@@ -89,8 +89,8 @@ async def test_summaries_go_out_at_digest_time_once_to_each_recipient(chat: Chat
     name, data = next(iter(group_document.files.values()))
     assert name.endswith(".xlsx") and "朝阳店" in name
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
-    assert sheet.max_row == 2  # header + the one open store registration
-    assert sheet["B2"].value == "138****8000" and sheet["C2"].value is None  # group copy: masked, no address
+    assert sheet.max_row == 3  # title, header + the one open store registration
+    assert sheet["C3"].value == "138****8000" and sheet["D3"].value is None  # group copy: masked, no address
 
     def sheet_for(chat_id: int, team_part: str):
         call = next(
@@ -101,9 +101,9 @@ async def test_summaries_go_out_at_digest_time_once_to_each_recipient(chat: Chat
         return openpyxl.load_workbook(io.BytesIO(next(iter(call.files.values()))[1])).active
 
     ops_sheet = sheet_for(OPS, "业务一部")  # the ops manager is entitled to every team's details
-    assert ops_sheet["B2"].value == "139 0013 9000" and ops_sheet["C2"].value == "海淀区中关村大街1号院"
+    assert ops_sheet["C3"].value == "139 0013 9000" and ops_sheet["D3"].value == "海淀区中关村大街1号院"
     marketing_sheet = sheet_for(MARKETING, "业务一部")  # copied, not the team's manager: masked
-    assert marketing_sheet["B2"].value == "139****9000" and marketing_sheet["C2"].value is None
+    assert marketing_sheet["C3"].value == "139****9000" and marketing_sheet["D3"].value is None
     tomorrow = await post_summaries(bot, svc(chat), datetime(2026, 11, 11, 20, 30, tzinfo=SHANGHAI))
     assert len(tomorrow) == 6
 
@@ -203,3 +203,17 @@ async def test_phones_in_needs_names_and_notes_are_masked_in_every_group_copy(ch
     ops_cells = [cell for data in documents(OPS) for cell in workbook_cells(data)]
     assert needs in ops_cells and "139 1234 5678" in ops_cells and f"赵六 {TYPED[0]}" in ops_cells
     assert any(f"赵六 {TYPED[0]} 139 1234 5678" in text for text in chat.fake.texts(OPS))
+
+
+async def test_repeated_duplicate_attempts_are_one_line_with_their_count(chat: Chat) -> None:
+    await setup(chat)  # 王芳 (101) holds 张三 13800138000
+    for minutes in range(6):
+        chat.clock.now += timedelta(minutes=minutes)
+        file_directly(chat, 102, "13800138000")  # 刘洋 tries again and again
+    file_directly(chat, 102, "13900139000")  # and once on 李强's customer
+    await post_summaries(chat.harness.app.bot, svc(chat), datetime(2026, 11, 10, 20, 30, tzinfo=SHANGHAI))
+    group_texts = "\n".join(chat.fake.texts(GROUP))
+    assert "今日撞单被拒（7）" in group_texts
+    assert "• 刘洋：6 次撞单，客户 张* 已由 王芳 报备在先" in group_texts
+    assert "刘洋 报备的客户 张* 已由 李强 报备在先" in group_texts
+    assert group_texts.count("刘洋") == 2

@@ -12,7 +12,7 @@ from bot.i18n.catalog import TEXTS
 from domain.filing import FilingRequest, file_registration
 from domain.model import Closure
 from domain.rules import Rules
-from storage.tables import FilingAttemptRow, RegistrationRow, StaffRow
+from storage.tables import FilingAttemptRow, InviteRow, RegistrationRow, StaffRow
 from tests.bot.conftest import ADMIN_ID, Chat
 from tests.bot.test_filing_dialog import ADDRESS, count, data_of, fill
 
@@ -181,10 +181,10 @@ async def test_command_menu_is_localized(chat: Chat) -> None:
         for c in calls
         if c.params["scope"]["type"] == "all_group_chats"
     }
-    assert {c["command"] for c in private[None]} >= {"new", "mine", "quota", "cancel"}
-    assert "bindteam" not in {c["command"] for c in private[None]}
-    assert private[None][0]["description"] == TEXTS["cmd_new"]["zh"]
-    assert private["en"][0]["description"] == TEXTS["cmd_new"]["en"]
+    # A chat the bot knows nobody in: how to get in, nothing else (issue 13); staff get their own.
+    assert [c["command"] for c in private[None]] == ["help", "start"]
+    assert private[None][0]["description"] == TEXTS["cmd_help"]["zh"]
+    assert private["en"][0]["description"] == TEXTS["cmd_help"]["en"]
     assert [c["command"] for c in groups["en"]] == ["help", "bindteam", "unbindteam"]
 
 
@@ -192,37 +192,40 @@ async def test_invite_link_enrols_whoever_opens_it_once(chat: Chat) -> None:
     admin = chat.user(ADMIN_ID)
     h = chat.harness
     await h.say(admin, "/invite")
+    assert "叫什么名字" in chat.fake.last_text(admin.id)
+    await h.say(admin, "小美")
     await h.press(admin, data_of(chat, admin.id, "导购"))
     team_buttons = [text for text, _ in chat.fake.buttons(admin.id)]
     assert team_buttons == ["朝阳店"]  # a guide belongs to a store, not a field group
     await h.press(admin, data_of(chat, admin.id, "朝阳店"))
     link_text = chat.fake.last_text(admin.id)
     assert "https://t.me/leadbot_test_bot?start=" in link_text and "72 小时" in link_text
+    assert "给 小美 的邀请链接" in link_text
     code = link_text.split("?start=")[1].split()[0]
 
-    newcomer = chat.user(777, name="小美")
+    newcomer = chat.user(777, name="Mei")
     await h.say(newcomer, f"/start {code}")
     welcome = chat.fake.last_text(newcomer.id)
-    assert "欢迎加入" in welcome and "导购" in welcome and "朝阳店" in welcome and "/new" in welcome
+    assert "欢迎加入，小美" in welcome and "导购" in welcome and "朝阳店" in welcome and "/new" in welcome
     await h.say(newcomer, "/new")
     assert "1/6" in chat.fake.last_text(newcomer.id)
 
     someone_else = chat.user(778)
     await h.say(someone_else, f"/start {code}")
-    assert "无效、已被使用或已过期" in chat.fake.last_text(someone_else.id)
+    assert "已经有人用过了" in chat.fake.last_text(someone_else.id)
     await h.say(someone_else, "/new")
     assert "只供本公司销售人员使用" in chat.fake.last_text(someone_else.id)
 
 
 async def test_invite_link_expires(chat: Chat) -> None:
     admin = chat.user(ADMIN_ID)
-    await chat.harness.say(admin, "/invite")
+    await chat.harness.say(admin, "/invite 孙运营")  # the name given at once
     await chat.harness.press(admin, data_of(chat, admin.id, "运营经理"))  # no team needed
     code = chat.fake.last_text(admin.id).split("?start=")[1].split()[0]
     chat.clock.now += timedelta(hours=72, seconds=1)
     late = chat.user(779)
     await chat.harness.say(late, f"/start {code}")
-    assert "无效、已被使用或已过期" in chat.fake.last_text(late.id)
+    assert "这个邀请链接已于 11月13日（周五）10:00 过期" in chat.fake.last_text(late.id)
     with chat.roster.engine.connect() as conn:
         assert (
             conn.execute(
@@ -236,14 +239,20 @@ async def test_only_admins_invite_and_forged_invite_buttons_do_nothing(chat: Cha
     guide = chat.user(101)
     await chat.harness.say(guide, "/invite")
     assert "只有管理员可以邀请同事" in chat.fake.last_text(guide.id)
-    await chat.harness.press(guide, "inv:role:admin", message_id=1)
-    assert "只有管理员" in chat.fake.calls_to("answerCallbackQuery")[-1].params["text"]
-    admin = chat.user(ADMIN_ID)
-    await chat.harness.say(admin, "/invite")
-    await chat.harness.press(admin, "inv:role:guide:999")  # no such team
-    assert "按钮已过期" in chat.fake.last_text(admin.id)
-    await chat.harness.press(admin, "inv:role:king")
+    await chat.harness.press(guide, "inv:abcdef:role:admin", message_id=1)
     assert "按钮已过期" in chat.fake.calls_to("answerCallbackQuery")[-1].params["text"]
+    admin = chat.user(ADMIN_ID)
+    await chat.harness.say(admin, "/invite 小美")
+    nonce = data_of(chat, admin.id, "导购").split(":")[1]
+    await chat.harness.press(admin, f"inv:{nonce}:role:king")  # no such role
+    assert "按钮已过期" in chat.fake.last_text(admin.id)
+    await chat.harness.say(admin, "/invite 小美")
+    await chat.harness.press(admin, data_of(chat, admin.id, "导购"))
+    nonce = data_of(chat, admin.id, "朝阳店").split(":")[1]
+    await chat.harness.press(admin, f"inv:{nonce}:team:999")  # no such team
+    assert "按钮已过期" in chat.fake.last_text(admin.id)
+    with chat.roster.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(InviteRow)).scalar_one() == 0
 
 
 def _attempts(chat: Chat):

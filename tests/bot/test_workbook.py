@@ -3,23 +3,37 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from zipfile import ZipFile
 
 import pytest
 from openpyxl import load_workbook
 
+from bot.digests.print_layout import LINE_HEIGHT, line_count
 from bot.digests.tracking_sheet import DATE_FORMAT, tracking_workbook
-from domain.digest import TrackingRow
+from domain.digest import (
+    CustomerLine,
+    DigestFacts,
+    LastFollowUp,
+    PersonCount,
+    PersonDue,
+    QuotaUse,
+    TeamReport,
+    TrackingRow,
+    summarize,
+)
 from domain.lifecycle import Deadline, DeadlineKind
-from domain.model import ExpectedPurchase, State
+from domain.model import Channel, ExpectedPurchase, FollowUpKind, State, Team
 from domain.rules import Rules
 
-ZONE = Rules().zone
+RULES = Rules()
+ZONE = RULES.zone
 NOW = datetime(2026, 11, 10, 12, 30, tzinfo=UTC)  # 20:30 in Shanghai
-DAY = date(2026, 11, 10)
+TEAM = Team(1, "朝阳店", Channel.STORE)
+NOTE = "客户说周末带家人来店里看样品"
 ZH = [
+    "序号",
     "客户姓名",
     "电话",
     "地址",
@@ -33,6 +47,7 @@ ZH = [
     "截止时间",
 ]
 EN = [
+    "No.",
     "Customer",
     "Phone",
     "Address",
@@ -58,7 +73,7 @@ def rows() -> list[TrackingRow]:
             expected_purchase=ExpectedPurchase.WITHIN_MONTH,
             holder="王芳",
             filed_at=datetime(2026, 11, 9, 16, 5, 7, 123456, tzinfo=UTC),  # 00:05:07 on 10 Nov in Shanghai
-            last_follow_up_at=datetime(2026, 11, 10, 3, 0, tzinfo=UTC),
+            last_follow_up=LastFollowUp(FollowUpKind.CALL, NOTE, datetime(2026, 11, 10, 3, 0, tzinfo=UTC)),
             state=State.ACTIVE,
             challenging=False,
             deadline=Deadline(DeadlineKind.FOLLOW_UP, datetime(2026, 11, 13, 3, 0, tzinfo=UTC)),
@@ -72,7 +87,7 @@ def rows() -> list[TrackingRow]:
             expected_purchase=None,
             holder="刘洋",
             filed_at=NOW - timedelta(days=12),
-            last_follow_up_at=None,
+            last_follow_up=None,
             state=State.LAPSED,
             challenging=False,
             deadline=None,
@@ -86,7 +101,7 @@ def rows() -> list[TrackingRow]:
             expected_purchase=ExpectedPurchase.UNKNOWN,
             holder="陈静",
             filed_at=NOW - timedelta(hours=2),
-            last_follow_up_at=None,
+            last_follow_up=None,
             state=State.PENDING_REVIEW,
             challenging=True,
             deadline=Deadline(DeadlineKind.EXPIRY, NOW + timedelta(days=15)),
@@ -94,10 +109,24 @@ def rows() -> list[TrackingRow]:
     ]
 
 
+def report(tracking: list[TrackingRow], **figures) -> TeamReport:
+    """A report of `tracking` rows at NOW; `figures` replace the (empty) day's summary fields."""
+    digest = summarize(DigestFacts(TEAM, [], [], [], [], [], {}), NOW, RULES)
+    return TeamReport("zh", replace(digest, **figures), tracking)
+
+
+def book(tracking: list[TrackingRow], language: str = "zh", **options) -> bytes:
+    return tracking_workbook(report(tracking), language, ZONE, **options)
+
+
 def open_sheet(data: bytes):
     workbook = load_workbook(BytesIO(data))
-    assert len(workbook.worksheets) == 1
+    assert len(workbook.worksheets) == 2  # the rows, and the day's figures
     return workbook, workbook.worksheets[0]
+
+
+def data_rows(sheet) -> list[list[object]]:
+    return [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
 
 
 @pytest.mark.parametrize(
@@ -106,18 +135,33 @@ def open_sheet(data: bytes):
 def test_sheet_title_and_bold_headers_in_the_teams_language(
     language: str, title: str, headers: list[str]
 ) -> None:
-    workbook, sheet = open_sheet(tracking_workbook(rows(), language, ZONE, "朝阳店", DAY))
+    workbook, sheet = open_sheet(book(rows(), language))
     assert sheet.title == title
-    assert [c.value for c in sheet[1]] == headers
-    assert all(c.font.bold for c in sheet[1])
+    assert [c.value for c in sheet[2]] == headers
+    assert all(c.font.bold for c in sheet[2])
     assert "朝阳店" in workbook.properties.title and "2026-11-10" in workbook.properties.title
+    assert workbook.properties.creator == "leadbot"
 
 
-def test_one_row_per_open_registration_with_full_details_for_managers() -> None:
-    _, sheet = open_sheet(tracking_workbook(rows(), "zh", ZONE, "朝阳店", DAY))
-    values = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
-    assert values == [
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [
+        ("zh", "朝阳店 意向客户跟踪表　2026-11-10　截至 20:30"),
+        ("en", "朝阳店 · intent customers · 2026-11-10 · as of 20:30"),
+    ],
+)
+def test_a_title_row_above_the_header_says_team_day_and_time(language: str, heading: str) -> None:
+    _, sheet = open_sheet(book(rows(), language))
+    assert sheet["A1"].value == heading  # the time is local: 12:30 UTC
+    assert sheet["A1"].font.bold and sheet["A1"].font.size > sheet["A2"].font.size
+    assert [str(merged) for merged in sheet.merged_cells.ranges] == ["A1:L1"]
+
+
+def test_one_numbered_row_per_open_registration_with_full_details_for_managers() -> None:
+    _, sheet = open_sheet(book(rows()))
+    assert data_rows(sheet) == [
         [
+            1,
             "张三",
             "138 0013 8000",
             "北京市朝阳区建国路88号3栋1201",
@@ -125,12 +169,13 @@ def test_one_row_per_open_registration_with_full_details_for_managers() -> None:
             "一个月内",
             "王芳",
             datetime(2026, 11, 10, 0, 5, 7),
-            datetime(2026, 11, 10, 11, 0),
+            f"电话　2026-11-10 11:00\n{NOTE}",
             "跟进中",
             "跟进",
             datetime(2026, 11, 13, 11, 0),
         ],
         [
+            2,
             "李四",
             "010 1234 5678",
             "北京市海淀区中关村大街1号",
@@ -144,6 +189,7 @@ def test_one_row_per_open_registration_with_full_details_for_managers() -> None:
             None,
         ],
         [
+            3,
             "王五",
             "139 0013 9000",
             "北京市朝阳区光华路1号院",
@@ -159,39 +205,179 @@ def test_one_row_per_open_registration_with_full_details_for_managers() -> None:
     ]
 
 
+def test_the_group_copy_masks_phones_and_leaves_out_addresses_and_notes() -> None:
+    _, sheet = open_sheet(book(rows(), mask_phones=True))
+    values = data_rows(sheet)
+    assert [row[2] for row in values] == ["138****8000", "010-****5678", "139****9000"]
+    assert [row[3] for row in values] == [None, None, None]
+    assert values[0][8] == "电话　2026-11-10 11:00"  # how and when, not what was noted
+    text = "\n".join(
+        str(c.value)
+        for s in load_workbook(BytesIO(book(rows(), mask_phones=True)))
+        for r in s.iter_rows()
+        for c in r
+    )
+    assert NOTE not in text and "0013 8000" not in text and "建国路" not in text
+
+
 def test_english_words_in_cells() -> None:
-    _, sheet = open_sheet(tracking_workbook(rows(), "en", ZONE, "朝阳店", DAY))
-    assert [sheet.cell(r, 9).value for r in (2, 3, 4)] == [
+    _, sheet = open_sheet(book(rows(), "en"))
+    assert [sheet.cell(r, 10).value for r in (3, 4, 5)] == [
         "active",
         "lapsed",
         "pending review (takeover challenge)",
     ]
-    assert sheet.cell(2, 5).value == "Within a month" and sheet.cell(2, 10).value == "follow up"
+    assert sheet["F3"].value == "Within a month" and sheet["K3"].value == "follow up"
+    assert sheet["I3"].value == f"call, 2026-11-10 11:00\n{NOTE}"
 
 
 def test_dates_are_excel_datetimes_in_local_time() -> None:
-    _, sheet = open_sheet(tracking_workbook(rows(), "zh", ZONE, "朝阳店", DAY))
-    for column in ("G", "H", "K"):
-        cell = sheet[f"{column}2"]
+    _, sheet = open_sheet(book(rows()))
+    for column in ("H", "L"):
+        cell = sheet[f"{column}3"]
         assert cell.is_date and isinstance(cell.value, datetime) and cell.value.tzinfo is None
         assert cell.number_format == DATE_FORMAT
-    assert sheet["G2"].value == datetime(2026, 11, 10, 0, 5, 7)  # local, although 9 Nov in UTC
+    assert sheet["H3"].value == datetime(2026, 11, 10, 0, 5, 7)  # local, although 9 Nov in UTC
 
 
-def test_frozen_header_autofilter_and_column_widths() -> None:
-    _, sheet = open_sheet(tracking_workbook(rows(), "zh", ZONE, "朝阳店", DAY))
-    assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:K4"
-    widths = {column: sheet.column_dimensions[column].width for column in "ABCDEFGHIJK"}
-    assert all(8 <= width <= 60 for width in widths.values())
-    assert widths["C"] > widths["A"]  # the address is the widest text
-    assert widths["C"] >= 2 * len("北京市朝阳区建国路88号3栋1201") - 10  # Chinese characters count double
-    assert widths["G"] >= len("2026-11-10 00:05")
+def test_frozen_below_the_header_with_an_autofilter_on_it_and_bounded_widths() -> None:
+    _, sheet = open_sheet(book(rows()))
+    assert sheet.freeze_panes == "A3"
+    assert sheet.auto_filter.ref == "A2:L5"
+    widths = {column: sheet.column_dimensions[column].width for column in "ABCDEFGHIJKL"}
+    assert all(5 <= width <= 26 for width in widths.values())
+    assert widths["D"] > widths["B"]  # the address is wider than a name
+    assert widths["D"] == 24  # 33 characters wide (Chinese ones count double): it wraps at the bound
+    assert widths["G"] == 6 + 2  # as wide as its widest text, the header 报备人 (Chinese counts double)
+    assert widths["H"] >= len("2026-11-10 00:05")
+    assert sum(widths.values()) <= 190  # printed one A4 page wide at about 80 %: still readable
 
 
-def test_an_empty_team_still_gets_a_sheet_with_headers() -> None:
-    _, sheet = open_sheet(tracking_workbook([], "zh", ZONE, "朝阳店", DAY))
-    assert sheet.max_row == 1 and sheet.auto_filter.ref == "A1:K1" and sheet.freeze_panes == "A2"
+def test_thin_borders_and_wrapped_text_on_every_data_cell() -> None:
+    _, sheet = open_sheet(book(rows()))
+    for row in sheet.iter_rows(min_row=2, max_row=5, max_col=12):
+        for cell in row:
+            sides = (cell.border.left, cell.border.right, cell.border.top, cell.border.bottom)
+            assert all(side.style == "thin" for side in sides), cell.coordinate
+    for row in sheet.iter_rows(min_row=3, max_row=5, min_col=2, max_col=11):
+        for cell in row:
+            if cell.column_letter != "H":  # a time does not wrap
+                assert cell.alignment.wrap_text, cell.coordinate
+
+
+def test_rows_are_as_tall_as_their_wrapped_text() -> None:
+    long = replace(rows()[0], needs="1.8米床垫和床头柜，想要偏硬一点的，预算一万左右，周末送货上门" * 2)
+    _, sheet = open_sheet(book([long, *rows()[1:]]))
+    heights = [sheet.row_dimensions[r].height for r in (3, 4, 5)]
+    assert all(height is not None for height in heights)  # LibreOffice does not grow a row by itself
+    assert heights[1] == heights[2] < heights[0]  # one line each; the long needs take several
+    assert heights[0] >= 4 * LINE_HEIGHT
+
+
+def test_line_count_wraps_words_whole_and_chinese_anywhere() -> None:
+    assert line_count("张三", 10) == 1
+    assert line_count("一二三四五六七八九十", 10) == 3  # 20 wide in 8.5 usable: 4 characters a line
+    assert line_count("第一行\n第二行", 20) == 2
+    assert line_count("follow up or lose protection", 12) == 3  # "follow up or", "lose", "protection"
+    assert line_count("x" * 30, 11.5) == 3  # a word longer than the column is broken
+    assert line_count("", 10) == 1
+
+
+def test_overdue_and_due_rows_are_highlighted_by_conditional_formats() -> None:
+    due = replace(rows()[0], registration_id=4, state=State.DUE)
+    expired = replace(rows()[1], registration_id=5, state=State.EXPIRED, challenging=True)
+    _, sheet = open_sheet(book([*rows(), due, expired]))
+    formats = {str(cf.sqref): cf.rules for cf in sheet.conditional_formatting}
+    assert list(formats) == ["A3:L7"]  # every data cell, not a cell painted by hand
+    red, yellow = formats["A3:L7"]
+    assert red.type == yellow.type == "expression"
+    assert red.dxf.fill.fgColor.rgb.endswith("FFC7CE") and yellow.dxf.fill.fgColor.rgb.endswith("FFEB9C")
+    assert all(cell.fill.fill_type is None for row in sheet.iter_rows(min_row=3) for cell in row)
+
+    def marked(rule) -> list[int]:
+        """The rows the rule's formula picks: it compares the state column with these words."""
+        (formula,) = rule.formula
+        assert formula.startswith("OR($J3=")
+        words = {part.split('"')[1] for part in formula.split(",")}
+        return [row[0].value for row in sheet.iter_rows(min_row=3) if row[9].value in words]
+
+    assert marked(red) == [2, 5]  # lapsed, and expired (a challenge)
+    assert marked(yellow) == [4]  # a follow-up owed
+
+
+@pytest.mark.parametrize(("language", "footer"), [("zh", "第 &P 页 / 共 &N 页"), ("en", "Page &P of &N")])
+def test_prints_on_a4_landscape_one_page_wide_with_the_header_on_every_page(
+    language: str, footer: str
+) -> None:
+    workbook, sheet = open_sheet(book(rows(), language))
+    setup = sheet.page_setup
+    assert (setup.orientation, setup.paperSize) == ("landscape", 9)  # 9: A4
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)  # one page wide, as many pages tall as needed
+    assert sheet.print_title_rows == "$1:$2"  # the title and the header
+    assert sheet.oddFooter.center.text == footer
+    figures = workbook.worksheets[1]
+    assert figures.page_setup.paperSize == 9 and figures.oddFooter.center.text == footer
+
+
+def test_an_empty_team_still_gets_a_sheet_with_title_and_headers() -> None:
+    _, sheet = open_sheet(book([]))
+    assert sheet.max_row == 2 and sheet.auto_filter.ref == "A2:L2" and sheet.freeze_panes == "A3"
+    assert not list(sheet.conditional_formatting)
+
+
+def test_the_second_sheet_has_the_days_figures_as_the_summary_gives_them() -> None:
+    line = CustomerLine(1, "王芳", "张三", "+8613800138000", NOW)
+    figures = report(
+        rows(),
+        new_registrations=(line, line),
+        follow_ups=3,
+        follow_ups_by_person=(PersonCount("王芳", 2), PersonCount("", 1)),
+        due_by_person=(PersonDue("刘洋", 1, 2),),
+        lapsed=(line, line),
+        about_to_lapse=(line,),
+        pending_reviews=(line,),
+        quota=(QuotaUse("李强", 3, 20),),
+        unreachable=("陈静",),
+    )
+    workbook = load_workbook(BytesIO(tracking_workbook(figures, "zh", ZONE)))
+    sheet = workbook.worksheets[1]
+    assert sheet.title == "日报汇总"
+    assert sheet["A1"].value == "朝阳店 每日汇总　2026-11-10　截至 20:30"
+    cells = [[c.value for c in row if c.value is not None] for row in sheet.iter_rows(min_row=2)]
+    assert cells == [
+        ["项目", "数量"],
+        ["在跟客户", 0],
+        ["今日新报备", 2],
+        ["今日跟进", 3],
+        ["今日下定 / 成交", 0],
+        ["待跟进", 1],
+        ["超期未跟进，同事可接手", 2],
+        ["24 小时内将失去保护", 1],
+        ["48 小时内将失效", 0],
+        ["今日失效", 0],
+        ["今日撞单被拒", 0],
+        ["疑似撞单待确认", 0],
+        ["待审核的报备", 1],
+        ["待审批的延期申请", 0],
+        ["提醒发不出去的人（请当面提醒）", 1],
+        ["今日跟进（按人）"],
+        ["姓名", "次数"],
+        ["王芳", 2],
+        ["非在册人员", 1],
+        ["待跟进 / 超期未跟进（按人）"],
+        ["姓名", "待跟进", "超期未跟进"],
+        ["刘洋", 1, 2],
+        ["本月报备额度"],
+        ["姓名", "已用", "额度"],
+        ["李强", 3, 20],
+        ["提醒发不出去的人（请当面提醒）"],
+        ["姓名"],
+        ["陈静"],
+        ["《意向客户跟踪表》中：红色行已超期未跟进或已失效，黄色行待跟进。"],
+    ]
+    english = load_workbook(BytesIO(tracking_workbook(figures, "en", ZONE))).worksheets[1]
+    assert english.title == "Summary" and english["A3"].value == "Open registrations"
 
 
 # --- issue 10 item 4: no cell is ever a formula ----------------------------------------------------
@@ -210,7 +396,7 @@ def typed_by_people(start: str) -> TrackingRow:
         expected_purchase=None,
         holder=f"{start}SUM(A1:A9)",
         filed_at=NOW - timedelta(hours=1),
-        last_follow_up_at=None,
+        last_follow_up=LastFollowUp(FollowUpKind.CALL, f"{start}HYPERLINK(1)", NOW),
         state=State.ACTIVE,
         challenging=False,
         deadline=None,
@@ -227,9 +413,7 @@ def sheet_xml(data: bytes) -> str:
 @pytest.mark.parametrize("start", FORMULA_STARTS, ids=repr)
 @pytest.mark.parametrize("mask_phones", [False, True], ids=["full", "masked"])
 def test_text_that_starts_like_a_formula_is_written_as_text(start: str, mask_phones: bool) -> None:
-    data = tracking_workbook(
-        [typed_by_people(start), *rows()], "zh", ZONE, "朝阳店", DAY, mask_phones=mask_phones
-    )
+    data = book([typed_by_people(start), *rows()], mask_phones=mask_phones)
     assert "<f>" not in sheet_xml(data) and "<f " not in sheet_xml(data)
     workbook = load_workbook(BytesIO(data))
     for sheet in workbook.worksheets:
@@ -240,12 +424,12 @@ def test_text_that_starts_like_a_formula_is_written_as_text(start: str, mask_pho
                     assert cell.quotePrefix, (cell.coordinate, cell.value)  # stays text when edited
     _, sheet = open_sheet(data)
     typed = typed_by_people(start)
-    row = [cell.value for cell in sheet[2]]
+    row = [cell.value for cell in sheet[3]]
     assert (
-        row[0] == typed.customer_name and row[3] == typed.needs and row[5] == typed.holder
+        row[1] == typed.customer_name and row[4] == typed.needs and row[6] == typed.holder
     )  # shown as typed
-    assert row[1] == ("+1 415-555-2671" if not mask_phones else "415****2671")
-    assert row[2] == (None if mask_phones else typed.address)
+    assert row[2] == ("+1 415-555-2671" if not mask_phones else "415****2671")
+    assert row[3] == (None if mask_phones else typed.address)
 
 
 def test_a_cell_from_elsewhere_that_would_be_a_formula_is_text_too() -> None:
@@ -267,5 +451,7 @@ def test_a_cell_from_elsewhere_that_would_be_a_formula_is_text_too() -> None:
 
 def test_a_control_character_a_workbook_cannot_hold_does_not_fail_the_workbook() -> None:
     row = replace(rows()[0], needs="床垫\x01\x1b要大号", holder="王芳\x00")
-    _, sheet = open_sheet(tracking_workbook([row], "zh", ZONE, "朝阳店", DAY))
-    assert sheet["D2"].value == "床垫要大号" and sheet["F2"].value == "王芳"
+    row = replace(row, last_follow_up=LastFollowUp(FollowUpKind.CALL, "到店\x07看了", NOW))
+    _, sheet = open_sheet(book([row]))
+    assert sheet["E3"].value == "床垫要大号" and sheet["G3"].value == "王芳"
+    assert sheet["I3"].value.endswith("\n到店看了")

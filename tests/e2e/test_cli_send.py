@@ -204,9 +204,9 @@ def test_digest_posts_the_summary_and_workbook_to_the_bound_group(
     filename, data = document.files["document"]
     assert filename.endswith(".xlsx") and "朝阳店" in filename
     sheet = load_workbook(BytesIO(data)).active
-    assert sheet.title == "意向客户跟踪表" and sheet["A1"].value == "客户姓名"
+    assert sheet.title == "意向客户跟踪表" and sheet["B2"].value == "客户姓名"
     # The group's copy too: phone masked, no address (RULES §2).
-    assert sheet["A2"].value == "张三" and sheet["B2"].value == "138****8000" and sheet["C2"].value is None
+    assert sheet["B3"].value == "张三" and sheet["C3"].value == "138****8000" and sheet["D3"].value is None
     assert {c.chat_id for c in server.calls_snapshot() if c.method != "getMe"} == {GROUP}
     assert _deliveries(bound_team) == {GROUP: "sent"}
 

@@ -166,10 +166,13 @@ def test_every_section_of_a_field_teams_day(day: Day) -> None:
     assert [(x.registration_id, x.at) for x in digest.about_to_expire] == [(ids["extension"], T0 + D - 3 * H)]
     assert [(x.registration_id, x.at) for x in digest.expired_today] == [(ids["expired"], T0 - H)]
 
-    # Only the team's own people's rejected filings, and only the two names.
+    # Only the team's own people's rejected filings; the customer is named masked in the summary.
     assert [(c.at, c.filer_name, c.holder_name) for c in digest.rejected_duplicates] == [
         (T0 + 2 * H, "孙丽", "李强")
     ]
+    rejected = digest.rejected_duplicates[0]
+    assert (rejected.customer_name, rejected.phone) == ("张三", "+8613912340007") and rejected.filer_id
+    assert [(g.filer_name, g.customer, g.count) for g in digest.duplicate_attempts] == [("孙丽", "张*", 1)]
     assert [
         (p.line.registration_id, p.line.holder, p.similar_holder) for p in digest.possible_duplicates
     ] == [(ids["possible"], "孙丽", "李强")]
@@ -205,7 +208,8 @@ def test_tracking_rows_of_a_field_team(day: Day) -> None:
         ExpectedPurchase.WITHIN_MONTH,
         "李强",
     )
-    assert (new.filed_at, new.last_follow_up_at, new.state) == (T0 + H, T0 + 6 * H, State.ACTIVE)
+    assert (new.filed_at, new.last_follow_up.at, new.state) == (T0 + H, T0 + 6 * H, State.ACTIVE)
+    assert (new.last_follow_up.kind, new.last_follow_up.note) == (FollowUpKind.CALL, "联系了客户")
     assert (new.deadline.kind, new.deadline.at) == (DeadlineKind.FOLLOW_UP, T0 + 6 * H + 3 * D)
     assert {by_id[i].state for i in (ids["expired"], ids["lapsed"], ids["deposit"], ids["review"])} == {
         State.EXPIRED,

@@ -107,6 +107,10 @@ def test_deal_needs_an_amount_frees_quota_and_blocks_refiling(roster: Roster) ->
     assert follow(roster, 201, first.registration_id, FollowUpKind.CALL, amount=Decimal("5")) == Refused(
         Refusal.BAD_AMOUNT
     )
+    too_large = Decimal("10000000.01")
+    assert follow(roster, 201, first.registration_id, FollowUpKind.DEAL, amount=too_large) == Refused(
+        Refusal.AMOUNT_TOO_LARGE
+    )
     done = follow(
         roster, 201, first.registration_id, FollowUpKind.DEAL, amount=Decimal("12800.00"), at=T0 + DAY
     )

@@ -15,6 +15,7 @@ from bot.digests.render import MESSAGE_LIMIT, render_digest
 from domain.digest import (
     DayEvent,
     DigestFacts,
+    LastFollowUp,
     PendingExtension,
     QuotaCount,
     RejectedDuplicate,
@@ -222,7 +223,8 @@ def test_tracking_rows_one_per_open_registration_by_holder() -> None:
     challenge = reg(3, "陈静", NOW - H, challenge_of_id=2, holds_claim=False)
     won = reg(4, "王芳", NOW - 2 * D, closure=Closure.WON)
     tomorrow = reg(5, "王芳", NOW + H)
-    rows = tracking_rows([a, b, challenge, won, tomorrow], NOW, RULES)
+    called = LastFollowUp(FollowUpKind.CALL, "客户说周末来店", NOW - D)
+    rows = tracking_rows([a, b, challenge, won, tomorrow], NOW, RULES, {1: called, 4: called})
     assert [(r.registration_id, r.holder, r.state, r.challenging) for r in rows] == [
         (2, "刘洋", State.LAPSED, False),
         (1, "王芳", State.ACTIVE, False),
@@ -230,6 +232,7 @@ def test_tracking_rows_one_per_open_registration_by_holder() -> None:
     ]
     assert rows[1].deadline.kind is DeadlineKind.FOLLOW_UP and rows[1].deadline.at == NOW + 2 * D
     assert rows[1].needs == "床垫" and rows[1].phone == a.phone and rows[1].address == a.address
+    assert [r.last_follow_up for r in rows] == [None, called, None]  # each row's own
 
 
 # --- rendering ----------------------------------------------------------------------------------
@@ -247,7 +250,7 @@ def a_day() -> DigestFacts:
                 ordered, NOW - 2 * H, kind=FollowUpKind.DEPOSIT, amount=Decimal("2000"), credited="刘洋"
             ),
         ],
-        rejected_duplicates=[RejectedDuplicate(NOW - H, "刘洋", "王芳")],
+        rejected_duplicates=[RejectedDuplicate(NOW - H, "刘洋", "王芳", "张三", "+8613900000009", 2)],
     )
 
 
@@ -259,7 +262,7 @@ def test_group_summary_masks_phones_and_names_staff_in_full() -> None:
     assert "王芳：张&lt;三&gt; 138****0001，11月10日（周二）17:30" in text
     assert "📊 <b>朝阳店 · 每日汇总</b>" in text and "截至 11月10日（周二）20:30，在跟客户 3 位" in text
     assert "💰 下定：客户3 138****0003，¥2,000.00，业绩归 <b>刘洋</b>，11月10日（周二）18:30" in text
-    assert "11月10日（周二）19:30 刘洋 报备的客户已由 王芳 报备在先" in text
+    assert "11月10日（周二）19:30 刘洋 报备的客户 张* 已由 王芳 报备在先" in text
     assert "刘洋：待跟进 0，超期未跟进 1" in text
 
 
@@ -292,6 +295,7 @@ def test_managers_private_summary_may_show_phones_and_english_reads_english() ->
         "张&lt;三&gt;",
         "客户2",
         "客户3",
+        "张*",
     ):  # names are data, not words of the bot
         english = english.replace(data, "")
     assert not re.search(r"[\u4e00-\u9fff]", english)

@@ -17,7 +17,7 @@ from bot.digests.tracking_sheet import tracking_workbook
 from bot.history import handlers as history_handlers
 from bot.i18n import texts
 from domain.customer_details import Invalid, Problem
-from domain.digest import TrackingRow
+from domain.digest import DigestFacts, TeamReport, TrackingRow, summarize
 from domain.filing import Accepted, CustomerDetails, Reason, Rejected
 from domain.history import AttemptKind, Entry, RegistrationView, Timeline
 from domain.lifecycle import Deadline, DeadlineKind, Standing
@@ -25,14 +25,16 @@ from domain.model import (
     Channel,
     EventKind,
     FollowUpKind,
+    Invite,
     Notice,
     NoticeKind,
     Registration,
     Role,
     Staff,
     State,
+    Team,
 )
-from domain.notices import DueNotice, entry_for
+from domain.notices import DueNotice, entry_for, invite_used_entry
 from domain.registrations import Refusal, Refused
 from domain.roster import Held
 from domain.rules import Rules
@@ -166,6 +168,9 @@ def test_every_notice(language: str) -> None:
     asking = {NoticeKind.POSSIBLE_DUPLICATE, NoticeKind.REVIEW_REQUESTED, NoticeKind.EXTENSION_REQUESTED}
     for kind in NoticeKind:
         entry = entry_for(Notice(STAFF, kind, REGISTRATION, STAFF, detail), NOW, 0)
+        if kind is NoticeKind.INVITE_USED:  # about a colleague who joined, not a customer
+            invite = Invite("code", Role.GUIDE, 1, "王芳", created_by=STAFF.telegram_id)
+            entry = invite_used_entry(invite, STAFF, STAFF, Team(1, "朝阳店", Channel.STORE), "Fang", NOW)
         text, keyboard = notify.notice_message(DueNotice(entry, STAFF), svc)  # type: ignore[arg-type]
         assert "{" not in text and text.strip(), kind
         assert (keyboard is not None) == (kind in asking), kind
@@ -199,5 +204,6 @@ def test_every_state_in_the_tracking_workbook(language: str) -> None:
         )
         for i, standing in enumerate(standings())
     ]
+    digest = summarize(DigestFacts(Team(1, "朝阳店", Channel.STORE), [], [], [], [], [], {}), NOW, Rules())
     for masked in (False, True):
-        assert tracking_workbook(rows, language, ZONE, "朝阳店", NOW.date(), mask_phones=masked)
+        assert tracking_workbook(TeamReport(language, digest, rows), language, ZONE, mask_phones=masked)

@@ -183,7 +183,10 @@ def test_help_lists_the_commands_the_persons_roles_offer(
     staff: Staff | None, admin: bool, expected: list[str]
 ) -> None:
     lines = private_help("zh", staff, admin).splitlines()
-    assert [line.split()[0][1:] for line in lines] == expected
+    assert [line.split()[0][1:] for line in lines[::2]] == expected
+    # Each with a one-line example of its use under it (issue 13).
+    assert all(line.startswith("<i>例：") for line in lines[1::2])
+    assert len(lines) == 2 * len(expected)
 
 
 def test_someone_without_a_role_is_told_so() -> None:
