@@ -24,7 +24,7 @@ from bot.i18n.keys import Text
 from bot.i18n.labels import FOLLOW_UP_KIND
 from bot.i18n.texts import raw, t, when
 from domain.customer_details import display_phone, mask_phone, mask_phones_in
-from domain.digest import CustomerLine, TeamDigest
+from domain.digest import CustomerLine, DuplicateAttempts, TeamDigest
 
 MESSAGE_LIMIT = 4096
 LIST_LIMIT = 30
@@ -168,23 +168,7 @@ def render_digest(
         ),
         _Section(
             t(lang, Text.digest_rejected_duplicates, count=len(digest.rejected_duplicates)),
-            listed(
-                [
-                    t(
-                        lang,
-                        Text.digest_rejected_duplicate_line
-                        if c.count == 1
-                        else Text.digest_rejected_duplicates_repeated,
-                        at=at(c.last_at),
-                        first=at(c.first_at),
-                        filer=c.filer_name,
-                        customer=c.customer or raw(lang, Text.digest_customer_unknown),
-                        holder=c.holder_name or raw(lang, Text.digest_holder_unknown),
-                        count=c.count,
-                    )
-                    for c in digest.duplicate_attempts
-                ]
-            ),
+            listed([_duplicate_attempts(lang, c, at) for c in digest.duplicate_attempts]),
         ),
         _Section(
             t(lang, Text.digest_possible_duplicates, count=len(digest.possible_duplicates)),
@@ -255,6 +239,31 @@ def render_digest(
         ]
     return _split_messages(
         sections, lambda header: raw(lang, Text.digest_continued, header=header), message_limit
+    )
+
+
+def _duplicate_attempts(lang: str, c: DuplicateAttempts, at: Callable[[datetime], str]) -> str:
+    """One person's rejected duplicate filings of one customer: one line, however many they were."""
+    customer = c.customer or raw(lang, Text.digest_customer_unknown)
+    holder = c.holder_name or raw(lang, Text.digest_holder_unknown)
+    if c.count == 1:
+        return t(
+            lang,
+            Text.digest_rejected_duplicate_line,
+            at=at(c.last_at),
+            filer=c.filer_name,
+            customer=customer,
+            holder=holder,
+        )
+    return t(
+        lang,
+        Text.digest_rejected_duplicates_repeated,
+        filer=c.filer_name,
+        count=c.count,
+        customer=customer,
+        holder=holder,
+        first=at(c.first_at),
+        at=at(c.last_at),
     )
 
 

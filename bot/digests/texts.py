@@ -182,9 +182,12 @@ DIGEST_TEXTS: dict[str, dict[str, str]] = {
     "digest_summary_lapsed": {"zh": "超期未跟进，同事可接手", "en": "Lapsed, colleagues may take over"},
     "digest_summary_about_to_lapse": {
         "zh": "{hours} 小时内将失去保护",
-        "en": "Losing protection within {hours} hours",
+        "en": "Losing protection within {hours} {hours:hour|hours}",
     },
-    "digest_summary_about_to_expire": {"zh": "{hours} 小时内将失效", "en": "Expiring within {hours} hours"},
+    "digest_summary_about_to_expire": {
+        "zh": "{hours} 小时内将失效",
+        "en": "Expiring within {hours} {hours:hour|hours}",
+    },
     "digest_summary_expired": {"zh": "今日失效", "en": "Expired today"},
     "digest_summary_rejected": {"zh": "今日撞单被拒", "en": "Duplicate filings rejected today"},
     "digest_summary_possible": {"zh": "疑似撞单待确认", "en": "Possible duplicates to confirm"},

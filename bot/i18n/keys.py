@@ -305,6 +305,7 @@ class Text(StrEnum):
     invite_expired = auto()
     invite_invalid = auto()
     invite_link = auto()
+    invite_unknown = auto()
     invite_used = auto()
     invite_used_by_you = auto()
     invite_welcome = auto()

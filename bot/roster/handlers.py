@@ -98,10 +98,15 @@ async def _join(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -
 def _refused(language: str, refused: InviteRefused, svc: Services) -> str:
     if refused.problem is InviteProblem.EXPIRED and refused.expired_at is not None:
         return t(language, Text.invite_expired, at=when(language, refused.expired_at, svc.rules.zone))
-    return t(language, _INVITE_PROBLEM.get(refused.problem, Text.invite_invalid))
+    return t(language, _INVITE_PROBLEM[refused.problem])
 
 
-_INVITE_PROBLEM = {InviteProblem.USED: Text.invite_used, InviteProblem.USED_BY_YOU: Text.invite_used_by_you}
+_INVITE_PROBLEM = {
+    InviteProblem.UNKNOWN: Text.invite_unknown,
+    InviteProblem.USED: Text.invite_used,
+    InviteProblem.USED_BY_YOU: Text.invite_used_by_you,
+    InviteProblem.EXPIRED: Text.invite_unknown,  # with no time on record: cannot say when
+}
 
 
 async def mine(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -61,6 +61,10 @@ ROSTER_TEXTS: dict[str, dict[str, str]] = {
             "Role: {role}{team}\nYou will be told when someone joins with it."
         ),
     },
+    "invite_unknown": {
+        "zh": "这个邀请链接无效，可能复制时不完整。请向管理员要一个新的链接。",
+        "en": "This invitation link is not valid; it may have been cut short. Ask an admin for a new one.",
+    },
     "invite_used": {
         "zh": "这个邀请链接已经有人用过了，每个链接只能用一次。请向管理员要一个新的链接。",
         "en": "This invitation link has been used already; each link works once. Ask an admin for a new one.",

@@ -119,7 +119,7 @@ async def test_a_used_or_expired_invitation_says_which(chat: Chat) -> None:
     await h.say(second, f"/start {used}")
     assert "这个邀请链接已经有人用过了，每个链接只能用一次" in chat.fake.last_text(second.id)
     await h.say(second, "/start no-such-code")
-    assert "无效" in chat.fake.last_text(second.id)
+    assert "这个邀请链接无效，可能复制时不完整" in chat.fake.last_text(second.id)
     chat.clock.now += timedelta(hours=73)
     english = chat.user(784, language="en")
     await h.say(english, f"/start {late}")
