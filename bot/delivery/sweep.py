@@ -265,14 +265,14 @@ async def sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     results = await sweep(context.bot, svc, now, going_on=going_on)
     if results:
-        log.info(
+        log.debug(  # each reminder and summary sent is its own line on leadbot.events
             "reminder sweep: %d sent, %d not",
             sum(s == "sent" for _, s in results),
             sum(s != "sent" for _, s in results),
         )
     summaries = await post_summaries(context.bot, svc, now, going_on=going_on)
     if summaries:
-        log.info(
+        log.debug(  # each reminder and summary sent is its own line on leadbot.events
             "summaries: %d sent, %d not",
             sum(s == "sent" for _, s in summaries),
             sum(s != "sent" for _, s in summaries),

@@ -112,3 +112,10 @@ async def test_stopping_while_waiting_exits_0() -> None:
     stop = asyncio.Event()
     stop.set()
     assert await runner.reach_telegram(_Unreachable(5, NetworkError("down")), "u", stop) == 0
+
+
+def test_polling_that_loses_the_network_says_so_in_one_line(caplog) -> None:
+    caplog.set_level(logging.WARNING, logger="leadbot")
+    runner._PollErrors("https://api.telegram.org/bot")(NetworkError("httpx.ConnectError: [Errno 101]"))
+    [line] = [r.getMessage() for r in caplog.records]
+    assert line == "cannot reach Telegram at https://api.telegram.org/bot; retrying (NetworkError)"
