@@ -232,9 +232,20 @@ def check_needs(raw: str | None, rules: Rules) -> str | None | Invalid:
     return needs or None
 
 
+# A mainland mobile as stored: phonenumbers formats these as 3-4-4 and masks them as 3****4; said
+# here directly, as a workbook of 10,000 rows spent most of its time parsing them (~90 µs each).
+_CN_MOBILE = re.compile(r"\+861[3-9]\d{9}")
+
+
 def display_phone(e164: str) -> str:
     """A stored phone in the one format people read everywhere: 138 0013 8000, 010 1234 5678,
     abroad +852 9123 4567."""
+    if _CN_MOBILE.fullmatch(e164):
+        return f"{e164[3:6]} {e164[6:10]} {e164[10:]}"
+    return formatted_by_phonenumbers(e164)
+
+
+def formatted_by_phonenumbers(e164: str) -> str:
     number = phonenumbers.parse(e164)
     if number.country_code == 86:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
@@ -243,6 +254,12 @@ def display_phone(e164: str) -> str:
 
 def mask_phone(e164: str) -> str:
     """RULES §2: 138****8000, a landline 010-****5678 — enough to recognise, not enough to call."""
+    if _CN_MOBILE.fullmatch(e164):
+        return f"{e164[3:6]}****{e164[-4:]}"
+    return masked_by_phonenumbers(e164)
+
+
+def masked_by_phonenumbers(e164: str) -> str:
     number = phonenumbers.parse(e164)
     digits = str(number.national_number)
     area = phonenumbers.length_of_geographical_area_code(number) if number.country_code == 86 else 0

@@ -1,27 +1,20 @@
 """The tracking workbook's second sheet: the day's figures, the same the summary message gives
 (bot.digests.render), and the lists by person. Staff names only, no customer: nothing to mask.
 
-    write_summary_sheet(workbook, report.digest, language, rules.zone)   # bot.digests.tracking_sheet
+    write_summary_sheet(book, report.digest, language, rules.zone)   # bot.digests.tracking_sheet
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
-
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
 
 from bot.digests import print_layout as layout
 from bot.digests.print_layout import HEADER, LABEL, NOTE, NUMBER, TEXT, TITLE
-from bot.digests.xlsx import append_row, cell
+from bot.digests.xlsx import Book
 from bot.i18n.keys import Text
 from bot.i18n.texts import raw
 from domain.digest import TeamDigest
-
-if TYPE_CHECKING:
-    from openpyxl import Workbook
 
 _WIDTHS = (36.0, 12.0, 12.0)
 
@@ -56,13 +49,10 @@ def figures(digest: TeamDigest, language: str) -> list[tuple[str, int]]:
     ]
 
 
-def write_summary_sheet(
-    workbook: Workbook, styles: dict[str, StyleArray], digest: TeamDigest, language: str, zone: ZoneInfo
-) -> None:
-    """The sheet, after the workbook's others; `styles` from bot.digests.print_layout.add_styles."""
-    sheet = workbook.create_sheet(raw(language, Text.digest_summary_sheet))
-    for index, width in enumerate(_WIDTHS):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = width
+def write_summary_sheet(book: Book, digest: TeamDigest, language: str, zone: ZoneInfo) -> None:
+    """The sheet, after the workbook's others."""
+    sheet = book.sheet(raw(language, Text.digest_summary_sheet))
+    sheet.widths(_WIDTHS)
     layout.set_up_pages(sheet, language, landscape=False)
     heading = raw(
         language,
@@ -71,21 +61,16 @@ def write_summary_sheet(
         date=digest.day.isoformat(),
         time=f"{digest.at.astimezone(zone):%H:%M}",
     )
-    row = _Rows(sheet)
-    row.height(layout.TITLE_HEIGHT)
-    append_row(sheet, [cell(sheet, heading, styles[TITLE])])
-    sheet.merged_cells.add(f"A1:{get_column_letter(len(_WIDTHS))}1")
+    sheet.append_merged(heading, TITLE, columns=len(_WIDTHS), height=layout.TITLE_HEIGHT)
 
     def table(title: Text | None, headers: Sequence[Text], lines: Sequence[Sequence[str | int]]) -> None:
         if title is not None:
-            row.height(layout.LINE_HEIGHT * 2)
-            append_row(sheet, [cell(sheet, raw(language, title), styles[LABEL])])
+            sheet.append([raw(language, title)], LABEL, height=layout.LINE_HEIGHT * 2)
         words = [raw(language, key) for key in headers]
-        row.height(layout.row_height(words, _WIDTHS))
-        append_row(sheet, [cell(sheet, word, styles[HEADER]) for word in words])
+        sheet.append(words, HEADER, height=layout.row_height(words, _WIDTHS))
         for line in lines:
-            row.height(layout.row_height(line, _WIDTHS))
-            append_row(sheet, [cell(sheet, v, styles[NUMBER if isinstance(v, int) else TEXT]) for v in line])
+            styles = [NUMBER if isinstance(v, int) else TEXT for v in line]
+            sheet.append(line, styles, height=layout.row_height(line, _WIDTHS))
 
     table(None, (Text.digest_summary_col_item, Text.digest_summary_col_count), figures(digest, language))
     unknown = raw(language, Text.digest_unknown_staff)
@@ -114,22 +99,5 @@ def write_summary_sheet(
             [(name,) for name in digest.unreachable],
         )
     legend = raw(language, Text.digest_summary_legend)
-    row.height(layout.LINE_HEIGHT + layout.row_height([legend], [sum(_WIDTHS)]))
-    append_row(sheet, [cell(sheet, legend, styles[NOTE])])
-    sheet.merged_cells.add(f"A{row.written}:{get_column_letter(len(_WIDTHS))}{row.written}")
-
-
-class _Rows:
-    """Row heights of a write-only sheet are given before each row is written."""
-
-    def __init__(self, sheet: Any) -> None:  # a write-only worksheet (its stubs lack row_dimensions)
-        self._sheet, self._next = sheet, 1
-
-    def height(self, points: float) -> None:
-        """The height of the row written next."""
-        self._sheet.row_dimensions[self._next].height = points
-        self._next += 1
-
-    @property
-    def written(self) -> int:
-        return self._next - 1
+    height = layout.LINE_HEIGHT + layout.row_height([legend], [sum(_WIDTHS)])
+    sheet.append_merged(legend, NOTE, columns=len(_WIDTHS), height=height)

@@ -19,19 +19,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from io import BytesIO
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.formatting.rule import Rule
-from openpyxl.styles.differential import DifferentialStyle
-from openpyxl.utils import get_column_letter
-
 from bot.digests import print_layout as layout
-from bot.digests.print_layout import DATE, DATE_FORMAT, HEADER, NUMBER, TEXT, TITLE
+from bot.digests.print_layout import DATE, DATE_FORMAT, HEADER, NUMBER, STYLES, TEXT, TITLE
 from bot.digests.summary_sheet import write_summary_sheet
-from bot.digests.xlsx import append_row, cell
+from bot.digests.xlsx import Book, Sheet
 from bot.i18n.keys import Text
 from bot.i18n.labels import PURCHASE, STATE, keyed
 from bot.i18n.texts import raw
@@ -67,9 +61,8 @@ _COLUMNS = (
     _Column(Text.digest_col_deadline, 8, 14),
     _Column(Text.digest_col_deadline_at, 17, 17, DATE),
 )
-_STATE_COLUMN = 9  # 0-based
-_LAST = get_column_letter(len(_COLUMNS))
-_TITLE_ROWS, HEADER_ROW, _FIRST_ROW = "1:2", 2, 3
+_STATE_COLUMN = "J"  # where the conditional formats read the state
+_TITLE_ROWS, HEADER_ROW, _FIRST_ROW = 2, 2, 3  # 1-based, as a spreadsheet numbers them
 _DEADLINE_COLUMN = keyed("digest_deadline_", DeadlineKind)
 _KIND = keyed("digest_kind_", FollowUpKind)  # plain words: emoji do not print everywhere
 
@@ -91,38 +84,28 @@ def tracking_workbook(
         time=f"{digest.at.astimezone(zone):%H:%M}",
     )
 
-    # Streaming (write-only) for a team of 10,000: widths, panes and page setup go before any row.
-    workbook = Workbook(write_only=True)
-    workbook.properties.title = raw(
-        language, Text.digest_workbook_title, team=report.team.name, date=digest.day.isoformat()
+    book = Book(
+        STYLES,
+        title=raw(language, Text.digest_workbook_title, team=report.team.name, date=digest.day.isoformat()),
+        author=CREATOR,
     )
-    workbook.properties.creator = CREATOR
-    styles = layout.add_styles(workbook)
-    sheet = workbook.create_sheet(raw(language, Text.digest_sheet_title))
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = width
-    sheet.freeze_panes = f"A{_FIRST_ROW}"
+    sheet = book.sheet(raw(language, Text.digest_sheet_title))
+    sheet.widths(widths)
+    sheet.worksheet.freeze_panes(_FIRST_ROW - 1, 0)
     layout.set_up_pages(sheet, language, landscape=True, title_rows=_TITLE_ROWS)
 
-    column_styles = [styles[column.style] for column in _COLUMNS]
-    sheet.row_dimensions[1].height = layout.TITLE_HEIGHT
-    append_row(sheet, [cell(sheet, heading, styles[TITLE])])
-    sheet.merged_cells.add(f"A1:{_LAST}1")
-    sheet.row_dimensions[HEADER_ROW].height = layout.row_height(headers, widths)
-    append_row(sheet, [cell(sheet, header, styles[HEADER]) for header in headers])
-    for number, value_row in enumerate(values, _FIRST_ROW):
-        sheet.row_dimensions[number].height = layout.row_height(value_row, widths)
-        cells = zip(value_row, column_styles, strict=True)
-        append_row(sheet, [cell(sheet, value, style) for value, style in cells])
+    column_styles = [column.style for column in _COLUMNS]
+    sheet.append_merged(heading, TITLE, columns=len(_COLUMNS), height=layout.TITLE_HEIGHT)
+    sheet.append(headers, HEADER, height=layout.row_height(headers, widths))
+    for value_row in values:
+        sheet.append(value_row, column_styles, height=layout.row_height(value_row, widths))
     last_row = len(values) + HEADER_ROW
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{_LAST}{last_row}"
+    sheet.worksheet.autofilter(HEADER_ROW - 1, 0, last_row - 1, len(_COLUMNS) - 1)
     if values:
-        _highlight(sheet, f"A{_FIRST_ROW}:{_LAST}{last_row}", labels)
+        _highlight(sheet, last_row, labels)
 
-    write_summary_sheet(workbook, styles, digest, language, zone)
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    write_summary_sheet(book, digest, language, zone)
+    return book.close()
 
 
 class _Labels:
@@ -172,19 +155,25 @@ def _last_follow_up(
     return f"{text}\n{last.note}" if with_note and last.note else text
 
 
-def _highlight(sheet: Any, cells: str, label: _Labels) -> None:
+def _highlight(sheet: Sheet, last_row: int, label: _Labels) -> None:
     """Rows past a deadline in red, rows with a follow-up owed in yellow: a rule on the state
     column's words (the same words the cells hold), so the colour follows the row when sorted."""
-    state_cell = f"${get_column_letter(_STATE_COLUMN + 1)}{_FIRST_ROW}"
-    for states, fill, font in (
-        (OVERDUE_STATES, layout.OVERDUE_FILL, layout.OVERDUE_FONT),
-        (DUE_STATES, layout.DUE_FILL, layout.DUE_FONT),
-    ):
+    state_cell = f"${_STATE_COLUMN}{_FIRST_ROW}"
+    for states, look in ((OVERDUE_STATES, layout.OVERDUE), (DUE_STATES, layout.DUE)):
         words = sorted({label.state(state, challenging) for state in states for challenging in (False, True)})
         test = ",".join(f'{state_cell}="{word.replace(chr(34), chr(34) * 2)}"' for word in words)
-        style = DifferentialStyle(fill=fill, font=font)
-        rule = Rule(type="expression", formula=[f"OR({test})"], dxf=style, stopIfTrue=True)
-        sheet.conditional_formatting.add(cells, rule)
+        sheet.worksheet.conditional_format(
+            _FIRST_ROW - 1,
+            0,
+            last_row - 1,
+            len(_COLUMNS) - 1,
+            {
+                "type": "formula",
+                "criteria": f"=OR({test})",
+                "format": sheet.book.highlight(look),
+                "stop_if_true": True,
+            },
+        )
 
 
 def _as_typed(text: str) -> str:
@@ -203,14 +192,16 @@ def _width(index: int, column: _Column, headers: list[str], values: list[list[An
     column's bounds: wider text wraps."""
     if column.least == column.most:
         return column.least
-    widest = max(
-        [
-            *(layout.display_width(word) for word in headers[index].split()),
-            *(
-                max(layout.display_width(line) for line in str(value).split("\n"))
-                for row in values
-                if (value := row[index]) is not None
-            ),
-        ]
-    )
+    widest = max(layout.display_width(word) for word in headers[index].split())
+    enough = column.most - 2  # wider than this is cut to the bound anyway
+    for row in values:
+        value = row[index]
+        if value is None:
+            continue
+        for line in str(value).split("\n"):
+            # A character is at most two wide: a line that short cannot be the widest.
+            if 2 * len(line) > widest:
+                widest = max(widest, layout.display_width(line))
+        if widest >= enough:
+            break
     return min(column.most, max(column.least, widest + 2))

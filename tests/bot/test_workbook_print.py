@@ -50,7 +50,8 @@ def test_overdue_and_due_rows_are_highlighted_by_conditional_formats() -> None:
     assert list(formats) == ["A3:L7"]  # every data cell, not a cell painted by hand
     red, yellow = formats["A3:L7"]
     assert red.type == yellow.type == "expression"
-    assert red.dxf.fill.fgColor.rgb.endswith("FFC7CE") and yellow.dxf.fill.fgColor.rgb.endswith("FFEB9C")
+    # A conditional format's solid fill is its background colour (ECMA-376 18.8.17, as Excel writes it).
+    assert red.dxf.fill.bgColor.rgb.endswith("FFC7CE") and yellow.dxf.fill.bgColor.rgb.endswith("FFEB9C")
     assert all(cell.fill.fill_type is None for row in sheet.iter_rows(min_row=3) for cell in row)
 
     def marked(rule) -> list[int]:
@@ -72,7 +73,8 @@ def test_prints_on_a4_landscape_one_page_wide_with_the_header_on_every_page(
     setup = sheet.page_setup
     assert (setup.orientation, setup.paperSize) == ("landscape", 9)  # 9: A4
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
-    assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)  # one page wide, as many pages tall as needed
+    # One page wide (left out of the file, fitToWidth is 1), as many pages tall as needed.
+    assert (1 if setup.fitToWidth is None else setup.fitToWidth, setup.fitToHeight) == (1, 0)
     assert sheet.print_title_rows == "$1:$2"  # the title and the header
     assert sheet.oddFooter.center.text == footer
     figures = workbook.worksheets[1]

@@ -288,3 +288,11 @@ def test_a_landline_without_area_code_and_no_city_asks_for_the_code(address: str
 @pytest.mark.parametrize("typed", ["[186] 1234 9876", "【186】1234 9876", "〔186〕12349876"])
 def test_square_and_cjk_brackets_are_brackets(typed: str) -> None:
     assert normalize_phone(typed, RULES) == "+8618612349876"
+
+
+@given(st.from_regex(r"\+861[3-9][0-9]{9}", fullmatch=True))
+def test_the_mobile_shortcut_formats_and_masks_as_phonenumbers_does(e164: str) -> None:
+    from domain.customer_details import formatted_by_phonenumbers, masked_by_phonenumbers
+
+    assert display_phone(e164) == formatted_by_phonenumbers(e164)
+    assert mask_phone(e164) == masked_by_phonenumbers(e164)
