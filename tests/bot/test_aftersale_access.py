@@ -132,3 +132,40 @@ async def test_the_entry_button_pressed_in_a_group_does_nothing(chat: Chat) -> N
     await chat.harness.send(update)
     assert not [m for m in chat.fake.sent_messages(-100123) if "张三" in str(m) or "8000" in str(m)]
     assert not [m for m in chat.fake.sent_messages(GUIDE) if "要记录什么" in str(m)]
+
+
+async def test_what_changed_meanwhile_is_the_use_cases_to_refuse_at_the_confirmation(chat: Chat) -> None:
+    services(chat)
+    won(chat, GUIDE, "13800138000")
+    guide, helper, h = chat.user(GUIDE), chat.user(SERVICE), chat.harness
+    await h.say(guide, "/aftersale")
+    await h.press(guide, data_of(chat, GUIDE, "张三"))
+    await h.press(guide, data_of(chat, GUIDE, "满意度"))
+    await h.say(guide, "5")
+    await h.press(guide, data_of(chat, GUIDE, "跳过"))
+    confirm = data_of(chat, GUIDE, "确认")
+    await h.say(helper, "/aftersale")  # customer service rates the customer meanwhile
+    await h.press(helper, data_of(chat, SERVICE, "张三"))
+    await h.press(helper, data_of(chat, SERVICE, "满意度"))
+    await h.say(helper, "4")
+    await h.press(helper, data_of(chat, SERVICE, "跳过"))
+    await h.press(helper, data_of(chat, SERVICE, "确认"))
+    await h.press(guide, confirm)
+    assert "满意度已经记录过了" in chat.fake.last_text(GUIDE)
+    assert rows(chat, AftersaleCareRow)[0].satisfaction_score == 4
+
+
+async def test_a_long_list_is_paged(chat: Chat) -> None:
+    services(chat)
+    for i in range(10):
+        won(chat, GUIDE if i % 2 else 102, f"1380000{i:04d}", name=f"客户{i}")
+        chat.clock.now -= 2 * DAY  # all deals on the same days
+    helper, h = chat.user(SERVICE), chat.harness
+    await h.say(helper, "/aftersale")
+    assert "（10 位" in chat.fake.last_text(SERVICE) and "(1/2)" in chat.fake.last_text(SERVICE)
+    assert sum("客户" in label for label, _ in chat.fake.buttons(SERVICE)) == 8
+    await h.press(helper, data_of(chat, SERVICE, "下一页"))
+    assert sum("客户" in label for label, _ in chat.fake.buttons(SERVICE)) == 2
+    await h.press(helper, data_of(chat, SERVICE, "上一页"))
+    await h.press(helper, data_of(chat, SERVICE, "客户"))
+    assert "要记录什么" in chat.fake.last_text(SERVICE)
