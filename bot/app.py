@@ -27,6 +27,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.aftersale import dialog as aftersale_dialog
 from bot.chat import commands, render
 from bot.chat.commands import DIALOG_OF, GROUP_COMMANDS, command_of, is_group_button
 from bot.chat.common import current_staff, in_thread, is_private, lang
@@ -111,6 +112,7 @@ def build_application(
     application.add_handler(TypeHandler(Update, _one_dialog_at_a_time), group=-1)
     application.add_handler(filing_dialog.conversation())
     application.add_handler(follow_up_dialog.conversation())
+    application.add_handler(aftersale_dialog.conversation())
     application.add_handler(arbitration_dialog.conversation())
     application.add_handler(invite_dialog.conversation())
     for handler in history_handlers.handlers():
@@ -265,7 +267,13 @@ async def _group_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 # Which dialog each opening command or button starts (ConversationHandler names).
-_DIALOG_OPENERS = {**DIALOG_OF, "fu:go:": "follow_up", "ex:go:": "extend", "rv:no:": "review_reject"}
+_DIALOG_OPENERS = {
+    **DIALOG_OF,
+    "fu:go:": "follow_up",
+    "aftersale:": "aftersale",
+    "ex:go:": "extend",
+    "rv:no:": "review_reject",
+}
 
 
 async def _one_dialog_at_a_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -147,6 +147,9 @@ class AftersaleRepository(Protocol):
         due_at: datetime,
     ) -> CareItem: ...
     def close_item(self, item_id: int, closed_at: datetime, closed_by: int, note: str | None) -> None: ...
+    def cared_for(
+        self, holder_id: int, team_id: int | None, now: datetime
+    ) -> list[tuple[Registration, Care]]: ...
 
 
 class AttemptLog(Protocol):

@@ -352,6 +352,25 @@ class FakeAftersale:
         if item.is_open:
             self._s.items[item_id] = replace(item, closed_at=closed_at, closed_by=closed_by, close_note=note)
 
+    def cared_for(
+        self, holder_id: int, team_id: int | None, now: datetime
+    ) -> list[tuple[Registration, Care]]:
+        found = []
+        for reg_id in sorted(self._s.care):
+            r = self._s.registrations[reg_id]
+            care = self.care(reg_id)
+            if care is None or r.closure is not Closure.WON:
+                continue
+            if r.holder_id != holder_id and (team_id is None or r.team_id != team_id):
+                continue
+            open_items = care.open_items()
+            if care.ended(now) and not open_items:
+                continue
+            found.append(
+                (replace(r, holder_name=self._s.staff[r.holder_id].name), replace(care, items=open_items))
+            )
+        return found
+
 
 class FakeAttempts:
     def __init__(self, db: FakeDatabase) -> None:

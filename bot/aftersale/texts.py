@@ -46,4 +46,106 @@ AFTERSALE_TEXTS: dict[str, dict[str, str]] = {
         "zh": "❌ 有几项未处理，请选择是哪一项。",
         "en": "❌ Several are open; choose which one.",
     },
+    "cmd_aftersale": {"zh": "售后客户", "en": "After-sale customers"},
+    "example_aftersale": {
+        "zh": "回访了成交客户，发送 /aftersale，选客户，点「📞 联系客户」",
+        "en": "after calling a customer who bought, send /aftersale, pick them, press “📞 Contact”",
+    },
+    "as_button": {"zh": "🧾 售后", "en": "🧾 After-sale"},
+    "as_none": {
+        "zh": "你目前没有售后客户。客户成交后会出现在这里。",
+        "en": "You have no after-sale customers now. Customers appear here once they buy.",
+    },
+    "as_list": {
+        "zh": "🧾 你的售后客户（{count} 位，先到期的在前）：",
+        "en": "🧾 Your after-sale customers ({count}, soonest due first):",
+    },
+    "as_list_line": {
+        "zh": "{n}. <b>{name}</b> ·{digits} — {due}",
+        "en": "{n}. <b>{name}</b> ·{digits} — {due}",
+    },
+    "as_pick": {"zh": "选择一位客户：", "en": "Pick a customer:"},
+    "as_due_first_contact": {"zh": "首次回访 {day}前", "en": "first contact by {day}"},
+    "as_due_contact": {"zh": "定期回访 {day}前", "en": "monthly contact by {day}"},
+    "as_due_problem": {"zh": "解决问题 {day}前", "en": "solve a problem by {day}"},
+    "as_due_need": {"zh": "满足需求 {day}前", "en": "meet a need by {day}"},
+    "as_overdue": {"zh": "⚠️ 已逾期", "en": "⚠️ overdue"},
+    "as_due_nothing": {"zh": "暂无待办", "en": "nothing due"},
+    "as_header": {
+        "zh": "<b>{name}</b> {phone}\n{dues}\n{satisfaction}",
+        "en": "<b>{name}</b> {phone}\n{dues}\n{satisfaction}",
+    },
+    "as_satisfaction_none": {"zh": "满意度：还没有记录", "en": "Satisfaction: not recorded yet"},
+    "as_satisfaction": {"zh": "满意度：{score} 分", "en": "Satisfaction: {score} of 5"},
+    "as_ask_action": {"zh": "要记录什么？", "en": "What do you want to record?"},
+    "as_action_contact": {"zh": "📞 联系客户", "en": "📞 Contact"},
+    "as_action_problem": {"zh": "⚠️ 记录问题", "en": "⚠️ Problem"},
+    "as_action_need": {"zh": "📝 记录需求", "en": "📝 Need"},
+    "as_action_solved": {"zh": "✅ 问题已解决", "en": "✅ Problem solved"},
+    "as_action_met": {"zh": "✅ 需求已满足", "en": "✅ Need met"},
+    "as_action_satisfaction": {"zh": "⭐ 满意度", "en": "⭐ Satisfaction"},
+    "as_ask_contact_note": {
+        "zh": "这次联系聊了什么？写一句备注，或点「跳过」。",
+        "en": "What did you talk about? Write a short note, or press “Skip”.",
+    },
+    "as_ask_problem_note": {
+        "zh": "客户遇到了什么问题？请写明（必填）。",
+        "en": "What problem does the customer have? Describe it (required).",
+    },
+    "as_ask_need_note": {
+        "zh": "客户有什么需求？请写明（必填）。",
+        "en": "What does the customer need? Describe it (required).",
+    },
+    "as_ask_close_note": {
+        "zh": "是怎么处理的？写一句备注，或点「跳过」。",
+        "en": "How was it dealt with? Write a short note, or press “Skip”.",
+    },
+    "as_ask_item": {
+        "zh": "有几项还没处理，选择是哪一项：",
+        "en": "Several are open; choose which one:",
+    },
+    "as_ask_score_first": {
+        "zh": "这是首次回访：请客户给服务打分（1 到 5 分，5 分最满意），或点「跳过」。",
+        "en": "This is the first contact: ask the customer for a score (1 to 5, 5 is best), or press “Skip”.",
+    },
+    "as_ask_score": {
+        "zh": "客户给服务打几分？（1 到 5 分，5 分最满意）",
+        "en": "What score does the customer give? (1 to 5, 5 is best)",
+    },
+    "as_bad_score": {
+        "zh": "❌ 满意度是 1 到 5 分：请点上面的按钮，或发送一个数字 1–5。",
+        "en": "❌ Satisfaction is a score from 1 to 5: press a button above or send a digit 1–5.",
+    },
+    "as_score_label": {"zh": "{score} 分", "en": "{score} ★"},
+    "as_ask_comment": {
+        "zh": "客户还有什么评价？写一句，或点「跳过」。",
+        "en": "Any comment from the customer? Write it, or press “Skip”.",
+    },
+    "as_confirm": {
+        "zh": "请确认：\n客户：<b>{name}</b>\n记录：{action}{details}",
+        "en": "Please confirm:\nCustomer: <b>{name}</b>\nRecord: {action}{details}",
+    },
+    "as_confirm_note": {"zh": "\n备注：{note}", "en": "\nNote: {note}"},
+    "as_confirm_item": {"zh": "\n事项：{item}", "en": "\nItem: {item}"},
+    "as_confirm_score": {"zh": "\n满意度：{score} 分", "en": "\nSatisfaction: {score} of 5"},
+    "as_confirm_comment": {"zh": "\n评价：{comment}", "en": "\nComment: {comment}"},
+    "as_saved": {"zh": "✅ 已记录「{action}」：{name}。", "en": "✅ Recorded “{action}” for {name}."},
+    "as_next_contact": {"zh": "下次回访：{day}之前", "en": "Next contact by {day}"},
+    "as_no_contact_due": {
+        "zh": "售后期内不再需要回访。",
+        "en": "No more contact is due before after-sale care ends.",
+    },
+    "as_open_items": {
+        "zh": "未处理的问题和需求：{count} 项，最早 {day}之前",
+        "en": "{count} open {count:problem or need|problems or needs}, the first by {day}",
+    },
+    "as_cancelled": {"zh": "已取消，什么也没有记录。", "en": "Cancelled; nothing was recorded."},
+    "as_gone": {
+        "zh": "这位客户已不在你的售后名单上，请重新发送 /aftersale。",
+        "en": "This customer is no longer on your after-sale list; send /aftersale again.",
+    },
+    "stale_aftersale": {
+        "zh": "这个按钮已过期：那次售后记录已经结束。请重新发送 /aftersale。",
+        "en": "This button has expired: that after-sale record is over. Send /aftersale again.",
+    },
 }

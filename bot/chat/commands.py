@@ -31,6 +31,11 @@ def _has_quota(staff: Staff | None, admin: bool) -> bool:
     return staff is not None and staff.may_file and staff.has_quota
 
 
+def _cares(staff: Staff | None, admin: bool) -> bool:
+    """The holders of won registrations (the filing roles) and customer service (RULES §7)."""
+    return staff is not None and staff.active and (staff.may_file or staff.has(Role.SERVICE))
+
+
 def _looks_up(staff: Staff | None, admin: bool) -> bool:
     """Team managers (their team), ops managers and department heads (all teams): as the look-up
     itself decides (domain.history)."""
@@ -67,6 +72,7 @@ class Command:
 NEW = Command("new", Text.cmd_new, Text.example_new, _files, dialog="filing")
 FOLLOW = Command("follow", Text.cmd_follow, Text.example_follow, _files, dialog="follow_up")
 MINE = Command("mine", Text.cmd_mine, Text.example_mine, _files)
+AFTERSALE = Command("aftersale", Text.cmd_aftersale, Text.example_aftersale, _cares, dialog="aftersale")
 # Field salespeople only (RULES §3.6, §4): store guides have no quota and nothing expires.
 QUOTA = Command("quota", Text.cmd_quota, Text.example_quota, _has_quota)
 EXTEND = Command("extend", Text.cmd_extend, Text.example_extend, _has_quota, dialog="extend")
@@ -88,7 +94,7 @@ UNBIND_TEAM = Command(
 )
 
 COMMANDS: tuple[Command, ...] = (
-    *(NEW, FOLLOW, MINE, QUOTA, EXTEND, HISTORY, EXPORT, ARBITRATE, INVITE, CANCEL, HELP, START),
+    *(NEW, FOLLOW, MINE, AFTERSALE, QUOTA, EXTEND, HISTORY, EXPORT, ARBITRATE, INVITE, CANCEL, HELP, START),
     *(BIND_TEAM, UNBIND_TEAM),
 )
 

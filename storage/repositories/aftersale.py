@@ -9,8 +9,10 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from domain.aftersale import Care, CareItem, CareItemKind, Satisfaction
-from storage.mappers import UnsavedRow
-from storage.tables import AftersaleCareRow, AftersaleContactRow, AftersaleItemRow
+from domain.model import Closure, Registration
+from storage import mappers
+from storage.mappers import UnsavedRow, registrations_query
+from storage.tables import AftersaleCareRow, AftersaleContactRow, AftersaleItemRow, RegistrationRow
 
 
 class SqlAftersale:
@@ -74,6 +76,50 @@ class SqlAftersale:
             .where(col(AftersaleItemRow.id) == item_id, col(AftersaleItemRow.closed_at).is_(None))
             .values(closed_at=closed_at, closed_by=closed_by, close_note=note)
         )
+
+    def cared_for(
+        self, holder_id: int, team_id: int | None, now: datetime
+    ) -> list[tuple[Registration, Care]]:
+        """The won registrations with care that `holder_id` holds, or (customer service) that
+        `team_id` has, whose care has not ended or still has a problem or need open; each care
+        with its open items."""
+        open_item = sa.exists().where(
+            col(AftersaleItemRow.registration_id) == col(AftersaleCareRow.registration_id),
+            col(AftersaleItemRow.closed_at).is_(None),
+        )
+        whose = col(RegistrationRow.holder_id) == holder_id
+        if team_id is not None:
+            whose = sa.or_(whose, col(RegistrationRow.team_id) == team_id)
+        rows = self._session.exec(
+            registrations_query()
+            .add_columns(AftersaleCareRow)
+            .join(AftersaleCareRow, col(AftersaleCareRow.registration_id) == col(RegistrationRow.id))
+            .where(
+                whose,
+                col(RegistrationRow.closure) == Closure.WON.value,
+                sa.or_(col(AftersaleCareRow.ends_at) > now, open_item),
+            )
+            .order_by(col(RegistrationRow.id))
+        ).all()
+        ids = [r[0].id for r in rows]
+        items: dict[int, list[CareItem]] = {}
+        for start in range(0, len(ids), 500):
+            for item_row in self._session.exec(
+                select(AftersaleItemRow)
+                .where(
+                    col(AftersaleItemRow.registration_id).in_(ids[start : start + 500]),
+                    col(AftersaleItemRow.closed_at).is_(None),
+                )
+                .order_by(col(AftersaleItemRow.id))
+            ).all():
+                items.setdefault(item_row.registration_id, []).append(_item(item_row))
+        return [
+            (
+                mappers.registration(row, phone, holder),
+                _care(care_row, tuple(items.get(care_row.registration_id, ()))),
+            )
+            for row, phone, holder, care_row in rows
+        ]
 
 
 def _care_values(care: Care) -> dict[str, Any]:

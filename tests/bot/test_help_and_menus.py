@@ -29,13 +29,17 @@ def chat_menus(chat: Chat, chat_id: int) -> list[list[str]]:
     [
         (
             101,
-            ["new", "follow", "mine", "cancel", "help"],
+            ["new", "follow", "mine", "aftersale", "cancel", "help"],
             ["extend", "quota", "history", "arbitrate", "invite"],
         ),
-        (201, ["new", "follow", "mine", "quota", "extend", "cancel", "help"], ["history", "arbitrate"]),
-        (301, ["history", "export", "cancel", "help"], ["new", "extend", "quota", "arbitrate"]),
+        (
+            201,
+            ["new", "follow", "mine", "aftersale", "quota", "extend", "cancel", "help"],
+            ["history", "arbitrate"],
+        ),
+        (301, ["history", "export", "cancel", "help"], ["new", "aftersale", "extend", "quota", "arbitrate"]),
         (HEAD, ["history", "export", "arbitrate", "cancel", "help"], ["new", "extend", "invite"]),
-        (ADMIN_ID, ["invite", "cancel", "help"], ["new", "history", "arbitrate"]),
+        (ADMIN_ID, ["invite", "cancel", "help"], ["new", "aftersale", "history", "arbitrate"]),
     ],
 )
 async def test_help_lists_this_persons_commands_each_with_an_example_and_so_does_their_menu(
@@ -75,7 +79,7 @@ async def test_the_menu_is_set_once_a_run_and_again_when_the_roles_change(chat: 
     guide = chat.user(101)
     await chat.harness.say(guide, "/mine")
     await chat.harness.say(guide, "/help")
-    assert chat_menus(chat, 101) == [["new", "follow", "mine", "cancel", "help", "start"]]
+    assert chat_menus(chat, 101) == [["new", "follow", "mine", "aftersale", "cancel", "help", "start"]]
     with chat.roster.writer() as uow:  # the admin makes her the store's manager too (CLI)
         enrol(
             uow,
@@ -92,6 +96,7 @@ async def test_the_menu_is_set_once_a_run_and_again_when_the_roles_change(chat: 
         "new",
         "follow",
         "mine",
+        "aftersale",
         "history",
         "export",
         "cancel",

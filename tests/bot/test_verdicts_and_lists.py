@@ -271,7 +271,15 @@ async def test_start_sets_a_menu_scoped_to_the_persons_roles(chat: Chat) -> None
         for c in chat.fake.calls_to("setMyCommands")
         if c.params["scope"]["type"] == "chat"
     }
-    assert [c["command"] for c in scoped[101]] == ["new", "follow", "mine", "cancel", "help", "start"]
+    assert [c["command"] for c in scoped[101]] == [
+        "new",
+        "follow",
+        "mine",
+        "aftersale",
+        "cancel",
+        "help",
+        "start",
+    ]
     assert [c["command"] for c in scoped[HEAD]] == [
         "history",
         "export",

@@ -169,11 +169,11 @@ def _staff(*roles: Role, channel: Channel = Channel.STORE) -> Staff:
 @pytest.mark.parametrize(
     ("staff", "admin", "expected"),
     [
-        (_staff(Role.GUIDE), False, ["new", "follow", "mine", "cancel", "help"]),
+        (_staff(Role.GUIDE), False, ["new", "follow", "mine", "aftersale", "cancel", "help"]),
         (
             _staff(Role.SALESPERSON, channel=Channel.FIELD),
             False,
-            ["new", "follow", "mine", "quota", "extend", "cancel", "help"],
+            ["new", "follow", "mine", "aftersale", "quota", "extend", "cancel", "help"],
         ),
         (_staff(Role.DEPT_HEAD), False, ["history", "export", "arbitrate", "cancel", "help"]),
         (None, True, ["invite", "cancel", "help"]),
