@@ -9,7 +9,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from domain.aftersale import Care, CareItem, CareItemKind, Satisfaction
+from domain.aftersale_reminders import AftersaleCandidate
 from storage.mappers import UnsavedRow
+from storage.repositories import aftersale_due
 from storage.tables import AftersaleCareRow, AftersaleContactRow, AftersaleItemRow
 
 
@@ -74,6 +76,19 @@ class SqlAftersale:
             .where(col(AftersaleItemRow.id) == item_id, col(AftersaleItemRow.closed_at).is_(None))
             .values(closed_at=closed_at, closed_by=closed_by, close_note=note)
         )
+
+    def reminder_candidates(
+        self, kind: str, now: datetime, after: tuple[datetime, int] | None, limit: int
+    ) -> list[AftersaleCandidate]:
+        return aftersale_due.candidates(self._session, kind, now, after, limit)
+
+    def reminder_candidate(
+        self, kind: str, registration_id: int, ref: int | None, deadline: datetime
+    ) -> AftersaleCandidate | None:
+        found = aftersale_due.candidates(
+            self._session, kind, deadline, None, 1, (registration_id, ref, deadline)
+        )
+        return found[0] if found else None
 
 
 def _care_values(care: Care) -> dict[str, Any]:
