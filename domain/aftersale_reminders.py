@@ -34,7 +34,6 @@ from domain.rules import Rules
 
 WARNING = timedelta(hours=24)  # the monthly contact, a problem, a need: reminded a day before
 LOOKAHEAD = timedelta(days=40)  # longest first-contact window (3 working days past Spring Festival)
-LOOKBACK = timedelta(days=15)  # longest wait for the next working day after a deadline
 
 
 class AftersaleReminderKind(StrEnum):
@@ -107,6 +106,35 @@ def window(candidate: AftersaleCandidate, rules: Rules) -> tuple[datetime, datet
     return deadline - WARNING, deadline
 
 
+@dataclass(frozen=True)
+class Bounds:
+    """The stored deadlines a kind's reminders can be due for at an instant — after < deadline <=
+    until, and the care started before `started_before` — so that the sweep's index range reads
+    what `window` will let out, not a day's worth of rows again every minute."""
+
+    after: datetime
+    until: datetime
+    started_before: datetime | None = None
+
+
+def candidate_bounds(kind: AftersaleReminderKind, now: datetime, rules: Rules) -> Bounds | None:
+    """None: nothing of this kind can be due at `now` (a miss on a day off)."""
+    calendar, today = rules.calendar, now.astimezone(rules.zone).date()
+    tomorrow = day_start(today + timedelta(days=1), rules)
+    if kind.to_managers:  # told on the next working day from the deadline: today, if it is one
+        if not calendar.is_working_day(today):
+            return None
+        since = day_start(calendar.before(today) + timedelta(days=1), rules)
+        return Bounds(since - timedelta(microseconds=1), now)
+    if kind is AftersaleReminderKind.FIRST_CONTACT:  # the first working day after the deal has come
+        last_working = today if calendar.is_working_day(today) else calendar.before(today)
+        return Bounds(now, now + LOOKAHEAD, day_start(last_working, rules))
+    if kind is AftersaleReminderKind.PLANNED:  # today's, or tomorrow's before working hours
+        early = datetime.combine(today + timedelta(days=1), rules.quiet_end, tzinfo=rules.zone)
+        return Bounds(now, min(now + WARNING, max(tomorrow, early.astimezone(UTC))))
+    return Bounds(now, now + WARNING)
+
+
 def is_due(candidate: AftersaleCandidate, now: datetime, rules: Rules) -> bool:
     span = window(candidate, rules)
     return span is not None and span[0] <= now < span[1] and not in_quiet_hours(now, rules)
@@ -169,7 +197,8 @@ def plan_aftersale_batches(
         after: tuple[datetime, int] | None = None
         while True:
             with unit_of_work() as uow:
-                page = uow.aftersale.reminder_candidates(kind.value, now, after, batch)
+                bounds = candidate_bounds(kind, now, rules)
+                page = uow.aftersale.reminder_candidates(kind.value, bounds, after, batch) if bounds else []
                 if not page:
                     break
                 after = (page[-1].deadline, page[-1].ref or page[-1].registration.id)

@@ -27,7 +27,7 @@ from domain.rules import Rules
 
 if TYPE_CHECKING:
     from domain.aftersale import Care, CareItem, CareItemKind
-    from domain.aftersale_reminders import AftersaleCandidate
+    from domain.aftersale_reminders import AftersaleCandidate, Bounds
     from domain.digest import LastFollowUp, TeamReport
     from domain.history import AttemptRecord, EventRecord
     from domain.notices import Outbox
@@ -149,7 +149,7 @@ class AftersaleRepository(Protocol):
     ) -> CareItem: ...
     def close_item(self, item_id: int, closed_at: datetime, closed_by: int, note: str | None) -> None: ...
     def reminder_candidates(
-        self, kind: str, now: datetime, after: tuple[datetime, int] | None, limit: int
+        self, kind: str, bounds: Bounds, after: tuple[datetime, int] | None, limit: int
     ) -> list[AftersaleCandidate]: ...
     def reminder_candidate(
         self, kind: str, registration_id: int, ref: int | None, deadline: datetime

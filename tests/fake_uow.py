@@ -352,7 +352,7 @@ class FakeAftersale:
         if item.is_open:
             self._s.items[item_id] = replace(item, closed_at=closed_at, closed_by=closed_by, close_note=note)
 
-    def reminder_candidates(self, kind: str, now: Any, after: Any, limit: int) -> list[Any]:
+    def reminder_candidates(self, kind: str, bounds: Any, after: Any, limit: int) -> list[Any]:
         return []  # the sweep's after-sale reminders are tested on the real databases
 
     def reminder_candidate(self, kind: str, registration_id: int, ref: Any, deadline: Any) -> None:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from domain.aftersale import Care, CareItem, CareItemKind, Satisfaction
-from domain.aftersale_reminders import AftersaleCandidate
+from domain.aftersale_reminders import AftersaleCandidate, Bounds
 from storage.mappers import UnsavedRow
 from storage.repositories import aftersale_due
 from storage.tables import AftersaleCareRow, AftersaleContactRow, AftersaleItemRow
@@ -78,15 +78,15 @@ class SqlAftersale:
         )
 
     def reminder_candidates(
-        self, kind: str, now: datetime, after: tuple[datetime, int] | None, limit: int
+        self, kind: str, bounds: Bounds, after: tuple[datetime, int] | None, limit: int
     ) -> list[AftersaleCandidate]:
-        return aftersale_due.candidates(self._session, kind, now, after, limit)
+        return aftersale_due.candidates(self._session, kind, bounds, after, limit)
 
     def reminder_candidate(
         self, kind: str, registration_id: int, ref: int | None, deadline: datetime
     ) -> AftersaleCandidate | None:
         found = aftersale_due.candidates(
-            self._session, kind, deadline, None, 1, (registration_id, ref, deadline)
+            self._session, kind, Bounds(deadline, deadline), None, 1, (registration_id, ref, deadline)
         )
         return found[0] if found else None
 

@@ -11,14 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from domain.aftersale_reminders import (
-    LOOKAHEAD,
-    LOOKBACK,
-    WARNING,
-    AftersaleCandidate,
-    AftersaleReminderKind,
-    key_prefix,
-)
+from domain.aftersale_reminders import AftersaleCandidate, AftersaleReminderKind, Bounds, key_prefix
 from domain.model import Closure, EventKind
 from storage import mappers
 from storage.tables import (
@@ -48,7 +41,7 @@ def _prefix(kind: K, reference: Any) -> Any:
 def candidates(
     session: Session,
     kind_value: str,
-    now: datetime,
+    bounds: Bounds,
     after: tuple[datetime, int] | None,
     limit: int,
     only: tuple[int, int | None, datetime] | None = None,
@@ -106,15 +99,12 @@ def candidates(
             query = query.where(order_id == ref)
         rows = session.exec(query.limit(1)).all()
         return [_candidate(kind, row) for row in rows]
-    if kind.to_managers:
-        window = [deadline <= now, deadline > now - LOOKBACK]
-        if kind is K.FIRST_CONTACT_MISSED:
-            recorded = col(AftersaleCareRow.recorded_at)
-            window.append(sa.or_(recorded.is_(None), recorded < deadline))
-    else:
-        window = [deadline > now, deadline <= now + (LOOKAHEAD if kind is K.FIRST_CONTACT else WARNING)]
-        if kind is K.FIRST_CONTACT:
-            window.append(col(AftersaleCareRow.started_at) < now)
+    window = [deadline > bounds.after, deadline <= bounds.until]
+    if kind is K.FIRST_CONTACT_MISSED:
+        recorded = col(AftersaleCareRow.recorded_at)
+        window.append(sa.or_(recorded.is_(None), recorded < deadline))
+    if bounds.started_before is not None:
+        window.append(col(AftersaleCareRow.started_at) < bounds.started_before)
     query = query.where(*standing, *window, _not_recorded(kind, same))
     if after is not None:
         query = query.where(sa.tuple_(deadline, order_id) > sa.tuple_(*after))

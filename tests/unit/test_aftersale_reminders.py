@@ -110,3 +110,16 @@ def test_delivery_keys_parse_back() -> None:
     assert parse_key("asr:as_first_contact:7:-:s3") == (K.FIRST_CONTACT, 7, None)
     assert parse_key("reminder:7:follow_up:20261110T020000") is None
     assert parse_key("asr:nonsense:7:-:s3") is None
+
+
+def test_the_index_ranges_hold_only_what_can_be_due() -> None:
+    from domain.aftersale_reminders import candidate_bounds
+
+    assert candidate_bounds(K.FIRST_CONTACT_MISSED, local(10, 11), RULES) is None  # Sunday: no misses
+    monday = candidate_bounds(K.PROBLEM_MISSED, local(10, 12, 9), RULES)
+    assert monday is not None  # deadlines since the last working day's end (the 调休 Saturday's)
+    assert monday.after < local(10, 11, 0) <= monday.until and monday.after >= local(10, 10, 23)
+    first = candidate_bounds(K.FIRST_CONTACT, local(10, 4), RULES)  # in the holiday week
+    assert first is not None and first.started_before == local(9, 30, 0)  # deals before 30 Sep
+    planned = candidate_bounds(K.PLANNED, local(11, 12, 16), RULES)
+    assert planned is not None and planned.until == local(11, 13, 8, 0)  # tomorrow before 08:00 only
