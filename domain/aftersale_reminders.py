@@ -224,6 +224,7 @@ def plan_aftersale_batches(
                         for c, to, claim in planned
                         if claim.key in claimed
                     ]
+                    _nobody_to_tell(uow, [c for i, c in enumerate(due) if not recipients[i]], now)
                     uow.commit()
             if outgoing:
                 yield outgoing
@@ -235,6 +236,25 @@ def plan_aftersale_batches(
             uow.commit()
         if retries:
             yield retries
+
+
+def _nobody_to_tell(uow: UnitOfWork, unheard: list[AftersaleCandidate], now: datetime) -> None:
+    """A reminder due with nobody to hear it (a team without a manager, a holder who left) is
+    recorded as dropped, once, so the next sweeps do not read it again."""
+    claims = [
+        DeliveryClaim(
+            key=key_prefix(c.kind, c.registration.id, c.reference) + "nobody",
+            kind=c.kind.value,
+            chat_id=0,
+            staff_id=None,
+            registration_id=c.registration.id,
+            team_id=c.registration.team_id,
+            deadline_at=c.deadline,
+        )
+        for c in unheard
+    ]
+    for delivery_id in uow.deliveries.record_deliveries(claims, now=now, lease_until=now).values():
+        uow.deliveries.mark_delivery(delivery_id, status="dropped", now=now, error="nobody to tell")
 
 
 def parse_key(key: str) -> tuple[AftersaleReminderKind, int, int | None] | None:

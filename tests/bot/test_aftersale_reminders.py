@@ -212,3 +212,18 @@ async def test_dry_run_lists_and_records_nothing(chat: Chat) -> None:
     results = aftersale_only(await sweep(chat.harness.app.bot, svc(chat), THURSDAY, dry_run=True))
     assert [(o.reminder.kind, s) for o, s in results] == [(K.FIRST_CONTACT, "would send")]
     assert deliveries(chat) == [] and chat.fake.sent_messages(101) == []
+
+
+async def test_a_miss_with_no_manager_to_tell_is_recorded_once_and_not_read_again(chat: Chat) -> None:
+    won(chat)
+    await run(chat, THURSDAY)
+    with chat.roster.engine.begin() as conn:
+        conn.execute(
+            sa.update(StaffRow).where(StaffRow.id == chat.roster.store_manager.id).values(active=False)
+        )
+    assert await run(chat, DEADLINE_NEXT_DAY) == []
+    assert await run(chat, DEADLINE_NEXT_DAY + timedelta(minutes=1)) == []
+    assert deliveries(chat) == [
+        (K.FIRST_CONTACT.value, "sent", 1),
+        (K.FIRST_CONTACT_MISSED.value, "dropped", 1),
+    ]
