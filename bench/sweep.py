@@ -16,12 +16,20 @@ dropped as bot.delivery.sweep does after sending them. Target (issue 11, part 6)
 of ~25,000 due reminders at one million under 150 MB. BEFORE is what the same measurement gave
 before the sweep went in batches (main at 84bb30c: every due reminder read into one list, one
 INSERT per delivery), on SQLite at 1,000,000 (25,419 due), printed beside the figures.
+
+`--aftersale N` (default 100,000; 0: none) adds after-sale care (RULES §7) to N of the seeded
+registrations, as if won over the past year: deadlines from domain.aftersale, the first contact done
+for 90 % of those past it, monthly contacts spread over the month, an open problem on 5 %; each
+sweep then also runs the after-sale pass (domain.aftersale_reminders), counted and timed with it.
+The care rows hang on seeded registration ids (their closure is left as seeded: the after-sale
+queries read the care tables' due columns, not the registration's state).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import subprocess
 import sys
 import time
@@ -30,13 +38,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import sqlalchemy as sa
 from filing import NOW, Backend, PostgresBackend, SqliteBackend, seed
+from sqlalchemy.engine import Engine
 
 from bot.cli.progress import progress
+from domain.aftersale import CareItemKind, item_due, start_care
+from domain.aftersale_reminders import plan_aftersale_batches
 from domain.reminders import plan_reminder_batches
 from domain.rules import Rules
 from storage.db import make_engine
 from storage.migrate import upgrade
+from storage.tables import AftersaleCareRow, AftersaleItemRow
 from storage.uow import SqlUnitOfWork
 
 # (backend, size, sweep) -> (seconds, peak RSS MB), measured as described above
@@ -54,6 +67,8 @@ def measure(url: str, at: datetime, dry: bool) -> None:
     started, count = time.perf_counter(), 0
     for batch in plan_reminder_batches(writer, at, RULES, dry_run=dry):
         count += len(batch)
+    for care in plan_aftersale_batches(writer, at, RULES, dry_run=dry):
+        count += len(care)
     seconds = time.perf_counter() - started
     # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec, from the forked (seeded) parent.
     peak_mb = (
@@ -62,11 +77,65 @@ def measure(url: str, at: datetime, dry: bool) -> None:
     print(json.dumps({"seconds": seconds, "count": count, "rss_mb": peak_mb}))
 
 
+def seed_aftersale(engine: Engine, count: int) -> int:
+    """After-sale care on the first `count` registrations (see the module's text); the care rows."""
+    rng = random.Random(20261208)
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(f"SELECT id, holder_id FROM registration ORDER BY id LIMIT {count}").all()
+    care_table = AftersaleCareRow.__table__  # type: ignore[attr-defined]
+    item_table = AftersaleItemRow.__table__  # type: ignore[attr-defined]
+    cares, items = [], []
+    for registration_id, holder_id in rows:
+        won = NOW - timedelta(minutes=rng.randrange(365 * 24 * 60))
+        care = start_care(registration_id, won, RULES)
+        first_at = last_at = None
+        next_due = care.next_contact_due_at
+        if care.first_contact_due_at < NOW and rng.random() < 0.9:
+            first_at = care.first_contact_due_at - timedelta(hours=rng.randrange(1, 48))
+            last_at = max(first_at, NOW - timedelta(minutes=rng.randrange(30 * 24 * 60)))
+            next_due = last_at + RULES.aftersale_contact_every if last_at < care.ends_at else None
+        cares.append(
+            {
+                "registration_id": registration_id,
+                "started_at": won,
+                "first_contact_due_at": care.first_contact_due_at,
+                "ends_at": care.ends_at,
+                "next_contact_due_at": next_due if next_due and next_due < care.ends_at else None,
+                "first_contact_at": first_at,
+                "last_contact_at": last_at,
+                "contacts": 0 if first_at is None else 1,
+            }
+        )
+        if rng.random() < 0.05:
+            opened = NOW - timedelta(minutes=rng.randrange(6 * 24 * 60))
+            due = item_due(CareItemKind.PROBLEM, opened, RULES)
+            items.append(
+                {
+                    "registration_id": registration_id,
+                    "kind": "problem",
+                    "note": "柜门松动",
+                    "opened_at": opened,
+                    "opened_by": holder_id,
+                    "due_at": due,
+                }
+            )
+    with engine.begin() as conn:
+        for start in range(0, len(cares), 5000):
+            conn.execute(sa.insert(care_table), cares[start : start + 5000])
+        for start in range(0, len(items), 5000):
+            conn.execute(sa.insert(item_table), items[start : start + 5000])
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("ANALYZE aftersale_care")
+            conn.exec_driver_sql("ANALYZE aftersale_item")
+    return len(cares)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--pg", metavar="URL")
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--aftersale", type=int, default=100_000, help="won customers in after-sale care")
     parser.add_argument("--measure", nargs=3, metavar=("URL", "AT", "DRY"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -86,6 +155,8 @@ def main() -> None:
                 upgrade(url)
                 engine = make_engine(url)
                 seed(engine, size)
+                if args.aftersale:
+                    seed_aftersale(engine, args.aftersale)
                 with engine.begin() as conn:  # the clocks' start, as the storage keeps it
                     conn.exec_driver_sql(
                         "UPDATE registration SET last_activity_at = COALESCE(last_follow_up_at, filed_at)"

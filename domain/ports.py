@@ -27,6 +27,7 @@ from domain.rules import Rules
 
 if TYPE_CHECKING:
     from domain.aftersale import Care, CareItem, CareItemKind
+    from domain.aftersale_reminders import AftersaleCandidate, Bounds
     from domain.history import AttemptRecord, EventRecord
     from domain.notices import Outbox
     from domain.tracking import LastFollowUp, TeamReport
@@ -150,6 +151,12 @@ class AftersaleRepository(Protocol):
     def cared_for(
         self, holder_id: int, team_id: int | None, now: datetime
     ) -> list[tuple[Registration, Care]]: ...
+    def reminder_candidates(
+        self, kind: str, bounds: Bounds, after: tuple[datetime, int] | None, limit: int
+    ) -> list[AftersaleCandidate]: ...
+    def reminder_candidate(
+        self, kind: str, registration_id: int, ref: int | None, deadline: datetime
+    ) -> AftersaleCandidate | None: ...
 
 
 class AttemptLog(Protocol):

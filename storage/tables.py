@@ -151,7 +151,16 @@ class RegistrationEventRow(SQLModel, table=True):
     """Append-only history of a registration: follow-ups, challenges, decisions (RULES §4)."""
 
     __tablename__ = "registration_event"
-    __table_args__ = (sa.Index("ix_registration_event_registration", "registration_id", "id"),)
+    __table_args__ = (
+        sa.Index("ix_registration_event_registration", "registration_id", "id"),
+        # The planned contacts the sweep reminds of (domain.aftersale_reminders).
+        sa.Index(
+            "ix_registration_event_next_contact",
+            "next_contact_at",
+            sqlite_where=sa.text("next_contact_at IS NOT NULL"),
+            postgresql_where=sa.text("next_contact_at IS NOT NULL"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     registration_id: int = Field(foreign_key="registration.id")
     at: datetime = _at()  # type: ignore[assignment]
@@ -201,6 +210,9 @@ class AftersaleCareRow(SQLModel, table=True):
     satisfaction_comment: str | None = Field(default=None, max_length=1000)
     satisfaction_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
     satisfaction_by: int | None = Field(default=None, foreign_key="staff.id")
+    # When migration 0013 found the row (care started by migration 0012 for old deals); None: the
+    # care was recorded when it started. No manager is told of a miss whose deadline is earlier.
+    recorded_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
 
 
 class AftersaleContactRow(SQLModel, table=True):

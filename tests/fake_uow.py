@@ -371,6 +371,12 @@ class FakeAftersale:
             )
         return found
 
+    def reminder_candidates(self, kind: str, bounds: Any, after: Any, limit: int) -> list[Any]:
+        return []  # the sweep's after-sale reminders are tested on the real databases
+
+    def reminder_candidate(self, kind: str, registration_id: int, ref: Any, deadline: Any) -> None:
+        return None
+
 
 class FakeAttempts:
     def __init__(self, db: FakeDatabase) -> None:

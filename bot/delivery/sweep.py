@@ -14,6 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import ContextTypes, ExtBot
 
 from bot.chat.common import in_thread
+from bot.delivery.aftersale import deliver_aftersale_batch
 from bot.delivery.attempts import send_and_record
 from bot.delivery.notices import deliver_notices
 from bot.digests.render import render_digest
@@ -25,6 +26,7 @@ from bot.i18n.labels import REMINDER
 from bot.i18n.texts import raw, t, when
 from bot.runtime.rate_limits import BULK
 from bot.services import Services
+from domain.aftersale_reminders import AftersaleOutgoing, plan_aftersale_batches
 from domain.customer_details import display_phone
 from domain.reminders import Outgoing, ReminderKind, plan_reminder_batches
 from domain.summaries import SummaryOutgoing, plan_summaries
@@ -199,7 +201,7 @@ async def sweep(
     dry_run: bool = False,
     going_on: Callable[[], bool] = lambda: True,
     counted: Callable[[int], None] = lambda _n: None,
-) -> list[tuple[Outgoing, str]]:
+) -> list[tuple[Outgoing | AftersaleOutgoing, str]]:
     """One pass: plan (record) what is due at `now` a batch at a time, then deliver the batch —
     until `going_on` says the bot is stopping (SIGTERM must not wait for a long catch-up); the
     rest goes out after the restart, as it is recorded or still due. `counted` hears of each
@@ -211,13 +213,23 @@ async def sweep(
     batches = plan_reminder_batches(
         svc.writer, now, svc.rules, dry_run=dry_run, lease=svc.settings.delivery_lease, claimed_at=svc.clock
     )
-    results: list[tuple[Outgoing, str]] = []
+    results: list[tuple[Outgoing | AftersaleOutgoing, str]] = []
     while going_on() and (batch := await in_thread(partial(next, batches, None))) is not None:
         if dry_run:
             results += [(o, "would send") for o in batch]
             counted(len(batch))
             continue
         results += await _deliver_batch(bot, svc, batch, now, going_on, counted)
+    # Then after-sale care's reminders and misses, and planned contacts (RULES §7), the same way.
+    aftersale = plan_aftersale_batches(
+        svc.writer, now, svc.rules, dry_run=dry_run, lease=svc.settings.delivery_lease, claimed_at=svc.clock
+    )
+    while going_on() and (care := await in_thread(partial(next, aftersale, None))) is not None:
+        if dry_run:
+            results += [(o, "would send") for o in care]
+            counted(len(care))
+            continue
+        results += await deliver_aftersale_batch(bot, svc, care, now, going_on, counted)
     return results
 
 

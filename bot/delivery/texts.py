@@ -31,6 +31,51 @@ DELIVERY_TEXTS: dict[str, dict[str, str]] = {
     },
     "record_measurement": {"zh": "📐 记录量尺/下定", "en": "📐 Record measurement/deposit"},
     "ask_extension_button": {"zh": "🕒 申请延期", "en": "🕒 Ask for an extension"},
+    # --- after-sale reminders and misses (RULES §7, domain.aftersale_reminders) -----------------
+    "asr_as_first_contact": {
+        "zh": (
+            "🤝 售后提醒：客户 <b>{name}</b>（{phone}）已成交，请在成交后 {days} 个工作日内联系客户"
+            "（{at} 前）。"
+        ),
+        "en": (
+            "🤝 After-sale: <b>{name}</b> ({phone}) has bought. Contact your customer within {days} "
+            "working {days:day|days} of the deal (by {at})."
+        ),
+    },
+    "asr_as_contact": {
+        "zh": "📞 售后定期沟通：请在 {at} 前联系客户 <b>{name}</b>（{phone}）（每 {every} 天一次）。",
+        "en": (
+            "📞 After-sale contact due: call <b>{name}</b> ({phone}) by {at} (once every {every} "
+            "{every:day|days})."
+        ),
+    },
+    "asr_as_problem": {
+        "zh": "🛠 售后问题待解决：客户 <b>{name}</b>（{phone}）的问题“{note}”须在 {at} 前解决。",
+        "en": "🛠 After-sale problem to solve: <b>{name}</b> ({phone}), “{note}”, due by {at}.",
+    },
+    "asr_as_need": {
+        "zh": "📝 客户需求待满足：客户 <b>{name}</b>（{phone}）的需求“{note}”须在 {at} 前满足。",
+        "en": "📝 Customer need to meet: <b>{name}</b> ({phone}), “{note}”, due by {at}.",
+    },
+    "asr_planned_contact": {
+        "zh": "📅 计划联系：你计划在 {at} 联系客户 <b>{name}</b>（{phone}）。",
+        "en": "📅 Planned contact: you planned to contact <b>{name}</b> ({phone}) at {at}.",
+    },
+    "asr_as_first_contact_missed": {
+        "zh": "⚠️ 售后首次联系超时：{holder} 未在 {at} 前联系已成交客户 {name}（{phone}）。",
+        "en": "⚠️ After-sale first contact missed: {holder} did not contact {name} ({phone}) by {at}.",
+    },
+    "asr_as_problem_missed": {
+        "zh": "⚠️ 售后问题超时未解决：{holder} 的客户 {name}（{phone}）的问题“{note}”应在 {at} 前解决。",
+        "en": (
+            "⚠️ After-sale problem overdue: {holder}'s customer {name} ({phone}), “{note}”, was due by {at}."
+        ),
+    },
+    "asr_as_need_missed": {
+        "zh": "⚠️ 客户需求超时未满足：{holder} 的客户 {name}（{phone}）的需求“{note}”应在 {at} 前满足。",
+        "en": "⚠️ Customer need overdue: {holder}'s customer {name} ({phone}), “{note}”, was due by {at}.",
+    },
+    "asr_open_button": {"zh": "🤝 打开售后记录", "en": "🤝 Open after-sale care"},
     # --- takeover and other news the bot brings unasked ---------------------------------------------
     "accepted_challenge": {
         "zh": (

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from bot.i18n.keys import Text
+from domain.aftersale_reminders import AftersaleReminderKind
 from domain.customer_details import Problem
 from domain.decisions import Arbitration
 from domain.filing import Reason
@@ -37,3 +38,4 @@ REJECTION_REASON = keyed("history_reason_", Reason)
 HISTORY_ENTRY = keyed("history_entry_", [*EventKind, *AttemptKind])
 ARBITRATION = keyed("arb_", Arbitration)
 REMINDER = keyed("reminder_", ReminderKind)
+AFTERSALE_REMINDER = keyed("asr_", AftersaleReminderKind)

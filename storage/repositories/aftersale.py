@@ -9,9 +9,11 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from domain.aftersale import Care, CareItem, CareItemKind, Satisfaction
+from domain.aftersale_reminders import AftersaleCandidate, Bounds
 from domain.model import Closure, Registration
 from storage import mappers
 from storage.mappers import UnsavedRow, registrations_query
+from storage.repositories import aftersale_due
 from storage.tables import AftersaleCareRow, AftersaleContactRow, AftersaleItemRow, RegistrationRow
 
 
@@ -120,6 +122,19 @@ class SqlAftersale:
             )
             for row, phone, holder, care_row in rows
         ]
+
+    def reminder_candidates(
+        self, kind: str, bounds: Bounds, after: tuple[datetime, int] | None, limit: int
+    ) -> list[AftersaleCandidate]:
+        return aftersale_due.candidates(self._session, kind, bounds, after, limit)
+
+    def reminder_candidate(
+        self, kind: str, registration_id: int, ref: int | None, deadline: datetime
+    ) -> AftersaleCandidate | None:
+        found = aftersale_due.candidates(
+            self._session, kind, Bounds(deadline, deadline), None, 1, (registration_id, ref, deadline)
+        )
+        return found[0] if found else None
 
 
 def _care_values(care: Care) -> dict[str, Any]:

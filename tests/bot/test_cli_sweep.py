@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from bot.cli import app
+from domain.rules import Rules
 from storage.db import make_engine
 from storage.tables import DeliveryRow, RegistrationRow
 from tests.fakebot_http import FakeBotServer
@@ -110,3 +111,17 @@ def test_a_sweep_past_telegrams_flood_limits_delivers_everything_in_one_run(
     with make_engine(db_url).connect() as conn:
         statuses = conn.execute(sa.select(DeliveryRow.status)).scalars().all()
     assert statuses == ["sent"] * 9
+
+
+def test_dry_run_lists_after_sale_reminders_too(cli, db_url: str) -> None:
+    with make_engine(db_url).connect() as conn:
+        registration_id = conn.execute(sa.select(RegistrationRow.id)).scalar_one()
+    deal = cli("follow-up", str(registration_id), "--staff", "11", "--kind", "deal", "--amount", "9800")
+    assert deal.exit_code == 0, deal.output
+    rules = Rules()
+    today = datetime.now(rules.zone).date()
+    first_day = rules.calendar.after(today, 1)  # the first working day after the deal
+    at = datetime.combine(first_day, time(10), tzinfo=rules.zone).isoformat()
+    result = cli("sweep", "--at", at, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "would send\tas_first_contact\t王芳\t138****8000" in result.stdout
