@@ -26,6 +26,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from domain.aftersale_digest import AftersaleSection, CaredFor, summarize_aftersale
 from domain.customer_details import mask_name
 from domain.lifecycle import CONTACT_KINDS, Standing, standing_at
 from domain.model import Channel, EventKind, FollowUpKind, Registration, State, Team
@@ -100,6 +101,7 @@ class DigestFacts:
     quota: list[QuotaCount]  # this month; empty for a store
     similar_holders: dict[int, str]  # possible duplicate's registration id -> holder of the one it resembles
     unreachable: tuple[str, ...] = ()  # the team's people the bot could not reach lately (blocked it)
+    aftersale: tuple[CaredFor, ...] = ()  # the team's customers in after-sale care (RULES §7)
 
 
 # --- the summary -------------------------------------------------------------------------------
@@ -220,6 +222,7 @@ class TeamDigest:
     unreachable: tuple[str, ...]  # reminders refused for good (RULES §5): tell them in person
     lapse_warning_hours: int  # how far ahead "about to lapse" looks
     expiry_warning_hours: int  # how far ahead "about to expire" looks
+    aftersale: AftersaleSection = AftersaleSection()  # domain.aftersale_digest
 
     @property
     def duplicate_attempts(self) -> tuple[DuplicateAttempts, ...]:
@@ -320,6 +323,7 @@ def summarize(facts: DigestFacts, now: datetime, rules: Rules) -> TeamDigest:
         ),
         lapse_warning_hours=rules.lapse_warning_hours,
         expiry_warning_hours=rules.expiry_warning_hours,
+        aftersale=summarize_aftersale(facts.aftersale, now, rules),
     )
 
 

@@ -4,9 +4,10 @@ and next deadline, and a team's report (its summary and these rows) at one momen
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from domain.aftersale_digest import AftersaleRow
 from domain.digest import TeamDigest
 from domain.lifecycle import Deadline, standing_at
 from domain.model import ExpectedPurchase, FollowUpKind, Registration, State, Team
@@ -87,6 +88,7 @@ class TeamReport:
     language: str
     digest: TeamDigest
     rows: list[TrackingRow]
+    aftersale_rows: list[AftersaleRow] = field(default_factory=list)  # the after-sale sheet's
 
     @property
     def team(self) -> Team:

@@ -32,6 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from domain.aftersale_digest import aftersale_rows
 from domain.digest import (
     DayEvent,
     DigestFacts,
@@ -50,6 +51,7 @@ from domain.tracking import LastFollowUp, TeamReport, tracking_rows
 from storage.mappers import registration as _registration
 from storage.mappers import registrations_query as _registrations
 from storage.mappers import team as _team
+from storage.repositories.aftersale_digest import team_aftersale
 from storage.tables import (
     CustomerRow,
     DeliveryRow,
@@ -74,7 +76,7 @@ def team_report(session: Session, team_id: int, now: datetime, rules: Rules) -> 
     facts = digest_facts(session, row, now, rules)
     digest = summarize(facts, now, rules)
     rows = tracking_rows(facts.open_registrations, now, rules, last_follow_ups(session, team_id, now))
-    return TeamReport(row.language or DEFAULT_LANGUAGE, digest, rows)
+    return TeamReport(row.language or DEFAULT_LANGUAGE, digest, rows, aftersale_rows(facts.aftersale, now))
 
 
 def digest_facts(session: Session, team: TeamRow, now: datetime, rules: Rules) -> DigestFacts:
@@ -94,6 +96,7 @@ def digest_facts(session: Session, team: TeamRow, now: datetime, rules: Rules) -
         if channel is Channel.FIELD
         else [],
         similar_holders=similar_holders(session, flagged),
+        aftersale=tuple(team_aftersale(session, summarized.id, now)),
     )
 
 
