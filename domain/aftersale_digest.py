@@ -3,7 +3,7 @@ what after-sale care owes at the digest's moment, and one row per customer in ca
 
 Pure: the clock passed in. The day is the local day containing `now` (domain.digest.day_bounds):
 
-- contacts: first and monthly contacts due before the day ends, overdue ones (due by `now`) first;
+- contacts: first and monthly contacts due by the end of the day, overdue ones (due by `now`) first;
 - problems and needs: every open one, overdue marked; a customer's identical ones (same kind, same
   overdue or not) are one line with their count and the earliest deadline;
 - satisfaction: the scores recorded in the day by `now`.
@@ -45,6 +45,7 @@ class AftersaleLine:
     due_at: datetime
     overdue: bool
     count: int = 1
+    first_item_id: int | None = None  # a problem's or need's: the earliest of them
 
 
 @dataclass(frozen=True)
@@ -91,13 +92,13 @@ def summarize_aftersale(cared: Sequence[CaredFor], now: datetime, rules: Rules) 
         r = c.registration
         for due in aftersale_deadlines(c.care, now):
             if due.kind in CONTACT_KINDS:
-                if due.due_at < end:
+                if due.due_at <= end:  # a deadline at midnight ends the day
                     contacts.append(_line(r, due.kind, due.due_at, due.overdue))
                 continue
             key = (r.id, due.kind, due.overdue)
             same = items.get(key)
             if same is None:
-                items[key] = _line(r, due.kind, due.due_at, due.overdue)
+                items[key] = replace(_line(r, due.kind, due.due_at, due.overdue), first_item_id=due.item_id)
             else:  # deadlines come soonest first: the first is the earliest
                 items[key] = replace(same, count=same.count + 1)
         rated = c.care.satisfaction
