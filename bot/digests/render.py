@@ -4,7 +4,8 @@
 
 `render_digest` masks customers' phones unless told otherwise (group chats, RULES §2), and then
 also any phone number typed into a name, and leaves out an extension's reason (it may hold an
-address too); staff names are in full.
+address too); staff names are in full. The after-sale sections (bot.digests.render_aftersale)
+also mask the customer's name (张*) then.
 Each message is at most 4,096 characters, split between lines (every line is whole HTML), a
 section's header kept with its first line and repeated, marked continued, when a section
 runs over into the next message. Long lists stop at `list_limit` lines and point to the workbook:
@@ -20,6 +21,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from bot.digests.render_aftersale import aftersale_sections
 from bot.i18n.keys import Text
 from bot.i18n.labels import FOLLOW_UP_KIND
 from bot.i18n.texts import raw, t, when
@@ -219,6 +221,10 @@ def render_digest(
         )
     )
     sections += [s for s in attention if s.lines] or [_Section(t(lang, Text.digest_all_clear), [])]
+    sections += [
+        _Section(header, lines)
+        for header, lines in aftersale_sections(digest.aftersale, lang, at, mask_phones, listed)
+    ]
     if digest.quota:
         sections.append(
             _Section(

@@ -220,4 +220,101 @@ DIGEST_TEXTS: dict[str, dict[str, str]] = {
             "(they blocked the bot; tell them in person):"
         ),
     },
+    # --- after-sale (issue 14): the summary's section and the workbook's sheet ---------------
+    "digest_as_contacts": {
+        "zh": "<b>🤝 售后联系：今日到期 / 已超期（{count}）</b>",
+        "en": "<b>🤝 After-sale contacts due today or overdue ({count})</b>",
+    },
+    "digest_as_contact_line": {
+        "zh": "• {holder}：{customer} {phone}，{kind}，截止 {at}{overdue}",
+        "en": "• {holder}: {customer} {phone}, {kind}, due {at}{overdue}",
+    },
+    "digest_as_first_contact": {
+        "zh": "首次联系",
+        "en": "first contact",
+    },
+    "digest_as_monthly_contact": {
+        "zh": "定期沟通",
+        "en": "monthly contact",
+    },
+    "digest_as_problem": {
+        "zh": "问题",
+        "en": "problem",
+    },
+    "digest_as_need": {
+        "zh": "需求",
+        "en": "need",
+    },
+    "digest_as_overdue": {
+        "zh": "（已超期）",
+        "en": " (overdue)",
+    },
+    "digest_as_items": {
+        "zh": "<b>🛠 售后未解决的问题 / 需求（{count}）</b>",
+        "en": "<b>🛠 After-sale problems and needs open ({count})</b>",
+    },
+    "digest_as_item_line": {
+        "zh": "• {holder}：{customer} {phone}，{kind} {count} 项，最早截止 {at}{overdue}",
+        "en": "• {holder}: {customer} {phone}, {kind} ×{count}, earliest due {at}{overdue}",
+    },
+    "digest_as_scores": {
+        "zh": "<b>⭐ 今日满意度（{count}）</b>",
+        "en": "<b>⭐ Satisfaction scores today ({count})</b>",
+    },
+    "digest_as_score_line": {
+        "zh": "• {holder}：{customer} {phone}，{score} 分",
+        "en": "• {holder}: {customer} {phone}, {score}/5",
+    },
+    "digest_as_sheet_title": {
+        "zh": "售后跟踪",
+        "en": "After-sale",
+    },
+    "digest_as_sheet_heading": {
+        "zh": "{team} 售后跟踪表　{date}　截至 {time}",
+        "en": "{team} · after-sale care · {date} · as of {time}",
+    },
+    "digest_as_col_deal": {
+        "zh": "成交时间",
+        "en": "Deal date",
+    },
+    "digest_as_col_first_contact": {
+        "zh": "首次联系",
+        "en": "First contact",
+    },
+    "digest_as_col_next_contact": {
+        "zh": "下次联系截止",
+        "en": "Next contact due",
+    },
+    "digest_as_col_open": {
+        "zh": "未解决问题 / 需求",
+        "en": "Open problems / needs",
+    },
+    "digest_as_col_satisfaction": {
+        "zh": "满意度",
+        "en": "Satisfaction",
+    },
+    "digest_as_col_state": {
+        "zh": "状态",
+        "en": "Status",
+    },
+    "digest_as_first_done": {
+        "zh": "已联系 {at}",
+        "en": "done {at}",
+    },
+    "digest_as_first_due": {
+        "zh": "截止 {at}",
+        "en": "due {at}",
+    },
+    "digest_as_open_cell": {
+        "zh": "{count} 项，最早截止 {at}",
+        "en": "{count}, earliest due {at}",
+    },
+    "digest_as_state_overdue": {
+        "zh": "已超期",
+        "en": "overdue",
+    },
+    "digest_as_state_on_time": {
+        "zh": "按期",
+        "en": "on time",
+    },
 }
