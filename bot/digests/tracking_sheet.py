@@ -12,7 +12,8 @@ The first sheet: a title row (team, day, the time it was read), the header, then
 numbered (序号), bordered, wrapped and as tall as its text; times in local time; rows past a
 deadline or with a follow-up owed are highlighted by conditional formats on the state column.
 On paper: A4 landscape, one page wide, title and header on every page, page numbers in the footer.
-The second sheet has the day's figures, as the summary has them (bot.digests.summary_sheet).
+The second sheet has the day's figures, as the summary has them (bot.digests.summary_sheet); the
+third the customers in after-sale care (bot.digests.aftersale_sheet).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.digests import print_layout as layout
+from bot.digests.aftersale_sheet import write_aftersale_sheet
 from bot.digests.print_layout import DATE, DATE_FORMAT, HEADER, NUMBER, STYLES, TEXT, TITLE
 from bot.digests.summary_sheet import write_summary_sheet
 from bot.digests.xlsx import Book, Sheet
@@ -105,6 +107,7 @@ def tracking_workbook(
         _highlight(sheet, last_row, labels)
 
     write_summary_sheet(book, digest, language, zone)
+    write_aftersale_sheet(book, report, language, zone, mask_phones=mask_phones)
     return book.close()
 
 

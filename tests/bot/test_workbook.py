@@ -111,7 +111,7 @@ def book(tracking: list[TrackingRow], language: str = "zh", **options) -> bytes:
 
 def open_sheet(data: bytes):
     workbook = load_workbook(BytesIO(data))
-    assert len(workbook.worksheets) == 2  # the rows, and the day's figures
+    assert len(workbook.worksheets) == 3  # the rows, the day's figures, after-sale care
     return workbook, workbook.worksheets[0]
 
 
