@@ -3,7 +3,8 @@ the pages back. Skipped when soffice or poppler is not on PATH (.ci/run installs
 
 What is checked: A4 landscape pages for the rows (portrait for the figures), one page wide (every
 page holds the first and the last column's headers), the title and header repeated on each page,
-every row on exactly one page, in order, with page numbers in the footer.
+every row on exactly one page, in order, with page numbers in the footer; the after-sale sheet
+printed landscape with its title and header.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytest
 
 from bot.digests.tracking_sheet import tracking_workbook
 from tests.bot.test_workbook import NOTE, ZONE, report, rows
+from tests.bot.test_workbook_aftersale import care_rows
 
 pytestmark = pytest.mark.process  # starts LibreOffice, seconds of CPU
 
@@ -77,23 +79,26 @@ def test_the_workbook_prints_a4_landscape_one_page_wide_with_the_header_on_every
     pdfs = to_pdf(
         tmp_path,
         {
-            "small": tracking_workbook(report(rows()), "zh", ZONE),
+            "small": tracking_workbook(replace(report(rows()), aftersale_rows=care_rows()), "zh", ZONE),
             "many": tracking_workbook(report(many), "zh", ZONE),
         },
     )
 
     small = pages(pdfs["small"])
-    assert len(small) == 2  # the rows on one page (one wide), the day's figures on the next
-    (width, height, first), (figures_width, figures_height, figures) = small
+    assert len(small) == 3  # the rows on one page (one wide), the day's figures, after-sale care
+    (width, height, first), (figures_width, figures_height, figures), (care_w, care_h, care) = small
     assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
     assert (round(figures_width), round(figures_height)) == (595, 842)  # A4 portrait
     assert "朝阳店意向客户跟踪表2026-11-10截至20:30序号客户姓名" in first
-    assert "张三" in first and "截止时间" in first and "第1页/共2页" in first
+    assert "张三" in first and "截止时间" in first and "第1页/共3页" in first
     assert NOTE[:6] in first and NOTE[-6:] in first  # the last follow-up's note, wrapped
     assert "日报汇总" not in first and "每日汇总" in figures and "在跟客户" in figures
+    assert (round(care_w), round(care_h)) == (842, 595)  # landscape, as the rows
+    assert "朝阳店售后跟踪表2026-11-10截至20:30序号客户姓名" in care and "状态" in care
+    assert "张三" in care and "李四" in care and "已超期" in care and "第3页/共3页" in care
 
     printed = pages(pdfs["many"])
-    sheet_pages = printed[:-1]
+    sheet_pages = printed[:-2]  # then the figures and the (empty) after-sale sheet
     assert 3 <= len(sheet_pages) <= 8, len(sheet_pages)
     seen: list[int] = []
     for number, (width, height, text) in enumerate(sheet_pages, 1):
