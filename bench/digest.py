@@ -22,8 +22,9 @@ The benched team is a field group of 50 salespeople at the busy end of the day (
 --open registrations not closed, filed over the last 60 days (about 1/60 of them today), 60% with
 a follow-up, some measured, 10% deposited, 1% flagged as possible duplicates, 20 pending extension
 requests, 30 of its people's filings rejected as duplicates today, and half as many closed
-registrations again (won, lost, void, expired). Around it, --others registrations of 49 other
-teams, and the logs every registration leaves: a filing attempt, a `filed` event, a follow-up event.
+registrations again (won, lost, void, expired), every won one in after-sale care (70% first
+contacted, a third of those rated, a few today; 15% with a problem or need, most open). Around
+it, --others registrations of 49 other teams, and the logs every registration leaves: a filing attempt, a `filed` event, a follow-up event.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import partial
@@ -50,6 +52,7 @@ from bench.filing import random_address, random_name, seeded_phone
 from bot.cli.progress import progress
 from bot.digests.render import render_digest
 from bot.digests.tracking_sheet import tracking_workbook
+from domain.aftersale import CareItemKind, Satisfaction, item_due, start_care, with_contact
 from domain.rules import Rules
 from domain.tracking import TeamReport
 from storage.db import make_engine, normalize_url
@@ -82,6 +85,11 @@ ATTEMPT_COLUMNS = (
     "id, at, telegram_id, staff_id, phone, customer_name, outcome, reason, registration_id, source"
 )
 EXTENSION_COLUMNS = "id, registration_id, requested_by, reason, requested_at"
+CARE_COLUMNS = (
+    "registration_id, started_at, first_contact_due_at, ends_at, next_contact_due_at, first_contact_at, "
+    "last_contact_at, contacts, satisfaction_score, satisfaction_comment, satisfaction_at, satisfaction_by"
+)
+ITEM_COLUMNS = "id, registration_id, kind, note, opened_at, opened_by, due_at, closed_at, closed_by"
 
 
 class Rows:
@@ -116,6 +124,8 @@ class Rows:
         self.events: list[tuple[Any, ...]] = []
         self.attempts: list[tuple[Any, ...]] = []
         self.extensions: list[tuple[Any, ...]] = []
+        self.cares: list[tuple[Any, ...]] = []
+        self.items: list[tuple[Any, ...]] = []
         for _ in range(open_count):
             self._registration(TEAM_ID, closed=False)
         for _ in range(open_count // 2):
@@ -123,6 +133,7 @@ class Rows:
         for _ in range(others):
             self._registration(self.rnd.randint(2, TEAMS), closed=self.rnd.random() < 0.3)
         self._day_of_the_team()
+        self._aftersale()
 
     @staticmethod
     def _field(team: int) -> bool:
@@ -243,6 +254,61 @@ class Rows:
             at = NOW - timedelta(hours=rnd.randint(1, 40))
             self.extensions.append((len(self.extensions) + 1, r[0], r[2], "客户出差，下周回来量尺", at))
 
+    def _aftersale(self) -> None:
+        """Care for every won registration: 70% first contacted (a third of those rated, some today),
+        15% with a problem or need, most of them open."""
+        rnd = self.rnd
+        day_start = NOW - timedelta(hours=20, minutes=30)
+        for r in self.registrations:
+            if r[17] != "won":
+                continue
+            care = start_care(r[0], r[18], RULES)
+            holder = r[3]
+            if rnd.random() < 0.7 and r[18] + timedelta(hours=2) < NOW:
+                at = r[18] + (min(care.first_contact_due_at, NOW) - r[18]) * rnd.random()
+                care = with_contact(care, at, RULES)
+                if rnd.random() < 0.33:
+                    rated_at = day_start + (NOW - day_start) * rnd.random() if rnd.random() < 0.1 else at
+                    care = replace(care, satisfaction=Satisfaction(rnd.randint(1, 5), None, rated_at, holder))
+            rated = care.satisfaction
+            self.cares.append(
+                (
+                    r[0],
+                    care.started_at,
+                    care.first_contact_due_at,
+                    care.ends_at,
+                    care.next_contact_due_at,
+                    care.first_contact_at,
+                    care.last_contact_at,
+                    care.contacts,
+                    rated.score if rated else None,
+                    rated.comment if rated else None,
+                    rated.at if rated else None,
+                    rated.by if rated else None,
+                )
+            )
+            if rnd.random() < 0.15:
+                kind = rnd.choice([CareItemKind.PROBLEM, CareItemKind.NEED])
+                opened = r[18] + (NOW - r[18]) * rnd.random()
+                closed = (
+                    opened + timedelta(days=1)
+                    if rnd.random() < 0.3 and opened + timedelta(days=1) < NOW
+                    else None
+                )
+                self.items.append(
+                    (
+                        len(self.items) + 1,
+                        r[0],
+                        kind.value,
+                        "床板异响" if kind is CareItemKind.PROBLEM else "加床头柜",
+                        opened,
+                        holder,
+                        item_due(kind, opened, RULES),
+                        closed,
+                        holder if closed else None,
+                    )
+                )
+
 
 def _sqlite_value(value: Any) -> Any:
     # SQLAlchemy's SQLite formats: naive UTC text for times (storage.tables.UTCDateTime), text for decimals.
@@ -264,6 +330,8 @@ def seed(engine: Engine, rows: Rows) -> None:
         ("registration_event", EVENT_COLUMNS, rows.events),
         ("filing_attempt", ATTEMPT_COLUMNS, rows.attempts),
         ("extension_request", EXTENSION_COLUMNS, rows.extensions),
+        ("aftersale_care", CARE_COLUMNS, rows.cares),
+        ("aftersale_item", ITEM_COLUMNS, rows.items),
     ]
     with engine.begin() as conn:
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
@@ -279,9 +347,11 @@ def seed(engine: Engine, rows: Rows) -> None:
                 with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                     for row in values:
                         copy.write_row(row)
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-                )
+                if columns.startswith("id,"):  # aftersale_care's key is its registration's
+                    cursor.execute(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT max(id) FROM {table}))"
+                    )
         cursor.close()
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -354,7 +424,8 @@ def main() -> None:
     rows = Rows(args.open, args.others)
     print(
         f"# generated {len(rows.registrations):,} registrations, {len(rows.events):,} events, "
-        f"{len(rows.attempts):,} filing attempts in {time.perf_counter() - started:.1f} s",
+        f"{len(rows.attempts):,} filing attempts, {len(rows.cares):,} after-sale cares, "
+        f"{len(rows.items):,} problems and needs in {time.perf_counter() - started:.1f} s",
         flush=True,
     )
 
