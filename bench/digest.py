@@ -24,7 +24,8 @@ a follow-up, some measured, 10% deposited, 1% flagged as possible duplicates, 20
 requests, 30 of its people's filings rejected as duplicates today, and half as many closed
 registrations again (won, lost, void, expired), every won one in after-sale care (70% first
 contacted, a third of those rated, a few today; 15% with a problem or need, most open). Around
-it, --others registrations of 49 other teams, and the logs every registration leaves: a filing attempt, a `filed` event, a follow-up event.
+it, --others registrations of 49 other teams, and the logs every registration leaves: a filing
+attempt, a `filed` event, a follow-up event.
 """
 
 from __future__ import annotations
