@@ -79,7 +79,7 @@ def file_command(
                     "reason": None if isinstance(outcome, Accepted) else outcome.reason.value,
                     "registration_id": outcome.registration_id,
                     "needs_review": outcome.needs_review if isinstance(outcome, Accepted) else False,
-                    # already_sold: whose after-sale customer it is (RULES §7)
+                    # duplicate: who holds it; already_sold: whose after-sale customer (RULES §7)
                     "holder": None if isinstance(outcome, Accepted) else outcome.holder_name,
                 },
                 ensure_ascii=False,
