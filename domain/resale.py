@@ -8,14 +8,14 @@ Who may open it, and who holds it:
   registration's team (store manager / supervisor) opens it for a colleague they name, an active
   store guide or salesperson of that team (`holder_id`); there is no default, as the manager is
   the one who knows who takes the customer over. Nobody else (customer service records care but
-  does not sell: `not_entitled`).
+  does not sell: `resale_not_entitled`).
 
 The new registration is filed now (the usual clocks, the field expiry and quota, manager review when
 on), with the customer's name and address from the won one, the needs given, and `resale_of_id`
 pointing at the won one. The won registration and its after-sale care stay as they are.
 
 Refusals: `not_won` (not won, or a deal awaiting review), `resale_window_over` (the deal is older than
-the window), `customer_open` (a registration of the customer holds it already), `not_entitled`,
+the window), `customer_open` (a registration of the customer holds it already), `resale_not_entitled`,
 `bad_holder` / `holder_needed` (a manager's choice of colleague), `quota_full` (the new holder is a
 field salesperson with this month's quota used), `note_too_long` (the needs). Every refusal is logged
 as an action attempt; a success appends `filed` (by whoever opened it) to the new registration's log.
@@ -78,12 +78,12 @@ def _new_holder(uow: UnitOfWork, actor: Staff, won: Registration, holder_id: int
     holder = uow.roster.staff_by_id(won.holder_id)
     if holder is not None and holder.active:
         if actor.id != holder.id:
-            return Refusal.NOT_ENTITLED
+            return Refusal.RESALE_NOT_ENTITLED
         if holder_id is not None and holder_id != holder.id:
             return Refusal.BAD_HOLDER  # a holder still here keeps their customer
         return holder
     if not _manages(actor, won):
-        return Refusal.NOT_ENTITLED
+        return Refusal.RESALE_NOT_ENTITLED
     if holder_id is None:
         return Refusal.HOLDER_NEEDED
     chosen = uow.roster.staff_by_id(holder_id)

@@ -12,6 +12,13 @@ AFTERSALE_TEXTS: dict[str, dict[str, str]] = {
         "zh": "✅ 已为{name}开立新的报备（再次购买），报备人：{holder}。{next}",
         "en": "✅ A new registration is open for {name} (new purchase), held by {holder}. {next}",
     },
+    "refused_resale_not_entitled": {
+        "zh": "❌ 只有这位客户的报备人可以开立再次购买；报备人离职后，由本团队的店长或主管指定同事接手。",
+        "en": (
+            "❌ Only the customer's holder can open a new purchase; once the holder has left, a manager "
+            "of the team names the colleague who takes it."
+        ),
+    },
     "refused_resale_window_over": {
         "zh": "❌ 成交已超过再次购买的期限：请按新客户用 /new 报备。",
         "en": "❌ The deal is older than the repeat-purchase window: file them as a new customer with /new.",

@@ -474,6 +474,7 @@ class Text(StrEnum):
     refused_note_too_long = auto()
     refused_quota_full = auto()
     refused_reason_required = auto()
+    refused_resale_not_entitled = auto()
     refused_resale_window_over = auto()
     refused_taken = auto()
     refused_which_item = auto()

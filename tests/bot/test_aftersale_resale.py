@@ -70,5 +70,5 @@ async def test_customer_service_is_refused(chat: Chat) -> None:
     service = chat.user(SERVICE)
     await new_purchase(chat, service, "再次购买")
     await chat.harness.press(service, data_of(chat, SERVICE, "确认"))
-    assert "❌" in chat.fake.last_text(SERVICE)
+    assert "只有这位客户的报备人可以开立再次购买" in chat.fake.last_text(SERVICE)
     assert resales(chat) == []

@@ -91,7 +91,7 @@ def test_others_filing_are_told_whose_after_sale_customer_it_is(world) -> None:
         "holder": "王芳",
     }
     refused = invoke("resale", str(won), "--staff", "102", "--json")
-    assert refused.exit_code == 3 and json.loads(refused.stdout)["refusal"] == "not_entitled"
+    assert refused.exit_code == 3 and json.loads(refused.stdout)["refusal"] == "resale_not_entitled"
 
 
 def test_a_manager_opens_it_for_a_colleague_once_the_holder_left(world) -> None:

@@ -112,8 +112,8 @@ def test_others_filing_the_customer_meanwhile_are_told_whose_after_sale_customer
 @pytest.mark.parametrize("tid", [COLLEAGUE, SERVICE, MANAGER, FIELD, OTHER_MANAGER])
 def test_only_the_holder_while_they_are_here(world, tid: int) -> None:
     db, reg = world
-    assert resale(db, reg, tid) == Refused(Refusal.NOT_ENTITLED)
-    assert refusals(db)[-1] == ("resale", "not_entitled")
+    assert resale(db, reg, tid) == Refused(Refusal.RESALE_NOT_ENTITLED)
+    assert refusals(db)[-1] == ("resale", "resale_not_entitled")
 
 
 def test_the_holder_gone_a_manager_of_the_team_names_the_colleague(world) -> None:
@@ -125,8 +125,8 @@ def test_the_holder_gone_a_manager_of_the_team_names_the_colleague(world) -> Non
         field = uow.roster.staff_by_telegram_id(FIELD)
         service = uow.roster.staff_by_telegram_id(SERVICE)
     assert colleague is not None and field is not None and service is not None
-    assert resale(db, reg, COLLEAGUE) == Refused(Refusal.NOT_ENTITLED)
-    assert resale(db, reg, OTHER_MANAGER, holder_id=field.id) == Refused(Refusal.NOT_ENTITLED)
+    assert resale(db, reg, COLLEAGUE) == Refused(Refusal.RESALE_NOT_ENTITLED)
+    assert resale(db, reg, OTHER_MANAGER, holder_id=field.id) == Refused(Refusal.RESALE_NOT_ENTITLED)
     assert resale(db, reg, MANAGER) == Refused(Refusal.HOLDER_NEEDED)
     assert resale(db, reg, MANAGER, holder_id=field.id) == Refused(Refusal.BAD_HOLDER)  # another team
     assert resale(db, reg, MANAGER, holder_id=service.id) == Refused(Refusal.BAD_HOLDER)  # cannot file
