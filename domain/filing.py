@@ -98,6 +98,8 @@ class Rejected:
     obtained_at: datetime | None = None
     expired_at: datetime | None = None  # refile_cooldown: when the filer's own claim expired
     may_extend: bool = False  # refile_cooldown: the filer's expired claim can still be extended
+    deal_at: datetime | None = None  # already_sold: the deal; holder_name: whose after-sale customer
+    holder_left: bool = False  # already_sold: that holder is no longer active (their manager decides)
 
 
 FilingOutcome = Accepted | Rejected
@@ -156,7 +158,18 @@ def decide(
 ) -> Rejected | Admission:
     """Checks 4–7 on what the database knows."""
     if facts.last_deal_at is not None and now - facts.last_deal_at <= rules.resale_window:
-        return Rejected(Reason.ALREADY_SOLD)
+        # RULES §7: the holder's after-sale customer; a repeat purchase is opened from the won
+        # registration (domain.resale), by its holder, and others are told whose customer it is.
+        won = facts.last_won
+        if won is None:
+            return Rejected(Reason.ALREADY_SOLD, deal_at=facts.last_deal_at)
+        return Rejected(
+            Reason.ALREADY_SOLD,
+            holder_name=won.holder_name,
+            deal_at=facts.last_deal_at,
+            registration_id=won.id if won.holder_id == filer.id else None,
+            holder_left=not facts.last_won_holder_active,
+        )
     challenge_of = None
     if facts.claim is not None:
         claim, standing = facts.claim, standing_at(facts.claim, now, rules)
@@ -262,11 +275,15 @@ def _facts(uow: UnitOfWork, filer: Staff, customer_id: int | None, quota_used: i
             claim=None, own_last=None, has_open_challenge=False, last_deal_at=None, quota_used=quota_used
         )
     claim = uow.registrations.claim_for(customer_id)
+    won = uow.registrations.last_won(customer_id)
+    holder = uow.roster.staff_by_id(won.holder_id) if won is not None else None
     return FilingFacts(
         claim=claim,
         own_last=uow.registrations.last_registration_held_by(filer.id, customer_id),
         has_open_challenge=bool(claim and uow.registrations.open_challenges_of(claim.id)),
-        last_deal_at=uow.registrations.last_deal_at(customer_id),
+        last_deal_at=won.deal_at if won is not None else None,
+        last_won=won,
+        last_won_holder_active=holder is not None and holder.active,
         quota_used=quota_used,
     )
 

@@ -178,6 +178,7 @@ class Registration:
     quota_exempt: bool = False  # a challenge dropped because the holder resumed
     holds_claim: bool = True
     similar_to_id: int | None = None
+    resale_of_id: int | None = None  # a repeat purchase opened from this won registration (RULES §7)
 
     @property
     def is_open_challenge(self) -> bool:
@@ -205,6 +206,8 @@ class FilingFacts:
     )
     has_open_challenge: bool = False
     last_deal_at: datetime | None = None
+    last_won: Registration | None = None  # the registration of that deal: whose after-sale customer
+    last_won_holder_active: bool = True
     quota_used: int = 0
     similar: list[SimilarCustomer] = field(default_factory=list)
 

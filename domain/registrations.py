@@ -69,6 +69,13 @@ class Refusal(StrEnum):
     NO_SUCH_ITEM = "no_such_item"  # not a problem (need) of this registration
     ITEM_CLOSED = "item_closed"  # solved (met) already
     WHICH_ITEM = "which_item"  # several are open: say which
+    # Repeat purchase (domain.resale)
+    RESALE_NOT_ENTITLED = "resale_not_entitled"  # neither the holder nor, the holder gone, their manager
+    RESALE_WINDOW_OVER = "resale_window_over"  # the deal is older than resale_window_days
+    CUSTOMER_OPEN = "customer_open"  # a registration of the customer holds it already
+    HOLDER_NEEDED = "holder_needed"  # the holder left: the manager names the colleague
+    BAD_HOLDER = "bad_holder"  # not an active guide / salesperson of the team (or the holder is still here)
+    QUOTA_FULL = "quota_full"  # the new holder's monthly quota is used up
 
 
 @dataclass(frozen=True)

@@ -124,4 +124,5 @@ def registration(row: RegistrationRow, phone: str, holder_name: str) -> Registra
         quota_exempt=row.quota_exempt,
         holds_claim=row.holds_claim,
         similar_to_id=row.similar_to_id,
+        resale_of_id=getattr(row, "resale_of_id", None),
     )

@@ -134,6 +134,8 @@ class RegistrationRow(SQLModel, table=True):
     closed_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
     needs_review: bool = Field(default=False)
     similar_to_id: int | None = Field(default=None, foreign_key="registration.id")
+    # A repeat purchase (RULES §7): the won registration it was opened from.
+    resale_of_id: int | None = Field(default=None, foreign_key="registration.id")
     deposit_amount: Decimal | None = Field(default=None, sa_type=sa.Numeric(12, 2))
     deal_amount: Decimal | None = Field(default=None, sa_type=sa.Numeric(12, 2))
     credited_to_id: int | None = Field(default=None, foreign_key="staff.id")

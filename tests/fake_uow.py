@@ -185,6 +185,14 @@ class FakeRegistrations:
         ]
         return max(deals, default=None)
 
+    def last_won(self, customer_id: int) -> Registration | None:
+        won = [
+            r
+            for r in self._all()
+            if r.customer_id == customer_id and r.closure is Closure.WON and r.deal_at is not None
+        ]
+        return max(won, key=lambda r: (r.deal_at, r.id), default=None)
+
     def quota_used(self, filer_id: int, month_start: datetime, month_end: datetime) -> int:
         return sum(
             1
@@ -223,6 +231,7 @@ class FakeRegistrations:
         review: ReviewState | None,
         challenge_of_id: int | None,
         keys: tuple[str, ...],
+        resale_of_id: int | None = None,
     ) -> int:
         if filer.team_id is None or filer.channel is None:
             raise ValueError("a filer without a team")
@@ -247,6 +256,7 @@ class FakeRegistrations:
             challenge_of_id=challenge_of_id,
             review=review,
             holds_claim=challenge_of_id is None,
+            resale_of_id=resale_of_id,
             similar_to_id=similar_to_id,
         )
         self._s.keys[registration_id] = keys

@@ -129,6 +129,7 @@ async def _ask_action(
         actions.append(Action.SATISFACTION)
     if care.ended(services(context).clock()):  # only finishing what was opened during care
         actions = [a for a in actions if a in _ITEM_KIND]
+    actions.append(Action.RESALE)  # within the resale window the use case says (domain.resale)
     draft["offered"] = [a.value for a in actions]
     labelled = [_button(context, raw(language, ACTION_LABEL[a]), "act", a.value) for a in actions]
     rows = [labelled[i : i + 2] for i in range(0, len(labelled), 2)]
@@ -150,6 +151,8 @@ async def _act(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[st
     await _show(update, f"<b>{t(language, ACTION_LABEL[action])}</b>", None, False)
     if action is Action.SATISFACTION:
         return await _ask_score(update, context, skippable=False)
+    if action is Action.RESALE:
+        return await _ask_confirm(update, context)
     if action in _ITEM_KIND:
         items = draft["open"][_ITEM_KIND[action].value]
         if len(items) > 1:

@@ -8,6 +8,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes, ConversationHandler
 
+from bot.aftersale.resale import save_resale
 from bot.aftersale.steps import ACTION_LABEL, Action, day
 from bot.chat import render
 from bot.chat.common import in_thread, lang
@@ -82,6 +83,8 @@ async def save(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict[s
     language, svc, user = lang(update, context), services(context), update.effective_user
     if user is None or update.effective_message is None:
         raise BrokenInvariant("user, update.effective_message is missing")
+    if Action(draft["action"]) is Action.RESALE:
+        return await save_resale(update, context, draft)
     outcome = await in_thread(lambda: _record(svc, user.id, draft))
     if not isinstance(outcome, CareDone):
         await update.effective_message.reply_text(render.refusal(language, outcome))

@@ -45,6 +45,7 @@ class Action(StrEnum):
     SOLVED = "solved"
     MET = "met"
     SATISFACTION = "satisfaction"
+    RESALE = "resale"  # a repeat purchase: a new registration from the won one (domain.resale)
 
 
 ACTION_LABEL = {
@@ -54,6 +55,7 @@ ACTION_LABEL = {
     Action.SOLVED: Text.as_action_solved,
     Action.MET: Text.as_action_met,
     Action.SATISFACTION: Text.as_action_satisfaction,
+    Action.RESALE: Text.as_action_resale,
 }
 DUE_LABEL = {
     DueKind.FIRST_CONTACT: Text.as_due_first_contact,

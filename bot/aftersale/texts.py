@@ -6,6 +6,42 @@ Refusals are `refused_<domain.registrations.Refusal>` like the follow-ups' own.
 from __future__ import annotations
 
 AFTERSALE_TEXTS: dict[str, dict[str, str]] = {
+    # --- repeat purchase (domain.resale) ------------------------------------------------------
+    "as_action_resale": {"zh": "🛒 再次购买", "en": "🛒 New purchase"},
+    "as_resale_done": {
+        "zh": "✅ 已为{name}开立新的报备（再次购买），报备人：{holder}。{next}",
+        "en": "✅ A new registration is open for {name} (new purchase), held by {holder}. {next}",
+    },
+    "refused_resale_not_entitled": {
+        "zh": "❌ 只有这位客户的报备人可以开立再次购买；报备人离职后，由本团队的店长或主管指定同事接手。",
+        "en": (
+            "❌ Only the customer's holder can open a new purchase; once the holder has left, a manager "
+            "of the team names the colleague who takes it."
+        ),
+    },
+    "refused_resale_window_over": {
+        "zh": "❌ 成交已超过再次购买的期限：请按新客户用 /new 报备。",
+        "en": "❌ The deal is older than the repeat-purchase window: file them as a new customer with /new.",
+    },
+    "refused_customer_open": {
+        "zh": "❌ 这位客户已有一条有效的报备，不能再开立。",
+        "en": "❌ This customer already has a valid registration; no second one can be opened.",
+    },
+    "refused_holder_needed": {
+        "zh": "❌ 原报备人已离职：请指定由哪位同事接手。",
+        "en": "❌ The holder has left: name the colleague who takes the customer.",
+    },
+    "refused_bad_holder": {
+        "zh": "❌ 只能交给本团队在职的导购或业务员；原报备人仍在职时由其本人接手。",
+        "en": (
+            "❌ Only an active store guide or salesperson of the team can take it; while the holder "
+            "is still here, it is theirs."
+        ),
+    },
+    "refused_quota_full": {
+        "zh": "❌ 本月报备额度已用完，不能再开立新的报备。",
+        "en": "❌ This month's quota is used up; no new registration can be opened.",
+    },
     "refused_not_carer": {
         "zh": "❌ 只有报备人或本团队的客服可以记录这位客户的售后。",
         "en": "❌ Only the holder or the team's customer service can record this customer's after-sale care.",

@@ -123,12 +123,25 @@ def rejection(lang: str, outcome: Rejected, rules: Rules) -> str:
             )
             return text + t(lang, Text.refile_cooldown_extend) if outcome.may_extend else text
         case Reason.ALREADY_SOLD:
-            return t(lang, Text.rejected_already_sold)
+            return already_sold(lang, outcome, zone)
         case Reason.INCOMPLETE:
             hints = ["• " + problem_hint(lang, p, rules) for p in outcome.problems]
             return "\n".join([t(lang, Text.rejected_incomplete), *hints])
         case Reason.NOT_STAFF:
             return t(lang, Text.rejected_not_staff)
+
+
+def already_sold(lang: str, outcome: Rejected, zone: ZoneInfo) -> str:
+    """RULES §7: whose after-sale customer it is, since which deal, and whom to ask — the filer's
+    own (a repeat purchase is opened from /aftersale), a colleague's, or one who left (their
+    manager). Only the holder's name and the deal's date: nothing of the customer (RULES §2)."""
+    if outcome.holder_name is None or outcome.deal_at is None:
+        return t(lang, Text.rejected_already_sold)
+    if outcome.registration_id is not None:
+        key = Text.rejected_aftersale_yours
+    else:
+        key = Text.rejected_aftersale_left if outcome.holder_left else Text.rejected_aftersale_of
+    return t(lang, key, holder=outcome.holder_name, deal=when(lang, outcome.deal_at, zone))
 
 
 def held_line(lang: str, number: int, held: Held, zone: ZoneInfo) -> str:

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli import registrations, roster, sending  # noqa: F401 - each adds its commands to app
+from bot.cli import registrations, resale, roster, sending  # noqa: F401 - each adds its commands to app
 from bot.cli.common import EXIT_UNAVAILABLE, EXIT_USAGE, app, db_app, engine_or_exit, fail, settings_or_exit
 from bot.config import SettingsError
 from bot.i18n.keys import Text

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from bot.chat.render import problem_hint
+from bot.chat.render import already_sold, problem_hint
 from bot.cli import aftersale
 from bot.cli.aftersale import AftersaleKind
 from bot.cli.common import (
@@ -31,7 +31,7 @@ from bot.i18n.keys import Text
 from bot.i18n.labels import REFUSAL, REJECTION_REASON, STATE
 from bot.i18n.texts import raw
 from domain.customer_details import Invalid, Problem, mask_phone
-from domain.filing import Accepted, FilingRequest, check_obtained_at, file_registration
+from domain.filing import Accepted, FilingRequest, Reason, check_obtained_at, file_registration
 from domain.lifecycle import standing_at
 from domain.model import BrokenInvariant, ExpectedPurchase, FollowUpKind
 from domain.registrations import MAX_AMOUNT, Refusal, Refused, parse_amount, record_follow_up
@@ -79,7 +79,10 @@ def file_command(
                     "reason": None if isinstance(outcome, Accepted) else outcome.reason.value,
                     "registration_id": outcome.registration_id,
                     "needs_review": outcome.needs_review if isinstance(outcome, Accepted) else False,
-                }
+                    # duplicate: who holds it; already_sold: whose after-sale customer (RULES §7)
+                    "holder": None if isinstance(outcome, Accepted) else outcome.holder_name,
+                },
+                ensure_ascii=False,
             )
         )
     elif isinstance(outcome, Accepted):
@@ -89,6 +92,9 @@ def file_command(
         typer.echo(
             f"accepted: registration {outcome.registration_id}, {mask_phone(outcome.details.phone)}{review}"
         )
+    elif outcome.reason is Reason.ALREADY_SOLD and outcome.holder_name is not None:
+        # RULES §7: whose after-sale customer, since which deal — the chat's own sentence.
+        typer.echo(plain(already_sold(settings.default_language, outcome, settings.rules.zone)))
     else:
         lang = settings.default_language
         why = raw(lang, REJECTION_REASON[outcome.reason])

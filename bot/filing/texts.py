@@ -286,6 +286,30 @@ FILING_TEXTS: dict[str, dict[str, str]] = {
         "zh": "❌ 报备未通过：这位客户已经成交，成交后的报备无效。",
         "en": "❌ Not filed: this customer has already bought; registrations after a deal are invalid.",
     },
+    "rejected_aftersale_of": {
+        "zh": "❌ 报备未通过：这位客户是{holder}的售后客户（{deal}成交），再次购买请联系{holder}。",
+        "en": (
+            "❌ Not filed: this customer is {holder}'s after-sale customer (deal on {deal}); "
+            "for a new purchase, ask {holder}."
+        ),
+    },
+    "rejected_aftersale_left": {
+        "zh": (
+            "❌ 报备未通过：这位客户是{holder}的售后客户（{deal}成交），{holder}已离职，"
+            "再次购买请联系本团队的店长或主管。"
+        ),
+        "en": (
+            "❌ Not filed: this customer is {holder}'s after-sale customer (deal on {deal}); {holder} "
+            "has left, so for a new purchase ask the team's manager."
+        ),
+    },
+    "rejected_aftersale_yours": {
+        "zh": "❌ 这位客户是你的售后客户（{deal}成交）。再次购买请在 /aftersale 里选这位客户，点“再次购买”。",
+        "en": (
+            "❌ This customer is your after-sale customer (deal on {deal}). For a new purchase, pick "
+            "them in /aftersale and press “New purchase”."
+        ),
+    },
     "rejected_incomplete": {
         "zh": "❌ 报备未通过：资料不完整。",
         "en": "❌ Not filed: the details are incomplete.",

@@ -92,6 +92,21 @@ class SqlRegistrations:
             )
         ).scalar_one_or_none()
 
+    def last_won(self, customer_id: int) -> Registration | None:
+        """The registration of the customer's last deal (the one last_deal_at dates): whose
+        after-sale customer this is (RULES §7)."""
+        found = self._session.exec(
+            registrations_query()
+            .where(
+                RegistrationRow.customer_id == customer_id,
+                col(RegistrationRow.closure) == Closure.WON.value,
+                col(RegistrationRow.deal_at).is_not(None),
+            )
+            .order_by(col(RegistrationRow.deal_at).desc(), col(RegistrationRow.id).desc())
+            .limit(1)
+        ).first()
+        return mappers.registration(*found) if found else None
+
     def quota_used(self, filer_id: int, month_start: datetime, month_end: datetime) -> int:
         """Registrations filed this month still using a slot: a deal frees its slot (RULES §3.6).
         Decision: a deal recorded while review is pending frees it only once approved (the
@@ -164,6 +179,7 @@ class SqlRegistrations:
         review: ReviewState | None,
         challenge_of_id: int | None,
         keys: tuple[str, ...],
+        resale_of_id: int | None = None,
     ) -> int:
         if filer.team_id is None or filer.channel is None:
             raise ValueError(f"staff {filer.id} has no team: they cannot file")
@@ -184,6 +200,7 @@ class SqlRegistrations:
             expires_at=expires_at,
             review=review.value if review else None,
             challenge_of_id=challenge_of_id,
+            resale_of_id=resale_of_id,
             last_activity_at=filed_at,
             # A challenge does not hold the customer until it takes it over (RULES §4).
             holds_claim=challenge_of_id is None,

@@ -87,6 +87,7 @@ def test_file_accepted_then_duplicate_as_json(cli) -> None:
         "reason": "duplicate",
         "registration_id": None,
         "needs_review": False,
+        "holder": "王芳",  # who holds the customer (duplicate) or whose after-sale customer (already_sold)
     }
 
 

@@ -119,8 +119,18 @@ async def test_already_sold(chat: Chat) -> None:
             replace(sold, deal_at=now, closure=Closure.WON, holds_claim=False, closed_at=now)
         )
         uow.commit()
-    guide2 = chat.user(102)
-    assert "已经成交" in await refused_at_phone(chat, guide2)
+    # RULES §7: a colleague is told whose after-sale customer it is and since which deal, nothing
+    # of the customer; the holder is pointed to the repeat purchase in /aftersale.
+    text = await refused_at_phone(chat, chat.user(102))
+    assert "这位客户是王芳的售后客户（11月10日（周二）10:00成交），再次购买请联系王芳" in text
+    assert "8000" not in text and "1380013" not in text
+    text = await refused_at_phone(chat, chat.user(102, language="en"))
+    assert (
+        "this customer is 王芳's after-sale customer (deal on Tue 10 Nov 10:00); for a new purchase, ask 王芳"
+        in text
+    )
+    mine = await refused_at_phone(chat, chat.user(101))
+    assert "你的售后客户" in mine and "/aftersale" in mine and "再次购买" in mine
 
 
 async def test_possible_duplicate_shows_each_manager_their_own_teams_customer_only(chat: Chat) -> None:

@@ -57,7 +57,26 @@ def test_filing_window_boundary_is_exactly_24_hours() -> None:
 
 def test_already_sold_comes_before_duplicate() -> None:
     facts = FilingFacts(claim=claim(SALES, NOW), last_deal_at=NOW - timedelta(days=30))
-    assert decide(GUIDE, DETAILS, facts, NOW, RULES) == Rejected(Reason.ALREADY_SOLD)
+    assert decide(GUIDE, DETAILS, facts, NOW, RULES) == Rejected(
+        Reason.ALREADY_SOLD, deal_at=facts.last_deal_at
+    )
+
+
+def test_already_sold_names_whose_after_sale_customer_it_is() -> None:
+    """RULES §7: a colleague is told the holder and the deal; the holder is pointed to their own
+    won registration (a repeat purchase is opened from it); a holder who left is said to have."""
+    deal = NOW - timedelta(days=364)
+    won = replace(claim(SALES, deal - timedelta(days=3)), id=7, closure=Closure.WON, deal_at=deal)
+    facts = FilingFacts(last_deal_at=deal, last_won=won)
+    assert decide(GUIDE, DETAILS, facts, NOW, RULES) == Rejected(
+        Reason.ALREADY_SOLD, holder_name="李强", deal_at=deal
+    )
+    assert decide(SALES, DETAILS, facts, NOW, RULES) == Rejected(
+        Reason.ALREADY_SOLD, holder_name="李强", deal_at=deal, registration_id=7
+    )
+    left = replace(facts, last_won_holder_active=False)
+    verdict = decide(GUIDE, DETAILS, left, NOW, RULES)
+    assert isinstance(verdict, Rejected) and verdict.holder_left and verdict.registration_id is None
 
 
 def test_a_deal_older_than_the_resale_window_does_not_block() -> None:
