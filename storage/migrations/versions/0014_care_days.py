@@ -1,0 +1,31 @@
+"""care days: the customer's birthday on the after-sale care
+
+Revision ID: 0014
+Revises: 0013
+Create Date: 2026-12-08
+
+Month and day (the year optional) of the customer's birthday, for the greeting reminders
+(domain.care_days).
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0014"
+down_revision = "0013"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("aftersale_care", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("birth_month", sa.SmallInteger(), nullable=True))
+        batch_op.add_column(sa.Column("birth_day", sa.SmallInteger(), nullable=True))
+        batch_op.add_column(sa.Column("birth_year", sa.SmallInteger(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("aftersale_care", schema=None) as batch_op:
+        batch_op.drop_column("birth_year")
+        batch_op.drop_column("birth_day")
+        batch_op.drop_column("birth_month")
