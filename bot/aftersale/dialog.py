@@ -32,6 +32,7 @@ from bot.i18n.texts import raw, t
 from bot.services import services
 from domain.aftersale import MAX_SCORE, MIN_SCORE, CareItemKind
 from domain.aftersale_customers import Cared
+from domain.care_days import Birthday, BirthdayError, parse_birthday
 from domain.customer_details import Invalid
 from domain.free_text import check_note
 from domain.model import BrokenInvariant
@@ -127,6 +128,8 @@ async def _ask_action(
         actions.append(Action.MET)
     if care.satisfaction is None and not care.ended(services(context).clock()):
         actions.append(Action.SATISFACTION)
+    if not care.ended(services(context).clock()):
+        actions.append(Action.BIRTHDAY)
     if care.ended(services(context).clock()):  # only finishing what was opened during care
         actions = [a for a in actions if a in _ITEM_KIND]
     draft["offered"] = [a.value for a in actions]
@@ -150,6 +153,9 @@ async def _act(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[st
     await _show(update, f"<b>{t(language, ACTION_LABEL[action])}</b>", None, False)
     if action is Action.SATISFACTION:
         return await _ask_score(update, context, skippable=False)
+    if action is Action.BIRTHDAY:
+        await _show(update, t(language, Text.as_ask_birthday), None, False)
+        return Step.BIRTHDAY
     if action in _ITEM_KIND:
         items = draft["open"][_ITEM_KIND[action].value]
         if len(items) > 1:
@@ -160,6 +166,26 @@ async def _act(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[st
             return Step.ITEM
         draft["item_id"], draft["item_note"] = items[0]
     return await _ask_note(update, context)
+
+
+_BAD_BIRTHDAY = {
+    BirthdayError.FORMAT: Text.as_bad_birthday_format,
+    BirthdayError.NO_SUCH_DAY: Text.as_bad_birthday_no_such_day,
+    BirthdayError.FUTURE: Text.as_bad_birthday_future,
+}
+
+
+async def got_birthday(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """3-15, 3月15日, 1990-03-15; a hint saying what is wrong (2-30: no such day) otherwise."""
+    svc, message = services(context), update.effective_message
+    if message is None:
+        raise BrokenInvariant("update.effective_message is missing")
+    birthday = parse_birthday(message.text or "", svc.clock().astimezone(svc.rules.zone).date())
+    if isinstance(birthday, BirthdayError):
+        await message.reply_text(t(lang(update, context), _BAD_BIRTHDAY[birthday]))
+        return Step.BIRTHDAY
+    _draft(context)["birthday"] = [birthday.month, birthday.day, birthday.year]
+    return await _ask_confirm(update, context)
 
 
 async def _item(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
@@ -291,6 +317,9 @@ async def _ask_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         details += t(language, Text.as_confirm_item, item=draft["item_note"])
     if draft.get("note"):
         details += t(language, Text.as_confirm_note, note=draft["note"])
+    if draft.get("birthday"):
+        month, day, year = draft["birthday"]
+        details += t(language, Text.as_confirm_birthday, birthday=str(Birthday(month, day, year)))
     if draft.get("score"):
         details += t(language, Text.as_confirm_score, score=draft["score"])
     if draft.get("comment"):
@@ -364,6 +393,11 @@ def conversation() -> ConversationHandler[Any]:
             Step.COMMENT: [
                 _buttons("skipcomment"),
                 MessageHandler(text, got_comment),
+                MessageHandler(other, use_buttons),
+            ],
+            Step.BIRTHDAY: [
+                _buttons("cancel"),
+                MessageHandler(text, got_birthday),
                 MessageHandler(other, use_buttons),
             ],
             Step.CONFIRM: [_buttons("confirm", "cancel"), MessageHandler(other, use_buttons)],

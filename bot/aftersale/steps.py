@@ -36,6 +36,7 @@ class Step(IntEnum):
     SCORE = 5
     COMMENT = 6
     CONFIRM = 7
+    BIRTHDAY = 8
 
 
 class Action(StrEnum):
@@ -45,6 +46,7 @@ class Action(StrEnum):
     SOLVED = "solved"
     MET = "met"
     SATISFACTION = "satisfaction"
+    BIRTHDAY = "birthday"
 
 
 ACTION_LABEL = {
@@ -54,6 +56,7 @@ ACTION_LABEL = {
     Action.SOLVED: Text.as_action_solved,
     Action.MET: Text.as_action_met,
     Action.SATISFACTION: Text.as_action_satisfaction,
+    Action.BIRTHDAY: Text.as_action_birthday,
 }
 DUE_LABEL = {
     DueKind.FIRST_CONTACT: Text.as_due_first_contact,
