@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from domain.care_days import Birthday, Occasion, plan_care_day_batches
+from domain.reminders import LEASE
 from storage.db import make_engine
-from storage.tables import DeliveryRow
+from storage.tables import AftersaleCareRow, DeliveryRow
 from storage.uow import SqlUnitOfWork
 from tests.conftest import Roster
 from tests.storage.test_aftersale import RULES, won
@@ -89,3 +90,35 @@ def test_a_festival_lists_every_customer_in_care(roster: Roster) -> None:
         )
     assert [c.registration_id for c in found] == regs
     assert after_care == []
+
+
+def test_national_day_greeted_on_the_last_working_day_with_every_customer_then_retried(
+    roster: Roster,
+) -> None:
+    """Care moved back to run over 2026's National Day: on Wednesday 30 September the holder is
+    greeted once for the festival, listing both customers; a send that never finished is retried
+    while still due and dropped the next day."""
+    regs = [won(roster, p) for p in ("13800000001", "13800000002")]
+    with roster.engine.begin() as conn:
+        conn.execute(
+            sa.update(AftersaleCareRow).values(
+                started_at=datetime(2026, 9, 1, tzinfo=SH), ends_at=datetime(2027, 9, 1, tzinfo=SH)
+            )
+        )
+    wednesday = datetime(2026, 9, 30, 10, tzinfo=SH)
+    assert list(plan_care_day_batches(roster.writer, wednesday - timedelta(days=1), RULES)) == []
+    [[festival]] = list(plan_care_day_batches(roster.writer, wednesday, RULES))
+    assert (festival.care_day.occasion, festival.care_day.name_zh) == (Occasion.FESTIVAL, "国庆节")
+    assert [c.registration_id for c in festival.customers] == regs
+    later = wednesday + LEASE + timedelta(minutes=1)
+    [[retried]] = list(plan_care_day_batches(roster.writer, later, RULES))
+    assert retried.delivery_id == festival.delivery_id and retried.customers == festival.customers
+    with SqlUnitOfWork(roster.engine, write=True) as uow:
+        uow.deliveries.mark_delivery(
+            festival.delivery_id or 0, status="pending", now=later, retry_at=later, error="network"
+        )
+        uow.commit()
+    thursday = datetime(2026, 10, 1, 10, tzinfo=SH)
+    assert list(plan_care_day_batches(roster.writer, thursday, RULES)) == []  # no late greeting
+    with roster.engine.connect() as conn:
+        assert conn.execute(sa.select(DeliveryRow.status)).scalars().all() == ["dropped"]
