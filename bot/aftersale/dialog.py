@@ -10,6 +10,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, ContextTypes, ConversationHandler, MessageHandler, filters
 
+from bot.aftersale import birthday
 from bot.aftersale.saving import save
 from bot.aftersale.steps import (
     ACTION_LABEL,
@@ -32,7 +33,6 @@ from bot.i18n.texts import raw, t
 from bot.services import services
 from domain.aftersale import MAX_SCORE, MIN_SCORE, CareItemKind
 from domain.aftersale_customers import Cared
-from domain.care_days import Birthday, BirthdayError, parse_birthday
 from domain.customer_details import Invalid
 from domain.free_text import check_note
 from domain.model import BrokenInvariant
@@ -168,23 +168,9 @@ async def _act(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[st
     return await _ask_note(update, context)
 
 
-_BAD_BIRTHDAY = {
-    BirthdayError.FORMAT: Text.as_bad_birthday_format,
-    BirthdayError.NO_SUCH_DAY: Text.as_bad_birthday_no_such_day,
-    BirthdayError.FUTURE: Text.as_bad_birthday_future,
-}
-
-
 async def got_birthday(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """3-15, 3月15日, 1990-03-15; a hint saying what is wrong (2-30: no such day) otherwise."""
-    svc, message = services(context), update.effective_message
-    if message is None:
-        raise BrokenInvariant("update.effective_message is missing")
-    birthday = parse_birthday(message.text or "", svc.clock().astimezone(svc.rules.zone).date())
-    if isinstance(birthday, BirthdayError):
-        await message.reply_text(t(lang(update, context), _BAD_BIRTHDAY[birthday]))
+    if not await birthday.read(update, context, _draft(context)):
         return Step.BIRTHDAY
-    _draft(context)["birthday"] = [birthday.month, birthday.day, birthday.year]
     return await _ask_confirm(update, context)
 
 
@@ -317,9 +303,7 @@ async def _ask_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         details += t(language, Text.as_confirm_item, item=draft["item_note"])
     if draft.get("note"):
         details += t(language, Text.as_confirm_note, note=draft["note"])
-    if draft.get("birthday"):
-        month, day, year = draft["birthday"]
-        details += t(language, Text.as_confirm_birthday, birthday=str(Birthday(month, day, year)))
+    details += birthday.confirm_line(language, draft)
     if draft.get("score"):
         details += t(language, Text.as_confirm_score, score=draft["score"])
     if draft.get("comment"):
