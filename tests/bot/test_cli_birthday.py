@@ -4,6 +4,7 @@ every way; a bad one exits 2 with the reason and records nothing; the not entitl
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from domain.care_days import Birthday
 from storage.uow import SqlUnitOfWork
@@ -50,3 +51,13 @@ def test_not_won_and_not_entitled_are_refused(world) -> None:
         result = invoke("follow-up", str(reg), "--staff", staff, "--kind", "birthday", "--note", "3-15")
         assert result.exit_code == 3, result.output
     assert stored(world) is None
+
+
+def test_sweep_dry_run_lists_the_greeting_and_records_nothing(world) -> None:
+    roster, ids = world
+    invoke("follow-up", str(ids["won"]), "--staff", "101", "--kind", "birthday", "--note", "12-14")
+    result = invoke("sweep", "--at", "2026-12-11T10:00:00+08:00", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "would send\tcare_day:birthday\t王芳\t1\t2026-12-14" in result.output
+    with roster.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM delivery WHERE key LIKE 'acd:%'")).scalar() == 0
