@@ -195,6 +195,13 @@ class AftersaleCareRow(SQLModel, table=True):
             sqlite_where=sa.text("next_contact_due_at IS NOT NULL"),
             postgresql_where=sa.text("next_contact_due_at IS NOT NULL"),
         ),
+        sa.Index(
+            "ix_aftersale_care_birthday",
+            "birth_month",
+            "birth_day",
+            sqlite_where=sa.text("birth_month IS NOT NULL"),
+            postgresql_where=sa.text("birth_month IS NOT NULL"),
+        ),
     )
     registration_id: int = Field(
         foreign_key="registration.id", primary_key=True, sa_column_kwargs={"autoincrement": False}
