@@ -87,8 +87,8 @@ DELIVERY_TEXTS: dict[str, dict[str, str]] = {
     "care_day_birthday": {
         "zh": "🎂 客户关怀：{day}是这些售后客户的生日，别忘了送上生日祝福（共 {count} 位）：",
         "en": (
-            "🎂 Customer care: {day} is the birthday of {count} of your after-sale "
-            "{count:customer|customers}. Remember to wish them a happy birthday:"
+            "🎂 Customer care: {day} is a birthday for {count} after-sale {count:customer|customers} of "
+            "yours. Remember to wish them a happy birthday:"
         ),
     },
     "care_day_line": {"zh": "• {name}（{phone}）", "en": "• {name} ({phone})"},

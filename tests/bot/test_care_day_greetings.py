@@ -58,7 +58,7 @@ async def test_birthday_greeting_in_english(chat: Chat) -> None:
     [(_, status)] = greetings(await sweep(chat.harness.app.bot, svc(chat), FRIDAY))
     text = chat.fake.last_text(101)
     assert status == "sent" and text is not None
-    assert "Sun 13 Dec" in text and "birthday of 1 of your after-sale customer." in text and "张三" in text
+    assert "Sun 13 Dec" in text and "a birthday for 1 after-sale customer of yours" in text and "张三" in text
 
 
 def test_festival_message_in_both_languages(chat: Chat) -> None:
