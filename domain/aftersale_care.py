@@ -38,6 +38,7 @@ from domain.aftersale import (
     item_due,
     with_contact,
 )
+from domain.care_days import Birthday
 from domain.customer_details import Invalid
 from domain.free_text import check_note
 from domain.lifecycle import standing_at
@@ -287,3 +288,23 @@ def _item_to_close(
     if not item.is_open:
         return refuse(uow, tid, action, reg_id, Refusal.ITEM_CLOSED, now)
     return item
+
+
+def record_birthday(
+    unit_of_work: UnitOfWorkFactory,
+    *,
+    actor_telegram_id: int,
+    registration_id: int,
+    birthday: Birthday,
+    now: datetime,
+    rules: Rules,
+) -> CareOutcome:
+    """The customer's birthday (客户关怀, domain.care_days), typed again to correct it."""
+    action = "aftersale:birthday"
+    with unit_of_work() as uow:
+        found = _carer(uow, actor_telegram_id, action, registration_id, now, rules)
+        if isinstance(found, Refused):
+            return found
+        _actor, registration, _care = found
+        uow.aftersale.set_birthday(registration.id, birthday)
+        return _done(uow, registration, now)

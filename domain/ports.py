@@ -28,6 +28,7 @@ from domain.rules import Rules
 if TYPE_CHECKING:
     from domain.aftersale import Care, CareItem, CareItemKind
     from domain.aftersale_reminders import AftersaleCandidate, Bounds
+    from domain.care_days import Birthday, CareCustomer
     from domain.history import AttemptRecord, EventRecord
     from domain.notices import Outbox
     from domain.tracking import LastFollowUp, TeamReport
@@ -159,6 +160,11 @@ class AftersaleRepository(Protocol):
     def reminder_candidate(
         self, kind: str, registration_id: int, ref: int | None, deadline: datetime
     ) -> AftersaleCandidate | None: ...
+    def set_birthday(self, registration_id: int, birthday: Birthday | None) -> None: ...
+    def birthday(self, registration_id: int) -> Birthday | None: ...
+    def care_day_customers(
+        self, start: datetime, end: datetime, birthdays: list[tuple[int, int]] | None
+    ) -> list[CareCustomer]: ...
 
 
 class AttemptLog(Protocol):

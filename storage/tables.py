@@ -197,6 +197,13 @@ class AftersaleCareRow(SQLModel, table=True):
             sqlite_where=sa.text("next_contact_due_at IS NOT NULL"),
             postgresql_where=sa.text("next_contact_due_at IS NOT NULL"),
         ),
+        sa.Index(
+            "ix_aftersale_care_birthday",
+            "birth_month",
+            "birth_day",
+            sqlite_where=sa.text("birth_month IS NOT NULL"),
+            postgresql_where=sa.text("birth_month IS NOT NULL"),
+        ),
     )
     registration_id: int = Field(
         foreign_key="registration.id", primary_key=True, sa_column_kwargs={"autoincrement": False}
@@ -215,6 +222,10 @@ class AftersaleCareRow(SQLModel, table=True):
     # When migration 0013 found the row (care started by migration 0012 for old deals); None: the
     # care was recorded when it started. No manager is told of a miss whose deadline is earlier.
     recorded_at: datetime | None = _at(nullable=True)  # type: ignore[assignment]
+    # The customer's birthday (客户关怀, domain.care_days): month and day, the year optional.
+    birth_month: int | None = Field(default=None, sa_type=sa.SmallInteger)
+    birth_day: int | None = Field(default=None, sa_type=sa.SmallInteger)
+    birth_year: int | None = Field(default=None, sa_type=sa.SmallInteger)
 
 
 class AftersaleContactRow(SQLModel, table=True):

@@ -10,6 +10,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, ContextTypes, ConversationHandler, MessageHandler, filters
 
+from bot.aftersale import birthday
 from bot.aftersale.saving import save
 from bot.aftersale.steps import (
     ACTION_LABEL,
@@ -127,6 +128,8 @@ async def _ask_action(
         actions.append(Action.MET)
     if care.satisfaction is None and not care.ended(services(context).clock()):
         actions.append(Action.SATISFACTION)
+    if not care.ended(services(context).clock()):
+        actions.append(Action.BIRTHDAY)
     if care.ended(services(context).clock()):  # only finishing what was opened during care
         actions = [a for a in actions if a in _ITEM_KIND]
     actions.append(Action.RESALE)  # within the resale window the use case says (domain.resale)
@@ -153,6 +156,9 @@ async def _act(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[st
         return await _ask_score(update, context, skippable=False)
     if action is Action.RESALE:
         return await _ask_confirm(update, context)
+    if action is Action.BIRTHDAY:
+        await _show(update, t(language, Text.as_ask_birthday), None, False)
+        return Step.BIRTHDAY
     if action in _ITEM_KIND:
         items = draft["open"][_ITEM_KIND[action].value]
         if len(items) > 1:
@@ -163,6 +169,12 @@ async def _act(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[st
             return Step.ITEM
         draft["item_id"], draft["item_note"] = items[0]
     return await _ask_note(update, context)
+
+
+async def got_birthday(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    if not await birthday.read(update, context, _draft(context)):
+        return Step.BIRTHDAY
+    return await _ask_confirm(update, context)
 
 
 async def _item(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> int:
@@ -294,6 +306,7 @@ async def _ask_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         details += t(language, Text.as_confirm_item, item=draft["item_note"])
     if draft.get("note"):
         details += t(language, Text.as_confirm_note, note=draft["note"])
+    details += birthday.confirm_line(language, draft)
     if draft.get("score"):
         details += t(language, Text.as_confirm_score, score=draft["score"])
     if draft.get("comment"):
@@ -367,6 +380,11 @@ def conversation() -> ConversationHandler[Any]:
             Step.COMMENT: [
                 _buttons("skipcomment"),
                 MessageHandler(text, got_comment),
+                MessageHandler(other, use_buttons),
+            ],
+            Step.BIRTHDAY: [
+                _buttons("cancel"),
+                MessageHandler(text, got_birthday),
                 MessageHandler(other, use_buttons),
             ],
             Step.CONFIRM: [_buttons("confirm", "cancel"), MessageHandler(other, use_buttons)],

@@ -23,8 +23,10 @@ from domain.aftersale_care import (
     close_care_item,
     open_care_item,
     record_aftersale_contact,
+    record_birthday,
     record_satisfaction,
 )
+from domain.care_days import Birthday
 from domain.model import BrokenInvariant
 
 _CONTACTS = frozenset({DueKind.FIRST_CONTACT, DueKind.CONTACT})
@@ -48,6 +50,9 @@ def _record(svc: Services, tid: int, draft: dict[str, Any]) -> CareOutcome:
         )
     if action is Action.SATISFACTION:
         return record_satisfaction(svc.writer, score=draft["score"], comment=draft.get("comment"), **common)
+    if action is Action.BIRTHDAY:
+        month, day_, year = draft["birthday"]
+        return record_birthday(svc.writer, birthday=Birthday(month, day_, year), **common)
     if action in (Action.PROBLEM, Action.NEED):
         kind = CareItemKind.PROBLEM if action is Action.PROBLEM else CareItemKind.NEED
         return open_care_item(svc.writer, kind=kind, note=draft.get("note"), **common)

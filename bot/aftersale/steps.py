@@ -36,6 +36,7 @@ class Step(IntEnum):
     SCORE = 5
     COMMENT = 6
     CONFIRM = 7
+    BIRTHDAY = 8
 
 
 class Action(StrEnum):
@@ -46,6 +47,7 @@ class Action(StrEnum):
     MET = "met"
     SATISFACTION = "satisfaction"
     RESALE = "resale"  # a repeat purchase: a new registration from the won one (domain.resale)
+    BIRTHDAY = "birthday"
 
 
 ACTION_LABEL = {
@@ -56,6 +58,7 @@ ACTION_LABEL = {
     Action.MET: Text.as_action_met,
     Action.SATISFACTION: Text.as_action_satisfaction,
     Action.RESALE: Text.as_action_resale,
+    Action.BIRTHDAY: Text.as_action_birthday,
 }
 DUE_LABEL = {
     DueKind.FIRST_CONTACT: Text.as_due_first_contact,

@@ -120,6 +120,24 @@ AFTERSALE_TEXTS: dict[str, dict[str, str]] = {
     "as_action_solved": {"zh": "✅ 问题已解决", "en": "✅ Problem solved"},
     "as_action_met": {"zh": "✅ 需求已满足", "en": "✅ Need met"},
     "as_action_satisfaction": {"zh": "⭐ 满意度", "en": "⭐ Satisfaction"},
+    "as_action_birthday": {"zh": "🎂 生日", "en": "🎂 Birthday"},
+    "as_ask_birthday": {
+        "zh": "客户的生日是哪天？例如 3-15、3月15日 或 1990-03-15（年份可以不写）。",
+        "en": "When is the customer's birthday? For example 3-15 or 1990-03-15 (the year is optional).",
+    },
+    "as_bad_birthday_format": {
+        "zh": "❌ 没看懂这个日期：请写月和日，例如 3-15 或 3月15日。",
+        "en": "❌ That is not a date: write the month and the day, for example 3-15.",
+    },
+    "as_bad_birthday_no_such_day": {
+        "zh": "❌ 没有这一天（比如 2-30）：请检查月和日，例如 3-15。",
+        "en": "❌ There is no such day (like 2-30): check the month and the day, for example 3-15.",
+    },
+    "as_bad_birthday_future": {
+        "zh": "❌ 出生年份不能晚于今天：请检查年份，或只写月和日。",
+        "en": "❌ The year of birth cannot be in the future: check it, or give only the month and day.",
+    },
+    "as_confirm_birthday": {"zh": "\n生日：{birthday}", "en": "\nBirthday: {birthday}"},
     "as_ask_contact_note": {
         "zh": "这次联系聊了什么？写一句备注，或点「跳过」。",
         "en": "What did you talk about? Write a short note, or press “Skip”.",

@@ -2,7 +2,8 @@
 (domain.aftersale_care) from the command line.
 
 `--kind aftersale [--note …] [--score 1..5]`, `--kind problem --note …`, `--kind solved [--item N]`,
-`--kind need --note …`, `--kind met [--item N]`, `--kind satisfaction --score 1..5 [--note …]`.
+`--kind need --note …`, `--kind met [--item N]`, `--kind satisfaction --score 1..5 [--note …]`,
+`--kind birthday --note 03-15` (the customer's birthday: 3月15日 and 1990-03-15 too).
 Exit 0 done, 2 bad input, 3 refused (one sentence saying why).
 """
 
@@ -26,8 +27,10 @@ from domain.aftersale_care import (
     close_care_item,
     open_care_item,
     record_aftersale_contact,
+    record_birthday,
     record_satisfaction,
 )
+from domain.care_days import BirthdayError, parse_birthday
 from domain.registrations import Refusal
 from storage.uow import SqlUnitOfWork
 
@@ -39,6 +42,7 @@ class AftersaleKind(StrEnum):
     NEED = "need"
     MET = "met"
     SATISFACTION = "satisfaction"
+    BIRTHDAY = "birthday"  # the customer's birthday in --note: 03-15, 3月15日, 1990-03-15
 
 
 _ITEM_KIND = {
@@ -49,10 +53,21 @@ _ITEM_KIND = {
 }
 
 
+BIRTHDAY_USAGE = {
+    BirthdayError.FORMAT: "a birthday is a month and a day",
+    BirthdayError.NO_SUCH_DAY: "no such day",
+    BirthdayError.FUTURE: "a birth year still to come",
+}
+
+
 def check_usage(kind: AftersaleKind, note: str | None, score: int | None, item: int | None) -> None:
     """What the command line can tell wrong before asking the database: exit 2."""
     if kind in {AftersaleKind.PROBLEM, AftersaleKind.NEED} and not (note or "").strip():
         fail(f"--note: a {kind.value} needs a note saying what it is", EXIT_USAGE)
+    if kind is AftersaleKind.BIRTHDAY:
+        parsed = parse_birthday(note or "", current_time().date())
+        if isinstance(parsed, BirthdayError):
+            fail(f"--note: {BIRTHDAY_USAGE[parsed]} (e.g. 03-15, 3月15日 or 1990-03-15)", EXIT_USAGE)
     if kind is AftersaleKind.SATISFACTION and score is None:
         fail(f"--score: satisfaction needs a score from {MIN_SCORE} to {MAX_SCORE}", EXIT_USAGE)
     if score is not None:
@@ -96,6 +111,11 @@ def record(
         if score is None:
             raise ValueError("check_usage lets no satisfaction without a score through")
         outcome = record_satisfaction(writer, score=score, comment=note, **common)
+    elif kind is AftersaleKind.BIRTHDAY:
+        birthday = parse_birthday(note or "", now.astimezone(rules.zone).date())
+        if isinstance(birthday, BirthdayError):
+            raise ValueError("check_usage lets no bad birthday through")
+        outcome = record_birthday(writer, birthday=birthday, **common)
     elif kind in {AftersaleKind.PROBLEM, AftersaleKind.NEED}:
         outcome = open_care_item(writer, kind=_ITEM_KIND[kind], note=note, **common)
     else:

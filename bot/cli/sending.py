@@ -29,6 +29,7 @@ from bot.config import Settings
 from bot.digests.render import render_digest
 from bot.i18n.keys import Text
 from bot.i18n.texts import raw
+from domain.care_days import CareDayOutgoing
 from domain.customer_details import mask_phone
 from domain.digest import day_bounds, local_day
 from domain.model import BrokenInvariant
@@ -81,6 +82,12 @@ def sweep_command(
     for notice, status in notices:
         typer.echo(f"{status}\tnotice:{notice.entry.kind.value}\t{notice.recipient}")
     for outgoing, status in reminders:
+        if isinstance(outgoing, CareDayOutgoing):
+            day = outgoing.care_day
+            typer.echo(
+                f"{status}\tcare_day:{day.occasion.value}\t{outgoing.to.name}\t{len(outgoing.customers)}\t{day.day}"
+            )
+            continue
         reminder = outgoing.reminder
         deadline = reminder.deadline.astimezone(rules.zone)
         phone = mask_phone(reminder.registration.phone)

@@ -16,6 +16,7 @@ from telegram.ext import ContextTypes, ExtBot
 from bot.chat.common import in_thread
 from bot.delivery.aftersale import deliver_aftersale_batch
 from bot.delivery.attempts import send_and_record
+from bot.delivery.care_days import deliver_care_day_batch
 from bot.delivery.notices import deliver_notices
 from bot.digests.render import render_digest
 from bot.digests.tracking_sheet import tracking_workbook
@@ -27,6 +28,7 @@ from bot.i18n.texts import raw, t, when
 from bot.runtime.rate_limits import BULK
 from bot.services import Services
 from domain.aftersale_reminders import AftersaleOutgoing, plan_aftersale_batches
+from domain.care_days import CareDayOutgoing, plan_care_day_batches
 from domain.customer_details import display_phone
 from domain.reminders import Outgoing, ReminderKind, plan_reminder_batches
 from domain.summaries import SummaryOutgoing, plan_summaries
@@ -201,7 +203,7 @@ async def sweep(
     dry_run: bool = False,
     going_on: Callable[[], bool] = lambda: True,
     counted: Callable[[int], None] = lambda _n: None,
-) -> list[tuple[Outgoing | AftersaleOutgoing, str]]:
+) -> list[tuple[Outgoing | AftersaleOutgoing | CareDayOutgoing, str]]:
     """One pass: plan (record) what is due at `now` a batch at a time, then deliver the batch —
     until `going_on` says the bot is stopping (SIGTERM must not wait for a long catch-up); the
     rest goes out after the restart, as it is recorded or still due. `counted` hears of each
@@ -213,7 +215,7 @@ async def sweep(
     batches = plan_reminder_batches(
         svc.writer, now, svc.rules, dry_run=dry_run, lease=svc.settings.delivery_lease, claimed_at=svc.clock
     )
-    results: list[tuple[Outgoing | AftersaleOutgoing, str]] = []
+    results: list[tuple[Outgoing | AftersaleOutgoing | CareDayOutgoing, str]] = []
     while going_on() and (batch := await in_thread(partial(next, batches, None))) is not None:
         if dry_run:
             results += [(o, "would send") for o in batch]
@@ -230,6 +232,16 @@ async def sweep(
             counted(len(care))
             continue
         results += await deliver_aftersale_batch(bot, svc, care, now, going_on, counted)
+    # Then the care days' greeting reminders (客户关怀, domain.care_days).
+    greetings = plan_care_day_batches(
+        svc.writer, now, svc.rules, dry_run=dry_run, lease=svc.settings.delivery_lease, claimed_at=svc.clock
+    )
+    while going_on() and (days := await in_thread(partial(next, greetings, None))) is not None:
+        if dry_run:
+            results += [(o, "would send") for o in days]
+            counted(len(days))
+            continue
+        results += await deliver_care_day_batch(bot, svc, days, now, going_on, counted)
     return results
 
 

@@ -76,6 +76,23 @@ DELIVERY_TEXTS: dict[str, dict[str, str]] = {
         "en": "⚠️ Customer need overdue: {holder}'s customer {name} ({phone}), “{note}”, was due by {at}.",
     },
     "asr_open_button": {"zh": "🤝 打开售后记录", "en": "🤝 Open after-sale care"},
+    # --- care days (客户关怀, domain.care_days): the working day before, to the holder ----------
+    "care_day_festival": {
+        "zh": "🎉 客户关怀：{day}是{festival}，别忘了向你的售后客户送上节日问候（共 {count} 位）：",
+        "en": (
+            "🎉 Customer care: {day} is {festival}. Remember to send your after-sale customers a greeting "
+            "({count} {count:customer|customers}):"
+        ),
+    },
+    "care_day_birthday": {
+        "zh": "🎂 客户关怀：{day}是这些售后客户的生日，别忘了送上生日祝福（共 {count} 位）：",
+        "en": (
+            "🎂 Customer care: {day} is the birthday of {count} {count:customer|customers} in your "
+            "after-sale care. Remember to wish them a happy birthday:"
+        ),
+    },
+    "care_day_line": {"zh": "• {name}（{phone}）", "en": "• {name} ({phone})"},
+    "care_day_more": {"zh": "……另有 {count} 位", "en": "… and {count} more"},
     # --- takeover and other news the bot brings unasked ---------------------------------------------
     "accepted_challenge": {
         "zh": (

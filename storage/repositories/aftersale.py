@@ -10,10 +10,11 @@ from sqlmodel import Session, col, select
 
 from domain.aftersale import Care, CareItem, CareItemKind, Satisfaction
 from domain.aftersale_reminders import AftersaleCandidate, Bounds
+from domain.care_days import Birthday, CareCustomer
 from domain.model import Closure, Registration
 from storage import mappers
 from storage.mappers import UnsavedRow, registrations_query
-from storage.repositories import aftersale_due
+from storage.repositories import aftersale_due, care_days
 from storage.tables import AftersaleCareRow, AftersaleContactRow, AftersaleItemRow, RegistrationRow
 
 
@@ -135,6 +136,17 @@ class SqlAftersale:
             self._session, kind, Bounds(deadline, deadline), None, 1, (registration_id, ref, deadline)
         )
         return found[0] if found else None
+
+    def set_birthday(self, registration_id: int, birthday: Birthday | None) -> None:
+        care_days.set_birthday(self._session, registration_id, birthday)
+
+    def birthday(self, registration_id: int) -> Birthday | None:
+        return care_days.birthday(self._session, registration_id)
+
+    def care_day_customers(
+        self, start: datetime, end: datetime, birthdays: list[tuple[int, int]] | None
+    ) -> list[CareCustomer]:
+        return care_days.customers(self._session, start, end, birthdays)
 
 
 def _care_values(care: Care) -> dict[str, Any]:

@@ -52,7 +52,7 @@ def won(chat: Chat, telegram_id: int = 101, phone: str = "13800138000") -> int:
 
 
 def aftersale_only(results):
-    return [(o, s) for o, s in results if isinstance(o.reminder.kind, K)]
+    return [(o, s) for o, s in results if hasattr(o, "reminder") and isinstance(o.reminder.kind, K)]
 
 
 async def run(chat: Chat, at: datetime):
